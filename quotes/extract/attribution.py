@@ -1,0 +1,175 @@
+"""Attribution sieves: who said each quoted stretch, most precise rule first.
+
+Each sieve looks only at text outside quotes (a name inside a quote is never its
+speaker) and records its name in `method` with a confidence. Later sieves only see
+quotes the earlier ones left open.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from quotes.extract import lexicon
+from quotes.extract.quotemarks import QuotedSpan
+from quotes.extract.speakers import ADVERB, SPEAKER, Resolver, classify, plausible_speaker
+from quotes.extract.text import Span
+
+_CUE = lexicon.strong_cue_pattern()
+_ANY_CUE = lexicon.any_cue_pattern()
+
+# "...," Name said / "...," said Name / "...," Name, a doctor at X, said
+_TRAILING = re.compile(
+    rf"""^[ \t]*[,.!?—–-]*[ \t]*(?:
+        (?P<cue1>{_CUE})\s+(?P<sp1>{SPEAKER})
+       |(?P<sp2>{SPEAKER})(?P<appos>,\s[^,"“”]{{2,140}},)?\s+{ADVERB}?(?P<cue2>{_ANY_CUE})
+       |according\s+to\s+(?P<sp3>{SPEAKER})
+    )\b""",
+    re.VERBOSE,
+)
+# Name said: "..." / Name told reporters Tuesday that "..." / According to Name, "..."
+_LEADING = re.compile(
+    rf"""(?:
+        (?P<sp1>{SPEAKER})(?P<appos>,\s[^,"“”]{{2,140}},)?\s+{ADVERB}?(?P<cue1>{_ANY_CUE})
+        (?P<tail>(?:\s+(?!that\b)[^"“”.!?:;,\s]+){{0,6}})
+        \s*[:,—–]?\s*(?:that\s*)?
+       |[Aa]ccording\s+to\s+(?P<sp2>{SPEAKER}),?\s*
+       |(?P<cue2>{_CUE})\s+(?P<sp3>{SPEAKER}):\s*
+    )$""",
+    re.VERBOSE,
+)
+_SUBJECT_CUE = re.compile(
+    rf"(?:^|[.!?;]\s+|,\s+)(?P<sp>{SPEAKER})(?:,\s[^,\"“”]{{2,140}},)?\s+{ADVERB}?(?P<cue>{_ANY_CUE})\b"
+)
+
+
+@dataclass
+class Attribution:
+    speaker_text: str | None
+    speaker: str | None  # canonical in-article name
+    cue: str | None
+    method: str
+    confidence: float
+    cue_end: int | None = None  # where the attribution clause ends, for dates
+
+
+def _speaker_from(match: re.Match, groups: tuple[str, ...]) -> tuple[str, int, int] | None:
+    for g in groups:
+        if match.group(g):
+            return match.group(g), match.start(g), match.end(g)
+    return None
+
+
+def _cue_from(match: re.Match, groups: tuple[str, ...]) -> str | None:
+    for g in groups:
+        if g in match.groupdict() and match.group(g):
+            return match.group(g).lower()
+    return None
+
+
+class Attributor:
+    """Runs the sieves over the quotes of one article."""
+
+    def __init__(self, body: str, paras: list[Span], quotes: list[QuotedSpan], resolver: Resolver):
+        self.body = body
+        self.paras = paras
+        self.quotes = quotes
+        self.r = resolver
+
+    # -- windows -------------------------------------------------------------------
+    def _after(self, i: int) -> tuple[str, int]:
+        q = self.quotes[i]
+        para = self.paras[q.paragraph]
+        end = para.end
+        if i + 1 < len(self.quotes) and self.quotes[i + 1].paragraph == q.paragraph:
+            end = self.quotes[i + 1].mark_start
+        return self.body[q.mark_end : end], q.mark_end
+
+    def _before(self, i: int) -> tuple[str, int]:
+        q = self.quotes[i]
+        para = self.paras[q.paragraph]
+        start = para.start
+        if i > 0 and self.quotes[i - 1].paragraph == q.paragraph:
+            start = self.quotes[i - 1].mark_end
+        return self.body[start : q.mark_start], start
+
+    # -- resolution ------------------------------------------------------------------
+    def _resolve(self, text: str, at: int, quote_index: int) -> tuple[str | None, float]:
+        """Canonical name for a speaker phrase, and a confidence factor."""
+        kind = classify(text)
+        q = self.quotes[quote_index]
+        if kind == "pronoun":
+            window = self.paras[max(0, q.paragraph - 4)].start
+            p = self.r.resolve_pronoun(text, at, self.paras[q.paragraph].start, window)
+            return (p.name if p else None), 0.8
+        if kind == "nominal":
+            p = self.r.resolve_nominal(text)
+            return (p.name if p else None), 0.7
+        p = self.r.resolve_name(text, at)
+        return (p.name if p else None), 0.95
+
+    def _attribute(self, text: str, offset: int, cue: str | None, method: str,
+                   base: float, quote_index: int, cue_end: int | None = None) -> Attribution | None:
+        if not plausible_speaker(self.body, text, offset):
+            return None
+        speaker, factor = self._resolve(text, offset, quote_index)
+        kind = classify(text)
+        method = f"{method}_{kind}" if kind != "name" else method
+        return Attribution(text, speaker, cue, method, round(base * factor, 3), cue_end)
+
+    # -- sieves ----------------------------------------------------------------------
+    def trailing(self, i: int) -> Attribution | None:
+        q = self.quotes[i]
+        after, off = self._after(i)
+        inner = self.body[q.start : q.end]
+        m = _TRAILING.match(after)
+        if not m:
+            return None
+        ends_open = inner[-1:] in ",?!—–-…" or after.lstrip()[:1] in (",", "—", "–")
+        if not ends_open and not m.group("sp3"):
+            return None
+        sp = _speaker_from(m, ("sp1", "sp2", "sp3"))
+        cue = _cue_from(m, ("cue1", "cue2")) or ("according to" if m.group("sp3") else None)
+        return self._attribute(sp[0], off + sp[1], cue, "quote_cue_speaker", 0.97, i, off + m.end())
+
+    def leading(self, i: int) -> Attribution | None:
+        before, off = self._before(i)
+        m = _LEADING.search(before)
+        if not m:
+            return None
+        sp = _speaker_from(m, ("sp1", "sp2", "sp3"))
+        cue = _cue_from(m, ("cue1", "cue2")) or "according to"
+        method = "speaker_cue_colon" if before.rstrip().endswith(":") else "speaker_cue_quote"
+        return self._attribute(sp[0], off + sp[1], cue, method, 0.95, i, off + m.end())
+
+    def previous_paragraph_colon(self, i: int) -> Attribution | None:
+        """A paragraph that opens with a quote after 'Name said:' ending the one before."""
+        q = self.quotes[i]
+        if q.paragraph == 0 or self.body[self.paras[q.paragraph].start] not in "\"“'‘„":
+            return None
+        prev = self.paras[q.paragraph - 1]
+        text = self.body[prev.start : prev.end]
+        if not text.rstrip().endswith(":"):
+            return None
+        cut = max(text.rfind("”"), text.rfind('"'))
+        seg = text[cut + 1 :] if cut >= 0 else text
+        m = re.search(rf"(?P<sp>{SPEAKER})(?:,\s[^,\"“”]{{2,140}},)?\s+{ADVERB}?(?P<cue>{_ANY_CUE})\b[^\"“”]*:$", seg.rstrip())
+        if not m:
+            return None
+        base = prev.start + (cut + 1 if cut >= 0 else 0)
+        return self._attribute(m.group("sp"), base + m.start("sp"), m.group("cue").lower(),
+                               "colon_paragraph", 0.9, i)
+
+    def sentence_subject(self, i: int) -> Attribution | None:
+        """For partial quotes: the subject of the sentence's cue verb before the quote."""
+        before, off = self._before(i)
+        # Only the current sentence: cut at the last sentence end before the quote.
+        cut = max(before.rfind(". "), before.rfind("? "), before.rfind("! "))
+        seg_off = off + (cut + 2 if cut >= 0 else 0)
+        seg = before[cut + 2 :] if cut >= 0 else before
+        best = None
+        for m in _SUBJECT_CUE.finditer(seg):
+            best = m
+        if not best:
+            return None
+        return self._attribute(best.group("sp"), seg_off + best.start("sp"),
+                               best.group("cue").lower(), "sentence_subject", 0.85, i)

@@ -1,0 +1,246 @@
+"""Claims: facts the article states around its quotes, with subject and dates.
+
+Kinds: no_comment ("had not publicly commented", "declined to comment"), role
+(appositions, pre-nominal titles, appointments), event (dated happenings), plan
+("plans to", "will meet"). The claimant is the publisher; quoted text is skipped.
+"""
+from __future__ import annotations
+
+import re
+
+from quotes.extract import lexicon
+from quotes.extract.dates import find_date
+from quotes.extract.names import ArticleNames, Person, fold
+from quotes.extract.speakers import SPEAKER, Resolver, classify
+from quotes.extract.text import Span
+from quotes.model import Claim
+
+_NO_COMMENT = re.compile(
+    r"\b(?:(?:had|has|have|did)\s+not\s+(?:yet\s+|immediately\s+|publicly\s+)*(?:commented|comment|responded|respond|returned|return)"
+    r"|declined\s+to\s+comment|declined\s+(?:a\s+)?requests?\s+for\s+comment|refused\s+to\s+comment"
+    r"|could\s+not\s+(?:immediately\s+)?be\s+reached|did\s+not\s+(?:immediately\s+)?reply"
+    r"|(?:was|were)\s+not\s+available\s+for\s+comment|no\s+comment)\b",
+    re.IGNORECASE,
+)
+_AS_OF = re.compile(r"^\s*(?:As\s+of|By)\s+([^,]{2,40}),\s*", re.IGNORECASE)
+_ROLE_WORDS = (
+    "founder|co-founder|chief executive|ceo|president|chairman|chairwoman|chair|head|director|"
+    "envoy|ambassador|minister|secretary|spokesman|spokeswoman|spokesperson|adviser|advisor|"
+    "governor|senator|mayor|leader|manager|editor|professor|economist|analyst|officer|"
+    "commissioner|member|executive|counsel|deputy|nominee|candidate|strategist|aide|correspondent"
+)
+_APPOS_ROLE = re.compile(
+    rf",\s+(?:who\s+(?:also\s+)?(?:serves|served|is|was|works|worked)\s+as\s+)?"
+    rf"(?P<role>(?:the\s+|a\s+|an\s+|his\s+|her\s+)?(?:[\w'’.\-]+\s+){{0,5}}?(?i:{_ROLE_WORDS})\b"
+    rf"(?:\s+(?:of|at|for|to|in)\s+(?:[^,;.]|(?<=[A-Z])\.){{2,80}})?)(?=[,;.]|\s+(?:said|says|had|has|who|and)\b)",
+)
+_PRENOMINAL = re.compile(
+    rf"(?P<role>(?:(?:[A-Z][\w'’.\-]*|and|of)\s+){{0,4}}?(?:[A-Z][\w'’.\-]*\s+)?(?:(?i:{_ROLE_WORDS})|Sen\.|Gov\.))\s+$",
+)
+_APPOINT = re.compile(
+    rf"(?P<by>{SPEAKER})\s+(?:\w+\s+)?(?:appointed|named|nominated|tapped|picked|chose)\s+"
+    rf"(?P<who>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)\s+(?:as\s+)?(?P<role>(?:his|her|their|the|a|an)\s+[^.;]{{3,120}}?)"
+    rf"(?=,\s+(?:giving|making|which|who)|[.;]|$)"
+)
+_APPOINTED = re.compile(
+    rf"(?P<who>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)\s+(?:was|has\s+been|had\s+been|is)\s+"
+    rf"(?:\w+\s+)?(?:appointed|named|nominated|elected|promoted\s+to)\s+(?:as\s+)?(?P<role>[^.;,]{{3,120}})"
+)
+_EVENT = re.compile(
+    r"\b(?:talks|meeting|meetings|summit|call|visit|conference|hearing|trial|vote|election|"
+    r"speech|rally|debate|deal|agreement|ceasefire|negotiations|interview|attack|strike|"
+    r"invasion|announcement|signing|ceremony|launch)\b",
+    re.IGNORECASE,
+)
+_PLAN = re.compile(
+    r"\b(?:plans?|planned|intends?|intended|is\s+expected|are\s+expected|is\s+scheduled|"
+    r"are\s+scheduled|is\s+set|are\s+set|will|aims?|hopes?|vowed|pledged)\s+to\s+\w+|\bwill\s+(?!be\s+able)\w+",
+)
+_BETWEEN = re.compile(r"between\s+([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)\s+and\s+([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)")
+_SAME_DAY = re.compile(r"\b(?:hours?\s+(?:before|after|earlier|later)|later\s+(?:that\s+|the\s+same\s+)?day|earlier\s+(?:that\s+)?day)\b", re.IGNORECASE)
+
+
+_HYPOTHETICAL = re.compile(r"\b(?:potential|possible|would|could|might|may|if|plans?|will)\b")
+
+
+def _subject_of(sentence: str, offset: int, names: ArticleNames, resolver: Resolver) -> Person | None:
+    """The person or organisation a sentence is about: its grammatical subject."""
+    text = _AS_OF.sub(lambda m: " " * len(m.group(0)), sentence)
+    text = re.sub(r"^(?:[A-Z][^,]{0,40}),\s", lambda m: " " * len(m.group(0)), text) if not re.match(r"^\s*[A-Z][\w'’\-]+\s+[A-Z]", text) else text
+    m = re.match(rf"\s*(?P<sp>{SPEAKER})", text)
+    if not m:
+        return None
+    sp = m.group("sp")
+    at = offset + m.start("sp")
+    kind = classify(sp)
+    if kind == "pronoun":
+        return resolver.resolve_pronoun(sp, at, at, max(0, at - 1500))
+    if kind == "nominal":
+        return resolver.resolve_nominal(sp)
+    sp = re.sub(r"['’]s\b.*$", "", sp)
+    return names.lookup(sp, at)
+
+
+def find_claims(body: str, paras: list[Span], sents_by_para: list[list[Span]],
+                quoted: list[tuple[int, int]], names: ArticleNames, resolver: Resolver,
+                published: str | None, qspans, attributions) -> list[Claim]:
+    out: list[Claim] = []
+    pub = published[:10] if published else None
+
+    def outside(s: Span) -> bool:
+        return not any(s.start <= qs and qe <= s.end for qs, qe in quoted) or True
+
+    for sents in sents_by_para:
+        for s in sents:
+            text = body[s.start : s.end]
+            if not outside(s):
+                continue
+            masked = _mask_quotes(text, s.start, quoted)
+            out.extend(_no_comment(text, masked, s, names, resolver, pub))
+            out.extend(_roles(text, masked, s, names, resolver, pub))
+            out.extend(_events(text, masked, s, names, resolver, published))
+            out.extend(_plans(text, masked, s, names, resolver, pub))
+    out.extend(_roles_from_nominal_speakers(body, qspans, attributions, names, resolver, pub))
+    # One claim per (kind, subject, span, object).
+    seen, uniq = set(), []
+    for c in out:
+        key = (c.kind, c.subject, c.start, c.end, (c.object or "").lower())
+        if key not in seen:
+            seen.add(key)
+            uniq.append(c)
+    return uniq
+
+
+def _mask_quotes(text: str, offset: int, quoted: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for qs, qe in quoted:
+        for i in range(max(qs - 1, offset), min(qe + 1, offset + len(text))):
+            chars[i - offset] = "_"
+    return "".join(chars)
+
+
+def _no_comment(text, masked, s, names, resolver, pub) -> list[Claim]:
+    m = _NO_COMMENT.search(masked)
+    if not m:
+        return []
+    subject = _subject_of(masked, s.start, names, resolver)
+    as_of = pub
+    am = _AS_OF.match(text)
+    if am:
+        iso, _ = find_date(am.group(1), pub)
+        as_of = iso or pub
+    return [Claim(kind="no_comment", subject=subject.name if subject else None, text=text,
+                  start=s.start, end=s.end, object=m.group(0), as_of=as_of, confidence=0.8)]
+
+
+def _roles(text, masked, s, names, resolver, pub) -> list[Claim]:
+    out = []
+    for mention in names.mentions:
+        if not (s.start <= mention.start < s.end) or masked[mention.start - s.start] == "_":
+            continue
+        p = names.people.get(mention.key)
+        if not p or p.kind != "person":
+            continue
+        rel_end = mention.end - s.start
+        am = _APPOS_ROLE.match(masked, rel_end)
+        if am:
+            role = am.group("role").strip()
+            out.append(_role_claim(text, s, p, role, names, pub, 0.75))
+        before = masked[: mention.start - s.start]
+        # Skip over the capitalised first name part of the mention itself.
+        bm = _PRENOMINAL.search(before)
+        if bm and not before.rstrip().endswith((",", ".")):
+            role = bm.group("role").strip()
+            role = re.sub(r"^(?:and|of)\s+", "", role, flags=re.IGNORECASE)
+            # "billionaire and SpaceX founder" -> "SpaceX founder"
+            role = role.split(" and ")[-1].strip()
+            if role and not role.lower() in {"the", "a"}:
+                out.append(_role_claim(text, s, p, role, names, pub, 0.7))
+    for m in _APPOINT.finditer(masked):
+        who = names.lookup(m.group("who"), s.start + m.start("who"))
+        by = _resolve_any(m.group("by"), s.start + m.start("by"), names, resolver)
+        if who:
+            role = re.sub(r"^(?:his|her|their)\s+", "", m.group("role").strip())
+            c = _role_claim(text, s, who, role, names, pub, 0.8)
+            c.by = by.name if by else None
+            out.append(c)
+    for m in _APPOINTED.finditer(masked):
+        who = names.lookup(m.group("who"), s.start + m.start("who"))
+        if who and who.kind == "person":
+            out.append(_role_claim(text, s, who, m.group("role").strip(), names, pub, 0.75))
+    return out
+
+
+def _resolve_any(sp: str, at: int, names: ArticleNames, resolver: Resolver) -> Person | None:
+    kind = classify(sp)
+    if kind == "pronoun":
+        return resolver.resolve_pronoun(sp, at, at, max(0, at - 1500))
+    if kind == "nominal":
+        return resolver.resolve_nominal(sp)
+    return names.lookup(sp, at)
+
+
+def _role_claim(text: str, s: Span, p: Person, role: str, names: ArticleNames,
+                pub: str | None, conf: float) -> Claim:
+    org = None
+    for m in names.mentions:
+        q = names.people.get(m.key)
+        if q and q.kind == "organization" and m.text in role:
+            org = q.name
+            break
+    return Claim(kind="role", subject=p.name, text=text, start=s.start, end=s.end,
+                 object=role, organization=org, as_of=pub, confidence=conf)
+
+
+def _events(text, masked, s, names, resolver, published) -> list[Claim]:
+    em = _EVENT.search(masked)
+    if not em or _NO_COMMENT.search(masked) or _HYPOTHETICAL.search(masked):
+        return []
+    date, date_text = find_date(masked, published)
+    if not date and _SAME_DAY.search(masked) and published:
+        date = published[:10]
+    if not date:
+        return []
+    subjects: list[Person] = []
+    bm = _BETWEEN.search(masked)
+    if bm:
+        for g in (1, 2):
+            p = names.lookup(bm.group(g), s.start + bm.start(g))
+            if p:
+                subjects.append(p)
+    subj = _subject_of(masked, s.start, names, resolver)
+    if subj and subj.kind == "person" and not bm:
+        subjects.insert(0, subj)
+    obj = masked[em.start():].strip(" .")
+    return [Claim(kind="event", subject=p.name, text=text, start=s.start, end=s.end,
+                  object=obj[:200], date=date, as_of=published[:10] if published else None,
+                  confidence=0.6) for p in subjects]
+
+
+def _plans(text, masked, s, names, resolver, pub) -> list[Claim]:
+    pm = _PLAN.search(masked)
+    if not pm:
+        return []
+    subj = _subject_of(masked, s.start, names, resolver)
+    if not subj:
+        return []
+    return [Claim(kind="plan", subject=subj.name, text=text, start=s.start, end=s.end,
+                  object=masked[pm.start():].strip(" ._")[:200], as_of=pub, confidence=0.55)]
+
+
+def _roles_from_nominal_speakers(body, qspans, attributions, names, resolver, pub) -> list[Claim]:
+    """'The head of X announced ...' resolved to a person says that person heads X."""
+    out = []
+    for q, a in zip(qspans, attributions):
+        if not a or not a.speaker or not a.speaker_text or classify(a.speaker_text) != "nominal":
+            continue
+        p = names.people.get(fold(a.speaker))
+        if not p:
+            continue
+        role = re.sub(r"^(?:the|a|an)\s+", "", a.speaker_text, flags=re.IGNORECASE)
+        start = body.rfind("\n", 0, q.mark_start) + 1
+        end = body.find("\n", q.mark_end)
+        end = len(body) if end < 0 else end
+        c = _role_claim(body[start:end], Span(start, end), p, role, names, pub, 0.6)
+        out.append(c)
+    return out

@@ -1,0 +1,112 @@
+"""Word lists the rules share: the cue-verb lexicon (versioned data), titles, pronouns.
+
+Loaded once from package data into frozen sets; nothing here changes at run time.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+from nameparser.config import CONSTANTS
+
+
+@lru_cache(maxsize=None)
+def cue_forms() -> dict[str, tuple[str, bool]]:
+    """Inflected cue form -> (lemma, strong). From quotes/data/cues.txt."""
+    forms: dict[str, tuple[str, bool]] = {}
+    strong = True
+    text = resources.files("quotes").joinpath("data/cues.txt").read_text("utf-8")
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            strong = line == "[strong]"
+            continue
+        lemma, _, rest = line.partition(":")
+        for form in rest.split():
+            forms[form.lower()] = (lemma.strip(), strong)
+    return forms
+
+
+def strong_cue_pattern() -> str:
+    """Regex alternation of strong cue forms, longest first."""
+    forms = sorted((f for f, (_, s) in cue_forms().items() if s), key=len, reverse=True)
+    return "|".join(forms)
+
+
+def any_cue_pattern() -> str:
+    forms = sorted(cue_forms(), key=len, reverse=True)
+    return "|".join(forms)
+
+
+PRONOUNS = {"he": "male", "she": "female", "him": "male", "her": "female"}
+PLURAL_PRONOUNS = frozenset({"they", "we", "it", "i", "you"})
+
+HONORIFICS_MALE = frozenset({"mr", "mr.", "sir", "lord", "king", "prince", "father", "brother"})
+HONORIFICS_FEMALE = frozenset(
+    {"mrs", "mrs.", "ms", "ms.", "miss", "madam", "lady", "queen", "princess", "sister", "dame"}
+)
+
+# Words that precede names as titles ("President", "Sen.", "U.S."), from nameparser's
+# list of titles plus news abbreviations and modifiers that stack with them.
+_EXTRA_TITLES = """sen sen. senator rep rep. representative gov gov. governor gen gen. lt lt.
+col col. sgt sgt. capt capt. adm adm. dr dr. prof prof. rev rev. pres pres. atty attorney
+president vice former secretary minister premier chancellor chairman chairwoman chair
+ceo cfo founder co-founder cofounder spokesman spokeswoman spokesperson envoy ambassador
+billionaire businessman businesswoman candidate nominee host anchor commentator
+correspondent reporter columnist economist analyst strategist pollster lawyer judge
+justice sheriff mayor council councilman councilwoman congressman congresswoman speaker
+leader majority minority house senate state deputy acting chief executive director
+manager coach officer official aide adviser advisor general special counsel mr mr. mrs
+mrs. ms ms. miss u.s. us american russian british french german chinese democratic
+republican democrat gop independent presidential hopeful rival frontrunner front-runner
+senior junior first lady king queen prince princess pope cardinal bishop rabbi imam
+actor actress singer rapper star author writer professor doctor detective agent""".split()
+TITLES = frozenset(CONSTANTS.titles) | frozenset(_EXTRA_TITLES)
+
+# Nouns that head an anonymous or role speaker ("a senior official", "the head of X").
+ROLE_NOUNS = frozenset(
+    """official officials spokesman spokeswoman spokesperson aide aides adviser advisers
+    advisor advisors source sources head chief director president chairman chairwoman
+    secretary minister leader leaders lawyer lawyers attorney attorneys analyst analysts
+    expert experts officer officers campaign statement report letter ad memo agency
+    ministry department committee company group police prosecutors prosecutor judge
+    governor senator congressman congresswoman candidate nominee manager strategist
+    pollster representative representatives member members executive founder envoy
+    ambassador economist professor researcher researchers scientist scientists
+    spokespeople staffer staffers team administration white house government
+    newspaper paper network station website magazine survey poll study""".split()
+)
+
+ORG_KEYWORDS = frozenset(
+    """fund union agency company corporation corp corp. inc inc. co. ltd llc bank
+    university college institute institution association commission committee council
+    ministry department administration party court congress senate house parliament
+    assembly times post journal news network group foundation service office bureau
+    board authority organization organisation federation league club team airlines
+    airways press tribune herald gazette telegraph guardian review magazine daily
+    broadcasting television radio channel studios records industries holdings partners
+    capital ventures labs laboratories motors systems technologies energy oil pharma
+    hospital clinic school academy church army navy force forces police guard
+    campaign pac fbi cia nsa nasa nato un eu who imf""".split()
+)
+
+MONTHS = frozenset(
+    """january february march april may june july august september october november
+    december jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+)
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+# Capitalised words gender-guesser knows as first names but that are far more often
+# something else at the start of a news sentence or name span.
+NOT_FIRST_NAMES = frozenset(
+    """will may march june april august rich page major story early long
+    young king price sterling rush christian
+    justice summer winter autumn spring royal west north south east
+    general president senator judge sunday monday tuesday wednesday thursday friday
+    saturday january february july september october november december
+    new old san los las santa saint st fort mount lake union liberty
+    god lord jesus allah christ muslim jewish black white green brown gray grey
+    republican democrat democratic american""".split()
+)

@@ -1,0 +1,296 @@
+"""People and organisations named in one article, without statistical models.
+
+Capitalised spans are classified with a first-name list (gender-guesser's data),
+titles and honorifics (nameparser's list plus news titles) and organisation
+keywords. Mentions of one person ("Kirill Dmitriev", "Dmitriev", "Mr. Dmitriev")
+are merged under the earliest fullest form, which is the canonical name.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from quotes.extract import lexicon
+
+_CAP = r"(?:[A-Z]\.(?:[A-Z]\.)+|[A-Z]\.|(?:Mc|Mac|O['’]|D['’])?[A-Z][\w'’\-]*[\w]|[A-Z])"
+_PARTICLE = r"(?:de|del|della|der|di|du|da|van|von|bin|ibn|al|la|le|dos|das|y)"
+_CONNECT = r"(?:of|and|for|the|on|&)"
+_SEQ = re.compile(
+    rf"(?<![\w.’'-]){_CAP}(?:(?: | {_PARTICLE} |-){_CAP})*(?![\w])"
+)
+_ORG_SEQ = re.compile(
+    rf"(?<![\w.’'-])(?:{_CAP}['’]s +)?{_CAP}(?: +(?:{_CONNECT} +)*{_CAP})*(?![\w])"
+)
+_STOP = frozenset(
+    """the a an in on at but and as if so this that these those it he she they we i
+    for to of by with from after before when while then now no yes all some one two
+    other more most many his her their our my your its there here what who why how
+    where which however meanwhile also still even just only not last next late
+    during since until among about over under into through again according""".split()
+)
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+_ORG_APPOSITION = re.compile(
+    r"(?:agency|company|firm|group|fund|network|bank|party|ministry|corporation|giant|"
+    r"startup|maker|operator|broadcaster|newspaper|organi[sz]ation|union|regulator)"
+    r"(?:\s*\]|,)?\s+$"
+)
+_ORG_ROLE_AFTER = re.compile(r"^\s+(?:founder|co-founder|chief|ceo|spokes\w+|executive|boss)\b")
+
+
+def fold(s: str) -> str:
+    """Case- and accent-folded form used to compare names."""
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    return s.replace("’", "'").casefold()
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    import gender_guesser.detector as gd
+
+    return gd.Detector(case_sensitive=False)
+
+
+def first_name_gender(token: str) -> str | None:
+    """'male', 'female', 'andy' (either) for a known first name, else None."""
+    low = token.lower().rstrip(".")
+    if low in _STOP or low in lexicon.NOT_FIRST_NAMES or len(low) < 2:
+        return None
+    if token.isupper() and len(token) > 1:
+        return None
+    g = _detector().get_gender(token)
+    if g == "unknown":
+        return None
+    return {"male": "male", "female": "female"}.get(g, "andy")
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+    key: str  # canonical key of the entity (folded full name)
+
+
+@dataclass
+class Person:
+    key: str
+    name: str
+    kind: str
+    gender: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    first_at: int = 0
+
+    @property
+    def last(self) -> str:
+        return fold(self.name.split()[-1])
+
+    @property
+    def first(self) -> str:
+        return fold(self.name.split()[0])
+
+
+def _is_title(token: str) -> bool:
+    return token.lower() in lexicon.TITLES or token.lower().rstrip(".") in lexicon.TITLES
+
+
+def _split_person(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """(title tokens, name tokens) of a capitalised span."""
+    i = 0
+    while i < len(tokens) - 1 and (_is_title(tokens[i]) or tokens[i] in ("U.S.", "U.K.")):
+        i += 1
+    name = tokens[i:]
+    while name and name[-1].lower() in lexicon.WEEKDAYS | lexicon.MONTHS:
+        name = name[:-1]
+    return tokens[:i], name
+
+
+def _org_name(span: str) -> str | None:
+    """The organisation named by a capitalised span, or None."""
+    words = span.split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    if not words:
+        return None
+    lowered = [w.lower().strip("'’s") if w.endswith(("'s", "’s")) else w.lower() for w in words]
+    if any(w in lexicon.ORG_KEYWORDS for w in lowered[1:]) or (
+        len(words) == 1 and lowered[0] in lexicon.ORG_KEYWORDS and words[0].isupper()
+    ):
+        if first_name_gender(words[0]) and len(words) == 2 and words[1][0].isupper():
+            if lowered[1] not in lexicon.ORG_KEYWORDS:
+                return None
+        return " ".join(words)
+    return None
+
+
+class ArticleNames:
+    """In-article registry of people and organisations, with every mention."""
+
+    def __init__(self) -> None:
+        self.people: dict[str, Person] = {}
+        self.mentions: list[Mention] = []
+
+    # -- building --------------------------------------------------------------
+    def _add(self, key: str, name: str, kind: str, surface: str, at: int, gender=None) -> Person:
+        p = self.people.get(key)
+        if p is None:
+            p = self.people[key] = Person(key, name, kind, gender, [], at)
+        if surface not in p.aliases:
+            p.aliases.append(surface)
+        if gender and not p.gender:
+            p.gender = gender
+        return p
+
+    def person_by_surname(self, token: str, before: int | None = None) -> Person | None:
+        """The person a bare surname (or known first name) refers to, if unambiguous."""
+        t = fold(token)
+        cands = [p for p in self.people.values() if p.kind == "person" and p.last == t]
+        if not cands:
+            cands = [
+                p for p in self.people.values()
+                if p.kind == "person" and p.first == t and len(p.name.split()) > 1
+            ]
+        if len(cands) == 1:
+            return cands[0]
+        if len(cands) > 1 and before is not None:
+            # The most recently mentioned of them wins ("Clinton" after "Bill Clinton").
+            recent = [m for m in self.mentions if m.start < before and m.key in {c.key for c in cands}]
+            if recent:
+                return self.people[recent[-1].key]
+        return None
+
+    def lookup(self, surface: str, at: int | None = None) -> Person | None:
+        """Resolve a written name ("Sen. Graham", "Kirill Dmitriev") to a registry entry."""
+        tokens = surface.replace("’s", "").replace("'s", "").split()
+        _, name = _split_person(tokens) if tokens else ([], [])
+        if not name:
+            return None
+        key = fold(" ".join(name))
+        if key in self.people:
+            return self.people[key]
+        org = _org_name(surface)
+        if org and fold(org) in self.people:
+            return self.people[fold(org)]
+        if len(name) == 1 or (len(name) == 2 and name[-1].lower() in _SUFFIXES):
+            return self.person_by_surname(name[0], at)
+        p = self.person_by_surname(name[-1], at)
+        if p and fold(name[0]) in (p.first, fold(p.first[:1] + ".")):
+            return p
+        return p if p and len(name) == 2 and name[0].endswith(".") else None
+
+
+def find_names(body: str, title: str | None = None) -> ArticleNames:
+    """Find every person and organisation mention in the body."""
+    reg = ArticleNames()
+    spans = [(m.start(), m.end(), m.group()) for m in _SEQ.finditer(body)]
+    org_spans = [(m.start(), m.end(), m.group()) for m in _ORG_SEQ.finditer(body)]
+    taken: list[tuple[int, int]] = []
+
+    # 1. Organisations with a keyword: "Russian Union of Industrialists and Entrepreneurs".
+    for s, e, text in org_spans:
+        org = _org_name(text)
+        if org:
+            off = s + text.index(org.split()[0])
+            reg._add(fold(org), org, "organization", org, off)
+            reg.mentions.append(Mention(off, off + len(org), org, fold(org)))
+            taken.append((s, e))
+
+    def free(s: int, e: int) -> bool:
+        return not any(a < e and s < b for a, b in taken)
+
+    # 2. Full person names: optional titles, a first name, one or more name tokens.
+    pending_single: list[tuple[int, int, str, list[str]]] = []
+    for s, e, text in spans:
+        if not free(s, e):
+            continue
+        tokens = text.split()
+        titles, name = _split_person(tokens)
+        if not name:
+            continue
+        name_off = s + len(text) - len(" ".join(tokens[len(titles):]))
+        if len(name) >= 2 and first_name_gender(name[0]) and not name[1].isupper():
+            name = _name_core(name)
+            full = " ".join(name)
+            gender = first_name_gender(name[0])
+            g = gender if gender in ("male", "female") else None
+            g = _honorific_gender(titles) or g
+            p = reg._add(_person_key(reg, name), full, "person", full, name_off, g)
+            if len(full.split()) > len(p.name.split()):
+                p.name = full
+            reg.mentions.append(Mention(name_off, name_off + len(full), full, p.key))
+            taken.append((s, e))
+        else:
+            pending_single.append((s, e, text, tokens))
+
+    # 3. Titled surnames ("Mr. Putin", "Sen. Graham") and bare surnames of known people.
+    reg.mentions.sort(key=lambda m: m.start)
+    for s, e, text, tokens in pending_single:
+        titles, name = _split_person(tokens)
+        if not name:
+            continue
+        last = name[-1]
+        off = s + text.rindex(last)
+        if last.lower() in _STOP or last.lower() in lexicon.MONTHS | lexicon.WEEKDAYS:
+            continue
+        p = reg.person_by_surname(last, s)
+        if p is None and titles and len(name) == 1 and (
+            _honorific_gender(titles) or any(t.lower().rstrip(".") in _PERSON_TITLES for t in titles)
+        ):
+            p = reg._add(fold(last), last, "person", last, off, _honorific_gender(titles))
+        if p is None:
+            before = body[max(0, s - 40) : s].lower()
+            after = body[e : e + 30].lower()
+            if len(name) == 1 and (_ORG_APPOSITION.search(before) or _ORG_ROLE_AFTER.match(after)):
+                p = reg._add(fold(last), last, "organization", last, off)
+        if p is None:
+            continue
+        surface = " ".join(tokens[-len(name):]) if len(name) > 1 else last
+        if surface not in p.aliases:
+            p.aliases.append(surface)
+        reg.mentions.append(Mention(off, off + len(last), last, p.key))
+    reg.mentions.sort(key=lambda m: m.start)
+    return reg
+
+
+_PERSON_TITLES = frozenset(
+    """mr mrs ms miss dr sen senator rep gov governor president sec secretary gen
+    general judge justice mayor speaker pope prince princess king queen sir lady
+    lord prof professor rev reverend chancellor premier minister ambassador envoy
+    congressman congresswoman chairman chairwoman candidate nominee""".split()
+)
+
+
+def _name_core(tokens: list[str]) -> list[str]:
+    """First name, middle initials or given names, surname, suffix: 'Elon Musk Has' -> 'Elon Musk'."""
+    out = [tokens[0]]
+    i = 1
+    while i < len(tokens) - 1 and (
+        re.fullmatch(r"[A-Z]\.", tokens[i]) or first_name_gender(tokens[i])
+    ):
+        out.append(tokens[i])
+        i += 1
+    out.append(tokens[i])
+    if i + 1 < len(tokens) and tokens[i + 1].lower() in _SUFFIXES:
+        out.append(tokens[i + 1])
+    return out
+
+
+def _honorific_gender(titles: list[str]) -> str | None:
+    for t in titles:
+        low = t.lower()
+        if low in lexicon.HONORIFICS_MALE or low.rstrip(".") in lexicon.HONORIFICS_MALE:
+            return "male"
+        if low in lexicon.HONORIFICS_FEMALE or low.rstrip(".") in lexicon.HONORIFICS_FEMALE:
+            return "female"
+    return None
+
+
+def _person_key(reg: ArticleNames, name: list[str]) -> str:
+    """Key for a full name: an existing entry with the same first and last name, else new."""
+    first, last = fold(name[0]), fold(name[-1])
+    for p in reg.people.values():
+        if p.kind == "person" and p.last == last and (p.first == first or len(p.name.split()) == 1):
+            return p.key
+    return fold(" ".join(name))

@@ -1,0 +1,202 @@
+"""The extraction pipeline for one article: segment, name, attribute, date, claim.
+
+`run(article)` is pure: it reads only the article and package data, and returns
+new records. Offsets in every record index article.body.
+"""
+from __future__ import annotations
+
+import re
+
+from quotes.extract import claims as claims_mod
+from quotes.extract import lexicon
+from quotes.extract.attribution import Attribution, Attributor
+from quotes.extract.dates import find_date
+from quotes.extract.indirect import find_indirect
+from quotes.extract.names import ArticleNames, find_names
+from quotes.extract.quotemarks import QuotedSpan, find_quotes
+from quotes.extract.speakers import Resolver
+from quotes.extract.text import Span, paragraphs, sentences
+from quotes.model import Article, Entity, Extraction, Quote
+
+_CUE_WORDS = set(lexicon.cue_forms())
+_WORD_BEFORE = re.compile(r"([\w'’]+)[ \t]*$")
+_SAID_OF = re.compile(r"\b(?:of|about)\s+([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)")
+
+
+def _is_embedded(body: str, para: Span, q: QuotedSpan) -> bool:
+    """True when the quote continues a sentence: preceded by a word that is no cue."""
+    before = body[para.start : q.mark_start]
+    m = _WORD_BEFORE.search(before)
+    if not m:
+        return False
+    word = m.group(1).lower()
+    return word not in _CUE_WORDS and word != "that"
+
+
+def _runs_on(body: str, para: Span, q: QuotedSpan) -> bool:
+    """True for a quote at a sentence start that the sentence carries on past
+    without punctuation: a title or a scare-quoted phrase, not an utterance."""
+    inner = body[q.start : q.end]
+    if inner[-1:] in ".,!?…—–-:;" or not q.closed:
+        return False
+    after = body[q.mark_end : para.end]
+    return bool(re.match(r"\s+[a-z]", after)) and not re.match(
+        rf"\s+(?:{lexicon.any_cue_pattern()})\b", after
+    )
+
+
+def _clip(body: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a trailing comma from the stored quote (the seed's rule)."""
+    while end > start and body[end - 1] in ", \t":
+        end -= 1
+    return start, end
+
+
+def run(article: Article) -> Extraction:
+    body = article.body or ""
+    paras = paragraphs(body)
+    qspans = find_quotes(body, paras)
+    quoted = [(q.start, q.end) for q in qspans]
+    names = find_names(body, article.title)
+    sent_starts: list[int] = []
+    sents_by_para: list[list[Span]] = []
+    for p in paras:
+        ss = sentences(body, p, quoted)
+        sents_by_para.append(ss)
+        sent_starts.extend(s.start for s in ss)
+    resolver = Resolver(body, names, quoted, article.title, sent_starts)
+    att = Attributor(body, paras, qspans, resolver)
+
+    results: list[Attribution | None] = [None] * len(qspans)
+    kinds: list[str] = []
+    for i, q in enumerate(qspans):
+        para = paras[q.paragraph]
+        words = len(body[q.start : q.end].split())
+        a = att.trailing(i) or att.leading(i) or att.previous_paragraph_colon(i)
+        embedded = _is_embedded(body, para, q)
+        if embedded and not (a and a.method.startswith("speaker_cue")):
+            kind = "partial"
+        elif _runs_on(body, para, q) and not a:
+            kind = "partial"
+        elif words <= 2 and not a:
+            kind = "partial"
+        else:
+            kind = "direct"
+        if kind == "partial" and a is None:
+            a = att.sentence_subject(i)
+        results[i] = a
+        kinds.append(kind)
+
+    _fill_same_paragraph(qspans, kinds, results)
+    _fill_continuations(body, paras, qspans, kinds, results)
+
+    quotes: list[Quote] = []
+    for i, q in enumerate(qspans):
+        a = results[i]
+        start, end = _clip(body, q.start, q.end)
+        if end <= start:
+            continue
+        said_on, date_text = _quote_date(body, paras[q.paragraph], q, a, article.published)
+        mentions = _mentions(body, names, q, a, qspans, i, paras)
+        quotes.append(Quote(
+            text=body[start:end], kind=kinds[i], start=start, end=end,
+            paragraph=q.paragraph, speaker=a.speaker if a else None,
+            speaker_text=a.speaker_text if a else None, cue=a.cue if a else None,
+            said_on=said_on, date_text=date_text, method=a.method if a else None,
+            confidence=a.confidence if a else 0.0,
+            mentions=[m for m in mentions if not a or m != a.speaker],
+        ))
+
+    for rec in find_indirect(body, paras, sents_by_para, quoted, resolver, article.published):
+        quotes.append(rec)
+    quotes.sort(key=lambda r: (r.start, r.end))
+
+    found_claims = claims_mod.find_claims(body, paras, sents_by_para, quoted, names, resolver,
+                                          article.published, qspans, results)
+    entities = _entities(names, quotes, found_claims)
+    return Extraction(entities=entities, quotes=quotes, claims=found_claims)
+
+
+def _fill_same_paragraph(qspans: list[QuotedSpan], kinds: list[str],
+                         results: list[Attribution | None]) -> None:
+    """A second quote in a paragraph with no cue of its own keeps the paragraph's speaker."""
+    for i, q in enumerate(qspans):
+        if results[i] is not None or kinds[i] != "direct":
+            continue
+        prev = next((j for j in range(i - 1, -1, -1) if qspans[j].paragraph == q.paragraph
+                     and results[j] and kinds[j] == "direct"), None)
+        nxt = next((j for j in range(i + 1, len(qspans)) if qspans[j].paragraph == q.paragraph
+                    and results[j] and kinds[j] == "direct"), None)
+        src = prev if prev is not None else nxt
+        if src is not None:
+            a = results[src]
+            results[i] = Attribution(a.speaker_text, a.speaker, None, "same_paragraph",
+                                     round(a.confidence * 0.95, 3))
+
+
+def _fill_continuations(body: str, paras: list[Span], qspans: list[QuotedSpan],
+                        kinds: list[str], results: list[Attribution | None]) -> None:
+    """A paragraph that opens with a quote and names nobody continues the last speaker."""
+    for i, q in enumerate(qspans):
+        if results[i] is not None or kinds[i] != "direct" or i == 0:
+            continue
+        para = paras[q.paragraph]
+        if q.mark_start != para.start:
+            continue
+        prev = qspans[i - 1]
+        if prev.paragraph != q.paragraph - 1 or results[i - 1] is None or kinds[i - 1] != "direct":
+            continue
+        prev_para = paras[prev.paragraph]
+        tail = body[prev.mark_end : prev_para.end].strip()
+        # The previous paragraph must end in that quote or its attribution.
+        if not prev.closed or len(tail) < 80:
+            a = results[i - 1]
+            results[i] = Attribution(a.speaker_text, a.speaker, None, "continuation",
+                                     round(a.confidence * 0.9, 3))
+
+
+def _quote_date(body: str, para: Span, q: QuotedSpan, a: Attribution | None,
+                published: str | None) -> tuple[str | None, str | None]:
+    """The date the attribution clause gives ('said Tuesday'), else the publication date."""
+    if a is not None and a.cue_end is not None:
+        lo, hi = sorted((q.mark_end, a.cue_end)) if a.cue_end > q.mark_end else (a.cue_end, q.mark_start)
+        window = body[max(para.start, lo - 60) : min(para.end, hi + 40)]
+        cut = re.split(r"[\"“”]", window)
+        for part in cut:
+            iso, text = find_date(part, published)
+            if iso:
+                return iso, text
+    return (published[:10] if published else None), None
+
+
+def _mentions(body: str, names: ArticleNames, q: QuotedSpan, a: Attribution | None,
+              qspans: list[QuotedSpan], i: int, paras: list[Span]) -> list[str]:
+    """Entities a quote is about: named inside it, or 'said of Musk' in its clause."""
+    out: list[str] = []
+    for m in names.mentions:
+        if q.start <= m.start < q.end:
+            p = names.people.get(m.key)
+            if p and p.kind == "person" and p.name not in out:
+                out.append(p.name)
+    if a is not None and a.cue_end is not None:
+        para = paras[q.paragraph]
+        clause = body[a.cue_end : min(para.end, a.cue_end + 40)]
+        sm = _SAID_OF.match(clause.lstrip()) if clause.lstrip().startswith(("of ", "about ")) else None
+        if sm:
+            p = names.lookup(sm.group(1), a.cue_end)
+            if p and p.name not in out:
+                out.append(p.name)
+    return out
+
+
+def _entities(names: ArticleNames, quotes: list[Quote], found_claims) -> list[Entity]:
+    used = {q.speaker for q in quotes} | {m for q in quotes for m in q.mentions}
+    used |= {c.subject for c in found_claims} | {c.organization for c in found_claims}
+    used |= {c.by for c in found_claims}
+    mentioned = {m.key for m in names.mentions}
+    out = []
+    for p in names.people.values():
+        if p.key in mentioned or p.name in used:
+            out.append(Entity(name=p.name, kind=p.kind, aliases=list(p.aliases),
+                              description=None, gender=p.gender))
+    return out

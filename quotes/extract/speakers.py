@@ -1,0 +1,195 @@
+"""Speaker phrases next to cue verbs, and what they refer to.
+
+A speaker phrase is a name ("Sen. Lindsey Graham (R-SC)"), a pronoun ("he") or a
+role noun phrase ("the head of Russia's Direct Investment Fund", "a senior
+official"). Resolution turns it into a canonical in-article name, or None when the
+source is anonymous: better no speaker than a wrong one.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from quotes.extract import lexicon
+from quotes.extract.names import ArticleNames, Person, fold
+
+_NAME_TOKEN = r"(?:[A-Z][\w'’.\-]*|de|van|von|al|bin|la|le|del|da)"
+NAME = (
+    rf"(?:[A-Z][\w'’.\-]*)(?:[ ]{_NAME_TOKEN}){{0,5}}(?:[ ]\([A-Z][\w.\-]*\))?"
+)
+PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)"
+_DET = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[A-Z][\w.\-]*(?:[ ][A-Z][\w.\-]*)?['’]s)"
+_ROLE = "|".join(sorted(lexicon.ROLE_NOUNS - {"white house"}, key=len, reverse=True))
+NOMINAL = (
+    rf"(?:{_DET}[ ](?:[\w'’.\-]+[ ]){{0,5}}?(?:{_ROLE})"
+    rf"(?:[ ](?:of|for|at|with|to|in)[ ](?:the[ ])?(?:[A-Z][\w'’.\-]*|[a-z][\w'’\-]*)(?:[ ][A-Z][\w'’.\-]*|[ ]of|[ ]and|[ ]for){{0,6}})?"
+    rf"|[Tt]he[ ]White[ ]House|[Tt]he[ ][A-Z][\w.\-]*[ ](?:campaign|administration))"
+)
+SPEAKER = rf"(?:{NOMINAL}|{PRONOUN}|{NAME})"
+ADVERB = r"(?:(?:also|later|then|again|once|previously|recently|simply|separately|flatly|bluntly|once|further|\w+ly)[ ])"
+
+
+@dataclass
+class Speaker:
+    text: str
+    start: int
+    end: int
+    kind: str  # name, pronoun, nominal
+
+
+def classify(text: str) -> str:
+    t = text.strip()
+    if re.fullmatch(PRONOUN, t):
+        return "pronoun"
+    first = t.split()[0] if t.split() else ""
+    if re.fullmatch(_DET, first) or first.lower() in {"the", "a", "an"} or t.lower().startswith("the white house"):
+        if not re.search(r"['’]s$", first) or t.split()[-1].lower() in lexicon.ROLE_NOUNS:
+            return "nominal"
+    return "name"
+
+
+def plausible_speaker(body: str, text: str, offset: int) -> bool:
+    """Reject possessives ("Trump's claims") and names cut out of a longer name."""
+    if re.search(r"['’]s$", text.strip()):
+        return False
+    if classify(text) == "name":
+        j = offset - 1
+        while j >= 0 and body[j] == " ":
+            j -= 1
+        if j >= 0 and j < offset - 1 and (body[j].isalpha() or body[j] == "'"):
+            k = j
+            while k > 0 and (body[k - 1].isalnum() or body[k - 1] in "'’.-"):
+                k -= 1
+            if body[k].isupper() and k > 0 and body[k - 1] != "\n" and not _sentence_start(body, k):
+                return False
+    return True
+
+
+def _sentence_start(body: str, k: int) -> bool:
+    j = k - 1
+    while j >= 0 and body[j] in " \t\"“":
+        j -= 1
+    return j < 0 or body[j] in ".!?\n:"
+
+
+def trim_name(text: str) -> str:
+    """Drop a trailing parenthetical and titles: 'Sen. Lindsey Graham (R-SC)' stays for lookup."""
+    text = re.sub(r"\s*\([^)]*\)$", "", text.strip())
+    return text
+
+
+class Resolver:
+    """Resolves speaker phrases in one article to canonical names."""
+
+    def __init__(self, body: str, names: ArticleNames, quoted: list[tuple[int, int]],
+                 title: str | None, sentence_starts: list[int]):
+        self.body = body
+        self.names = names
+        self.quoted = quoted
+        self.title = title or ""
+        self.sentence_starts = sentence_starts
+        self._outside = [m for m in names.mentions if not self._in_quote(m.start)]
+        self._appositions = self._find_appositions()
+
+    def _in_quote(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e in self.quoted)
+
+    def person(self, name: str) -> Person | None:
+        return self.names.people.get(fold(name))
+
+    # -- names -------------------------------------------------------------------
+    def resolve_name(self, text: str, at: int) -> Person | None:
+        p = self.names.lookup(trim_name(text), at)
+        if p is not None:
+            return p
+        # An unknown name next to a cue verb is still a speaker: register it.
+        from quotes.extract.names import _org_name, _split_person, _honorific_gender
+
+        tokens = trim_name(text).replace("’s", "").split()
+        titles, core = _split_person(tokens)
+        if not core or core[-1].lower() in lexicon.TITLES and not titles:
+            return None
+        if any(t.lower() in ("said", "says") for t in core):
+            return None
+        org = _org_name(" ".join(tokens))
+        kind = "organization" if org else "person"
+        name = org or " ".join(core)
+        if kind == "person" and len(core) == 1 and core[0].isupper() and len(core[0]) > 1:
+            kind = "organization"
+        p = self.names._add(fold(name), name, kind, name, at, _honorific_gender(titles))
+        return p
+
+    # -- pronouns ----------------------------------------------------------------
+    def resolve_pronoun(self, pronoun: str, at: int, para_start: int,
+                        window_start: int) -> Person | None:
+        """Most recent compatible person outside quotes, preferring sentence subjects."""
+        gender = lexicon.PRONOUNS.get(pronoun.lower())
+        if gender is None:
+            return None
+        cands = [m for m in self._outside if window_start <= m.start < at]
+        if not cands:
+            return None
+        # Group mentions by sentence, newest sentence first; in each, the first wins.
+        by_sentence: dict[int, list] = {}
+        for m in cands:
+            by_sentence.setdefault(self._sentence_of(m.start), []).append(m)
+        for sidx in sorted(by_sentence, reverse=True):
+            for m in by_sentence[sidx]:
+                p = self.names.people.get(m.key)
+                if p and p.kind == "person" and p.gender in (gender, None):
+                    return p
+        return None
+
+    def _sentence_of(self, pos: int) -> int:
+        import bisect
+
+        return bisect.bisect_right(self.sentence_starts, pos)
+
+    # -- role noun phrases --------------------------------------------------------
+    def _find_appositions(self) -> list[tuple[str, Person]]:
+        """(description, person) pairs from 'Name, the role of X,' and 'role Name'."""
+        out = []
+        for m in self._outside:
+            p = self.names.people.get(m.key)
+            if not p or p.kind != "person":
+                continue
+            after = self.body[m.end : m.end + 160]
+            am = re.match(r",\s+((?:the |a |an )?[^,\"“”;:.]{3,120})(?:,|\.|;)", after)
+            if am:
+                out.append((am.group(1), p))
+            before = self.body[max(0, m.start - 80) : m.start]
+            bm = re.search(r"((?:[\w'’.\-]+ ){1,6})$", before)
+            if bm:
+                out.append((bm.group(1).strip(), p))
+        return out
+
+    def resolve_nominal(self, text: str) -> Person | None:
+        """'the head of X' -> the person an apposition or the headline gives that role."""
+        words = [w.lower().strip(",.") for w in text.split()]
+        heads = [w for w in words if w in lexicon.ROLE_NOUNS]
+        if not heads or words[0] in ("a", "an", "one", "another", "two", "three", "several", "some"):
+            return None
+        head = heads[0]
+        tail = text.split(head, 1)[-1] if head in text else ""
+        tail_names = set(re.findall(r"[A-Z][\w'’\-]+", tail))
+        matches = []
+        for desc, p in self._appositions:
+            dw = desc.lower()
+            if re.search(rf"\b{re.escape(head)}\b", dw) and (
+                not tail_names or all(n.lower() in dw for n in tail_names)
+            ):
+                matches.append(p)
+        uniq = {p.key: p for p in matches}
+        if len(uniq) == 1:
+            return next(iter(uniq.values()))
+        if not uniq and text.lower().startswith("the ") and tail_names:
+            return self.headline_speaker()
+        return None
+
+    def headline_speaker(self) -> Person | None:
+        """The person a headline has speaking: 'Putin Envoy Dmitriev Says ...'."""
+        m = re.search(r"([A-Z][\w'’\-]+)\s+(?:Says|Said|Tells|Told|Warns|Vows|Claims|Insists|Announces|Urges)\b", self.title)
+        if not m:
+            return None
+        p = self.names.person_by_surname(m.group(1))
+        return p if p and p.kind == "person" else None

@@ -1,0 +1,74 @@
+"""Paragraphs and sentences as offset spans into the article body.
+
+Everything downstream works on offsets into the untouched body, so these helpers
+never copy or normalise text; they only find boundaries.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_LINE = re.compile(r"[^\n]+")
+# A sentence ends at . ! ? (optionally followed by closing marks) before white space
+# and an upper-case letter, digit or opening mark. Abbreviations are checked apart.
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+ABBREVIATIONS = frozenset(
+    """mr mrs ms dr sen rep gov gen lt col sgt capt cmdr adm st jr sr prof rev hon
+    inc corp co ltd jan feb mar apr jun jul aug sep sept oct nov dec no vs v u.s
+    u.k u.n e.g i.e a.m p.m d.c al mt ft pres sec dept univ""".split()
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+def paragraphs(body: str) -> list[Span]:
+    """Non-blank lines: news text puts one paragraph on a line (blank lines between)."""
+    spans = []
+    for m in _LINE.finditer(body):
+        s, e = m.start(), m.end()
+        while s < e and body[s].isspace():
+            s += 1
+        while e > s and body[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append(Span(s, e))
+    return spans
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """True when the '.' at index dot closes an abbreviation or an initial."""
+    if text[dot] != ".":
+        return False
+    j = dot
+    while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):
+        j -= 1
+    word = text[j:dot].lower()
+    if not word:
+        return False
+    if len(word) == 1 and text[j].isupper():
+        return True  # an initial: "Donald J. Trump"
+    return word in ABBREVIATIONS or word.replace(".", "") in {"us", "uk", "un", "dc"}
+
+
+def sentences(body: str, para: Span, shield: list[tuple[int, int]] = ()) -> list[Span]:
+    """Sentences of one paragraph; no boundary falls inside a shielded (quoted) span."""
+    text = body[para.start : para.end]
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if _is_abbreviation(text, m.start()):
+            continue
+        pos = para.start + m.start()
+        if any(s <= pos < e for s, e in shield):
+            continue
+        end = m.end()
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        spans.append(Span(para.start + start, para.start + end))
+        start = m.end()
+    if start < len(text):
+        spans.append(Span(para.start + start, para.end))
+    return spans

@@ -1,0 +1,105 @@
+"""The records that flow between readers, extraction, resolution and storage.
+
+Plain dataclasses, no behaviour beyond small derived values: every stage can be
+tested (and distributed) by passing these around.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+
+def short_hash(*parts: str, length: int = 16) -> str:
+    """A stable hex id from text parts; used for article and quote ids."""
+    h = hashlib.sha1("\x1f".join(parts).encode("utf-8"))
+    return h.hexdigest()[:length]
+
+
+@dataclass
+class Article:
+    """One news article as a reader produced it; body is what offsets index."""
+
+    body: str
+    source: str  # path or URL it was read from ("file.jsonl:12" for a line)
+    title: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    published: str | None = None  # ISO date: 2025-03-18
+    author: str | None = None
+    section: str | None = None
+    source_id: str | None = None  # the input's own id (JSON lines "id")
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha1(self.body.encode("utf-8")).hexdigest()
+
+    @property
+    def id(self) -> str:
+        """Stable id: from the URL when there is one, else from the body."""
+        if self.url:
+            return short_hash("url", self.url.strip())
+        return short_hash("body", self.body)
+
+
+@dataclass
+class ReadError:
+    """An input a reader could not turn into an article (goes to load_log)."""
+
+    source: str
+    error: str
+
+
+@dataclass
+class Entity:
+    """A person or organisation named in one article."""
+
+    name: str  # canonical in-article form: the earliest fullest one
+    kind: str  # "person" or "organization"
+    aliases: list[str] = field(default_factory=list)  # every surface form seen
+    description: str | None = None  # first apposition: "head of Russia's ..."
+    gender: str | None = None  # "male", "female" or None, for pronouns
+
+
+@dataclass
+class Quote:
+    """A quote (direct, partial) or reported statement (indirect)."""
+
+    text: str
+    kind: str  # direct, partial, indirect
+    start: int  # offsets into Article.body: body[start:end] == text
+    end: int
+    paragraph: int
+    speaker: str | None = None  # canonical Entity.name, None when unknown
+    speaker_text: str | None = None  # the mention as written: "he", "Dmitriev"
+    cue: str | None = None
+    said_on: str | None = None  # ISO date or partial date "2025-02"
+    date_text: str | None = None
+    method: str | None = None  # which sieve attributed it
+    confidence: float = 0.0
+    mentions: list[str] = field(default_factory=list)  # entity names it is about
+
+
+@dataclass
+class Claim:
+    """A fact the article states (the claimant is the publisher)."""
+
+    kind: str  # no_comment, role, event, plan, statement
+    subject: str | None  # canonical Entity.name
+    text: str  # the sentence
+    start: int
+    end: int
+    object: str | None = None  # role title, event description
+    organization: str | None = None  # for roles: the organisation of the post
+    date: str | None = None  # when it happened
+    as_of: str | None = None  # when it was reported true
+    by: str | None = None  # who appointed / announced it (Entity.name)
+    confidence: float = 0.0
+
+
+@dataclass
+class Extraction:
+    """Everything extraction found in one article."""
+
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
