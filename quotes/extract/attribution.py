@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from quotes.extract import lexicon
 from quotes.extract.quotemarks import QuotedSpan
-from quotes.extract.speakers import ADVERB, SPEAKER, Resolver, classify, plausible_speaker
+from quotes.extract.speakers import (
+    ADVERB, NAME, PREFIXED_NAME, SPEAKER, Resolver, classify, plausible_speaker,
+)
 from quotes.extract.text import Span
 
 _CUE = lexicon.strong_cue_pattern()
@@ -21,8 +23,9 @@ _ANY_CUE = lexicon.any_cue_pattern()
 _TRAILING = re.compile(
     rf"""^[ \t]*[,.!?—–-]*[ \t]*(?:
         (?P<cue1>{_CUE})\s+(?P<sp1>{SPEAKER})
-       |(?P<sp2>{SPEAKER})(?P<appos>,\s[^,"“”]{{2,140}},)?\s+{ADVERB}?(?P<cue2>{_ANY_CUE})
+       |(?P<sp2>{SPEAKER}|{PREFIXED_NAME})(?P<appos>,\s[^"“”]{{2,160}}?,)?\s+{ADVERB}?(?P<cue2>{_ANY_CUE})
        |according\s+to\s+(?P<sp3>{SPEAKER})
+       |[―—–]+\s*(?P<sp4>{NAME})\s*[.,]?\s*$
     )\b""",
     re.VERBOSE,
 )
@@ -31,7 +34,7 @@ _LEADING = re.compile(
     rf"""(?:
         (?P<sp1>{SPEAKER})(?P<appos>,\s[^,"“”]{{2,140}},)?\s+{ADVERB}?(?P<cue1>{_ANY_CUE})
         (?P<tail>(?:\s+(?!that\b)[^"“”.!?:;,\s]+){{0,6}})
-        \s*[:,—–]?\s*(?:that\s*)?
+        \s*(?:that\b)?\s*[:,—–]?\s*(?:that\s*)?
        |[Aa]ccording\s+to\s+(?P<sp2>{SPEAKER}),?\s*
        |(?P<cue2>{_CUE})\s+(?P<sp3>{SPEAKER}):\s*
     )$""",
@@ -42,6 +45,9 @@ _SUBJECT_CUE = re.compile(
 )
 
 
+_LABEL = re.compile(r"([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,2}):\s")
+
+
 @dataclass
 class Attribution:
     speaker_text: str | None
@@ -50,6 +56,7 @@ class Attribution:
     method: str
     confidence: float
     cue_end: int | None = None  # where the attribution clause ends, for dates
+    adjacent: bool = False  # the cue verb (and "that") stands right before the quote
 
 
 def _speaker_from(match: re.Match, groups: tuple[str, ...]) -> tuple[str, int, int] | None:
@@ -124,10 +131,11 @@ class Attributor:
         m = _TRAILING.match(after)
         if not m:
             return None
-        ends_open = inner[-1:] in ",?!—–-…" or after.lstrip()[:1] in (",", "—", "–")
+        inner = inner.rstrip("'’\"”")
+        ends_open = inner[-1:] in ",?!—–-…" or after.lstrip()[:1] in (",", "—", "–", "―")
         if not ends_open and not m.group("sp3"):
             return None
-        sp = _speaker_from(m, ("sp1", "sp2", "sp3"))
+        sp = _speaker_from(m, ("sp1", "sp2", "sp3", "sp4"))
         cue = _cue_from(m, ("cue1", "cue2")) or ("according to" if m.group("sp3") else None)
         return self._attribute(sp[0], off + sp[1], cue, "quote_cue_speaker", 0.97, i, off + m.end())
 
@@ -139,7 +147,18 @@ class Attributor:
         sp = _speaker_from(m, ("sp1", "sp2", "sp3"))
         cue = _cue_from(m, ("cue1", "cue2")) or "according to"
         method = "speaker_cue_colon" if before.rstrip().endswith(":") else "speaker_cue_quote"
-        return self._attribute(sp[0], off + sp[1], cue, method, 0.95, i, off + m.end())
+        a = self._attribute(sp[0], off + sp[1], cue, method, 0.95, i, off + m.end())
+        if a is not None:
+            a.adjacent = not (m.group("tail") or "").strip()
+        return a
+
+    def transcript_label(self, i: int) -> Attribution | None:
+        """Transcripts quoted line by line: '"PENCE: Well, look, ...'."""
+        q = self.quotes[i]
+        m = _LABEL.match(self.body, q.start)
+        if not m:
+            return None
+        return self._attribute(m.group(1), q.start, None, "transcript_label", 0.9, i)
 
     def previous_paragraph_colon(self, i: int) -> Attribution | None:
         """A paragraph that opens with a quote after 'Name said:' ending the one before."""

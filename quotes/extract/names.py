@@ -184,7 +184,7 @@ class ArticleNames:
 def find_names(body: str, title: str | None = None) -> ArticleNames:
     """Find every person and organisation mention in the body."""
     reg = ArticleNames()
-    spans = [(m.start(), m.end(), m.group()) for m in _SEQ.finditer(body)]
+    spans = [_drop_possessive(m.start(), m.group()) for m in _SEQ.finditer(body)]
     org_spans = [(m.start(), m.end(), m.group()) for m in _ORG_SEQ.finditer(body)]
     taken: list[tuple[int, int]] = []
 
@@ -260,6 +260,14 @@ _PERSON_TITLES = frozenset(
     lord prof professor rev reverend chancellor premier minister ambassador envoy
     congressman congresswoman chairman chairwoman candidate nominee""".split()
 )
+
+
+def _drop_possessive(start: int, text: str) -> tuple[int, int, str]:
+    """'Donald Trump’s campaign' names Donald Trump: cut the span at a possessive."""
+    m = re.search(r"['’]s\b", text)
+    if m:
+        text = text[: m.start()]
+    return start, start + len(text), text
 
 
 def _name_core(tokens: list[str]) -> list[str]:

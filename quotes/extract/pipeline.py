@@ -72,9 +72,10 @@ def run(article: Article) -> Extraction:
     for i, q in enumerate(qspans):
         para = paras[q.paragraph]
         words = len(body[q.start : q.end].split())
-        a = att.trailing(i) or att.leading(i) or att.previous_paragraph_colon(i)
+        a = (att.transcript_label(i) or att.trailing(i) or att.leading(i)
+             or att.previous_paragraph_colon(i))
         embedded = _is_embedded(body, para, q)
-        if embedded and not (a and a.method.startswith("speaker_cue")):
+        if embedded and not (a and a.method.startswith("speaker_cue") and a.adjacent):
             kind = "partial"
         elif _runs_on(body, para, q) and not a:
             kind = "partial"

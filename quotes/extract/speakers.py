@@ -16,7 +16,10 @@ from quotes.extract.names import ArticleNames, Person, fold
 _NAME_TOKEN = r"(?:[A-Z][\w'’.\-]*|de|van|von|al|bin|la|le|del|da)"
 NAME = (
     rf"(?:[A-Z][\w'’.\-]*)(?:[ ]{_NAME_TOKEN}){{0,5}}(?:[ ]\([A-Z][\w.\-]*\))?"
+    rf"(?:[ ](?:of|from)[ ](?:the[ ])?[A-Z][\w'’.\-]*(?:[ ][A-Z][\w'’.\-]*){{0,3}})?"
 )
+# Lower-case role words before a name: "Tulsa police Chief Chuck Jordan".
+PREFIXED_NAME = rf"(?:(?:[\w'’.\-]+[ ]){{1,5}}?{NAME})"
 PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)"
 _DET = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[A-Z][\w.\-]*(?:[ ][A-Z][\w.\-]*)?['’]s)"
 _ROLE = "|".join(sorted(lexicon.ROLE_NOUNS - {"white house"}, key=len, reverse=True))
@@ -42,6 +45,11 @@ def classify(text: str) -> str:
     if re.fullmatch(PRONOUN, t):
         return "pronoun"
     first = t.split()[0] if t.split() else ""
+    rest = t.split()[1:]
+    if first in ("The", "the") and rest and all(w[:1].isupper() for w in rest) and not any(
+        w.lower() in lexicon.ROLE_NOUNS for w in rest
+    ):
+        return "name"  # "The New York Times"
     if re.fullmatch(_DET, first) or first.lower() in {"the", "a", "an"} or t.lower().startswith("the white house"):
         if not re.search(r"['’]s$", first) or t.split()[-1].lower() in lexicon.ROLE_NOUNS:
             return "nominal"
@@ -73,9 +81,15 @@ def _sentence_start(body: str, k: int) -> bool:
 
 
 def trim_name(text: str) -> str:
-    """Drop a trailing parenthetical and titles: 'Sen. Lindsey Graham (R-SC)' stays for lookup."""
+    """The name core of a speaker phrase: 'Tulsa police Chief Chuck Jordan (D)' ->
+    'Chief Chuck Jordan'; 'Mr. Morgan of the Sierra Club' -> 'Mr. Morgan'."""
     text = re.sub(r"\s*\([^)]*\)$", "", text.strip())
-    return text
+    text = re.sub(r"\s+(?:of|from)\s+(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*)*$", "", text)
+    tokens = text.split()
+    i = len(tokens)
+    while i > 0 and (tokens[i - 1][:1].isupper() or tokens[i - 1] in ("de", "van", "von", "al", "bin")):
+        i -= 1
+    return " ".join(tokens[i:]) if i < len(tokens) else text
 
 
 class Resolver:
@@ -180,6 +194,11 @@ class Resolver:
             ):
                 matches.append(p)
         uniq = {p.key: p for p in matches}
+        if not uniq:
+            orgs = {p.key: p for p in self.names.people.values()
+                    if p.kind == "organization" and head in fold(p.name).split()}
+            if len(orgs) == 1 and head not in ("campaign", "administration", "house"):
+                return next(iter(orgs.values()))
         if len(uniq) == 1:
             return next(iter(uniq.values()))
         if not uniq and text.lower().startswith("the ") and tail_names:
