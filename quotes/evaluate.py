@@ -105,10 +105,17 @@ def gold_article(record: dict, source: str) -> Article:
     )
 
 
+def _described_speaker(quote) -> str | None:
+    if quote.speaker_text and (quote.method or "").endswith("_nominal"):
+        return quote.speaker_text
+    return None
+
+
 def predict(gold_path: str, limit: int | None = None) -> Iterator[dict]:
     """Run the extractor over each gold article (the first `limit`) and yield one
-    prediction dict per quote it found. The speaker is the canonical name or None:
-    anonymous speakers ("a senior official") stay null."""
+    prediction dict per quote it found. The speaker is the canonical name; for an
+    unresolved description ("the announcer", "a senior official") it is that phrase as
+    written, which is who the article says spoke; an unresolved pronoun stays null."""
     for n, (lineno, record) in enumerate(read_jsonl(gold_path)):
         if limit is not None and n >= limit:
             return
@@ -122,7 +129,7 @@ def predict(gold_path: str, limit: int | None = None) -> Iterator[dict]:
             yield {
                 "id": record["id"],
                 "text": quote.text,
-                "speaker": quote.speaker or None,
+                "speaker": quote.speaker or _described_speaker(quote),
                 "kind": quote.kind,
                 "start": quote.start,
                 "end": quote.end,

@@ -184,7 +184,7 @@ class ArticleNames:
 def find_names(body: str, title: str | None = None) -> ArticleNames:
     """Find every person and organisation mention in the body."""
     reg = ArticleNames()
-    spans = [_drop_possessive(m.start(), m.group()) for m in _SEQ.finditer(body)]
+    spans = [part for m in _SEQ.finditer(body) for part in _split_possessive(m.start(), m.group())]
     org_spans = [(m.start(), m.end(), m.group()) for m in _ORG_SEQ.finditer(body)]
     taken: list[tuple[int, int]] = []
 
@@ -209,7 +209,14 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
         titles, name = _split_person(tokens)
         if not name:
             continue
-        name_off = s + len(text) - len(" ".join(tokens[len(titles):]))
+        if not first_name_gender(name[0]):
+            # "PolitiFact Executive Director Aaron Sharockman": the name starts later.
+            k = next((j for j in range(1, len(name) - 1) if first_name_gender(name[j])
+                      and name[j + 1][:1].isupper()), None)
+            if k is not None and not _org_name(" ".join(name[: k + 2])):
+                titles, name = titles + name[:k], name[k:]
+        name_off = s + len(text) - len(" ".join(name)) - (len(text) - len(text.rstrip()))
+        name_off = s + text.rindex(" ".join(name)) if " ".join(name) in text else name_off
         if len(name) >= 2 and first_name_gender(name[0]) and not name[1].isupper():
             name = _name_core(name)
             full = " ".join(name)
@@ -262,12 +269,17 @@ _PERSON_TITLES = frozenset(
 )
 
 
-def _drop_possessive(start: int, text: str) -> tuple[int, int, str]:
-    """'Donald Trump’s campaign' names Donald Trump: cut the span at a possessive."""
-    m = re.search(r"['’]s\b", text)
-    if m:
-        text = text[: m.start()]
-    return start, start + len(text), text
+def _split_possessive(start: int, text: str) -> list[tuple[int, int, str]]:
+    """'NBC’s Dante Chinni' is two spans: 'NBC' and 'Dante Chinni'."""
+    out = []
+    pos = 0
+    for m in re.finditer(r"['’]s\b\s*", text):
+        if m.start() > pos:
+            out.append((start + pos, start + m.start(), text[pos : m.start()]))
+        pos = m.end()
+    if pos < len(text):
+        out.append((start + pos, start + len(text), text[pos:]))
+    return out
 
 
 def _name_core(tokens: list[str]) -> list[str]:

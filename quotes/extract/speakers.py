@@ -92,6 +92,10 @@ def trim_name(text: str) -> str:
     return " ".join(tokens[i:]) if i < len(tokens) else text
 
 
+_APPOS_AFTER = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?(?:[\w\-]+\s+){0,4}?(?:%s)\b" % "|".join(
+    sorted(lexicon.ROLE_NOUNS | {"founder", "professor", "director", "chair", "member", "who"}, key=len, reverse=True)))
+
+
 class Resolver:
     """Resolves speaker phrases in one article to canonical names."""
 
@@ -148,10 +152,15 @@ class Resolver:
         for m in cands:
             by_sentence.setdefault(self._sentence_of(m.start), []).append(m)
         for sidx in sorted(by_sentence, reverse=True):
-            for m in by_sentence[sidx]:
-                p = self.names.people.get(m.key)
-                if p and p.kind == "person" and p.gender in (gender, None):
-                    return p
+            ok = [m for m in by_sentence[sidx]
+                  if (p := self.names.people.get(m.key)) and p.kind == "person"
+                  and p.gender in (gender, None)]
+            if not ok:
+                continue
+            # A person introduced with an apposition ("Henry Crespo, president of ...")
+            # is the new source; otherwise the first person (the subject) wins.
+            introduced = [m for m in ok if _APPOS_AFTER.match(self.body, m.end)]
+            return self.names.people[(introduced or ok)[0].key]
         return None
 
     def _sentence_of(self, pos: int) -> int:
