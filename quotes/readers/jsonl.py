@@ -1,0 +1,113 @@
+"""JSON lines: one article object per line (PolNeAR, the BBC corpus, exports).
+
+The body is the "text" value exactly as given: annotated corpora such as PolNeAR
+index their gold spans into it, so stripping or normalising would shift every
+offset. Lines are read one at a time; a bad line is a ReadError for that line
+("file.jsonl:7") and never stops the lines after it.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from quotes.model import Article, ReadError
+from quotes.readers import ReadNote, encoding_note
+from quotes.readers.encoding import DecodeError, decode_bytes
+from quotes.readers.text import iso_date, publisher_for_url
+
+# Short publisher codes used by corpora (PolNeAR) -> readable names.
+PUBLISHER_CODES: dict[str, str] = {
+    "breitbart": "Breitbart",
+    "huff-post": "HuffPost",
+    "nyt": "The New York Times",
+    "politico": "Politico",
+    "usa-today": "USA Today",
+    "wash-post": "The Washington Post",
+    "west-journal": "Western Journal",
+}
+
+_FIELDS = {
+    "title": ("title", "headline"),
+    "url": ("url", "link"),
+    "published": ("published", "date", "published_at", "publish_date"),
+    "publisher": ("publisher", "source_name"),
+    "author": ("author", "authors", "byline"),
+    "section": ("section", "topic", "category"),
+}
+
+
+def read_jsonl(lines: Iterable[bytes], source: str) -> Iterator[Article | ReadError | ReadNote]:
+    """Articles from byte lines, a ReadError per bad line, a ReadNote per guessed encoding."""
+    first = True
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        line_source = f"{source}:{number}"
+        try:
+            text, guessed = decode_bytes(raw.rstrip(b"\r\n"))
+        except DecodeError as error:
+            yield ReadError(line_source, str(error))
+            continue
+        record = parse_line(text, line_source)
+        if isinstance(record, ReadError) and first and text.strip() in ("[", "{"):
+            yield ReadError(source, "not JSON lines: a JSON array or multi-line object; expected one object per line")
+            return
+        if guessed and isinstance(record, Article):
+            yield encoding_note(line_source, guessed)
+        yield record
+        first = False
+
+
+def parse_line(text: str, source: str) -> Article | ReadError:
+    """One JSON line -> Article, or a ReadError saying what is wrong with it."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        return ReadError(source, f"not valid JSON: {error.msg} at column {error.colno}")
+    if not isinstance(data, dict):
+        return ReadError(source, f"not a JSON object (got {type(data).__name__})")
+    return article_from_dict(data, source)
+
+
+def article_from_dict(data: dict[str, Any], source: str) -> Article | ReadError:
+    """Map a decoded object's fields onto an Article; the text is kept verbatim."""
+    body = next(
+        (data[key] for key in ("text", "body") if isinstance(data.get(key), str) and data[key].strip()),
+        None,
+    )
+    if body is None:
+        return ReadError(source, 'no article text: needs a non-empty "text" or "body" string')
+    fields = {name: _first(data, keys) for name, keys in _FIELDS.items()}
+    url = _string(fields["url"])
+    return Article(
+        body=body,
+        source=source,
+        title=_string(fields["title"]),
+        url=url,
+        publisher=_publisher(_string(fields["publisher"])) or publisher_for_url(url),
+        published=iso_date(fields["published"]),
+        author=_string(fields["author"]),
+        section=_string(fields["section"]),
+        source_id=_string(data.get("id")),
+    )
+
+
+def _first(data: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    return next((data[key] for key in keys if data.get(key) not in (None, "", [])), None)
+
+
+def _string(value: Any) -> str | None:
+    """A trimmed string for a metadata field; lists (several authors) are joined."""
+    if value is None or isinstance(value, (dict, bool)):
+        return None
+    if isinstance(value, list):
+        value = ", ".join(str(item).strip() for item in value if item not in (None, ""))
+    text = str(value).strip()
+    return text or None
+
+
+def _publisher(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return PUBLISHER_CODES.get(value.lower(), value)
