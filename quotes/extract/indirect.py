@@ -93,7 +93,8 @@ def _match_sentence(body: str, s: Span, text: str, pi: int, resolver: Resolver,
             return None
         p = resolver.resolve_name(sp, sp_at)
         conf = 0.75
-    head = text[: m.start("clause")] if "clause" in m.groupdict() and m.re is _INDIRECT else text
+    # The date of the saying is in the attribution, never in the reported content.
+    head = text[: m.start("clause")] if m.re is _INDIRECT else ""
     said_on, date_text = find_date(head, published)
     if not said_on:
         said_on = published[:10] if published else None

@@ -160,13 +160,14 @@ def _quote_date(body: str, para: Span, q: QuotedSpan, a: Attribution | None,
                 published: str | None) -> tuple[str | None, str | None]:
     """The date the attribution clause gives ('said Tuesday'), else the publication date."""
     if a is not None and a.cue_end is not None:
-        lo, hi = sorted((q.mark_end, a.cue_end)) if a.cue_end > q.mark_end else (a.cue_end, q.mark_start)
-        window = body[max(para.start, lo - 60) : min(para.end, hi + 40)]
-        cut = re.split(r"[\"“”]", window)
-        for part in cut:
-            iso, text = find_date(part, published)
-            if iso:
-                return iso, text
+        if a.cue_end > q.mark_end:  # "...," he said Tuesday.
+            window = body[q.mark_end : min(para.end, a.cue_end + 40)]
+        else:  # He said Tuesday: "..."
+            window = body[max(para.start, a.cue_end - 80) : q.mark_start]
+        part = re.split(r"[\"“”]", window)[0 if a.cue_end > q.mark_end else -1]
+        iso, text = find_date(part, published)
+        if iso:
+            return iso, text
     return (published[:10] if published else None), None
 
 

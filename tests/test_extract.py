@@ -1,0 +1,184 @@
+"""Extraction rules, one short hand-written case per sieve and failure mode."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from quotes.extract import extract_article
+from quotes.model import Article
+
+
+def extract(body: str, title: str | None = None, published: str | None = "2025-03-18"):
+    return extract_article(Article(body=body, source="test", title=title, published=published))
+
+
+def only(body: str, kind: str = "direct", **kw):
+    found = [q for q in extract(body, **kw).quotes if q.kind == kind]
+    return found
+
+
+INTRO = "Jane Porter, the mayor of Riverside, spoke at City Hall on Monday.\n\n"
+
+SIEVES = [
+    # (body, quote text, speaker, method prefix, cue)
+    ('"We will rebuild the bridge," Jane Porter said.', "We will rebuild the bridge",
+     "Jane Porter", "quote_cue_speaker", "said"),
+    ('"We will rebuild the bridge," said Jane Porter, the mayor.', "We will rebuild the bridge",
+     "Jane Porter", "quote_cue_speaker", "said"),
+    ("Jane Porter said: \u201cWe will rebuild the bridge.\u201d", "We will rebuild the bridge.",
+     "Jane Porter", "speaker_cue_colon", "said"),
+    ('Jane Porter told reporters that "we will rebuild the bridge."', "we will rebuild the bridge.",
+     "Jane Porter", "speaker_cue_quote", "told"),
+    (INTRO + '"We will rebuild the bridge," she said.', "We will rebuild the bridge",
+     "Jane Porter", "quote_cue_speaker_pronoun", "said"),
+    ('"We will rebuild the bridge," Hugh Hill, a doctor at Riverside General, said.',
+     "We will rebuild the bridge", "Hugh Hill", "quote_cue_speaker", "said"),
+    ('"We will rebuild the bridge," according to Jane Porter.', "We will rebuild the bridge",
+     "Jane Porter", "quote_cue_speaker", "according to"),
+    ("\u201cWe will rebuild the bridge.\u201d \u2015 Jane Porter", "We will rebuild the bridge.",
+     "Jane Porter", "quote_cue_speaker", None),
+    ('"PORTER: We will rebuild the bridge."', "PORTER: We will rebuild the bridge.",
+     "PORTER", "transcript_label", None),
+]
+
+
+@pytest.mark.parametrize("body,text,speaker,method,cue", SIEVES)
+def test_sieves(body, text, speaker, method, cue):
+    quotes = only(body)
+    assert [q.text for q in quotes] == [text]
+    q = quotes[0]
+    assert q.speaker == speaker
+    assert q.method.startswith(method)
+    assert q.cue == cue
+    assert 0 < q.confidence <= 1
+
+
+def test_second_quote_in_paragraph_keeps_speaker():
+    body = '"We will rebuild," Jane Porter said. "It will take two years."'
+    quotes = only(body)
+    assert [(q.text, q.speaker, q.method) for q in quotes] == [
+        ("We will rebuild", "Jane Porter", "quote_cue_speaker"),
+        ("It will take two years.", "Jane Porter", "same_paragraph"),
+    ]
+
+
+def test_split_quote_both_halves():
+    body = '"We will rebuild," Jane Porter said, "and we will pay for it."'
+    quotes = only(body)
+    assert [q.speaker for q in quotes] == ["Jane Porter", "Jane Porter"]
+
+
+def test_multi_paragraph_quote_continues():
+    body = ('Jane Porter said the plan was ready.\n\n'
+            '"We will rebuild the bridge," she said. "We will start in May.\n\n'
+            '"And we will finish before the winter."')
+    quotes = only(body)
+    assert quotes[-1].text == "And we will finish before the winter."
+    assert quotes[-1].speaker == "Jane Porter"
+    assert quotes[-1].method == "continuation"
+
+
+def test_pronoun_takes_compatible_gender():
+    body = ("Tom Baker criticised Jane Porter on Monday.\n\n"
+            '"He has no plan at all," she said.')
+    assert only(body)[0].speaker == "Jane Porter"
+
+
+def test_name_inside_quote_is_never_speaker():
+    body = '"Tom Baker said nothing to us," the residents said.'
+    q = only(body)[0]
+    assert q.speaker != "Tom Baker"
+
+
+def test_anonymous_source_keeps_text_without_speaker():
+    body = '"The budget is gone," a senior official said.'
+    q = only(body)[0]
+    assert q.speaker is None
+    assert q.speaker_text == "a senior official"
+
+
+def test_partial_quote_attributed_to_sentence_subject():
+    body = 'Jane Porter said the plan was "a total disaster" for the town.'
+    quotes = extract(body).quotes
+    partial = [q for q in quotes if q.kind == "partial"]
+    assert [(q.text, q.speaker) for q in partial] == [("a total disaster", "Jane Porter")]
+
+
+def test_scare_quotes_and_titles_are_not_direct():
+    body = 'The so-called "deplorables" watched "Meet the Press" on Sunday.'
+    assert only(body) == []
+
+
+def test_apostrophes_are_not_quotes():
+    body = "Porter's plan isn't the council's. Rock 'n' roll fans said it's fine."
+    assert extract(body).quotes == [] or all(q.kind == "indirect" for q in extract(body).quotes)
+
+
+def test_nyt_double_apostrophes():
+    body = "''We will rebuild the bridge,'' Jane Porter said."
+    assert [(q.text, q.speaker) for q in only(body)] == [("We will rebuild the bridge", "Jane Porter")]
+
+
+def test_british_single_quotes():
+    body = "\u2018We will rebuild the bridge,\u2019 Jane Porter said."
+    assert [(q.text, q.speaker) for q in only(body)] == [("We will rebuild the bridge", "Jane Porter")]
+
+
+def test_indirect_speech():
+    body = "Jane Porter said the bridge would reopen in the spring after repairs."
+    q = only(body, kind="indirect")[0]
+    assert (q.speaker, q.cue) == ("Jane Porter", "said")
+
+
+def test_said_on_resolves_weekday_against_publication():
+    body = '"We will rebuild," Jane Porter said on Monday.'
+    q = only(body)[0]
+    assert (q.said_on, q.date_text) == ("2025-03-17", "on Monday")
+
+
+def test_no_comment_claim_with_as_of():
+    body = ("Jane Porter was asked about the bridge.\n\n"
+            "As of Tuesday afternoon, Porter had not publicly commented on the plan.")
+    claims = [c for c in extract(body).claims if c.kind == "no_comment"]
+    assert [(c.subject, c.as_of) for c in claims] == [("Jane Porter", "2025-03-18")]
+
+
+def test_role_from_apposition_and_appointment():
+    body = ("Jane Porter, the mayor of Riverside, spoke on Monday.\n\n"
+            "Governor Tom Baker later appointed Porter as his special adviser on flooding.")
+    roles = {(c.subject, c.object, c.by) for c in extract(body).claims if c.kind == "role"}
+    assert ("Jane Porter", "the mayor of Riverside", None) in roles
+    assert ("Jane Porter", "special adviser on flooding", "Tom Baker") in roles
+
+
+def test_canonical_name_is_fullest_form():
+    body = ('Jane Porter spoke on Monday.\n\n"We will rebuild," Porter said.')
+    ex = extract(body)
+    people = {e.name: e for e in ex.entities if e.kind == "person"}
+    assert set(people) == {"Jane Porter"}
+    assert {"Jane Porter", "Porter"} <= set(people["Jane Porter"].aliases)
+    assert only(body)[0].speaker == "Jane Porter"
+
+
+def test_extraction_is_deterministic():
+    body = INTRO + '"We will rebuild the bridge," she said. "Soon."'
+    assert extract(body) == extract(body)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('ab AB."“”‘’\'\n,:—Said said he she Mr.')), max_size=300))
+def test_never_raises_and_offsets_slice_body(body):
+    ex = extract(body)
+    for q in ex.quotes:
+        assert body[q.start : q.end] == q.text
+    for c in ex.claims:
+        assert body[c.start : c.end] == c.text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=400))
+def test_never_raises_on_any_unicode(body):
+    ex = extract(body, published=None)
+    for q in ex.quotes:
+        assert body[q.start : q.end] == q.text
