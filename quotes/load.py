@@ -1,0 +1,193 @@
+"""Inputs -> readers -> extraction -> one transaction per article -> SQLite.
+
+Every input the readers report becomes a load_log row (ok, skipped or error), so
+nothing fails silently; a failure inside one article rolls back that article only
+and the load goes on.
+"""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import ContextManager
+
+import sqlite_utils
+
+from quotes import store
+from quotes.extract import extract_article
+from quotes.model import Article, Extraction, ReadError
+from quotes.resolve import Registry
+
+# A progress wrapper: given the list of sources, a context manager that yields them
+# back (click.progressbar has exactly this shape).
+Progress = Callable[[list[str]], ContextManager[Iterable[str]]]
+
+
+@dataclass
+class LoadSummary:
+    articles: int = 0
+    quotes: int = 0
+    claims: int = 0
+    skipped: int = 0
+    errors: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (source, message)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (source, message)
+    without_quotes: list[str] = field(default_factory=list)  # sources, loaded all the same
+
+    def line(self) -> str:
+        return (
+            f"Loaded {self.articles} article{'s' if self.articles != 1 else ''}: "
+            f"{self.quotes} quotes, {self.claims} claims, "
+            f"{self.skipped} skipped, {self.errors} error{'s' if self.errors != 1 else ''}"
+        )
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def load_paths(
+    db_path: str | Path,
+    paths: Iterable[str],
+    fmt: str | None = None,
+    progress: Progress | None = None,
+) -> LoadSummary:
+    """Load files, directories or "-" into the database at db_path (created if missing)."""
+    from quotes.readers import iter_sources
+
+    db = store.connect(db_path)
+    try:
+        sources = list(iter_sources([str(p) for p in paths]))
+        bar = progress(sources) if progress else contextlib.nullcontext(sources)
+        loader = Loader(db)
+        with bar as items:
+            for source in items:
+                loader.load_source(source, fmt)
+        return loader.summary
+    finally:
+        db.close()
+
+
+class Loader:
+    """Holds the database, the entity registry and the running summary for one load."""
+
+    def __init__(self, db: sqlite_utils.Database,
+                 extract: Callable[[Article], Extraction] | None = None):
+        self.db = db
+        self.extract = extract
+        self.registry = Registry(db)
+        self.summary = LoadSummary()
+
+    def load_source(self, source: str, fmt: str | None = None) -> None:
+        """Every record of one input; a reader that raises is logged, not fatal."""
+        from quotes.readers import read_source
+
+        try:
+            for record in read_source(source, fmt=fmt):
+                self.load_record(record)
+        except Exception as error:  # a reader bug must not stop the whole load
+            self.error(source, f"reader failed: {type(error).__name__}: {error}")
+
+    def load_record(self, record) -> None:
+        if isinstance(record, Article):
+            self.load_article(record)
+        elif isinstance(record, ReadError):
+            self.error(record.source, record.error)
+        else:  # ReadNote: something worth knowing about an input that was read anyway
+            store.log(self.db, record.source, "ok", now(), error=record.message)
+            self.summary.notes.append((record.source, record.message))
+
+    def error(self, source: str, message: str, article_id: str | None = None) -> None:
+        store.log(self.db, source, "error", now(), error=message, article_id=article_id)
+        self.summary.errors += 1
+        self.summary.failures.append((source, message))
+
+    def load_article(self, article: Article) -> None:
+        """Skip what is already stored; else extract, then store in one transaction."""
+        if not article.body.strip():
+            self.error(article.source, "empty article body", article.id)
+            return
+        self.registry.refresh()
+        existing = store.find_loaded(self.db, article)
+        if existing is not None:
+            store.log(self.db, article.source, "skipped", now(),
+                      error="already loaded (same content)", article_id=existing)
+            self.summary.skipped += 1
+            return
+        try:
+            extraction = (self.extract or extract_article)(article)
+        except Exception as error:
+            self.error(article.source, f"extraction failed: {type(error).__name__}: {error}", article.id)
+            return
+        loaded_at = now()
+        try:
+            with self.db.atomic():
+                n_quotes, n_claims = store.write_article(
+                    self.db, article, extraction, self.registry, loaded_at
+                )
+                note = None if n_quotes else "no quotes found"
+                store.log(self.db, article.source, "ok", loaded_at, error=note, article_id=article.id)
+        except Exception as error:
+            self.registry.reload()  # its in-memory additions were rolled back
+            self.error(article.source, f"storing failed: {type(error).__name__}: {error}", article.id)
+            return
+        if not n_quotes:
+            self.summary.without_quotes.append(article.source)
+        self.summary.articles += 1
+        self.summary.quotes += n_quotes
+        self.summary.claims += n_claims
+
+
+# --- the bundled demo ----------------------------------------------------------------
+
+
+def example_paths() -> list[str]:
+    """The articles shipped in quotes/examples/ (package data)."""
+    folder = resources.files("quotes") / "examples"
+    return sorted(str(p) for p in Path(str(folder)).iterdir() if p.is_file())
+
+
+def build_demo(db_path: str | Path, progress: Progress | None = None) -> LoadSummary:
+    """A fresh database of the bundled examples.
+
+    Refuses to delete a database that holds articles from elsewhere, since the demo's
+    default is the home database db/quotes.db.
+    """
+    path = Path(db_path)
+    if path.exists():
+        foreign = _foreign_articles(path)
+        if foreign:
+            raise ValueError(
+                f"{path} holds {foreign} article{'s' if foreign != 1 else ''} loaded from "
+                f"elsewhere; pass --db to build the demo in another file"
+            )
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    return load_paths(path, example_paths(), progress=progress)
+
+
+def _foreign_articles(path: Path) -> int:
+    examples = {str(Path(p).resolve()) for p in example_paths()}
+    db = sqlite_utils.Database(path)
+    try:
+        if not db["articles"].exists():
+            return 0
+        sources = [r[0] for r in db.execute("select source from articles")]
+    finally:
+        db.close()
+    return sum(1 for s in sources if not s or str(Path(s).resolve()) not in examples)
+
+
+def iter_extractions(paths: Iterable[str], fmt: str | None = None) -> Iterator[tuple[Article | ReadError, Extraction | None]]:
+    """(article, extraction) per article without a database; (ReadError, None) per bad input."""
+    from quotes.readers import iter_sources, read_source
+
+    for source in iter_sources([str(p) for p in paths]):
+        for record in read_source(source, fmt=fmt):
+            if isinstance(record, Article):
+                yield record, extract_article(record)
+            elif isinstance(record, ReadError):
+                yield record, None

@@ -1,0 +1,87 @@
+"""Shared fixtures: real SQLite files in tmp_path, a tiny deterministic extractor.
+
+Storage and loading are tested against `simple_extract` so that their assertions do
+not move when the real extraction rules improve; test_seed.py holds the real thing.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from quotes.model import Article, Entity, Extraction, Quote
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEED = FIXTURES / "000_c404069c42368f88.txt"
+SEED_EXPECTED = FIXTURES / "000_c404069c42368f88.expected.json"
+
+# "Text," First Last said.
+_SAID = re.compile(r'"([^"]+)," ((?:[A-Z][\w-]+ )*[A-Z][\w-]+) said')
+
+
+def simple_extract(article: Article) -> Extraction:
+    """Every `"...," Name said` is a direct quote by Name; nothing else is found."""
+    quotes, entities = [], {}
+    for m in _SAID.finditer(article.body):
+        name = m.group(2)
+        last = name.split()[-1]
+        entities.setdefault(name, Entity(name, "person", aliases=[last] if last != name else []))
+        paragraph = article.body.count("\n\n", 0, m.start())
+        quotes.append(Quote(
+            text=m.group(1), kind="direct", start=m.start(1), end=m.end(1),
+            paragraph=paragraph, speaker=name, speaker_text=name, cue="said",
+            said_on=article.published, method="test", confidence=1.0,
+        ))
+    return Extraction(entities=list(entities.values()), quotes=quotes)
+
+
+@pytest.fixture
+def fake_extract(monkeypatch):
+    """Route the loader (and `quotes load`) through simple_extract."""
+    monkeypatch.setattr("quotes.load.extract_article", simple_extract)
+    return simple_extract
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "quotes.db"
+
+
+@pytest.fixture
+def db(db_path):
+    from quotes.store import connect
+
+    database = connect(db_path)
+    yield database
+    database.close()
+
+
+def write_article(folder: Path, name: str, body: str, title: str | None = None,
+                  date: str = "March 18, 2025") -> Path:
+    """An article file in the seed's plain-text layout: heading, date line, paragraphs."""
+    path = folder / name
+    title = title or name.rsplit(".", 1)[0].replace("_", " ").title()
+    path.write_text(f"# {title}\n\n{date}\n\n{body}\n", encoding="utf-8")
+    return path
+
+
+def counts(db_file: Path) -> dict[str, int]:
+    db = sqlite_utils.Database(db_file)
+    try:
+        return {t: db[t].count for t in (
+            "articles", "entities", "aliases", "quotes", "quote_mentions",
+            "claims", "roles",
+        )}
+    finally:
+        db.close()
+
+
+def rows(db_file: Path, sql: str, params=None) -> list[dict]:
+    db = sqlite_utils.Database(db_file)
+    try:
+        return list(db.query(sql, params or []))
+    finally:
+        db.close()

@@ -1,0 +1,234 @@
+"""The `quotes` command as a user runs it: CliRunner on real files, then reopen them."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import click
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from conftest import ROOT, SEED, rows, write_article
+from quotes import __version__, serve
+from quotes.cli import cli
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture
+def loaded(tmp_path, runner, fake_extract):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_article(folder, "a.txt", '"We will meet Musk soon," Kirill Dmitriev said.')
+    write_article(folder, "b.txt", '"It went well," Ann Lee said.')
+    db_path = tmp_path / "quotes.db"
+    result = runner.invoke(cli, ["load", str(folder), "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    return db_path
+
+
+def test_version(runner):
+    result = runner.invoke(cli, ["--version"])
+    assert result.exit_code == 0, result.output
+    assert __version__ in result.output
+
+
+def test_every_command_has_help_and_unique_short_flags(runner):
+    ctx = click.Context(cli)
+    assert {"load", "extract", "export", "serve", "demo"} <= set(cli.list_commands(ctx))
+    for name in cli.list_commands(ctx):
+        command = cli.get_command(ctx, name)
+        assert command.help, f"{name} has no help"
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, result.output
+        shorts = [o for p in command.params for o in [*p.opts, *p.secondary_opts]
+                  if o.startswith("-") and not o.startswith("--")]
+        assert len(shorts) == len(set(shorts)), f"{name}: {shorts}"
+
+
+def test_python_dash_m(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "quotes", "--version"],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert __version__ in result.stdout
+
+
+def test_load_prints_a_summary_and_writes_the_database(loaded, runner, tmp_path):
+    db = sqlite_utils.Database(loaded)
+    assert db["articles"].count == 2 and db["quotes"].count == 2
+    assert {r["speaker_name"] for r in db["quotes"].rows} == {"Kirill Dmitriev", "Ann Lee"}
+    db.close()
+    result = runner.invoke(cli, ["load", str(tmp_path / "in"), "--db", str(loaded), "-s"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == "Loaded 0 articles: 0 quotes, 0 claims, 2 skipped, 0 errors"
+
+
+def test_load_defaults_to_db_quotes_db(runner, tmp_path, fake_extract):
+    path = write_article(tmp_path, "a.txt", '"Hi," Ann Lee said.')
+    with runner.isolated_filesystem(temp_dir=tmp_path) as cwd:
+        result = runner.invoke(cli, ["load", str(path)])
+        assert result.exit_code == 0, result.output
+        assert "Loaded 1 article: 1 quotes, 0 claims, 0 skipped, 0 errors" in result.stderr
+        assert rows(f"{cwd}/db/quotes.db", "select speaker_name from quotes") == [{"speaker_name": "Ann Lee"}]
+
+
+def test_load_errors_give_exit_status_1_and_one_line_each(runner, tmp_path, fake_extract):
+    good = write_article(tmp_path, "good.txt", '"Hi," Ann Lee said.')
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    missing = tmp_path / "missing.txt"
+    db_path = tmp_path / "q.db"
+    result = runner.invoke(cli, ["load", str(empty), str(good), str(missing), "--db", str(db_path)])
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.splitlines()
+    assert lines[-1] == "Loaded 1 article: 1 quotes, 0 claims, 0 skipped, 2 errors"
+    errors = [line for line in lines if line.startswith("Error: ")]
+    assert len(errors) == 2
+    assert errors[0].startswith(f"Error: {empty}: ") and errors[1].startswith(f"Error: {missing}: ")
+    assert rows(db_path, "select status from load_log order by id") == [
+        {"status": "error"}, {"status": "ok"}, {"status": "error"}]
+
+
+def test_extract_prints_json_lines_without_a_database(runner, tmp_path, fake_extract, monkeypatch):
+    monkeypatch.setattr("quotes.load.extract_article", fake_extract)
+    path = write_article(tmp_path, "a.txt", '"We will meet," Kirill Dmitriev said.')
+    with runner.isolated_filesystem(temp_dir=tmp_path) as cwd:
+        result = runner.invoke(cli, ["extract", str(path)])
+        assert result.exit_code == 0, result.output
+        assert not (tmp_path / cwd / "db").exists()
+    (line,) = result.stdout.splitlines()
+    record = json.loads(line)
+    assert record == {
+        "article": str(path), "text": "We will meet", "speaker": "Kirill Dmitriev",
+        "speaker_text": "Kirill Dmitriev", "kind": "direct", "cue": "said",
+        "said_on": "2025-03-18", "start": record["start"], "end": record["end"],
+        "method": "test", "confidence": 1.0,
+    }
+
+
+def test_extract_uses_the_source_id_of_json_lines(runner, tmp_path, fake_extract):
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps({"id": "art-7", "title": "T", "text": '"Yes," Ann Lee said.'}) + "\n")
+    result = runner.invoke(cli, ["extract", str(path), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(x)["article"] for x in result.stdout.splitlines()] == ["art-7"]
+
+
+def test_extract_reports_bad_inputs(runner, tmp_path, fake_extract):
+    result = runner.invoke(cli, ["extract", str(tmp_path / "nope.txt")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {tmp_path / 'nope.txt'}: ")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+def test_export_formats(loaded, runner, fmt):
+    result = runner.invoke(cli, ["export", "quotes", "--db", str(loaded), "--format", fmt,
+                                 "--where", "speaker_name = 'Ann Lee'"])
+    assert result.exit_code == 0, result.output
+    if fmt == "csv":
+        records = list(csv.DictReader(io.StringIO(result.stdout)))
+    elif fmt == "json":
+        records = json.loads(result.stdout)
+    else:
+        records = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [(r["speaker_name"], r["text"]) for r in records] == [("Ann Lee", "It went well")]
+
+
+def test_export_to_a_file_and_views(loaded, runner, tmp_path):
+    out = tmp_path / "out.json"
+    result = runner.invoke(cli, ["export", "quotes_view", "--db", str(loaded), "--format", "json", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text())
+    assert {r["article_title"] for r in data} == {"A", "B"}
+    empty = runner.invoke(cli, ["export", "claims", "--db", str(loaded), "--format", "json"])
+    assert json.loads(empty.stdout) == []
+
+
+def test_export_user_errors(loaded, runner, tmp_path):
+    result = runner.invoke(cli, ["export", "nope", "--db", str(loaded)])
+    assert result.exit_code == 1
+    assert "Error: no table 'nope'; tables: " in result.output
+    assert "quotes" in result.output and "quotes_fts_data" not in result.output
+    result = runner.invoke(cli, ["export", "quotes", "--db", str(loaded), "--where", "nonsense ="])
+    assert result.exit_code == 1 and "Error: " in result.output
+    result = runner.invoke(cli, ["export", "quotes", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 1 and "no database at" in result.output
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_serve_prints_and_runs_the_plain_datasette_command(loaded, runner, monkeypatch):
+    ran = []
+    monkeypatch.setattr(serve, "run", lambda args: ran.append(args) or 0)
+    result = runner.invoke(cli, ["serve", "--db", str(loaded), "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    (args,) = ran
+    assert args[:2] == ["serve", str(loaded)]
+    printed = result.stdout.strip()
+    assert printed.startswith(f"datasette serve {loaded} -m ")
+    for part in ("metadata.yml", "--plugins-dir", "--host 127.0.0.1", "--port 8123",
+                 "--setting suggest_facets off"):
+        assert part in printed
+    assert args[args.index("-m") + 1].endswith("metadata.yml")
+    assert (ROOT / "metadata.yml").exists() and (ROOT / "plugins").is_dir()
+
+
+def test_serve_open_and_missing_db(runner, monkeypatch, tmp_path, loaded):
+    ran = []
+    monkeypatch.setattr(serve, "run", lambda args: ran.append(args) or 0)
+    result = runner.invoke(cli, ["serve", "--db", str(loaded), "--open", "--host", "0.0.0.0"])
+    assert result.exit_code == 0, result.output
+    assert "--open" in ran[0] and "0.0.0.0" in ran[0]
+    result = runner.invoke(cli, ["serve", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 1 and "no database at" in result.output
+
+
+def test_demo_builds_a_fresh_database(runner, tmp_path, monkeypatch, fake_extract):
+    ran = []
+    monkeypatch.setattr(serve, "run", lambda args: ran.append(args) or 0)
+    db_path = tmp_path / "demo" / "quotes.db"
+    from quotes.load import example_paths
+
+    for _ in range(2):
+        result = runner.invoke(cli, ["demo", "--db", str(db_path), "--no-serve"])
+        assert result.exit_code == 0, result.output
+        log = rows(db_path, "select source, status from load_log where article_id is not null")
+        assert sorted(r["source"] for r in log) == example_paths(), "every example loaded"
+        assert {r["status"] for r in log} == {"ok"}, "loaded fresh, nothing skipped"
+    assert ran == []
+    result = runner.invoke(cli, ["demo", "--db", str(db_path), "--port", "8124"])
+    assert result.exit_code == 0, result.output
+    assert "--port" in ran[0] and "8124" in ran[0]
+
+
+def test_demo_will_not_delete_a_real_database(runner, loaded):
+    result = runner.invoke(cli, ["demo", "--db", str(loaded), "--no-serve"])
+    assert result.exit_code == 1
+    assert "holds 2 articles loaded from elsewhere" in result.output
+    assert rows(loaded, "select count(*) as n from articles") == [{"n": 2}]
+
+
+def test_seed_ships_as_a_bundled_example():
+    from quotes.load import example_paths
+
+    names = [p.rsplit("/", 1)[-1] for p in example_paths()]
+    assert SEED.name in names
+
+
+def test_load_notes_articles_without_quotes(runner, tmp_path, fake_extract):
+    one = write_article(tmp_path, "calm.txt", "Nobody said anything.")
+    result = runner.invoke(cli, ["load", str(one), "--db", str(tmp_path / "a.db")])
+    assert result.exit_code == 0, result.output
+    assert f"Note: {one}: no quotes found" in result.stderr.splitlines()
+    two = write_article(tmp_path, "quiet.txt", "Still nothing.")
+    three = write_article(tmp_path, "still.txt", "Nothing again.")
+    result = runner.invoke(cli, ["load", str(two), str(three), "--db", str(tmp_path / "b.db")])
+    assert "Note: 2 articles without quotes (each is in load_log)" in result.stderr
+    result = runner.invoke(cli, ["load", str(one), "--db", str(tmp_path / "c.db"), "--silent"])
+    assert "Note" not in result.stderr
