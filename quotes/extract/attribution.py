@@ -26,7 +26,7 @@ _TRAILING = re.compile(
        |(?P<sp2>{SPEAKER}|{PREFIXED_NAME})(?P<appos>,\s[^"“”]{{2,160}}?,)?\s+{ADVERB}?(?P<cue2>{_ANY_CUE})
        |according\s+to\s+(?P<sp3>{SPEAKER})
        |[―—–]+\s*(?P<sp4>{NAME})\s*[.,]?\s*$
-    )\b""",
+    )(?:\b|$)""",
     re.VERBOSE,
 )
 # Name said: "..." / Name told reporters Tuesday that "..." / According to Name, "..."
@@ -37,9 +37,15 @@ _LEADING = re.compile(
         \s*(?:that\b)?\s*[:,—–]?\s*(?:that\s*)?
        |[Aa]ccording\s+to\s+(?P<sp2>{SPEAKER}),?\s*
        |(?P<cue2>{_CUE})\s+(?P<sp3>{SPEAKER}):\s*
+       |(?P<sp4>{NAME})\s*(?:--|—|–)\s*
     )$""",
     re.VERBOSE,
 )
+_PARTICIPLE = re.compile(
+    r",\s+(?P<cue>saying|adding|arguing|noting|insisting|writing|asking|asserting|declaring|"
+    r"explaining|warning|tweeting|telling\s+\w+|adding\s+that|saying\s+that)\s*[:,]?\s*$"
+)
+_SUBJECT = re.compile(rf"(?:[A-Z][^,]{{0,50}},\s+)?(?P<sp>{SPEAKER})\s")
 _SUBJECT_CUE = re.compile(
     rf"(?:^|[.!?;]\s+|,\s+)(?P<sp>{SPEAKER})(?:,\s[^,\"“”]{{2,140}},)?\s+{ADVERB}?(?P<cue>{_ANY_CUE})\b"
 )
@@ -116,6 +122,7 @@ class Attributor:
 
     def _attribute(self, text: str, offset: int, cue: str | None, method: str,
                    base: float, quote_index: int, cue_end: int | None = None) -> Attribution | None:
+        text = re.sub(r"(?<=[a-z]{2})[.,]$", "", text.strip())  # sentence end, not "Jr."
         if not plausible_speaker(self.body, text, offset):
             return None
         speaker, factor = self._resolve(text, offset, quote_index)
@@ -144,13 +151,47 @@ class Attributor:
         m = _LEADING.search(before)
         if not m:
             return None
-        sp = _speaker_from(m, ("sp1", "sp2", "sp3"))
-        cue = _cue_from(m, ("cue1", "cue2")) or "according to"
+        sp = _speaker_from(m, ("sp1", "sp2", "sp3", "sp4"))
+        cue = _cue_from(m, ("cue1", "cue2")) or ("according to" if m.group("sp2") else None)
         method = "speaker_cue_colon" if before.rstrip().endswith(":") else "speaker_cue_quote"
+        if m.group("sp4"):
+            method = "speaker_dash"
         a = self._attribute(sp[0], off + sp[1], cue, method, 0.95, i, off + m.end())
         if a is not None:
             a.adjacent = not (m.group("tail") or "").strip()
         return a
+
+    def _sentence_before(self, i: int) -> tuple[str, int]:
+        """The sentence (outside quotes) that runs up to the quote's opening mark."""
+        before, off = self._before(i)
+        cut = max(before.rfind(". "), before.rfind("? "), before.rfind("! "))
+        if cut >= 0:
+            return before[cut + 2 :], off + cut + 2
+        return before, off
+
+    def participle(self, i: int) -> Attribution | None:
+        """'Trump attacked Clinton ..., saying, "..."': the sentence subject speaks."""
+        seg, off = self._sentence_before(i)
+        stripped = seg.lstrip()
+        off, seg = off + len(seg) - len(stripped), stripped
+        pm = _PARTICIPLE.search(seg)
+        if not pm:
+            return None
+        sm = _SUBJECT.match(seg)
+        if not sm or sm.start("sp") >= pm.start():
+            return None
+        return self._attribute(sm.group("sp"), off + sm.start("sp"), pm.group("cue").split()[0].lower(),
+                               "subject_participle", 0.85, i)
+
+    def colon_subject(self, i: int) -> Attribution | None:
+        """'President Obama is rolling out a new message: "It's about me."'"""
+        seg, off = self._sentence_before(i)
+        if not seg.rstrip().endswith(":") or len(seg) > 200:
+            return None
+        sm = _SUBJECT.match(seg)
+        if not sm or classify(sm.group("sp")) != "name":
+            return None
+        return self._attribute(sm.group("sp"), off + sm.start("sp"), None, "subject_colon", 0.75, i)
 
     def transcript_label(self, i: int) -> Attribution | None:
         """Transcripts quoted line by line: '"PENCE: Well, look, ...'."""
@@ -171,12 +212,17 @@ class Attributor:
             return None
         cut = max(text.rfind("”"), text.rfind('"'))
         seg = text[cut + 1 :] if cut >= 0 else text
-        m = re.search(rf"(?P<sp>{SPEAKER})(?:,\s[^,\"“”]{{2,140}},)?\s+{ADVERB}?(?P<cue>{_ANY_CUE})\b[^\"“”]*:$", seg.rstrip())
-        if not m:
-            return None
         base = prev.start + (cut + 1 if cut >= 0 else 0)
-        return self._attribute(m.group("sp"), base + m.start("sp"), m.group("cue").lower(),
-                               "colon_paragraph", 0.9, i)
+        m = re.search(rf"(?P<sp>{SPEAKER})(?:,\s[^,\"“”]{{2,140}},)?\s+{ADVERB}?(?P<cue>{_ANY_CUE})\b[^\"“”]*:$", seg.rstrip())
+        if m:
+            return self._attribute(m.group("sp"), base + m.start("sp"), m.group("cue").lower(),
+                                   "colon_paragraph", 0.9, i)
+        last = re.split(r"(?<=[.!?])\s+", seg.strip())[-1]
+        sm = _SUBJECT.match(last)
+        if sm and len(last) < 200 and classify(sm.group("sp")) == "name":
+            at = base + seg.index(last) + sm.start("sp")
+            return self._attribute(sm.group("sp"), at, None, "colon_paragraph_subject", 0.75, i)
+        return None
 
     def sentence_subject(self, i: int) -> Attribution | None:
         """For partial quotes: the subject of the sentence's cue verb before the quote."""

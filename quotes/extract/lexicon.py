@@ -32,12 +32,12 @@ def cue_forms() -> dict[str, tuple[str, bool]]:
 def strong_cue_pattern() -> str:
     """Regex alternation of strong cue forms, longest first."""
     forms = sorted((f for f, (_, s) in cue_forms().items() if s), key=len, reverse=True)
-    return "|".join(forms)
+    return "(?i:" + "|".join(forms) + ")"
 
 
 def any_cue_pattern() -> str:
     forms = sorted(cue_forms(), key=len, reverse=True)
-    return "|".join(forms)
+    return "(?i:" + "|".join(forms) + ")"
 
 
 PRONOUNS = {"he": "male", "she": "female", "him": "male", "her": "female"}

@@ -33,6 +33,19 @@ def _is_embedded(body: str, para: Span, q: QuotedSpan) -> bool:
     return word not in _CUE_WORDS and word != "that"
 
 
+def _starts_sentence(body: str, para: Span, q: QuotedSpan) -> bool:
+    before = body[para.start : q.mark_start].rstrip()
+    return not before or before[-1] in ".!?\"”'’…)"
+
+
+def _continues_quote(body: str, qspans: list[QuotedSpan], i: int) -> bool:
+    """A split quote: an earlier quote of the same sentence, only an attribution between."""
+    if i == 0 or qspans[i - 1].paragraph != qspans[i].paragraph:
+        return False
+    between = body[qspans[i - 1].mark_end : qspans[i].mark_start]
+    return not re.search(r"[.!?]\s", between)
+
+
 def _runs_on(body: str, para: Span, q: QuotedSpan) -> bool:
     """True for a quote at a sentence start that the sentence carries on past
     without punctuation: a title or a scare-quoted phrase, not an utterance."""
@@ -73,14 +86,17 @@ def run(article: Article) -> Extraction:
         para = paras[q.paragraph]
         words = len(body[q.start : q.end].split())
         a = (att.transcript_label(i) or att.trailing(i) or att.leading(i)
-             or att.previous_paragraph_colon(i))
+             or att.participle(i) or att.colon_subject(i) or att.previous_paragraph_colon(i))
         embedded = _is_embedded(body, para, q)
         if embedded and not (a and a.method.startswith("speaker_cue") and a.adjacent):
             kind = "partial"
         elif _runs_on(body, para, q) and not a:
             kind = "partial"
-        elif words <= 2 and not a:
+        elif words <= 2 and not a and not (i and qspans[i - 1].paragraph == q.paragraph
+                                               and _starts_sentence(body, para, q)):
             kind = "partial"
+        elif not a and not _starts_sentence(body, para, q) and not _continues_quote(body, qspans, i):
+            kind = "partial"  # mid-sentence and no cue: part of the writer's sentence
         else:
             kind = "direct"
         if kind == "partial" and a is None:

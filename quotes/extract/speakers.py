@@ -28,8 +28,11 @@ NOMINAL = (
     rf"(?:[ ](?:of|for|at|with|to|in)[ ](?:the[ ])?(?:[A-Z][\w'’.\-]*|[a-z][\w'’\-]*)(?:[ ][A-Z][\w'’.\-]*|[ ]of|[ ]and|[ ]for){{0,6}})?"
     rf"|[Tt]he[ ]White[ ]House|[Tt]he[ ][A-Z][\w.\-]*[ ](?:campaign|administration))"
 )
-SPEAKER = rf"(?:{NOMINAL}|{PRONOUN}|{NAME})"
-ADVERB = r"(?:(?:also|later|then|again|once|previously|recently|simply|separately|flatly|bluntly|once|further|\w+ly)[ ])"
+# Any determiner phrase ending in a common noun: "the ad’s narrator", "The piece".
+GENERIC_NP = r"(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat)[ ](?:[\w'’\-]+[ ]){0,3}?[a-z][\w'’\-]*"
+SPEAKER = rf"(?:{NOMINAL}|{PRONOUN}|{NAME}|[Tt]he[ ]{NAME}|{GENERIC_NP})"
+# Adverbs and auxiliaries between a speaker and its cue: "Trump has often said".
+ADVERB = r"(?:(?:also|later|then|again|once|previously|recently|simply|separately|flatly|bluntly|further|often|still|even|has|had|have|would|\w+ly)[ ]){0,3}"
 
 
 @dataclass
