@@ -19,6 +19,7 @@ from quotes.extract.text import Span, paragraphs, sentences
 from quotes.model import Article, Entity, Extraction, Quote
 
 _CUE_WORDS = set(lexicon.cue_forms())
+_NAMING_CUES = {"called", "calls", "call", "calling", "described", "describes", "describing"}
 _WORD_BEFORE = re.compile(r"([\w'’]+)[ \t]*$")
 _SAID_OF = re.compile(r"\b(?:of|about)\s+([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)")
 
@@ -90,8 +91,10 @@ def run(article: Article) -> Extraction:
         embedded = _is_embedded(body, para, q)
         if embedded and not (a and a.method.startswith("speaker_cue") and a.adjacent):
             kind = "partial"
-        elif _runs_on(body, para, q) and not a:
-            kind = "partial"
+        elif _runs_on(body, para, q) and not (a and a.method.startswith("quote_cue")):
+            kind = "partial"  # the writer's sentence goes on: a title or a phrase
+        elif a and a.cue in _NAMING_CUES and a.method.startswith("speaker_cue"):
+            kind = "partial"  # 'called it "a disaster"' names, it does not quote
         elif words <= 2 and not a and not (i and qspans[i - 1].paragraph == q.paragraph
                                                and _starts_sentence(body, para, q)):
             kind = "partial"
