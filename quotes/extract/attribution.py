@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from quotes.extract import lexicon
 from quotes.extract.quotemarks import QuotedSpan
 from quotes.extract.speakers import (
-    ADVERB, NAME, PREFIXED_NAME, SPEAKER, Resolver, classify, plausible_speaker,
+    ADVERB, APPOSITION, NAME, PREFIXED_NAME, SPEAKER, SPEAKER_AFTER_CUE, Resolver, classify,
+    plausible_speaker,
 )
 from quotes.extract.text import Span
 
@@ -22,8 +23,8 @@ _ANY_CUE = lexicon.any_cue_pattern()
 # "...," Name said / "...," said Name / "...," Name, a doctor at X, said
 _TRAILING = re.compile(
     rf"""^[ \t]*[,.!?—–-]*[ \t]*(?:
-        (?P<cue1>{_CUE})\s+(?P<sp1>{SPEAKER})
-       |(?P<sp2>{SPEAKER}|{PREFIXED_NAME})(?P<appos>,\s[^"“”]{{2,160}}?,)?\s+{ADVERB}?(?P<cue2>{_ANY_CUE})
+        (?P<cue1>{_CUE})\s+(?P<sp1>{SPEAKER_AFTER_CUE})
+       |(?P<sp2>{SPEAKER}|{PREFIXED_NAME})(?P<appos>{APPOSITION})?\s+{ADVERB}?(?P<cue2>{_ANY_CUE})
        |according\s+to\s+(?P<sp3>{SPEAKER})
        |[―—–]+\s*(?P<sp4>{NAME})\s*[.,]?\s*$
     )(?:\b|$)""",
@@ -32,7 +33,7 @@ _TRAILING = re.compile(
 # Name said: "..." / Name told reporters Tuesday that "..." / According to Name, "..."
 _LEADING = re.compile(
     rf"""(?:
-        (?P<sp1>{SPEAKER})(?P<appos>,\s[^,"“”]{{2,140}},)?\s+{ADVERB}?(?P<cue1>{_ANY_CUE})
+        (?P<sp1>{SPEAKER})(?P<appos>{APPOSITION})?\s+{ADVERB}?(?P<cue1>{_ANY_CUE})
         (?P<tail>(?:\s+(?!that\b)[^"“”.!?:;,\s]+){{0,6}})
         \s*(?:that\b)?\s*[:,—–]?\s*(?:that\s*)?
        |[Aa]ccording\s+to\s+(?P<sp2>{SPEAKER}),?\s*
@@ -42,8 +43,9 @@ _LEADING = re.compile(
     re.VERBOSE,
 )
 _PARTICIPLE = re.compile(
-    r",\s+(?P<cue>saying|adding|arguing|noting|insisting|writing|asking|asserting|declaring|"
-    r"explaining|warning|tweeting|telling\s+\w+|adding\s+that|saying\s+that)\s*[:,]?\s*$"
+    r"(?:,\s+|\s+(?=and\s))(?P<cue>saying|adding|arguing|noting|insisting|writing|asking|asserting|declaring|"
+    r"explaining|warning|tweeting|telling\s+\w+|adding\s+that|saying\s+that|"
+    r"and\s+(?:then\s+|later\s+)?(?:added|said|wrote|told\s+\w+))\s*[:,]?\s*$"
 )
 _SUBJECT = re.compile(rf"(?:[A-Z][^,]{{0,50}},\s+)?(?P<sp>{SPEAKER})\s")
 _SUBJECT_CUE = re.compile(
@@ -180,7 +182,8 @@ class Attributor:
         sm = _SUBJECT.match(seg)
         if not sm or sm.start("sp") >= pm.start():
             return None
-        return self._attribute(sm.group("sp"), off + sm.start("sp"), pm.group("cue").split()[0].lower(),
+        cue = [w for w in pm.group("cue").split() if w not in ("and", "then", "later")][0].lower()
+        return self._attribute(sm.group("sp"), off + sm.start("sp"), cue,
                                "subject_participle", 0.85, i)
 
     def colon_subject(self, i: int) -> Attribution | None:

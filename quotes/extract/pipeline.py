@@ -137,6 +137,14 @@ def run(article: Article) -> Extraction:
     return Extraction(entities=entities, quotes=quotes, claims=found_claims)
 
 
+def _suffix(a: Attribution) -> str:
+    """Carry the kind of speaker phrase (pronoun, description) over to a filled quote."""
+    for kind in ("_pronoun", "_nominal"):
+        if a.method.endswith(kind):
+            return kind
+    return ""
+
+
 def _fill_same_paragraph(qspans: list[QuotedSpan], kinds: list[str],
                          results: list[Attribution | None]) -> None:
     """A second quote in a paragraph with no cue of its own keeps the paragraph's speaker."""
@@ -150,7 +158,7 @@ def _fill_same_paragraph(qspans: list[QuotedSpan], kinds: list[str],
         src = prev if prev is not None else nxt
         if src is not None:
             a = results[src]
-            results[i] = Attribution(a.speaker_text, a.speaker, None, "same_paragraph",
+            results[i] = Attribution(a.speaker_text, a.speaker, None, "same_paragraph" + _suffix(a),
                                      round(a.confidence * 0.95, 3))
 
 
@@ -171,7 +179,7 @@ def _fill_continuations(body: str, paras: list[Span], qspans: list[QuotedSpan],
         # The previous paragraph must end in that quote or its attribution.
         if not prev.closed or len(tail) < 80:
             a = results[i - 1]
-            results[i] = Attribution(a.speaker_text, a.speaker, None, "continuation",
+            results[i] = Attribution(a.speaker_text, a.speaker, None, "continuation" + _suffix(a),
                                      round(a.confidence * 0.9, 3))
 
 
