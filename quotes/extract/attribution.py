@@ -142,7 +142,7 @@ class Attributor:
             return None
         inner = inner.rstrip("'’\"”")
         ends_open = inner[-1:] in ",?!—–-…" or after.lstrip()[:1] in (",", "—", "–", "―")
-        if not ends_open and not m.group("sp3"):
+        if not ends_open and not (m.group("sp3") or m.group("sp1")):
             return None
         sp = _speaker_from(m, ("sp1", "sp2", "sp3", "sp4"))
         cue = _cue_from(m, ("cue1", "cue2")) or ("according to" if m.group("sp3") else None)

@@ -176,8 +176,8 @@ def _fill_continuations(body: str, paras: list[Span], qspans: list[QuotedSpan],
             continue
         prev_para = paras[prev.paragraph]
         tail = body[prev.mark_end : prev_para.end].strip()
-        # The previous paragraph must end in that quote or its attribution.
-        if not prev.closed or len(tail) < 80:
+        # The previous paragraph must end in that quote or its attribution clause.
+        if not prev.closed or not re.search(r"[.!?]\s+[\"“A-Z]", tail):
             a = results[i - 1]
             results[i] = Attribution(a.speaker_text, a.speaker, None, "continuation" + _suffix(a),
                                      round(a.confidence * 0.9, 3))

@@ -35,7 +35,9 @@ SPEAKER = rf"(?:{NOMINAL}|{PRONOUN}|{NAME}|[Tt]he[ ]{NAME}|{GENERIC_NP})"
 # After an inverted cue ("said Democratic pollster Stan Greenberg") a title run may lead.
 SPEAKER_AFTER_CUE = rf"(?:{NOMINAL}|{PRONOUN}|{PREFIXED_NAME}|{NAME}|[Tt]he[ ]{NAME}|{GENERIC_NP})"
 # An apposition between a name and its cue: ", a doctor at X," / ", who replaced Y,".
-APPOSITION = r",\s(?=[a-z]|The\s|A\s|An\s)[^\"“”]{2,160}?,"
+APPOSITION = (
+    r",\s(?=[a-z]|The\s|A\s|An\s|(?:[A-Z][\w.\-]*\s)?[A-Z][\w.\-]*(?:['’]s|s['’])\s)[^\"“”]{2,160}?,"
+)
 # Adverbs and auxiliaries between a speaker and its cue: "Trump has often said".
 ADVERB = r"(?:(?:also|later|then|again|once|previously|recently|simply|separately|flatly|bluntly|further|often|still|even|has|had|have|would|\w+ly)[ ]){0,3}"
 
