@@ -240,4 +240,5 @@ class Attributor:
         if not best:
             return None
         return self._attribute(best.group("sp"), seg_off + best.start("sp"),
-                               best.group("cue").lower(), "sentence_subject", 0.85, i)
+                               best.group("cue").lower(), "sentence_subject", 0.85, i,
+                               seg_off + best.end("cue"))

@@ -63,7 +63,8 @@ def first_name_gender(token: str) -> str | None:
     g = _detector().get_gender(token)
     if g == "unknown":
         return None
-    return {"male": "male", "female": "female"}.get(g, "andy")
+    return {"male": "male", "female": "female", "mostly_male": "andy",
+            "mostly_female": "andy"}.get(g, "andy")
 
 
 @dataclass

@@ -106,6 +106,23 @@ _APPOS_AFTER = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?(?:[\w\-]+\s+){0,4}?(?:%s)
     sorted(lexicon.ROLE_NOUNS | {"founder", "professor", "director", "chair", "member", "who"}, key=len, reverse=True)))
 
 
+_PERSON_NOUNS = sorted(
+    (lexicon.TITLES | lexicon.ROLE_NOUNS | {"journalist", "woman", "man", "actor", "actress",
+                                           "mother", "father", "voter", "resident", "host"})
+    - {"campaign", "statement", "report", "letter", "ad", "memo", "agency", "ministry",
+       "department", "committee", "company", "group", "administration", "government",
+       "newspaper", "paper", "network", "station", "website", "magazine", "survey", "poll",
+       "study", "team", "white house", "house", "senate", "state", "u.s.", "us"},
+    key=len, reverse=True)
+_PERSON_NOMINAL = re.compile(
+    r"(?:[A-Z][^,]{0,40},\s+)?(?:The|A|An|the|a|an)\s+(?:[\w'’\-]+\s+){0,3}?(?:%s)\b(?!['’])"
+    % "|".join(re.escape(n) for n in _PERSON_NOUNS if n.isalpha()))
+
+
+_MALE = re.compile(r"\b(?:he|his|him|himself)\b")
+_FEMALE = re.compile(r"\b(?:she|her|hers|herself)\b")
+
+
 class Resolver:
     """Resolves speaker phrases in one article to canonical names."""
 
@@ -117,7 +134,32 @@ class Resolver:
         self.title = title or ""
         self.sentence_starts = sentence_starts
         self._outside = [m for m in names.mentions if not self._in_quote(m.start)]
+        self._infer_genders()
         self._appositions = self._find_appositions()
+
+    def _infer_genders(self) -> None:
+        """Gender of people whose first name does not tell (Bernie, Leslie, surnames
+        only) from the pronouns that follow their mentions in the same sentence."""
+        import bisect
+
+        votes: dict[str, list[int]] = {}
+        for m in self._outside:
+            p = self.names.people.get(m.key)
+            if not p or p.kind != "person" or p.gender is not None:
+                continue
+            k = bisect.bisect_right(self.sentence_starts, m.start)
+            end = self.sentence_starts[k] if k < len(self.sentence_starts) else len(self.body)
+            seg = self.body[m.end : min(end, m.end + 200)]
+            male = len(_MALE.findall(seg))
+            female = len(_FEMALE.findall(seg))
+            v = votes.setdefault(p.key, [0, 0])
+            v[0] += male
+            v[1] += female
+        for key, (male, female) in votes.items():
+            if male and not female:
+                self.names.people[key].gender = "male"
+            elif female and not male:
+                self.names.people[key].gender = "female"
 
     def _in_quote(self, pos: int) -> bool:
         return any(s <= pos < e for s, e in self.quoted)
@@ -161,7 +203,12 @@ class Resolver:
         by_sentence: dict[int, list] = {}
         for m in cands:
             by_sentence.setdefault(self._sentence_of(m.start), []).append(m)
-        for sidx in sorted(by_sentence, reverse=True):
+        current = self._sentence_of(at)
+        for sidx in range(current, min(by_sentence) - 1, -1):
+            if sidx not in by_sentence:
+                if sidx != current and self._nominal_subject(sidx):
+                    return None  # "The Afro-Colombian journalist said ..." is the antecedent
+                continue
             ok = [m for m in by_sentence[sidx]
                   if (p := self.names.people.get(m.key)) and p.kind == "person"
                   and p.gender in (gender, None)]
@@ -172,6 +219,15 @@ class Resolver:
             introduced = [m for m in ok if _APPOS_AFTER.match(self.body, m.end)]
             return self.names.people[(introduced or ok)[0].key]
         return None
+
+    def _nominal_subject(self, sidx: int) -> bool:
+        """True when sentence sidx opens with a person described, not named."""
+        if sidx == 0 or sidx > len(self.sentence_starts):
+            return False
+        start = self.sentence_starts[sidx - 1]
+        head = self.body[start : start + 80]
+        m = _PERSON_NOMINAL.match(head)
+        return bool(m)
 
     def _sentence_of(self, pos: int) -> int:
         import bisect
