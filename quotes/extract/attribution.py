@@ -56,6 +56,11 @@ _SUBJECT_CUE = re.compile(
 _LABEL = re.compile(r"([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,2}):\s")
 
 
+_NOT_LABELS = frozenset({"VIDEO", "UPDATE", "WATCH", "PHOTO", "PHOTOS", "EXCLUSIVE", "BREAKING",
+                         "READ", "NOTE", "EDITOR'S NOTE", "EDITOR’S NOTE", "LISTEN", "AUDIO",
+                         "RELATED", "CORRECTION", "WARNING", "SPOILER", "Q", "A", "PS", "P.S"})
+
+
 @dataclass
 class Attribution:
     speaker_text: str | None
@@ -200,7 +205,7 @@ class Attributor:
         """Transcripts quoted line by line: '"PENCE: Well, look, ...'."""
         q = self.quotes[i]
         m = _LABEL.match(self.body, q.start)
-        if not m:
+        if not m or m.group(1).strip(".") in _NOT_LABELS:
             return None
         return self._attribute(m.group(1), q.start, None, "transcript_label", 0.9, i)
 

@@ -94,6 +94,7 @@ def trim_name(text: str) -> str:
     """The name core of a speaker phrase: 'Tulsa police Chief Chuck Jordan (D)' ->
     'Chief Chuck Jordan'; 'Mr. Morgan of the Sierra Club' -> 'Mr. Morgan'."""
     text = re.sub(r"\s*\([^)]*\)$", "", text.strip())
+    text = re.split(r"['’]s\s+(?=[A-Z])", text)[-1]  # "Breitbart’s Joel Pollak"
     text = re.sub(r"\s+(?:of|from)\s+(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*)*$", "", text)
     tokens = text.split()
     i = len(tokens)
