@@ -89,7 +89,8 @@ ORG_KEYWORDS = frozenset(
     broadcasting television radio channel studios records industries holdings partners
     capital ventures labs laboratories motors systems technologies energy oil pharma
     hospital clinic school academy church army navy force forces police guard
-    campaign pac fbi cia nsa nasa nato un eu who imf""".split()
+    campaign pac fbi cia nsa nasa nato un eu who imf coalition alliance caucus
+    movement center centre initiative commission""".split()
 )
 
 MONTHS = frozenset(

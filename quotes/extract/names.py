@@ -108,22 +108,37 @@ def _split_person(tokens: list[str]) -> tuple[list[str], list[str]]:
     return tokens[:i], name
 
 
-def _org_name(span: str) -> str | None:
-    """The organisation named by a capitalised span, or None."""
+_CONNECTORS = frozenset({"of", "and", "for", "the", "on", "&"})
+
+
+def _org_name(span: str, common: frozenset[str] = frozenset()) -> str | None:
+    """The organisation named by a capitalised span, or None.
+
+    'Washington Post Trump' -> 'Washington Post' (a name glued on after the keyword);
+    'Support for NATO' -> 'NATO' when 'support' is an ordinary word in the article."""
     words = span.split()
     if words and words[0].lower() == "the":
         words = words[1:]
     if not words:
         return None
     lowered = [w.lower().strip("'’s") if w.endswith(("'s", "’s")) else w.lower() for w in words]
-    if any(w in lexicon.ORG_KEYWORDS for w in lowered[1:]) or (
-        len(words) == 1 and lowered[0] in lexicon.ORG_KEYWORDS and words[0].isupper()
-    ):
-        if first_name_gender(words[0]) and len(words) == 2 and words[1][0].isupper():
-            if lowered[1] not in lexicon.ORG_KEYWORDS:
-                return None
-        return " ".join(words)
-    return None
+    while (len(words) > 2 and lowered[0] in common and lowered[0] not in lexicon.ORG_KEYWORDS
+           and lowered[1] in _CONNECTORS):
+        words, lowered = words[2:], lowered[2:]
+    keyed = [i for i, w in enumerate(lowered) if w in lexicon.ORG_KEYWORDS]
+    if not keyed:
+        return None
+    if len(words) == 1 and not words[0].isupper():
+        return None
+    if keyed == [0] and len(words) > 1 and lowered[1] not in _CONNECTORS:
+        return None
+    last = keyed[-1]
+    if last + 1 < len(words) and (lowered[last + 1] not in _CONNECTORS or lowered[last + 1] == "and"
+                                  and last == 0):
+        words = words[: last + 1]  # a name glued on after the keyword
+    if first_name_gender(words[0]) and len(words) == 2 and lowered[1] not in lexicon.ORG_KEYWORDS:
+        return None
+    return " ".join(words)
 
 
 class ArticleNames:
@@ -190,8 +205,9 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
     taken: list[tuple[int, int]] = []
 
     # 1. Organisations with a keyword: "Russian Union of Industrialists and Entrepreneurs".
+    common = frozenset(w for w in re.findall(r"\b[a-z][a-z]+\b", body))
     for s, e, text in org_spans:
-        org = _org_name(text)
+        org = _org_name(text, common)
         if org:
             off = s + text.index(org.split()[0])
             reg._add(fold(org), org, "organization", org, off)

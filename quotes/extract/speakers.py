@@ -95,6 +95,7 @@ def trim_name(text: str) -> str:
     'Chief Chuck Jordan'; 'Mr. Morgan of the Sierra Club' -> 'Mr. Morgan'."""
     text = re.sub(r"\s*\([^)]*\)$", "", text.strip())
     text = re.split(r"['’]s\s+(?=[A-Z])", text)[-1]  # "Breitbart’s Joel Pollak"
+    text = re.split(r"(?<=[a-z]{2})\.\s+", text)[-1]  # "Monday. He"
     text = re.sub(r"\s+(?:of|from)\s+(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*)*$", "", text)
     tokens = text.split()
     i = len(tokens)
@@ -176,6 +177,8 @@ class Resolver:
         # An unknown name next to a cue verb is still a speaker: register it.
         from quotes.extract.names import _org_name, _split_person, _honorific_gender
 
+        if re.fullmatch(PRONOUN, trim_name(text)):
+            return None
         tokens = trim_name(text).replace("’s", "").split()
         titles, core = _split_person(tokens)
         if not core or core[-1].lower() in lexicon.TITLES and not titles:
