@@ -182,3 +182,88 @@ def test_never_raises_on_any_unicode(body):
     ex = extract(body, published=None)
     for q in ex.quotes:
         assert body[q.start : q.end] == q.text
+
+
+MORE_SIEVES = [
+    ('Jane Porter attacked the plan on Monday, saying, "It will never work."',
+     "It will never work.", "Jane Porter", "subject_participle"),
+    ('Jane Porter sent a message to the council: "It will never work."',
+     "It will never work.", "Jane Porter", "subject_colon"),
+    ("The critics included Jane Porter -- ''It will never work,'' she wrote.",
+     "It will never work", "Jane Porter", "quote_cue_speaker_pronoun"),
+    ('"It will never work," said Democratic pollster Tom Baker.',
+     "It will never work", "Tom Baker", "quote_cue_speaker"),
+    ('"It will never work," Tom Baker, the council\u2019s budget chief, said.',
+     "It will never work", "Tom Baker", "quote_cue_speaker"),
+    ('"It will never work," said the Rev. Tom Baker.',
+     "It will never work", "Tom Baker", "quote_cue_speaker"),
+    ("Said Jane Porter: \u201cIt will never work.\u201d",
+     "It will never work.", "Jane Porter", "speaker_cue_colon"),
+]
+
+
+@pytest.mark.parametrize("body,text,speaker,method", MORE_SIEVES)
+def test_more_sieves(body, text, speaker, method):
+    quotes = only(body)
+    assert [(q.text, q.speaker) for q in quotes] == [(text, speaker)]
+    assert quotes[0].method == method
+
+
+def test_headline_labels_are_not_speakers():
+    body = '"VIDEO: Jane Porter speaks to the council about the bridge."'
+    assert all(q.speaker is None for q in extract(body).quotes)
+
+
+def test_continuation_after_long_attribution_clause():
+    body = ('"We will rebuild," Jane Porter said, referring to the bridge that collapsed '
+            'in the storm last winter and has been closed ever since.\n\n'
+            '"And we will pay for it."')
+    assert only(body)[-1].speaker == "Jane Porter"
+
+
+def test_quote_followed_by_new_sentence_does_not_continue():
+    body = ('"We will rebuild," Jane Porter said. Tom Baker disagreed with her.\n\n'
+            '"There is no money."')
+    assert only(body)[-1].speaker != "Jane Porter"
+
+
+# The cue lexicon's false positives: nouns and possessives that look like cues.
+CUE_FALSE_POSITIVES = [
+    "Jane Porter\u2019s claims about the bridge were false.",
+    "His remarks came just hours before the vote.",
+    "The notes from the meeting were lost.",
+    "Tom Baker reports to the mayor every Monday.",
+    "The council called a meeting for Tuesday.",
+]
+
+
+@pytest.mark.parametrize("body", CUE_FALSE_POSITIVES)
+def test_cue_false_positives(body):
+    speakers = {q.speaker for q in extract(body).quotes}
+    assert "Jane Porter" not in speakers and "Tom Baker" not in speakers
+
+
+def test_cue_lexicon_is_versioned_data():
+    from importlib import resources
+
+    text = resources.files("quotes").joinpath("data/cues.txt").read_text("utf-8")
+    assert "version" in text.splitlines()[0]
+    from quotes.extract.lexicon import cue_forms
+
+    assert cue_forms()["said"] == ("say", True)
+    assert "remarks" not in cue_forms() and "claims" not in cue_forms()
+
+
+def test_accents_fold_when_matching_names():
+    body = ("Jos\u00e9 Mart\u00ednez spoke on Monday.\n\n"
+            '"We will rebuild," Martinez said.')
+    assert only(body)[0].speaker == "Jos\u00e9 Mart\u00ednez"
+
+
+def test_organisations_kept_apart_from_people():
+    body = ("Sarah Ford, a spokeswoman for Ford Motor Company, spoke on Monday.\n\n"
+            '"We will rebuild," Ford said.')
+    ex = extract(body)
+    kinds = {e.name: e.kind for e in ex.entities}
+    assert kinds["Sarah Ford"] == "person" and kinds["Ford Motor Company"] == "organization"
+    assert only(body)[0].speaker == "Sarah Ford"
