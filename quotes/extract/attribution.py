@@ -155,6 +155,8 @@ class Attributor:
 
     def leading(self, i: int) -> Attribution | None:
         before, off = self._before(i)
+        if len(before) > 300:  # an attribution clause is never longer
+            off, before = off + len(before) - 300, before[-300:]
         m = _LEADING.search(before)
         if not m:
             return None

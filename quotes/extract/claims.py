@@ -6,6 +6,7 @@ Kinds: no_comment ("had not publicly commented", "declined to comment"), role
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 from quotes.extract import lexicon
@@ -87,17 +88,15 @@ def find_claims(body: str, paras: list[Span], sents_by_para: list[list[Span]],
     out: list[Claim] = []
     pub = published[:10] if published else None
 
-    def outside(s: Span) -> bool:
-        return not any(s.start <= qs and qe <= s.end for qs, qe in quoted) or True
-
+    starts = [m.start for m in names.mentions]
     for sents in sents_by_para:
         for s in sents:
             text = body[s.start : s.end]
-            if not outside(s):
-                continue
             masked = _mask_quotes(text, s.start, quoted)
             out.extend(_no_comment(text, masked, s, names, resolver, pub))
-            out.extend(_roles(text, masked, s, names, resolver, pub))
+            lo = bisect.bisect_left(starts, s.start)
+            hi = bisect.bisect_left(starts, s.end)
+            out.extend(_roles(text, masked, s, names, resolver, pub, names.mentions[lo:hi]))
             out.extend(_events(text, masked, s, names, resolver, published))
             out.extend(_plans(text, masked, s, names, resolver, pub))
     out.extend(_roles_from_nominal_speakers(body, qspans, attributions, names, resolver, pub))
@@ -112,8 +111,12 @@ def find_claims(body: str, paras: list[Span], sents_by_para: list[list[Span]],
 
 
 def _mask_quotes(text: str, offset: int, quoted: list[tuple[int, int]]) -> str:
+    """The sentence with quoted text (and its marks) replaced by underscores."""
+    inside = [(qs, qe) for qs, qe in quoted if qs <= offset + len(text) and qe >= offset]
+    if not inside:
+        return text
     chars = list(text)
-    for qs, qe in quoted:
+    for qs, qe in inside:
         for i in range(max(qs - 1, offset), min(qe + 1, offset + len(text))):
             chars[i - offset] = "_"
     return "".join(chars)
@@ -133,10 +136,10 @@ def _no_comment(text, masked, s, names, resolver, pub) -> list[Claim]:
                   start=s.start, end=s.end, object=m.group(0), as_of=as_of, confidence=0.8)]
 
 
-def _roles(text, masked, s, names, resolver, pub) -> list[Claim]:
+def _roles(text, masked, s, names, resolver, pub, mentions) -> list[Claim]:
     out = []
-    for mention in names.mentions:
-        if not (s.start <= mention.start < s.end) or masked[mention.start - s.start] == "_":
+    for mention in mentions:
+        if masked[mention.start - s.start] == "_":
             continue
         p = names.people.get(mention.key)
         if not p or p.kind != "person":
@@ -146,8 +149,7 @@ def _roles(text, masked, s, names, resolver, pub) -> list[Claim]:
         if am:
             role = am.group("role").strip()
             out.append(_role_claim(text, s, p, role, names, pub, 0.75))
-        before = masked[: mention.start - s.start]
-        # Skip over the capitalised first name part of the mention itself.
+        before = masked[max(0, mention.start - s.start - 80) : mention.start - s.start]
         bm = _PRENOMINAL.search(before)
         if bm and not before.rstrip().endswith((",", ".")):
             role = bm.group("role").strip()

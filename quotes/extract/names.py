@@ -39,6 +39,7 @@ _ORG_APPOSITION = re.compile(
 _ORG_ROLE_AFTER = re.compile(r"^\s+(?:founder|co-founder|chief|ceo|spokes\w+|executive|boss)\b")
 
 
+@lru_cache(maxsize=65536)
 def fold(s: str) -> str:
     """Case- and accent-folded form used to compare names."""
     s = unicodedata.normalize("NFKD", s)
