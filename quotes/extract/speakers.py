@@ -136,6 +136,7 @@ class Resolver:
         self.title = title or ""
         self.sentence_starts = sentence_starts
         self._outside = [m for m in names.mentions if not self._in_quote(m.start)]
+        self._common: frozenset[str] | None = None
         self._infer_genders()
         self._appositions = self._find_appositions()
 
@@ -163,6 +164,12 @@ class Resolver:
             elif female and not male:
                 self.names.people[key].gender = "female"
 
+    def _common_words(self) -> frozenset[str]:
+        """Words the article writes in lower case: never names on their own."""
+        if self._common is None:
+            self._common = frozenset(re.findall(r"\b[a-z][a-z]+\b", self.body))
+        return self._common
+
     def _in_quote(self, pos: int) -> bool:
         return any(s <= pos < e for s, e in self.quoted)
 
@@ -175,7 +182,9 @@ class Resolver:
         if p is not None:
             return p
         # An unknown name next to a cue verb is still a speaker: register it.
-        from quotes.extract.names import _org_name, _split_person, _honorific_gender
+        from quotes.extract.names import (
+            _honorific_gender, _org_name, _split_person, first_name_gender,
+        )
 
         if re.fullmatch(PRONOUN, trim_name(text)):
             return None
@@ -183,6 +192,12 @@ class Resolver:
         titles, core = _split_person(tokens)
         if not core or core[-1].lower() in lexicon.TITLES and not titles:
             return None
+        if (len(core) == 1 and not titles and core[0].lower() in self._common_words()
+                and core[0].lower() not in lexicon.ORG_KEYWORDS):
+            return None  # "Now said ..." : an ordinary word at a sentence start
+        k = next((j for j in range(len(core) - 1) if first_name_gender(core[j])), None)
+        if k:
+            titles, core = titles + core[:k], core[k:]  # "Finance Minister Antonio Palocci"
         if any(t.lower() in ("said", "says") for t in core):
             return None
         org = _org_name(" ".join(tokens))
