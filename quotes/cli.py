@@ -60,19 +60,25 @@ def cli():
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @db_option()
 @click.option("--format", "fmt", type=INPUT_FORMAT, help="Input format (default: by extension and content)")
+@click.option("--urls", "url_file", type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+              help="File of URLs to fetch, one a line")
 @click.option("-s", "--silent", is_flag=True, help="No progress bar and no notes")
-def load(paths, db_path, fmt, silent):
-    """Load articles (files, directories, "-" for stdin) into the database.
+def load(paths, db_path, fmt, url_file, silent):
+    """Load articles (files, directories, URLs, "-" for stdin) into the database.
 
-    Loading is idempotent: an article already stored with the same content is
-    skipped. Every input gets a row in load_log; the exit status is 1 if any failed.
+    Files may be text, Markdown, JSON lines, HTML pages, RSS/Atom feeds or WARC
+    archives; http(s) URLs are fetched. Loading is idempotent: an article already
+    stored with the same content is skipped. Every input gets a row in load_log;
+    the exit status is 1 if any failed.
     """
     from quotes.load import load_paths
 
-    summary = load_paths(db_path, paths, fmt=fmt, progress=_progress(silent))
+    if not paths and not url_file:
+        raise click.UsageError("give at least one PATH or URL, or --urls FILE")
+    summary = load_paths(db_path, paths, fmt=fmt, progress=_progress(silent), url_file=url_file)
     _report(summary, silent)
 
 

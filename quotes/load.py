@@ -54,18 +54,30 @@ def load_paths(
     paths: Iterable[str],
     fmt: str | None = None,
     progress: Progress | None = None,
+    url_file: str | None = None,
 ) -> LoadSummary:
-    """Load files, directories or "-" into the database at db_path (created if missing)."""
-    from quotes.readers import iter_sources
+    """Load files, directories, "-" or URLs into the database at db_path (created if missing).
+
+    `url_file` lists more URLs, one a line. URLs are downloaded a few ahead of the
+    loader, concurrently and politely (quotes.readers.url.Fetcher).
+    """
+    from quotes.readers import is_url, iter_sources
+    from quotes.readers.url import Fetcher, url_list
 
     db = store.connect(db_path)
     try:
         sources = list(iter_sources([str(p) for p in paths]))
+        bad_lines: list[ReadError] = []
+        for item in url_list(url_file) if url_file else ():
+            (bad_lines if isinstance(item, ReadError) else sources).append(item)
         bar = progress(sources) if progress else contextlib.nullcontext(sources)
-        loader = Loader(db)
-        with bar as items:
-            for source in items:
-                loader.load_source(source, fmt)
+        with Fetcher(s for s in sources if is_url(s)) as fetcher:
+            loader = Loader(db, fetcher=fetcher)
+            for error in bad_lines:
+                loader.load_record(error)
+            with bar as items:
+                for source in items:
+                    loader.load_source(source, fmt)
         return loader.summary
     finally:
         db.close()
@@ -75,9 +87,11 @@ class Loader:
     """Holds the database, the entity registry and the running summary for one load."""
 
     def __init__(self, db: sqlite_utils.Database,
-                 extract: Callable[[Article], Extraction] | None = None):
+                 extract: Callable[[Article], Extraction] | None = None,
+                 fetcher=None):
         self.db = db
         self.extract = extract
+        self.fetcher = fetcher  # a quotes.readers.url.Fetcher when URLs are loaded
         self.registry = Registry(db)
         self.summary = LoadSummary()
 
@@ -86,7 +100,7 @@ class Loader:
         from quotes.readers import read_source
 
         try:
-            for record in read_source(source, fmt=fmt):
+            for record in read_source(source, fmt=fmt, fetcher=self.fetcher):
                 self.load_record(record)
         except Exception as error:  # a reader bug must not stop the whole load
             self.error(source, f"reader failed: {type(error).__name__}: {error}")

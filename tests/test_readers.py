@@ -377,9 +377,9 @@ def test_sniffed_and_forced_formats(tmp_path):
     forced = write(tmp_path, "export.txt", '{"text": "Forced."}\n')
     assert read_all(forced, "jsonl") == [Article(body="Forced.", source=f"{forced}:1")]
     assert read_all(forced, "text")[0].body == '{"text": "Forced."}'
-    assert FORMATS == ("text", "markdown", "jsonl")
+    assert FORMATS == ("text", "markdown", "jsonl", "html", "feed", "warc")
     with pytest.raises(ValueError, match="unknown format"):
-        read_all(forced, "html")
+        read_all(forced, "pdf")
 
 
 def test_stdin(monkeypatch):

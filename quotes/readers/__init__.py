@@ -1,24 +1,33 @@
-"""Readers: inputs (files, directories, stdin) -> Article records.
+"""Readers: inputs (files, directories, stdin, URLs) -> Article records.
 
-    for path in iter_sources(["articles/", "extra.jsonl"]):
+    for path in iter_sources(["articles/", "extra.jsonl", "https://example.com/a"]):
         for record in read_source(path):
             ...  # Article, ReadError (load_log "error") or ReadNote (load_log "ok")
 
 A reader never raises for bad input and never touches the database: every input
 gives at least one record, so the loader can log it and nothing fails silently.
-The format comes from `fmt`, else the file extension, else the content.
+The format comes from `fmt`, else the file extension (or a URL's Content-Type),
+else the content. Formats: text, markdown, jsonl (text.py, jsonl.py), html (html.py),
+feed (RSS/Atom, feed.py), warc (WARC and WARC.gz, warc.py); http(s) URLs are
+fetched by url.py and then read as whatever they turn out to be.
 """
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import re
 import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from quotes.model import Article, ReadError
 from quotes.readers.encoding import SNIFF_BYTES, DecodeError, binary_reason, decode_bytes, has_utf16_bom
+
+if TYPE_CHECKING:
+    from quotes.readers.url import Fetcher
 
 __all__ = [
     "EXTENSIONS",
@@ -27,11 +36,13 @@ __all__ = [
     "ReadNote",
     "decode_bytes",
     "detect_format",
+    "is_url",
     "iter_sources",
+    "read_bytes",
     "read_source",
 ]
 
-FORMATS = ("text", "markdown", "jsonl")
+FORMATS = ("text", "markdown", "jsonl", "html", "feed", "warc")
 EXTENSIONS = {
     ".txt": "text",
     ".text": "text",
@@ -40,6 +51,17 @@ EXTENSIONS = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".json": "jsonl",  # one object per line; an array or pretty-printed file is reported
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".shtml": "html",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".xml": "feed",  # in a news folder, an .xml file is a feed; an XHTML page is sniffed
+    ".warc": "warc",
+    ".warc.gz": "warc",
+    ".arc": "warc",
+    ".arc.gz": "warc",
 }
 STDIN = "-"
 STDIN_SOURCE = "<stdin>"  # how stdin is named in articles.source and load_log
@@ -105,29 +127,86 @@ def _is_article_file(name: str) -> bool:
     stem, suffix = os.path.splitext(lower)
     if lower.endswith(_SKIP_SUFFIXES) or lower.endswith("~") or stem in _SKIP_STEMS:
         return False
-    return suffix in EXTENSIONS or suffix == ""
+    return _extension_format(lower) is not None or suffix == ""
+
+
+def _extension_format(path: str) -> str | None:
+    """The format an extension names; two-part ones (".warc.gz") first."""
+    lower = path.lower()
+    for suffix, fmt in EXTENSIONS.items():
+        if suffix.count(".") > 1 and lower.endswith(suffix):
+            return fmt
+    return EXTENSIONS.get(os.path.splitext(lower)[1])
+
+
+def is_url(source: str) -> bool:
+    """An http(s) address to fetch rather than a path to open."""
+    return bool(_URL.match(source))
+
+
+_URL = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
 
 
 # ------------------------------------------------------------------ reading
 
 
 def detect_format(path: str, head: bytes) -> str:
-    """Format by extension, else by content: a first non-blank `{` means JSON lines."""
-    suffix = os.path.splitext(path.lower())[1]
-    if path != STDIN and suffix in EXTENSIONS:
-        return EXTENSIONS[suffix]
+    """Format by extension, else by content (see sniff_format)."""
+    if path != STDIN and (fmt := _extension_format(path)):
+        return fmt
+    return sniff_format(head)
+
+
+_FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(?:rss|feed|RDF)\b")
+_HTML_ROOT = re.compile(rb"<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE)
+
+
+def sniff_format(head: bytes) -> str:
+    """The format the first bytes show.
+
+    "WARC/" (or a gzip member holding it) is a web archive; markup whose first
+    element is <rss>, <feed> or <rdf:RDF> is a feed; a doctype or <html> is a page;
+    a first non-blank `{` means JSON lines; anything else is text.
+    """
+    if head.startswith((b"WARC/", b"filedesc://")) or (head.startswith(b"\x1f\x8b") and _gzipped_warc(head)):
+        return "warc"
     text = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
-    return "jsonl" if text.lstrip()[:1] == b"{" else "text"
+    start = text.lstrip()[:1]
+    if start == b"{":
+        return "jsonl"
+    if start == b"<":
+        prolog = re.sub(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE\s+(?!html)[^>]*>", b"", text[:4096], flags=re.S)
+        first = prolog.lstrip()[:200]
+        if _FEED_ROOT.match(first):
+            return "feed"
+        if _HTML_ROOT.match(first) or _HTML_ROOT.search(text[:4096]):
+            return "html"
+    return "text"
 
 
-def read_source(path: str, fmt: str | None = None) -> Iterator[Article | ReadError | ReadNote]:
+def _gzipped_warc(head: bytes) -> bool:
+    try:
+        return zlib.decompressobj(wbits=31).decompress(head, 16).startswith((b"WARC/", b"filedesc://"))
+    except zlib.error:
+        return False
+
+
+def read_source(
+    path: str, fmt: str | None = None, fetcher: Fetcher | None = None
+) -> Iterator[Article | ReadError | ReadNote]:
     """Every record one input gives: Articles, a ReadError for each bad part, ReadNotes.
 
-    `path` "-" reads stdin. `fmt` ("text", "markdown", "jsonl") overrides detection;
-    an unknown `fmt` is a programming error and raises ValueError.
+    `path` "-" reads stdin; an http(s) URL is fetched (through `fetcher` when the
+    loader started one, so many URLs download concurrently). `fmt` (one of FORMATS)
+    overrides detection; an unknown `fmt` is a programming error and raises ValueError.
     """
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if is_url(path):
+        from quotes.readers.url import read_url
+
+        yield from read_url(path, fmt, fetcher)
+        return
     source = STDIN_SOURCE if path == STDIN else path
     try:
         stream = _open(path)
@@ -153,14 +232,66 @@ def _read_stream(
 ) -> Iterator[Article | ReadError | ReadNote]:
     """Check the first bytes (empty? binary?), pick the format, hand over to a reader."""
     head = stream.read(SNIFF_BYTES)
+    fmt = fmt or detect_format(path, head)
+    if fmt == "warc" and head:  # binary by nature: streamed, never read whole
+        from quotes.readers.warc import read_warc
+
+        yield from read_warc(_Rejoined(head, stream), source)
+        return
     if problem := _head_problem(head):
         yield ReadError(source, problem)
         return
-    fmt = fmt or detect_format(path, head)
     if fmt == "jsonl":
         yield from _read_jsonl(head, stream, source)
     else:
-        yield from _read_text(head + stream.read(), source, markdown=fmt == "markdown")
+        yield from read_bytes(head + stream.read(), source, fmt)
+
+
+def read_bytes(
+    data: bytes, source: str, fmt: str, url: str | None = None, charset: str | None = None
+) -> Iterator[Article | ReadError | ReadNote]:
+    """A whole document already in memory (a file, a fetched URL) in a known format.
+
+    `url` is where it came from (relative links resolve against it; an article
+    without a URL of its own gets it) and `charset` what an HTTP header declared.
+    """
+    if fmt == "html":
+        from quotes.readers.html import iter_html
+
+        yield from iter_html(data, source, url=url, charset=charset)
+    elif fmt == "feed":
+        from quotes.readers.feed import read_feed
+
+        yield from read_feed(data, source, base_url=url, charset=charset)
+    elif fmt == "warc":
+        from quotes.readers.warc import read_warc
+
+        yield from read_warc(io.BytesIO(data), source)
+    elif fmt == "jsonl":
+        yield from _read_jsonl(data, io.BytesIO(b""), source)
+    else:
+        yield from _read_text(data, source, markdown=fmt == "markdown")
+
+
+class _Rejoined(io.RawIOBase):
+    """The already-read head, then the rest of the stream: a file-like for warcio."""
+
+    def __init__(self, head: bytes, stream: BinaryIO):
+        self._head = memoryview(head)
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._head:
+            size = min(len(buffer), len(self._head))
+            buffer[:size] = self._head[:size]
+            self._head = self._head[size:]
+            return size
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
 def _head_problem(head: bytes) -> str | None:
