@@ -42,6 +42,7 @@ _LEADING = re.compile(
     )$""",
     re.VERBOSE,
 )
+_LEADING_HINT = re.compile(rf"\b(?:{_ANY_CUE}|[Aa]ccording)\b|(?:--|—|–)\s*$")
 _PARTICIPLE = re.compile(
     r"(?:,\s+|\s+(?=and\s))(?P<cue>saying|adding|arguing|noting|insisting|writing|asking|asserting|declaring|"
     r"explaining|warning|tweeting|telling\s+\w+|adding\s+that|saying\s+that|"
@@ -157,6 +158,8 @@ class Attributor:
         before, off = self._before(i)
         if len(before) > 300:  # an attribution clause is never longer
             off, before = off + len(before) - 300, before[-300:]
+        if not _LEADING_HINT.search(before):
+            return None  # no cue word, 'according to' or dash: nothing to match
         m = _LEADING.search(before)
         if not m:
             return None

@@ -43,6 +43,7 @@ _APPOINT = re.compile(
     rf"(?P<who>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)\s+(?:as\s+)?(?P<role>(?:his|her|their|the|a|an)\s+[^.;]{{3,120}}?)"
     rf"(?=,\s+(?:giving|making|which|who)|[.;]|$)"
 )
+_APPOINT_WORD = re.compile(r"\b(?:appointed|named|nominated|tapped|picked|chose|elected|promoted)\b")
 _APPOINTED = re.compile(
     rf"(?P<who>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)\s+(?:was|has\s+been|had\s+been|is)\s+"
     rf"(?:\w+\s+)?(?:appointed|named|nominated|elected|promoted\s+to)\s+(?:as\s+)?(?P<role>[^.;,]{{3,120}})"
@@ -158,6 +159,8 @@ def _roles(text, masked, s, names, resolver, pub, mentions) -> list[Claim]:
             role = role.split(" and ")[-1].strip()
             if role and not role.lower() in {"the", "a"}:
                 out.append(_role_claim(text, s, p, role, names, pub, 0.7))
+    if not _APPOINT_WORD.search(masked):
+        return out
     for m in _APPOINT.finditer(masked):
         who = names.lookup(m.group("who"), s.start + m.start("who"))
         by = _resolve_any(m.group("by"), s.start + m.start("by"), names, resolver)
