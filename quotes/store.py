@@ -26,6 +26,7 @@ TABLES: dict[str, dict] = {
             "id": str, "source_id": str, "url": str, "title": str, "publisher": str,
             "published": str, "author": str, "section": str, "source": str, "body": str,
             "word_count": int, "content_hash": str, "loaded_at": str,
+            "published_year": int, "published_month": str,  # 0002: for facets
         },
         "pk": "id",
     },
@@ -102,7 +103,10 @@ TABLES: dict[str, dict] = {
 # Every facet column and every foreign key gets an index (facets on unindexed columns
 # time out at a million rows, see STYLE.md).
 INDEXES: dict[str, list[list[str]]] = {
-    "articles": [["url"], ["content_hash"], ["source_id"], ["publisher"], ["published"]],
+    "articles": [
+        ["url"], ["content_hash"], ["source_id"], ["publisher"], ["published"],
+        ["published_year"], ["published_month"],
+    ],
     "entities": [["name"], ["kind"], ["quote_count"]],
     "aliases": [["alias"]],
     "quotes": [
@@ -126,6 +130,7 @@ FTS: dict[str, list[str]] = {
     "quotes": ["text"],
     "claims": ["text"],
     "articles": ["title", "body"],
+    "entities": ["name", "description"],  # 0002
 }
 
 # quotes.rowid as rowid lets Datasette search the view through quotes_fts.
@@ -175,6 +180,29 @@ def _create_schema(db: sqlite_utils.Database) -> None:
             db[name].enable_fts(columns, create_triggers=True)
     for name, sql in VIEWS.items():
         db.create_view(name, sql, replace=True)
+
+
+@MIGRATIONS(name="0002_published_parts_entity_search")
+def _published_parts(db: sqlite_utils.Database) -> None:
+    """articles.published_year and published_month (plain indexed columns for facets,
+    like quotes.said_year and said_month) filled from published; entity names searchable.
+
+    Adds what 0001 did not create on an older database, then runs 0001 again, which
+    creates only the indexes and full-text tables that are missing.
+    """
+    for name, spec in TABLES.items():
+        have = db[name].columns_dict
+        for column, type_ in spec["columns"].items():
+            if column not in have:
+                db[name].add_column(column, type_)
+    db.execute(
+        "update articles set published_year = case when published glob '[0-9][0-9][0-9][0-9]*' "
+        "then cast(substr(published, 1, 4) as integer) end, "
+        "published_month = case when published glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' "
+        "then substr(published, 1, 7) end "
+        "where published_year is null and published is not null"
+    )
+    _create_schema(db)
 
 
 def schema_version(db: sqlite_utils.Database) -> str | None:
@@ -230,6 +258,7 @@ def said_parts(said_on: str | None) -> tuple[int | None, str | None]:
 
 
 def article_row(article: Article, loaded_at: str) -> dict:
+    year, month = said_parts(article.published)
     return {
         "id": article.id,
         "source_id": article.source_id,
@@ -244,6 +273,8 @@ def article_row(article: Article, loaded_at: str) -> dict:
         "word_count": len(article.body.split()),
         "content_hash": article.content_hash,
         "loaded_at": loaded_at,
+        "published_year": year,
+        "published_month": month,
     }
 
 

@@ -85,3 +85,48 @@ def rows(db_file: Path, sql: str, params=None) -> list[dict]:
         return list(db.query(sql, params or []))
     finally:
         db.close()
+
+
+XSS_FIXTURE = FIXTURES / "xss_article.json"
+
+
+def fixture_article(path: Path = XSS_FIXTURE):
+    """(Article, Extraction) from a JSON fixture; offsets are found by searching the body."""
+    import json
+
+    from quotes.model import Claim
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    article = Article(**data["article"])
+    body = article.body
+
+    def span(text):
+        start = body.index(text)
+        return start, start + len(text)
+
+    quotes = []
+    for q in data["quotes"]:
+        start, end = span(q["text"])
+        quotes.append(Quote(start=start, end=end, method="fixture", confidence=1.0, **q))
+    claims = []
+    for c in data["claims"]:
+        start, end = span(c["text"])
+        claims.append(Claim(start=start, end=end, confidence=1.0, **c))
+    entities = [Entity(**e) for e in data["entities"]]
+    return article, Extraction(entities=entities, quotes=quotes, claims=claims)
+
+
+def store_articles(db_file: Path, pairs) -> None:
+    """Write (Article, Extraction) pairs the way `quotes load` does, one transaction each."""
+    from quotes import store
+    from quotes.resolve import Registry
+
+    db = store.connect(db_file)
+    try:
+        registry = Registry(db)
+        for article, extraction in pairs:
+            with db.atomic():
+                store.write_article(db, article, extraction, registry, "2025-04-02T00:00:00+00:00")
+            store.log(db, article.source, "ok", "2025-04-02T00:00:00+00:00", article_id=article.id)
+    finally:
+        db.close()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 
 import pytest
@@ -48,6 +49,8 @@ ARTICLES = [
                 Quote(text="Rivers matter,", kind="direct", start=32, end=46, paragraph=0,
                       speaker="Ann Lee", cue="said", said_on="2025-04"),
             ],
+            claims=[Claim(kind="role", subject="Ann Lee", text='"Rivers matter," Ann Lee said.',
+                          start=31, end=61, object="river warden", as_of="2025-04-02")],
         ),
     ),
 ]
@@ -115,10 +118,18 @@ async def test_full_text_search(ds, table, search, column, expected):
 @pytest.mark.parametrize("query, params, column, expected", [
     ("quotes_by_person", "name=Dmitriev", "text", ["Talks on Mars will come soon,", "Energy first,"]),
     ("quotes_by_person", "name=kirill+dmitriev", "text", ["Talks on Mars will come soon,", "Energy first,"]),
+    ("quotes_by_person", "name=", "text", []),
     ("no_comment", "", "subject_name", ["Elon Musk"]),
+    ("no_comment", "who=Musk", "subject_name", ["Elon Musk"]),
+    ("no_comment", "who=Ann+Lee", "subject_name", []),
     ("most_quoted_by_publisher", "", "speaker_name", ["Ann Lee", "Kirill Dmitriev", "Kirill Dmitriev"]),
+    ("most_quoted_by_publisher", "publisher=The+Paper", "speaker_name", ["Kirill Dmitriev"]),
     ("who_commented_on", "topic=Mars", "speaker_name", ["Kirill Dmitriev"]),
     ("who_commented_on", "topic=%22unbalanced", "speaker_name", []),
+    ("topic_across_publishers", "topic=first", "publisher", ["Other News"]),
+    ("topic_across_publishers", "topic=", "publisher", []),
+    ("reprinted", "", "text", []),
+    ("reprinted", "min_publishers=1", "publishers", [1, 1, 1]),
 ])
 async def test_canned_queries(ds, query, params, column, expected):
     response = await ds.client.get(f"/quotes/{query}.json?_shape=objects&{params}")
@@ -126,6 +137,81 @@ async def test_canned_queries(ds, query, params, column, expected):
     data = response.json()
     assert data.get("ok", True), data
     assert [r[column] for r in data["rows"]] == expected
+
+
+@pytest.mark.asyncio
+async def test_reprinted_finds_the_same_words_from_two_publishers(tmp_path):
+    path = tmp_path / "quotes.db"
+    build(path)
+    reprint = Article(
+        body='"Talks on MARS will come soon!" said Kirill Dmitriev.', source="three.txt",
+        title="Reprint", url="https://third.example/3", publisher="Third Daily", published="2025-03-19",
+    )
+    from conftest import store_articles
+
+    store_articles(path, [(reprint, Extraction(
+        entities=[Entity("Kirill Dmitriev", "person")],
+        quotes=[Quote(text="Talks on MARS will come soon!", kind="direct", start=1, end=30, paragraph=0,
+                      speaker="Kirill Dmitriev", cue="said", said_on="2025-03-18")],
+    ))])
+    ds = Datasette([str(path)], metadata=METADATA, plugins_dir=PLUGINS)
+    rows = (await ds.client.get("/quotes/reprinted.json?_shape=objects")).json()["rows"]
+    assert [(r["publishers"], r["printings"], r["speakers"], r["first_published"], r["last_published"]) for r in rows] == [
+        (2, 2, "Kirill Dmitriev", "2025-03-18", "2025-03-19"),
+    ]
+    assert sorted(rows[0]["publisher_names"].split(",")) == ["The Paper", "Third Daily"]
+    assert (await ds.client.get("/quotes/reprinted.json?_shape=objects&min_publishers=3")).json()["rows"] == []
+
+
+def _count(db_file, table: str) -> int:
+    db = sqlite_utils.Database(db_file)
+    try:
+        return db[table].count
+    finally:
+        db.close()
+
+
+@pytest.mark.asyncio
+async def test_every_table_downloads_whole_as_csv_and_json(ds, db_file):
+    for table, conf in METADATA["databases"]["quotes"]["tables"].items():
+        if conf.get("hidden"):
+            continue
+        expected = _count(db_file, table)
+        assert expected, f"the test database has no {table} rows"
+        # _size=1 makes the stream page through every row, as it does past 1,000 rows.
+        response = await ds.client.get(f"/quotes/{table}.csv?_stream=on&_size=1&_dl=1")
+        assert response.status_code == 200, (table, response.text[:300])
+        assert "attachment" in response.headers.get("content-disposition", "")
+        records = list(csv.DictReader(io.StringIO(response.text)))
+        assert len(records) == expected, table
+        keys = [tuple(r[c] for c in (list(records[0])[:2])) for r in records]
+        assert len(set(keys)) == expected, f"{table}: rows repeated in the stream"
+        response = await ds.client.get(f"/quotes/{table}.json?_shape=array&_size=max")
+        assert response.status_code == 200, table
+        assert len(response.json()) == expected, table
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("query, params", [
+    ("quotes_by_person", "name=Dmitriev"), ("who_commented_on", "topic=Mars"),
+    ("topic_across_publishers", "topic=Mars"), ("no_comment", "who="),
+    ("most_quoted_by_publisher", "publisher="), ("reprinted", "min_publishers=1"),
+])
+async def test_every_canned_query_downloads_as_csv_and_json(ds, query, params):
+    assert set(METADATA["databases"]["quotes"]["queries"]) >= {query}
+    as_json = await ds.client.get(f"/quotes/{query}.json?_shape=array&{params}")
+    assert as_json.status_code == 200, as_json.text
+    as_csv = await ds.client.get(f"/quotes/{query}.csv?{params}&_dl=1")
+    assert as_csv.status_code == 200, as_csv.text
+    records = list(csv.DictReader(io.StringIO(as_csv.text)))
+    assert records and len(records) == len(as_json.json())
+    assert list(records[0]) == list(as_json.json()[0])
+
+
+def test_every_canned_query_is_exported_by_a_test():
+    tested = {"quotes_by_person", "who_commented_on", "topic_across_publishers", "no_comment",
+              "most_quoted_by_publisher", "reprinted"}
+    assert set(METADATA["databases"]["quotes"]["queries"]) == tested
 
 
 @pytest.mark.asyncio
@@ -139,6 +225,23 @@ async def test_every_table_page_renders(ds):
 
 
 @pytest.mark.asyncio
+async def test_every_table_form_submits_its_own_defaults(ds):
+    """The table form sends the sort it shows selected (the primary key when unsorted):
+    Datasette answers 500 unless that column is in sortable_columns."""
+    for table, conf in METADATA["databases"]["quotes"]["tables"].items():
+        if conf.get("hidden"):
+            continue
+        html = (await ds.client.get(f"/quotes/{table}")).text
+        select = re.search(r'<select name="_sort" id="sort_by">(.*?)</select>', html, re.S)
+        chosen = re.findall(r'<option value="([^"]+)" selected>', select.group(1)) if select else []
+        for column in chosen:
+            response = await ds.client.get(f"/quotes/{table}?_search=x&_sort={column}")
+            assert response.status_code in (200, 400), (table, column, response.status_code)
+            response = await ds.client.get(f"/quotes/{table}?_sort={column}")
+            assert response.status_code == 200, (table, column)
+
+
+@pytest.mark.asyncio
 async def test_every_canned_query_page_renders(ds):
     for name in METADATA["databases"]["quotes"]["queries"]:
         response = await ds.client.get(f"/quotes/{name}")
@@ -146,16 +249,53 @@ async def test_every_canned_query_page_renders(ds):
 
 
 @pytest.mark.asyncio
-async def test_quote_cells_link_to_article_and_speaker(ds):
+async def test_quote_cells_link_to_article_and_speaker(ds, db_file):
+    db = sqlite_utils.Database(db_file)
+    quote_id, article_id = db.execute(
+        "select id, article_id from quotes where text like 'Talks%'").fetchone()
+    other_article = db.execute("select id from articles where title like 'Energy%'").fetchone()[0]
+    db.close()
+    in_context = f"/-/quotes/article/{article_id}?quote={quote_id}#q-{quote_id}"
     html = (await ds.client.get("/quotes/quotes")).text
-    assert '<a href="/quotes/entities/1">Kirill Dmitriev</a>' in html
-    assert '>Dmitriev on Mars</a>' in html
-    assert "Energy &amp; rivers &lt;b&gt;</a>" in html  # escaped, never raw HTML
+    assert '<a class="speaker" href="/-/quotes/speaker/1">Kirill Dmitriev</a>' in html
+    assert f'<a class="article" href="/-/quotes/article/{article_id}">Dmitriev on Mars</a>' in html
+    assert f'<a class="quote-in-context" href="{in_context}">Talks on Mars will come soon,</a>' in html
+    assert f'<a class="article" href="/-/quotes/article/{other_article}">Energy &amp; rivers &lt;b&gt;</a>' in html
     view = (await ds.client.get("/quotes/quotes_view")).text
     assert "Energy &amp; rivers &lt;b&gt;</a>" in view
-    assert '<a href="/quotes/entities/1">Kirill Dmitriev</a>' in view
-    plugins = (await ds.client.get("/-/plugins.json")).json()
-    assert "quote_links.py" in {p["name"] for p in plugins}
+    assert '<a class="speaker" href="/-/quotes/speaker/1">Kirill Dmitriev</a>' in view
+    assert f'href="{in_context}"' in view
+    entities = (await ds.client.get("/quotes/entities")).text
+    assert '<a class="speaker" href="/-/quotes/speaker/1">Kirill Dmitriev</a>' in entities
+    claims = (await ds.client.get("/quotes/claims")).text
+    assert '<a class="speaker" href="/-/quotes/speaker/2">Elon Musk</a>' in claims
+    assert 'class="claim-in-context" href="/-/quotes/article/' in claims
+    query = (await ds.client.get("/quotes/quotes_by_person?name=Dmitriev")).text
+    assert f'href="{in_context}"' in query and 'href="/-/quotes/speaker/1"' in query
+    plugins = {p["name"] for p in (await ds.client.get("/-/plugins.json")).json()}
+    assert {"quote_links.py", "quote_pages.py", "quote_templates.py", "quote_style.py",
+            "front_page.py", "mention_facet.py"} <= plugins
+
+
+@pytest.mark.asyncio
+async def test_mentioned_facet_counts_and_filters_through_quote_mentions(ds):
+    data = (await ds.client.get("/quotes/quotes.json?_shape=objects")).json()
+    facet = data["facet_results"]["mentioned"]
+    assert facet["type"] == "m2m"
+    assert [(r["label"], r["count"], r["selected"]) for r in facet["results"]] == [("Elon Musk", 1, False)]
+    toggle = facet["results"][0]["toggle_url"].replace("http://localhost", "")
+    filtered = (await ds.client.get(toggle)).json()
+    assert [r["text"] for r in filtered["rows"]] == ["Talks on Mars will come soon,"]
+    chosen = filtered["facet_results"]["mentioned"]["results"][0]
+    assert chosen["selected"] and "_through" not in chosen["toggle_url"]
+    # Narrowed by another facet, the counts follow the rows shown.
+    other = (await ds.client.get("/quotes/quotes.json?_shape=objects&publisher=Other+News")).json()
+    assert other["facet_results"]["mentioned"]["results"] == []
+    # Asked for by URL on a table without such a link, it is quietly absent.
+    articles = (await ds.client.get("/quotes/articles.json?_facet_m2m=quote_mentions")).json()
+    assert "quote_mentions" not in articles["facet_results"]
+    html = (await ds.client.get("/quotes/quotes")).text
+    assert 'data-column="mentioned"' in html
 
 
 @pytest.mark.asyncio
@@ -166,7 +306,7 @@ async def test_plugin_copes_with_other_names_and_missing_tables(db_file, tmp_pat
     sqlite_utils.Database(empty)["things"].insert({"article_id": "x", "speaker_name": "y"})
     ds = Datasette([str(other), str(empty)], metadata=METADATA, plugins_dir=PLUGINS)
     html = (await ds.client.get("/news/quotes")).text
-    assert '<a href="/news/entities/1">Kirill Dmitriev</a>' in html
+    assert '<a class="speaker" href="/-/quotes/speaker/1?db=news">Kirill Dmitriev</a>' in html
     for path in ("/", "/empty", "/empty/things", "/news/entities", "/news/claims"):
         response = await ds.client.get(path)
         assert response.status_code == 200, path
@@ -181,13 +321,20 @@ def test_metadata_names_only_real_tables_and_columns(db_file):
     for table, conf in quotes_db["tables"].items():
         assert table in known, f"metadata names missing table {table}"
         columns = set(db[table].columns_dict)
-        named = set(conf.get("columns", {})) | set(conf.get("facets", [])) | set(conf.get("sortable_columns", []))
+        facets = {f for f in conf.get("facets", []) if isinstance(f, str)}
+        for facet in conf.get("facets", []):
+            if isinstance(facet, dict):
+                assert list(facet) == ["m2m"] and facet["m2m"]["table"] in known, facet
+        named = set(conf.get("columns", {})) | facets | set(conf.get("sortable_columns", []))
         for key in ("label_column", "sort", "sort_desc"):
             if key in conf:
                 named.add(conf[key])
         for key in ("sort", "sort_desc"):
             if key in conf and "sortable_columns" in conf:
                 assert conf[key] in conf["sortable_columns"], f"{table}: {key} must be sortable"
+            if key in conf:  # see metadata.yml: a default sort must never tie
+                unique = {tuple(db[table].pks)} | {tuple(i.columns) for i in db[table].indexes if i.unique}
+                assert (conf[key],) in unique, f"{table}: default {key} on {conf[key]}, which can tie"
         assert named <= columns, f"{table}: unknown columns {named - columns}"
         if "fts_table" in conf:
             assert conf["fts_table"] in known and conf["fts_pk"] == "rowid"

@@ -13,7 +13,8 @@ TABLES = {
     "_sqlite_migrations", "articles", "entities", "aliases", "quotes",
     "quote_mentions", "claims", "roles", "load_log",
 }
-FTS_TABLES = {"quotes_fts", "claims_fts", "articles_fts"}
+FTS_TABLES = {"quotes_fts", "claims_fts", "articles_fts", "entities_fts"}
+MIGRATIONS = ["0001_schema", "0002_published_parts_entity_search"]
 
 
 def article(body="body", **kw) -> Article:
@@ -57,6 +58,7 @@ def test_columns_are_the_public_contract(db):
     assert set(db["articles"].columns_dict) == {
         "id", "source_id", "url", "title", "publisher", "published", "author",
         "section", "source", "body", "word_count", "content_hash", "loaded_at",
+        "published_year", "published_month",
     }
     assert set(db["entities"].columns_dict) == {
         "id", "name", "kind", "gender", "description", "first_seen", "last_seen",
@@ -106,6 +108,13 @@ def test_every_foreign_key_and_facet_column_is_indexed(db):
     metadata = yaml.safe_load((ROOT / "metadata.yml").read_text())
     for table, conf in metadata["databases"]["quotes"]["tables"].items():
         for facet in conf.get("facets", []):
+            if isinstance(facet, dict):  # {m2m: {table: ...}}: both keys of that table indexed
+                (kind, spec), = facet.items()
+                assert kind == "m2m", facet
+                through = spec["table"]
+                for fk in db[through].foreign_keys:
+                    assert fk.column in _leading_index_columns(db, through), f"{through}.{fk.column}"
+                continue
             assert facet in _leading_index_columns(db, table), f"facet {table}.{facet} unindexed"
 
 
@@ -114,8 +123,42 @@ def test_ensure_schema_is_idempotent(db):
     store.ensure_schema(db)
     store.ensure_schema(db)
     assert {t.name: t.schema for t in db.tables} == before
-    assert [r["name"] for r in db["_sqlite_migrations"].rows] == ["0001_schema"]
-    assert store.schema_version(db) == "0001_schema"
+    assert [r["name"] for r in db["_sqlite_migrations"].rows] == MIGRATIONS
+    assert store.schema_version(db) == MIGRATIONS[-1]
+
+
+def test_0002_upgrades_a_database_made_by_0001(tmp_path):
+    """A database from before 0002 gains the published parts, filled, and entity search."""
+    import sqlite_utils
+
+    path = tmp_path / "old.db"
+    old = sqlite_utils.Database(path)
+    store.MIGRATIONS.apply(old, stop_before="0002_published_parts_entity_search")
+    # 0001 reads today's schema dicts; remove what the released 0001 did not make.
+    for column in ("published_year", "published_month"):
+        old.execute(f"drop index idx_articles_{column}")
+    old["articles"].transform(drop={"published_year", "published_month"})
+    old["entities"].disable_fts()
+    assert "entities_fts" not in old.table_names()
+    old["articles"].insert_all([
+        {"id": "a", "published": "2025-03-18", "body": "x"},
+        {"id": "b", "published": "2024", "body": "y"},
+        {"id": "c", "published": None, "body": "z"},
+    ])
+    old["entities"].insert({"id": 1, "name": "Kirill Dmitriev", "kind": "person"})
+    old.close()
+    db = store.connect(path)
+    assert [r["name"] for r in db["_sqlite_migrations"].rows] == MIGRATIONS
+    assert db.execute("select id, published_year, published_month from articles order by id").fetchall() == [
+        ("a", 2025, "2025-03"), ("b", 2024, None), ("c", None, None),
+    ]
+    assert {"published_year", "published_month"} <= _leading_index_columns(db, "articles")
+    assert db.execute("select rowid from entities_fts where entities_fts match 'dmitriev'").fetchall() == [(1,)]
+    fresh = store.connect(tmp_path / "fresh.db")
+    assert set(db["articles"].columns_dict) == set(fresh["articles"].columns_dict)
+    assert {i.name for i in db["articles"].indexes} == {i.name for i in fresh["articles"].indexes}
+    db.close()
+    fresh.close()
 
 
 def test_wal_and_busy_timeout(db):
@@ -222,6 +265,7 @@ def test_write_article_rows(db):
     assert all(r["id"] == r["claim_id"] for r in roles)
     row = db["articles"].get(art.id)
     assert row["word_count"] == len(BODY.split()) and row["content_hash"] == art.content_hash
+    assert (row["published_year"], row["published_month"]) == (2025, "2025-03")
 
 
 def test_rewriting_an_article_replaces_its_rows(db):
@@ -246,6 +290,7 @@ def test_fts_stays_consistent_through_rewrites(db):
     ).fetchall()
     assert hits == [("We will meet soon,",)]
     assert db.execute("select count(*) from articles_fts where articles_fts match 'Musk'").fetchone()[0] == 1
+    assert db.execute("select rowid from entities_fts where entities_fts match 'RDIF'").fetchall() == [(1,)]
     (quote,) = db["quotes"].rows
     assert db.execute(
         "select rowid, id, speaker_name, article_title, article_url from quotes_view"

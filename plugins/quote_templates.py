@@ -1,0 +1,18 @@
+"""Puts plugins/templates/ on Datasette's template path, after any --template-dir.
+
+Templates beside a --plugins-dir plugin are not found by Datasette on its own (only
+installed plugin packages get that), so this adds them; a user's --template-dir still
+wins, and `{% extends "default:index.html" %}` reaches Datasette's own.
+"""
+from pathlib import Path
+
+from datasette import hookimpl
+from jinja2 import ChoiceLoader, FileSystemLoader
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    user = [FileSystemLoader(datasette.template_dir)] if datasette.template_dir else []
+    env.loader = ChoiceLoader([*user, FileSystemLoader(str(TEMPLATES)), env.loader])

@@ -1,0 +1,371 @@
+"""What the Datasette pages show: an article with its quotes in context, a speaker,
+the corpus at a glance. Each function returns plain data (dicts, lists, and Markup
+built by quotes.highlight and quotes.timeline); the plugins in plugins/ render it with
+the templates in plugins/templates/ or as JSON.
+
+Everything runs through Datasette's `Database.execute` with parameters, never string
+formatting of values. The database is whichever one has the `quotes` table: the one
+named `quotes` first, else the first attached; `?db=NAME` picks another.
+"""
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Mapping
+
+from quotes import highlight, timeline
+
+DEFAULT_DATABASE = "quotes"
+QUOTE_LIMIT = 500  # quotes listed on a speaker page; the table has the rest
+REQUIRED_TABLES = ("quotes", "articles", "entities", "aliases", "quote_mentions", "claims", "roles")
+
+
+# --- finding the database, building links ---------------------------------------------
+
+
+async def quotes_database(datasette, name: str | None = None):
+    """The Datasette Database holding our tables, or None.
+
+    With `name`, only that database; otherwise `quotes` if it qualifies, else the first
+    database (in the order they were attached) that does.
+    """
+    if name is not None:
+        candidates = [name] if name in datasette.databases else []
+    else:
+        names = [n for n in datasette.databases if not n.startswith("_")]
+        candidates = sorted(names, key=lambda n: n != DEFAULT_DATABASE)
+    for candidate in candidates:
+        db = datasette.get_database(candidate)
+        tables = set(await db.table_names())
+        if all(t in tables for t in REQUIRED_TABLES):
+            return db
+    return None
+
+
+def _query(**params) -> str:
+    params = {k: v for k, v in params.items() if v not in (None, "")}
+    return ("?" + urllib.parse.urlencode(params)) if params else ""
+
+
+def _db_param(database: str | None) -> str | None:
+    return database if database and database != DEFAULT_DATABASE else None
+
+
+def article_url(urls, article_id, database: str | None = None, quote: str | None = None,
+                claim: str | None = None, fmt: str | None = None) -> str:
+    """/-/quotes/article/ID[.json][?db=..&quote=..][#q-..]: the article in context."""
+    path = "/-/quotes/article/" + urllib.parse.quote(str(article_id), safe="")
+    if fmt:
+        path += "." + fmt
+    url = urls.path(path) + _query(db=_db_param(database), quote=quote)
+    if quote:
+        url += "#q-" + urllib.parse.quote(str(quote), safe="")
+    elif claim:
+        url += "#c-" + urllib.parse.quote(str(claim), safe="")
+    return url
+
+
+def speaker_url(urls, entity_id, database: str | None = None, fmt: str | None = None) -> str:
+    """/-/quotes/speaker/ID[.json][?db=..]: a person's (or organisation's) page."""
+    path = "/-/quotes/speaker/" + urllib.parse.quote(str(entity_id), safe="")
+    if fmt:
+        path += "." + fmt
+    return urls.path(path) + _query(db=_db_param(database))
+
+
+def table_url(urls, database: str, table: str, **args) -> str:
+    """A Datasette table page with filters: table_url(urls, "quotes", "quotes", speaker_id=4)."""
+    return urls.table(database, table) + _query(**args)
+
+
+async def _rows(db, sql: str, params=None) -> list[dict]:
+    result = await db.execute(sql, params or [])
+    return [dict(r) for r in result.rows]
+
+
+async def _row(db, sql: str, params=None) -> dict | None:
+    rows = await _rows(db, sql, params)
+    return rows[0] if rows else None
+
+
+# --- the article in context -------------------------------------------------------------
+
+ARTICLE_COLUMNS = ("id", "title", "url", "publisher", "published", "author", "section",
+                   "source", "word_count")
+
+
+def safe_href(url: str | None) -> str | None:
+    """The URL when it is http(s), else None: a `javascript:` URL is shown, never linked."""
+    if url and urllib.parse.urlsplit(url.strip()).scheme.lower() in ("http", "https"):
+        return url.strip()
+    return None
+
+
+async def article(db, urls, article_id: str, focus: str | None = None) -> dict | None:
+    """An article with its quotes highlighted; None when there is no such article."""
+    row = await _row(db, "select {} , body from articles where id = :id".format(
+        ", ".join(f"[{c}]" for c in ARTICLE_COLUMNS)), {"id": article_id})
+    if row is None:
+        return None
+    body = row.pop("body") or ""
+    quotes = await _rows(db, """
+        select quotes.id, quotes.text, quotes.kind, quotes.cue, quotes.said_on,
+          quotes.date_text, quotes.speaker_id, quotes.speaker_text,
+          coalesce(entities.name, quotes.speaker_name) as speaker_name,
+          quotes.start, quotes.[end], quotes.paragraph, quotes.method, quotes.confidence
+        from quotes left join entities on entities.id = quotes.speaker_id
+        where quotes.article_id = :id
+        order by quotes.start, quotes.[end] desc, quotes.id""", {"id": article_id})
+    claims = await _rows(db, """
+        select claims.id, claims.kind, claims.text, claims.object, claims.date,
+          claims.as_of, claims.subject_id,
+          coalesce(entities.name, claims.subject_name) as subject_name,
+          claims.start, claims.[end], claims.confidence
+        from claims left join entities on entities.id = claims.subject_id
+        where claims.article_id = :id
+        order by claims.start, claims.[end] desc, claims.id""", {"id": article_id})
+    mentions = await _rows(db, """
+        select quote_mentions.quote_id, entities.id, entities.name
+        from quote_mentions join entities on entities.id = quote_mentions.entity_id
+        where quote_mentions.quote_id in (select id from quotes where article_id = :id)
+        order by entities.name""", {"id": article_id})
+    about: dict[str, list[dict]] = {}
+    for m in mentions:
+        about.setdefault(m["quote_id"], []).append({"id": m["id"], "name": m["name"]})
+
+    colours = highlight.speaker_colours(q["speaker_id"] for q in quotes)
+    database = db.name
+    speakers: dict = {}
+    for q in quotes:
+        q["colour"] = colours.get(q["speaker_id"], highlight.UNKNOWN)
+        q["about"] = about.get(q["id"], [])
+        q["url"] = article_url(urls, article_id, database, quote=q["id"])
+        q["speaker_url"] = speaker_url(urls, q["speaker_id"], database) if q["speaker_id"] is not None else None
+        key = q["speaker_id"]
+        entry = speakers.setdefault(key, {
+            "id": q["speaker_id"], "name": q["speaker_name"] if key is not None else "Unknown speaker",
+            "colour": q["colour"], "quotes": 0, "url": q["speaker_url"],
+        })
+        entry["quotes"] += 1
+    first_seen = {key: n for n, key in enumerate(speakers)}
+    for c in claims:
+        c["url"] = article_url(urls, article_id, database, claim=c["id"])
+        c["subject_url"] = speaker_url(urls, c["subject_id"], database) if c["subject_id"] is not None else None
+
+    quote_spans = [highlight.Span(q["id"], q["start"], q["end"], highlight.quote_tip(q),
+                                  f'{q["colour"]} k-{_css_word(q["kind"])}') for q in quotes]
+    claim_spans = [highlight.Span(c["id"], c["start"], c["end"], highlight.claim_tip(c)) for c in claims]
+    # Most quoted first, then in order of appearance (the order colours were given).
+    ordered = [speakers[k] for k in sorted(speakers, key=lambda k: (k is None, -speakers[k]["quotes"], first_seen[k]))]
+    return {
+        "database": database,
+        "article": row,
+        "href": safe_href(row.get("url")),
+        "body": body,
+        "body_html": highlight.render(body, quote_spans, claim_spans, focus=focus),
+        "quotes": quotes,
+        "claims": claims,
+        "speakers": ordered,
+        "focus": focus,
+        "links": {
+            "json": article_url(urls, article_id, database, fmt="json"),
+            "row": urls.row(database, "articles", _tilde(article_id)),
+            "quotes": table_url(urls, database, "quotes", article_id=article_id, _sort="start"),
+            "claims": table_url(urls, database, "claims", article_id=article_id),
+        },
+    }
+
+
+def article_json(page: Mapping) -> dict:
+    """The article page as JSON: the same data, no HTML."""
+    return {
+        "database": page["database"],
+        "article": dict(page["article"], body=page["body"]),
+        "speakers": page["speakers"],
+        "quotes": page["quotes"],
+        "claims": page["claims"],
+        "links": page["links"],
+    }
+
+
+# --- a speaker ------------------------------------------------------------------------------
+
+
+async def speaker(db, urls, entity_id: int, limit: int = QUOTE_LIMIT) -> dict | None:
+    """A person or organisation: aliases, roles, quotes over time, claims, company."""
+    entity = await _row(db, """
+        select id, name, kind, description, first_seen, last_seen, quote_count
+        from entities where id = :id""", {"id": entity_id})
+    if entity is None:
+        return None
+    database = db.name
+    params = {"id": entity_id}
+    aliases = [r["alias"] for r in await _rows(
+        db, "select alias from aliases where entity_id = :id and alias != :name order by alias",
+        {"id": entity_id, "name": entity["name"]})]
+    roles = await _rows(db, """
+        select roles.title, roles.as_of, roles.organization_id, org.name as organization,
+          roles.article_id, articles.title as article_title, articles.publisher, roles.claim_id
+        from roles left join entities org on org.id = roles.organization_id
+          left join articles on articles.id = roles.article_id
+        where roles.entity_id = :id
+        order by roles.as_of, roles.title""", params)
+    total = (await _row(db, "select count(*) as n from quotes where speaker_id = :id", params))["n"]
+    quotes = await _rows(db, """
+        select quotes.id, quotes.text, quotes.kind, quotes.cue, quotes.said_on, quotes.date_text,
+          quotes.speaker_text, quotes.article_id, articles.title as article_title,
+          quotes.publisher, quotes.published
+        from quotes join articles on articles.id = quotes.article_id
+        where quotes.speaker_id = :id
+        order by coalesce(quotes.said_on, quotes.published), quotes.published,
+          quotes.article_id, quotes.start
+        limit :limit""", {"id": entity_id, "limit": limit})
+    periods = await _rows(db, """
+        select substr(coalesce(said_on, published), 1, 7) as period, count(*) as n
+        from quotes where speaker_id = :id group by period""", params)
+    claims = await _rows(db, """
+        select claims.id, claims.kind, claims.text, claims.object, claims.date, claims.as_of,
+          claims.article_id, articles.title as article_title, articles.publisher
+        from claims join articles on articles.id = claims.article_id
+        where claims.subject_id = :id
+        order by coalesce(claims.date, claims.as_of), claims.start""", params)
+    quoted_with = await _rows(db, """
+        select entities.id, entities.name, count(distinct quotes.article_id) as articles,
+          count(*) as quotes
+        from quotes join entities on entities.id = quotes.speaker_id
+        where quotes.article_id in (select article_id from quotes where speaker_id = :id)
+          and quotes.speaker_id != :id
+        group by entities.id order by articles desc, quotes desc, entities.name limit 20""", params)
+    speaks_about = await _rows(db, """
+        select entities.id, entities.name, count(*) as quotes
+        from quote_mentions
+          join quotes on quotes.id = quote_mentions.quote_id
+          join entities on entities.id = quote_mentions.entity_id
+        where quotes.speaker_id = :id and quote_mentions.entity_id != :id
+        group by entities.id order by quotes desc, entities.name limit 20""", params)
+    spoken_about_by = await _rows(db, """
+        select quotes.id, quotes.text, quotes.kind, quotes.said_on, quotes.article_id,
+          quotes.speaker_id, coalesce(entities.name, quotes.speaker_name, quotes.speaker_text) as speaker_name,
+          quotes.publisher
+        from quote_mentions
+          join quotes on quotes.id = quote_mentions.quote_id
+          left join entities on entities.id = quotes.speaker_id
+        where quote_mentions.entity_id = :id and coalesce(quotes.speaker_id, -1) != :id
+        order by coalesce(quotes.said_on, quotes.published), quotes.start limit 100""", params)
+
+    for q in quotes:
+        q["url"] = article_url(urls, q["article_id"], database, quote=q["id"])
+    for c in claims:
+        c["url"] = article_url(urls, c["article_id"], database, claim=c["id"])
+    for r in roles:
+        r["organization_url"] = speaker_url(urls, r["organization_id"], database) if r["organization_id"] is not None else None
+        r["url"] = article_url(urls, r["article_id"], database, claim=r["claim_id"]) if r["article_id"] else None
+    for p in quoted_with + speaks_about:
+        p["url"] = speaker_url(urls, p["id"], database)
+    for q in spoken_about_by:
+        q["url"] = article_url(urls, q["article_id"], database, quote=q["id"])
+        q["speaker_url"] = speaker_url(urls, q["speaker_id"], database) if q["speaker_id"] is not None else None
+
+    frame = await _row(db, "select min(said_month) as first, max(said_month) as last from quotes")
+    line = timeline.build({p["period"]: p["n"] for p in periods}, frame=(frame["first"], frame["last"]))
+    month = line.unit == "month"
+
+    def bar_href(period: str) -> str:
+        column = "said_month" if month else "said_year"
+        return table_url(urls, database, "quotes", speaker_id=entity_id, **{column: period}, _sort="said_on")
+
+    return {
+        "database": database,
+        "entity": entity,
+        "aliases": aliases,
+        "roles": roles,
+        "quote_total": total,
+        "quotes": quotes,
+        "quotes_truncated": total > len(quotes),
+        "timeline": line,
+        "chart": timeline.svg(line, href=bar_href),
+        "claims": claims,
+        "quoted_with": quoted_with,
+        "speaks_about": speaks_about,
+        "spoken_about_by": spoken_about_by,
+        "links": {
+            "json": speaker_url(urls, entity_id, database, fmt="json"),
+            "row": urls.row(database, "entities", str(entity_id)),
+            "quotes": table_url(urls, database, "quotes", speaker_id=entity_id, _sort="said_on"),
+            # Unsorted: Datasette 0.65 streams a sorted table incompletely (metadata.yml).
+            "csv": urls.table(database, "quotes", format="csv") + _query(
+                speaker_id=entity_id, _stream="on", _size="max", _dl="1"),
+        },
+    }
+
+
+def speaker_json(page: Mapping) -> dict:
+    """The speaker page as JSON: the same data, the chart as numbers."""
+    out = {k: v for k, v in page.items() if k not in ("chart", "timeline")}
+    out["timeline"] = timeline.as_json(page["timeline"])
+    return out
+
+
+# --- the corpus at a glance -------------------------------------------------------------------
+
+
+async def corpus(db, urls, top: int = 10, latest: int = 10) -> dict:
+    """Counts, date ranges, the most quoted people and the latest quotes.
+
+    Every query is an indexed lookup or a count, so the front page stays fast on a
+    million quotes.
+    """
+    database = db.name
+    counts = await _row(db, """
+        select
+          (select count(*) from articles) as articles,
+          (select count(*) from quotes) as quotes,
+          (select count(*) from entities where quote_count > 0) as speakers,
+          (select count(*) from claims) as claims,
+          (select count(distinct publisher) from articles) as publishers""")
+    dates = await _row(db, """
+        select
+          (select min(published) from articles) as first_published,
+          (select max(published) from articles) as last_published,
+          (select min(said_on) from quotes) as first_said,
+          (select max(said_on) from quotes) as last_said""")
+    people = await _rows(db, """
+        select id, name, kind, quote_count from entities where quote_count > 0
+        order by quote_count desc, name limit :top""", {"top": top})
+    recent = await _rows(db, """
+        select quotes.id, quotes.text, quotes.kind, quotes.said_on, quotes.article_id,
+          quotes.speaker_id, coalesce(quotes.speaker_name, quotes.speaker_text) as speaker_name,
+          quotes.publisher
+        from quotes
+        where quotes.said_on is not null
+        order by quotes.said_on desc, quotes.published desc, quotes.article_id, quotes.start
+        limit :latest""", {"latest": latest})
+    for p in people:
+        p["url"] = speaker_url(urls, p["id"], database)
+    for q in recent:
+        q["url"] = article_url(urls, q["article_id"], database, quote=q["id"])
+        q["speaker_url"] = speaker_url(urls, q["speaker_id"], database) if q["speaker_id"] is not None else None
+    return {
+        "database": database,
+        "counts": counts,
+        "dates": dates,
+        "most_quoted": people,
+        "latest_quotes": recent,
+        "links": {
+            "quotes": urls.table(database, "quotes"),
+            "articles": urls.table(database, "articles"),
+            "entities": urls.table(database, "entities"),
+            "claims": urls.table(database, "claims"),
+            "json": urls.path("/-/quotes/summary.json") + _query(db=_db_param(database)),
+        },
+    }
+
+
+def _css_word(value) -> str:
+    """A quote kind as a CSS class word: "indirect", or "other" for anything odd."""
+    return value if value in ("direct", "partial", "indirect") else "other"
+
+
+def _tilde(value) -> str:
+    from datasette.utils import tilde_encode
+
+    return tilde_encode(str(value))

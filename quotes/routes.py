@@ -1,0 +1,122 @@
+"""The Datasette views behind the project's pages, registered by plugins/quote_pages.py.
+
+    /-/quotes/article/<id>        the article, quotes highlighted by speaker, claims underlined
+    /-/quotes/article/<id>.json   the same as JSON (body, quotes with offsets, claims)
+    /-/quotes/speaker/<id>        a person or organisation: aliases, roles, timeline, quotes
+    /-/quotes/speaker/<id>.json   the same as JSON
+    /-/quotes/summary.json        the corpus at a glance (the front page's figures)
+
+`?db=NAME` picks the database when several are served; by default it is the one
+named `quotes`, else the first with a `quotes` table. The pages check Datasette's
+view permissions on the tables they read, like Datasette's own pages.
+"""
+from __future__ import annotations
+
+import urllib.parse
+
+from datasette.utils.asgi import NotFound, Response
+
+from quotes import pages
+
+ROUTES_HELP = __doc__
+
+
+async def _database(datasette, request, tables: tuple[str, ...]):
+    name = request.args.get("db") or None
+    db = await pages.quotes_database(datasette, name)
+    if db is None:
+        what = f"database {name!r} with" if name else "database with"
+        raise NotFound(f"No {what} a quotes table (load articles with `quotes load`)")
+    await datasette.ensure_permissions(request.actor, [
+        *(("view-table", (db.name, t)) for t in tables),
+        ("view-database", db.name),
+        "view-instance",
+    ])
+    return db
+
+
+def _id(request) -> str:
+    return urllib.parse.unquote(request.url_vars["id"])
+
+
+async def article_view(datasette, request):
+    db = await _database(datasette, request, ("articles", "quotes", "claims"))
+    focus = request.args.get("quote") or None
+    page = await pages.article(db, datasette.urls, _id(request), focus=focus)
+    if page is None:
+        raise NotFound("No such article")
+    if request.url_vars.get("format") == "json":
+        return Response.json(pages.article_json(page))
+    return Response.html(await datasette.render_template(
+        "quotes_article.html", dict(page, title=page["article"]["title"] or page["article"]["id"]),
+        request=request, view_name="quotes_article"))
+
+
+async def speaker_view(datasette, request):
+    db = await _database(datasette, request, ("entities", "quotes", "claims", "roles"))
+    try:
+        entity_id = int(_id(request))
+    except ValueError:
+        raise NotFound("No such speaker")
+    page = await pages.speaker(db, datasette.urls, entity_id)
+    if page is None:
+        raise NotFound("No such speaker")
+    if request.url_vars.get("format") == "json":
+        return Response.json(pages.speaker_json(page))
+    return Response.html(await datasette.render_template(
+        "quotes_speaker.html", page, request=request, view_name="quotes_speaker"))
+
+
+async def summary_view(datasette, request):
+    db = await _database(datasette, request, ("articles", "quotes", "entities", "claims"))
+    return Response.json(await pages.corpus(db, datasette.urls))
+
+
+def routes():
+    return [
+        (r"^/-/quotes/article/(?P<id>[^/]+?)(\.(?P<format>json))?$", article_view),
+        (r"^/-/quotes/speaker/(?P<id>[^/]+?)(\.(?P<format>json))?$", speaker_view),
+        (r"^/-/quotes/summary\.json$", summary_view),
+    ]
+
+
+async def front_page_vars(datasette, request) -> dict:
+    """Template variables for Datasette's index page: `quotes_corpus`, or nothing when
+    no database has our tables or the visitor may not see them."""
+    db = await pages.quotes_database(datasette)
+    if db is None:
+        return {}
+    actor = request.actor if request else None
+    for table in ("quotes", "articles", "entities"):
+        if not await datasette.permission_allowed(actor, "view-table", (db.name, table), default=True):
+            return {}
+    if not await datasette.permission_allowed(actor, "view-database", db.name, default=True):
+        return {}
+    corpus = await pages.corpus(db, datasette.urls)
+    queries = await datasette.get_canned_queries(db.name, actor)
+    corpus["queries"] = [
+        {"name": name, "title": q.get("title") or name, "url": datasette.urls.query(db.name, name)}
+        for name, q in queries.items()
+    ]
+    return {"quotes_corpus": corpus}
+
+
+class StaticFile:
+    """A file served by a route, with a content hash for cache-busting URLs.
+
+    Plugins loaded with --plugins-dir get no static folder from Datasette, so the
+    stylesheet beside them is served this way.
+    """
+
+    def __init__(self, path, content_type: str):
+        import hashlib
+        from pathlib import Path
+
+        self.path = Path(path)
+        self.content_type = content_type
+        self.body = self.path.read_bytes()
+        self.version = hashlib.sha1(self.body).hexdigest()[:8]
+
+    async def view(self, request):
+        return Response(self.body, content_type=self.content_type,
+                        headers={"cache-control": "max-age=3600"})

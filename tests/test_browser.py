@@ -1,0 +1,271 @@
+"""The Datasette pages in a real browser: Debian's chromium driven by Playwright.
+
+Datasette runs as a subprocess on a free port, started the way `quotes serve` starts it,
+on the example articles plus tests/fixtures/xss_article.json. Screenshots of each page
+go to test-output/screenshots/. No browser is ever downloaded: chromium comes from
+apt-get (.ci/run installs it); without it these tests fail under CI and skip elsewhere.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from conftest import ROOT, fixture_article, store_articles
+
+CHROMIUM = os.environ.get("QUOTES_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+]
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+
+
+def _need_browser():
+    """Playwright and chromium, or a failure in CI and a skip elsewhere."""
+    problem = None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        problem = "the playwright package is not installed (pip install -e '.[test]')"
+    if problem is None and not Path(CHROMIUM).exists():
+        problem = f"no browser at {CHROMIUM} (apt-get install -y chromium)"
+    if problem:
+        if os.environ.get("CI"):
+            pytest.fail(problem)
+        pytest.skip(problem)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def db_file(tmp_path_factory) -> Path:
+    from quotes.load import example_paths, load_paths
+
+    path = tmp_path_factory.mktemp("browser") / "quotes.db"
+    summary = load_paths(path, example_paths())
+    assert not summary.errors, summary.failures
+    store_articles(path, [fixture_article()])
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(db_file, tmp_path_factory):
+    """Base URL of a Datasette serving db_file with our metadata and plugins."""
+    _need_browser()
+    from quotes.serve import datasette_args
+
+    port = _free_port()
+    log = tmp_path_factory.mktemp("server") / "datasette.log"
+    args = datasette_args(db_file, host="127.0.0.1", port=port)
+    with open(log, "w") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "datasette", *args], cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=err)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"datasette exited with {proc.returncode}:\n{log.read_text()}")
+            try:
+                with urllib.request.urlopen(base + "/-/versions.json", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"datasette did not answer on {base}:\n{log.read_text()}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture
+def page(server):
+    """A fresh browser page; `page.dialogs` and `page.errors` collect what happened."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            page.set_default_timeout(10_000)
+            page.dialogs, page.errors = [], []
+            page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+            page.on("pageerror", lambda error: page.errors.append(str(error)))
+            yield page
+        finally:
+            browser.close()
+
+
+def shot(page, name: str, at: str | None = None, full: bool = False) -> Path:
+    """Save what the page shows, scrolled to the element `at` when given."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    if at:
+        page.locator(at).first.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(path), full_page=full)
+    return path
+
+
+def one(db_file: Path, sql: str, params=()):
+    db = sqlite_utils.Database(db_file)
+    try:
+        return db.execute(sql, params).fetchone()[0]
+    finally:
+        db.close()
+
+
+# --- Datasette's own pages, with our metadata and cells ----------------------------------
+
+
+def test_speaker_facet_shows_only_that_speakers_quotes(page, server, db_file):
+    page.goto(server + "/quotes/quotes")
+    shot(page, "01-quotes-table", at=".facet-results")
+    facet = page.locator('.facet-info[data-column="speaker_name"] li a').first
+    speaker = facet.inner_text().strip()
+    expected = one(db_file, "select count(*) from quotes where speaker_name = ?", [speaker])
+    assert expected > 1
+    facet.click()
+    page.wait_for_url("**speaker_name=*")
+    names = page.locator("table.rows-and-columns tbody td.col-speaker_name").all_inner_texts()
+    assert names and {n.strip() for n in names} == {speaker}
+    assert len(names) == expected
+    assert page.locator('.facet-info[data-column="mentioned"]').count() == 1
+    shot(page, "02-quotes-one-speaker", at=".facet-results")
+    assert not page.errors
+
+
+def test_full_text_search(page, server):
+    page.goto(server + "/quotes/quotes")
+    page.fill("input#_search", "barrier")
+    page.press("input#_search", "Enter")
+    page.wait_for_url("**_search=barrier*")
+    texts = page.locator("table.rows-and-columns tbody td.col-text").all_inner_texts()
+    assert texts and all("barrier" in t.lower() for t in texts)
+    shot(page, "03-quotes-search", at="h3")
+
+
+def test_quote_cell_opens_its_place_in_the_article(page, server):
+    page.goto(server + "/quotes/quotes?_search=Musk&_sort=start")
+    link = page.locator("table.rows-and-columns tbody td.col-text a.quote-in-context").first
+    text = link.inner_text()
+    link.click()
+    page.wait_for_url("**/-/quotes/article/**")
+    focus = page.locator("article.article-body mark.focus")
+    assert focus.count() >= 1
+    assert text.strip()[:20] in " ".join(focus.all_inner_texts())
+    assert focus.first.is_visible()
+
+
+# --- our pages --------------------------------------------------------------------------
+
+
+def test_article_page_highlights_quotes_by_speaker(page, server, db_file):
+    article_id = one(db_file, "select id from articles where title like 'Putin Envoy%'")
+    page.goto(f"{server}/-/quotes/article/{article_id}")
+    marks = page.locator("article.article-body mark.q")
+    assert marks.count() >= 5
+    assert page.locator(".legend a.chip", has_text="Kirill Dmitriev").count() == 1
+    first = page.locator("article.article-body mark.q.k-direct").first
+    assert "Kirill Dmitriev" in first.get_attribute("title")
+    assert "said" in first.get_attribute("title") or ": " in first.get_attribute("title")
+    background = first.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+    claim = page.locator("article.article-body .claim").first
+    assert "underline" in claim.evaluate("e => getComputedStyle(e).textDecorationLine")
+    first.hover()
+    tip = first.evaluate("e => getComputedStyle(e, '::after').content")
+    assert "Kirill Dmitriev" in tip
+    shot(page, "04-article-in-context")
+    assert not page.errors
+
+
+def test_speaker_page_has_timeline_chart(page, server, db_file):
+    entity_id = one(db_file, "select id from entities where name = 'Kirill Dmitriev'")
+    page.goto(f"{server}/-/quotes/speaker/{entity_id}")
+    chart = page.locator("svg.timeline")
+    assert chart.is_visible()
+    box = chart.bounding_box()
+    assert box["width"] > 300 and box["height"] > 80
+    bars = chart.locator("rect.bar")
+    assert bars.count() >= 1
+    assert max(b.bounding_box()["height"] for b in bars.all()) > 20
+    assert page.locator("h1").inner_text() == "Kirill Dmitriev"
+    assert page.locator("table.quotes-list tbody tr").count() >= 5
+    shot(page, "05-speaker")
+    assert not page.errors
+
+
+def test_front_page_shows_the_corpus(page, server):
+    page.goto(server + "/")
+    counts = page.locator(".corpus .counts li")
+    assert counts.count() == 5
+    assert page.locator(".corpus .bar-row a", has_text="Kirill Dmitriev").count() == 1
+    assert page.locator(".corpus .latest li").count() >= 5
+    page.fill(".corpus-search input[type=search]", "flood")
+    page.press(".corpus-search input[type=search]", "Enter")
+    page.wait_for_url("**/quotes/quotes?_search=flood*")
+    page.goto(server + "/")
+    shot(page, "06-front-page")
+
+
+# --- safety: the hostile fixture shows as text and runs nothing -----------------------------
+
+
+def test_script_fixture_runs_no_script(page, server, db_file):
+    article_id = one(db_file, "select id from articles where source = 'xss_article.json'")
+    name_id = one(db_file, "select id from entities where name like '<script>%'")
+    mallory = one(db_file, "select id from entities where name like 'Mallory%'")
+    pages = {
+        "07-xss-article": f"/-/quotes/article/{article_id}",
+        "08-xss-speaker": f"/-/quotes/speaker/{name_id}",
+        "09-xss-speaker-mallory": f"/-/quotes/speaker/{mallory}",
+        "10-xss-quotes-table": f"/quotes/quotes?article_id={article_id}",
+        "11-xss-front-page": "/",
+        None: [
+            f"/quotes/articles/{article_id}", "/quotes/articles", "/quotes/entities",
+            "/quotes/claims", "/quotes/quotes_view", "/quotes/aliases", "/quotes/no_comment",
+            "/quotes/quotes?_search=Click", f"/-/quotes/article/{article_id}?quote=x",
+        ],
+    }
+    visits = [(name, path) for name, path in pages.items() if name] + [(None, p) for p in pages[None]]
+    for name, path in visits:
+        page.goto(server + path)
+        page.wait_for_load_state("load")
+        for mark in page.locator("mark.q, span.claim").all()[:6]:
+            mark.hover()
+        page.wait_for_timeout(50)
+        assert page.evaluate("typeof window.__xss") == "undefined", path
+        assert page.dialogs == [], path
+        assert page.locator('a[href^="javascript:" i], iframe, img[src="x"], svg[onload]').count() == 0, path
+        if name:
+            shot(page, name, at="table.rows-and-columns" if "table" in name else None)
+    page.goto(f"{server}/-/quotes/article/{article_id}")
+    body = page.locator("article.article-body").inner_text()
+    assert "<script>window.__xss='quote';alert('quote')</script>" in body
+    assert "<img src=x onerror=\"window.__xss='img';alert('img')\">" in body
+    assert "javascript:window.__xss='url'" in page.locator(".page-meta").inner_text()
+    legend = page.locator(".legend").inner_text()
+    assert "<script>window.__xss='name'</script>" in legend
+    assert "Hostile <script>" in page.locator("h1").inner_text()
+    assert not page.errors

@@ -1,0 +1,411 @@
+"""The project's own Datasette pages, in-process: the article in context, the speaker, the
+front page, their JSON, their links, their permissions, and the hostile fixture."""
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+
+import pytest
+import sqlite_utils
+import yaml
+from datasette.app import Datasette
+
+from conftest import ROOT, fixture_article, store_articles
+from quotes.model import Article, Claim, Entity, Extraction, Quote
+
+METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text())
+PLUGINS = str(ROOT / "plugins")
+
+MARS = '"Talks on Mars will come soon," Kirill Dmitriev said. Musk had not commented.\n\nDmitriev said he would meet Musk.'
+RIVERS = '"Energy first," Dmitriev said. "Rivers matter," Ann Lee said. "Nobody knows," an official said.'
+OLD = '"Back then," Dmitriev said.'
+
+CORPUS = [
+    (
+        Article(body=MARS, source="mars.txt", title="Dmitriev on Mars", url="https://paper.example/1",
+                publisher="The Paper", published="2025-03-18", author="A. Writer"),
+        Extraction(
+            entities=[Entity("Kirill Dmitriev", "person", ["Dmitriev"], description="head of RDIF"),
+                      Entity("Elon Musk", "person", ["Musk"]), Entity("RDIF", "organization")],
+            quotes=[
+                Quote(text="Talks on Mars will come soon,", kind="direct", start=1, end=30, paragraph=0,
+                      speaker="Kirill Dmitriev", speaker_text="Kirill Dmitriev", cue="said",
+                      said_on="2025-03-18", mentions=["Elon Musk"]),
+                Quote(text="Dmitriev said he would meet Musk.", kind="indirect", start=79, end=112,
+                      paragraph=1, speaker="Kirill Dmitriev", speaker_text="Dmitriev", cue="said",
+                      said_on="2025-03-18", mentions=["Elon Musk"]),
+            ],
+            claims=[
+                Claim(kind="no_comment", subject="Elon Musk", text="Musk had not commented.",
+                      start=54, end=77, as_of="2025-03-18", object="had not commented"),
+                Claim(kind="role", subject="Kirill Dmitriev", text=MARS[:53], start=0, end=53,
+                      object="head of RDIF", organization="RDIF", as_of="2025-03-18"),
+            ],
+        ),
+    ),
+    (
+        Article(body=RIVERS, source="rivers.txt", title="Energy & rivers", url="https://other.example/2",
+                publisher="Other News", published="2025-05-02"),
+        Extraction(
+            entities=[Entity("Dmitriev", "person"), Entity("Ann Lee", "person")],
+            quotes=[
+                Quote(text="Energy first,", kind="direct", start=1, end=14, paragraph=0,
+                      speaker="Dmitriev", cue="said", said_on="2025-05-02"),
+                Quote(text="Rivers matter,", kind="direct", start=32, end=46, paragraph=0,
+                      speaker="Ann Lee", cue="said", said_on="2025-05"),
+                Quote(text="Nobody knows,", kind="direct", start=64, end=77, paragraph=0,
+                      speaker=None, speaker_text="an official", cue="said", said_on="2025-05-02"),
+            ],
+        ),
+    ),
+    (
+        Article(body=OLD, source="old.txt", title="Old", publisher="Archive", published="2019"),
+        Extraction(entities=[Entity("Dmitriev", "person")],
+                   quotes=[Quote(text="Back then,", kind="direct", start=1, end=11, paragraph=0,
+                                 speaker="Dmitriev", cue="said", said_on="2019")]),
+    ),
+]
+
+
+@pytest.fixture
+def db_file(tmp_path):
+    path = tmp_path / "quotes.db"
+    store_articles(path, [*CORPUS, fixture_article()])
+    return path
+
+
+@pytest.fixture
+def ds(db_file):
+    return Datasette([str(db_file)], metadata=METADATA, plugins_dir=PLUGINS)
+
+
+def ids(db_file) -> dict:
+    db = sqlite_utils.Database(db_file)
+    try:
+        one = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "mars": one("select id from articles where title = 'Dmitriev on Mars'"),
+            "rivers": one("select id from articles where title like 'Energy%'"),
+            "hostile": one("select id from articles where source = 'xss_article.json'"),
+            "talks": one("select id from quotes where text like 'Talks%'"),
+            "indirect": one("select id from quotes where kind = 'indirect'"),
+            "dmitriev": one("select id from entities where name = 'Kirill Dmitriev'"),
+            "musk": one("select id from entities where name = 'Elon Musk'"),
+            "ann": one("select id from entities where name = 'Ann Lee'"),
+            "script": one("select id from entities where name like '<script>%'"),
+            "mallory": one("select id from entities where name like 'Mallory%'"),
+        }
+    finally:
+        db.close()
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "action") and value:
+                self.hrefs.append(value)
+
+
+def hrefs(html: str) -> list[str]:
+    parser = Links()
+    parser.feed(html)
+    return parser.hrefs
+
+
+# --- the article in context -----------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_article_page_highlights_quotes_and_underlines_claims(ds, db_file):
+    i = ids(db_file)
+    response = await ds.client.get(f"/-/quotes/article/{i['mars']}")
+    assert response.status_code == 200, response.text
+    html = response.text
+    assert "<h1>Dmitriev on Mars</h1>" in html
+    assert "The Paper · 2025-03-18 · A. Writer" in html
+    assert '<a href="https://paper.example/1" rel="noopener noreferrer nofollow">original article</a>' in html
+    # The direct quote, coloured by its speaker, inside the role claim's underline.
+    assert (f'<span class="anchor" id="q-{i["talks"]}"></span><mark class="q sp-0 k-direct claim" '
+            f'data-quotes="{i["talks"]}" data-tip="Kirill Dmitriev: said (direct, 2025-03-18)\n'
+            'Claim, role, about Kirill Dmitriev: head of RDIF"') in html
+    assert ">Talks on Mars will come soon,</mark>" in html
+    assert '<span class="claim" data-tip="Claim, no comment, about Elon Musk: had not commented"' in html
+    assert f'class="q sp-0 k-indirect" data-quotes="{i["indirect"]}"' in html
+    assert html.count("<p>") >= 2
+    assert f'<a class="chip sp-0" href="/-/quotes/speaker/{i["dmitriev"]}">Kirill Dmitriev<span class="n">2</span></a>' in html
+    assert f'<link rel="alternate" type="application/json+datasette" href="/-/quotes/article/{i["mars"]}.json">' in html
+    assert "/-/quotes/quotes.css?" in html
+    focused = (await ds.client.get(f"/-/quotes/article/{i['mars']}?quote={i['talks']}")).text
+    assert 'class="q sp-0 k-direct focus claim"' in focused and html.count("focus") < focused.count("focus")
+
+
+@pytest.mark.asyncio
+async def test_unknown_speakers_are_grey_and_listed(ds, db_file):
+    i = ids(db_file)
+    html = (await ds.client.get(f"/-/quotes/article/{i['rivers']}")).text
+    assert '<mark class="q sp-x k-direct"' in html
+    assert '<span class="chip sp-x">Unknown speaker<span class="n">1</span></span>' in html
+    assert "Energy &amp; rivers" in html
+    legend = re.findall(r'class="chip (sp-\w)"[^>]*>([^<]+)<', html)
+    assert legend == [("sp-0", "Kirill Dmitriev"), ("sp-1", "Ann Lee"), ("sp-x", "Unknown speaker")]
+
+
+@pytest.mark.asyncio
+async def test_article_json(ds, db_file):
+    i = ids(db_file)
+    response = await ds.client.get(f"/-/quotes/article/{i['mars']}.json")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    data = response.json()
+    assert set(data) == {"database", "article", "speakers", "quotes", "claims", "links"}
+    assert data["database"] == "quotes"
+    assert {k: data["article"][k] for k in ("id", "title", "url", "publisher", "published", "author")} == {
+        "id": i["mars"], "title": "Dmitriev on Mars", "url": "https://paper.example/1",
+        "publisher": "The Paper", "published": "2025-03-18", "author": "A. Writer",
+    }
+    body = data["article"]["body"]
+    assert body == MARS
+    assert [(q["text"], q["kind"], q["speaker_name"], q["colour"]) for q in data["quotes"]] == [
+        ("Talks on Mars will come soon,", "direct", "Kirill Dmitriev", "sp-0"),
+        ("Dmitriev said he would meet Musk.", "indirect", "Kirill Dmitriev", "sp-0"),
+    ]
+    for q in data["quotes"]:
+        assert body[q["start"]:q["end"]] == q["text"]
+        assert set(q) >= {"id", "speaker_id", "speaker_text", "cue", "said_on", "paragraph", "method",
+                          "confidence", "about", "url", "speaker_url"}
+        assert q["about"] == [{"id": i["musk"], "name": "Elon Musk"}]
+    assert [(c["kind"], c["subject_name"]) for c in data["claims"]] == [("role", "Kirill Dmitriev"), ("no_comment", "Elon Musk")]
+    for c in data["claims"]:
+        assert body[c["start"]:c["end"]] == c["text"]
+    assert data["speakers"] == [{"id": i["dmitriev"], "name": "Kirill Dmitriev", "colour": "sp-0", "quotes": 2,
+                                 "url": f"/-/quotes/speaker/{i['dmitriev']}"}]
+    assert data["links"]["json"] == f"/-/quotes/article/{i['mars']}.json"
+
+
+# --- the speaker -------------------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_speaker_page(ds, db_file):
+    i = ids(db_file)
+    response = await ds.client.get(f"/-/quotes/speaker/{i['dmitriev']}")
+    assert response.status_code == 200, response.text
+    html = response.text
+    assert "<h1>Kirill Dmitriev</h1>" in html
+    assert "person · head of RDIF · quoted 4 times" in html
+    assert '<span class="chip">Dmitriev</span>' in html
+    assert '<svg class="timeline"' in html and html.count('<rect class="bar"') == 3  # 2025-03 to 2025-05
+    assert "<title>2025-03: 2 quotes</title>" in html and "<title>2025-04: 0 quotes</title>" in html
+    assert f'<a href="/quotes/quotes?speaker_id={i["dmitriev"]}&amp;said_month=2025-03&amp;_sort=said_on">' in html
+    assert "1 dated only to 2019." in html
+    assert "head of RDIF" in html and "as of 2025-03-18" in html
+    assert f'<a href="/-/quotes/speaker/{i["ann"]}">Ann Lee</a>' in html  # quoted in the same article
+    assert f'<a href="/-/quotes/speaker/{i["musk"]}">Elon Musk</a> <span class="note">2 quotes</span>' in html
+    quotes_section = html[html.index("Quotes by date"):html.index("Claims about")]
+    texts = re.findall(r'<td class="text"><a href="[^"]+">([^<]+)</a>', quotes_section)
+    assert texts == ["Back then,", "Talks on Mars will come soon,", "Dmitriev said he would meet Musk.", "Energy first,"]
+    musk = (await ds.client.get(f"/-/quotes/speaker/{i['musk']}")).text
+    assert "Quoted about Elon Musk" in musk and "No quotes attributed to Elon Musk." in musk
+    assert "had not commented" in musk and "No dated quotes" in musk
+
+
+@pytest.mark.asyncio
+async def test_speaker_json(ds, db_file):
+    i = ids(db_file)
+    data = (await ds.client.get(f"/-/quotes/speaker/{i['dmitriev']}.json")).json()
+    assert set(data) == {"database", "entity", "aliases", "roles", "quote_total", "quotes", "quotes_truncated",
+                         "timeline", "claims", "quoted_with", "speaks_about", "spoken_about_by", "links"}
+    assert data["entity"]["name"] == "Kirill Dmitriev" and data["entity"]["quote_count"] == 4
+    assert data["aliases"] == ["Dmitriev"]
+    assert [(r["title"], r["organization"], r["as_of"]) for r in data["roles"]] == [("head of RDIF", "RDIF", "2025-03-18")]
+    assert [q["said_on"] for q in data["quotes"]] == ["2019", "2025-03-18", "2025-03-18", "2025-05-02"]
+    assert data["quote_total"] == 4 and data["quotes_truncated"] is False
+    assert data["timeline"] == {
+        "unit": "month",
+        "periods": [{"period": "2025-03", "count": 2}, {"period": "2025-04", "count": 0},
+                    {"period": "2025-05", "count": 1}],
+        "year_only": [{"period": "2019", "count": 1}], "undated": 0,
+    }
+    assert [c["kind"] for c in data["claims"]] == ["role"]
+    assert [(p["name"], p["articles"], p["quotes"]) for p in data["quoted_with"]] == [("Ann Lee", 1, 1)]
+    assert [(p["name"], p["quotes"]) for p in data["speaks_about"]] == [("Elon Musk", 2)]
+    musk = (await ds.client.get(f"/-/quotes/speaker/{i['musk']}.json")).json()
+    assert [q["text"] for q in musk["spoken_about_by"]] == ["Talks on Mars will come soon,", "Dmitriev said he would meet Musk."]
+    assert [c["kind"] for c in musk["claims"]] == ["no_comment"]
+    assert musk["timeline"]["periods"] == [] and musk["quotes"] == []
+
+
+@pytest.mark.asyncio
+async def test_speaker_timeline_by_month_spans_the_corpus_months(tmp_path):
+    path = tmp_path / "quotes.db"
+    store_articles(path, CORPUS[:2])
+    ds = Datasette([str(path)], metadata=METADATA, plugins_dir=PLUGINS)
+    ann = sqlite_utils.Database(path).execute("select id from entities where name = 'Ann Lee'").fetchone()[0]
+    data = (await ds.client.get(f"/-/quotes/speaker/{ann}.json")).json()
+    assert data["timeline"]["unit"] == "month"
+    assert data["timeline"]["periods"] == [
+        {"period": "2025-03", "count": 0}, {"period": "2025-04", "count": 0}, {"period": "2025-05", "count": 1},
+    ]
+
+
+# --- the front page ------------------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_front_page_and_summary(ds, db_file):
+    i = ids(db_file)
+    summary = (await ds.client.get("/-/quotes/summary.json")).json()
+    assert summary["counts"] == {"articles": 4, "quotes": 8, "speakers": 4, "claims": 3, "publishers": 4}
+    assert summary["dates"] == {"first_published": "2019", "last_published": "2025-05-02",
+                                "first_said": "2019", "last_said": "2025-05-02"}
+    most = [(p["name"], p["quote_count"]) for p in summary["most_quoted"]]
+    assert most[0] == ("Kirill Dmitriev", 4) and ("Ann Lee", 1) in most and len(most) == 4
+    assert [q["text"] for q in summary["latest_quotes"]][:2] == ["Energy first,", "Nobody knows,"]
+    html = (await ds.client.get("/")).text
+    assert '<section class="corpus">' in html
+    assert '<form class="corpus-search" action="/quotes/quotes" method="get">' in html
+    assert f'<a class="name" href="/-/quotes/speaker/{i["dmitriev"]}">Kirill Dmitriev</a>' in html
+    assert '<a href="/quotes/reprinted">Quotes reprinted by several publishers</a>' in html
+    assert '<a href="/quotes">quotes</a>' in html  # Datasette's own list of databases is still there
+    assert "/-/quotes/quotes.css?" in html
+
+
+# --- links, errors, other databases, permissions --------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_every_link_on_our_pages_resolves(ds, db_file):
+    i = ids(db_file)
+    pages = ["/", f"/-/quotes/article/{i['mars']}", f"/-/quotes/article/{i['rivers']}",
+             f"/-/quotes/speaker/{i['dmitriev']}", f"/-/quotes/speaker/{i['musk']}",
+             f"/-/quotes/article/{i['hostile']}", f"/-/quotes/speaker/{i['mallory']}"]
+    seen = set()
+    for page in pages:
+        for href in hrefs((await ds.client.get(page)).text):
+            if not href.startswith("/") or href in seen:
+                continue
+            seen.add(href)
+            response = await ds.client.get(href.split("#")[0])
+            assert response.status_code == 200, (page, href, response.text[:200])
+    assert len(seen) > 30
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("path, status", [
+    ("/-/quotes/article/nope", 404), ("/-/quotes/article/nope.json", 404),
+    ("/-/quotes/speaker/999", 404), ("/-/quotes/speaker/abc", 404), ("/-/quotes/speaker/999.json", 404),
+    ("/-/quotes/speaker/1?db=missing", 404), ("/-/quotes/summary.json?db=missing", 404),
+])
+async def test_missing_things_are_404(ds, path, status):
+    assert (await ds.client.get(path)).status_code == status
+
+
+@pytest.mark.asyncio
+async def test_pages_without_a_quotes_database(tmp_path):
+    empty = tmp_path / "empty.db"
+    sqlite_utils.Database(empty)["quotes"].insert({"text": "not ours"})  # a quotes table, not our schema
+    ds = Datasette([str(empty)], metadata=METADATA, plugins_dir=PLUGINS)
+    response = await ds.client.get("/-/quotes/speaker/1")
+    assert response.status_code == 404 and "No database with a quotes table" in response.text
+    assert (await ds.client.get("/-/quotes/summary.json")).status_code == 404
+    front = await ds.client.get("/")
+    assert front.status_code == 200 and "corpus" not in front.text
+    assert (await ds.client.get("/empty/quotes")).status_code == 200
+
+
+@pytest.mark.asyncio
+async def test_any_database_name_and_db_parameter(db_file, tmp_path):
+    i = ids(db_file)
+    news = tmp_path / "news.db"
+    shutil.copy(db_file, news)
+    other = tmp_path / "other.db"
+    sqlite_utils.Database(other)["things"].insert({"a": 1})
+    ds = Datasette([str(other), str(news)], metadata=METADATA, plugins_dir=PLUGINS)
+    page = await ds.client.get(f"/-/quotes/article/{i['mars']}")
+    assert page.status_code == 200
+    assert f'href="/-/quotes/speaker/{i["dmitriev"]}?db=news"' in page.text
+    assert '<a href="/news/articles">articles</a>' in page.text
+    data = (await ds.client.get(f"/-/quotes/speaker/{i['dmitriev']}.json?db=news")).json()
+    assert data["database"] == "news" and data["quotes"][0]["url"].startswith("/-/quotes/article/")
+    assert "db=news" in data["quotes"][0]["url"]
+    assert (await ds.client.get(f"/-/quotes/article/{i['mars']}?db=other")).status_code == 404
+    front = (await ds.client.get("/")).text
+    assert "/-/quotes/summary.json?db=news" not in front and f"/-/quotes/speaker/{i['dmitriev']}?db=news" in front
+
+
+@pytest.mark.asyncio
+async def test_pages_respect_datasette_permissions(db_file):
+    i = ids(db_file)
+    metadata = {**METADATA, "databases": {"quotes": {**METADATA["databases"]["quotes"], "allow": {"id": "editor"}}}}
+    ds = Datasette([str(db_file)], metadata=metadata, plugins_dir=PLUGINS)
+    assert (await ds.client.get(f"/-/quotes/article/{i['mars']}")).status_code == 403
+    assert (await ds.client.get(f"/-/quotes/speaker/{i['dmitriev']}.json")).status_code == 403
+    assert "corpus" not in (await ds.client.get("/")).text
+    cookies = {"ds_actor": ds.sign({"a": {"id": "editor"}}, "actor")}
+    assert (await ds.client.get(f"/-/quotes/article/{i['mars']}", cookies=cookies)).status_code == 200
+    assert "corpus" in (await ds.client.get("/", cookies=cookies)).text
+
+
+@pytest.mark.asyncio
+async def test_a_template_dir_overrides_our_templates(db_file, tmp_path):
+    i = ids(db_file)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "quotes_speaker.html").write_text("custom {{ entity.name }}")
+    ds = Datasette([str(db_file)], metadata=METADATA, plugins_dir=PLUGINS, template_dir=str(templates))
+    assert (await ds.client.get(f"/-/quotes/speaker/{i['dmitriev']}")).text == "custom Kirill Dmitriev"
+    assert "<mark" in (await ds.client.get(f"/-/quotes/article/{i['mars']}")).text
+
+
+@pytest.mark.asyncio
+async def test_quote_context_sql_function(ds):
+    sql = ("select quote_context(articles.body, quotes.start, quotes.[end], 12) as context "
+           "from quotes join articles on articles.id = quotes.article_id where quotes.text like 'Rivers%'")
+    response = await ds.client.get("/quotes.json", params={"sql": sql, "_shape": "array"})
+    assert response.json() == [{"context": '…said. "»Rivers matter,«" Ann Lee…'}]
+
+
+@pytest.mark.asyncio
+async def test_stylesheet(ds):
+    response = await ds.client.get("/-/quotes/quotes.css")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/css")
+    assert "mark.q" in response.text and ".claim" in response.text
+
+
+# --- safety ------------------------------------------------------------------------------------------
+
+# The fixture's payloads as they would appear if any escaped unescaped.
+HOSTILE = re.compile("|".join(re.escape(s) for s in (
+    "<script>window.__xss", "<script>alert", "<img src=x", "<svg onload", "<iframe", "<b onmouseover",
+    'href="javascript:', "href='javascript:",
+)), re.I)
+
+
+@pytest.mark.asyncio
+async def test_hostile_fixture_is_text_on_every_page(ds, db_file):
+    i = ids(db_file)
+    pages = [
+        "/", f"/-/quotes/article/{i['hostile']}", f"/-/quotes/article/{i['hostile']}?quote=x",
+        f"/-/quotes/speaker/{i['script']}", f"/-/quotes/speaker/{i['mallory']}",
+        f"/quotes/articles/{i['hostile']}", "/quotes/articles", "/quotes/quotes", "/quotes/quotes_view",
+        "/quotes/entities", "/quotes/aliases", "/quotes/claims", "/quotes/roles", "/quotes/quote_mentions",
+        "/quotes/quotes?_search=Click", "/quotes/quotes_by_person?name=Mallory", "/quotes/no_comment",
+        "/quotes/who_commented_on?topic=click", "/quotes/reprinted?min_publishers=1",
+        "/quotes/topic_across_publishers?topic=run",
+    ]
+    for path in pages:
+        response = await ds.client.get(path)
+        assert response.status_code == 200, path
+        page = response.text
+        found = HOSTILE.search(page)
+        assert not found, (path, page[max(0, found.start() - 200):found.end() + 200])
+    html = (await ds.client.get(f"/-/quotes/article/{i['hostile']}")).text
+    assert "Run &lt;script&gt;window.__xss=&#39;quote&#39;;alert(&#39;quote&#39;)&lt;/script&gt; now," in html
+    assert '<span class="unlinked-url">javascript:window.__xss=&#39;url&#39;;alert(&#39;url&#39;)</span>' in html
+    data = (await ds.client.get(f"/-/quotes/article/{i['hostile']}.json")).json()
+    assert data["quotes"][0]["text"].startswith("Run <script>")  # JSON carries the data as it is
