@@ -223,9 +223,13 @@ def _entities(names: ArticleNames, quotes: list[Quote], found_claims) -> list[En
     used |= {c.subject for c in found_claims} | {c.organization for c in found_claims}
     used |= {c.by for c in found_claims}
     mentioned = {m.key for m in names.mentions}
+    described: dict[str, str] = {}
+    for c in sorted(found_claims, key=lambda c: c.start):
+        if c.kind == "role" and c.subject and c.object:
+            described.setdefault(c.subject, re.sub(r"^(?:the|a|an)\s+", "", c.object))
     out = []
     for p in names.people.values():
         if p.key in mentioned or p.name in used:
             out.append(Entity(name=p.name, kind=p.kind, aliases=list(p.aliases),
-                              description=None, gender=p.gender))
+                              description=described.get(p.name), gender=p.gender))
     return out
