@@ -46,6 +46,8 @@ def _role(text: str, i: int, mark: str) -> str | None:
         if i == 0 or (prev in _OPEN_CONTEXT and nxt.isalnum()):
             return "open"
         return "close"
+    if prev.isspace() and i > 0 and (nxt.isspace() or nxt_i >= len(text)):
+        return "close"  # '... outreach,' " he told': a closing mark after a space
     opens = prev in _OPEN_CONTEXT or i == 0
     closes = not prev.isspace() and i > 0
     if opens and not nxt.isspace() and nxt_i < len(text):

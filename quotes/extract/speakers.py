@@ -20,7 +20,7 @@ NAME = (
 )
 # Lower-case role words before a name: "Tulsa police Chief Chuck Jordan".
 _NOT_PREFIX = r"(?!(?:the|a|an|he|she|they|it|we|on|in|at|to|of|for|with|during|after|before|when|while|as|and|or|but|who|that)\b)"
-PREFIXED_NAME = rf"(?:(?:{_NOT_PREFIX}[\w'’.\-]+[ ]){{1,5}}?{NAME})"
+PREFIXED_NAME = rf"(?:(?:{_NOT_PREFIX}[\w'’.\-/]+[ ]){{1,5}}?{NAME})"
 PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)"
 _DET = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[A-Z][\w.\-]*(?:[ ][A-Z][\w.\-]*)?['’]s)"
 _ROLE = "|".join(sorted(lexicon.ROLE_NOUNS - {"white house"}, key=len, reverse=True))
@@ -30,13 +30,13 @@ NOMINAL = (
     rf"|[Tt]he[ ]White[ ]House|[Tt]he[ ][A-Z][\w.\-]*[ ](?:campaign|administration))"
 )
 # Any determiner phrase ending in a common noun: "the ad’s narrator", "The piece".
-GENERIC_NP = r"(?:[Tt]he|[Aa]n?|[Aa]nother)[ ](?:[\w'’\-]+[ ]){0,3}?[a-z][\w'’\-]*"
+GENERIC_NP = r"(?:[Tt]he|[Aa]n?|[Aa]nother|[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir)[ ](?:[\w'’\-]+[ ]){0,3}?[a-z][\w'’\-]*"
 SPEAKER = rf"(?:{NOMINAL}|{PRONOUN}|{NAME}|[Tt]he[ ]{NAME}|{GENERIC_NP})"
 # After an inverted cue ("said Democratic pollster Stan Greenberg") a title run may lead.
 SPEAKER_AFTER_CUE = rf"(?:{NOMINAL}|{PRONOUN}|{PREFIXED_NAME}|{NAME}|[Tt]he[ ]{NAME}|{GENERIC_NP})"
 # An apposition between a name and its cue: ", a doctor at X," / ", who replaced Y,".
 APPOSITION = (
-    r",\s(?=[a-z]|The\s|A\s|An\s|(?:[A-Z][\w.\-]*\s)?[A-Z][\w.\-]*(?:['’]s|s['’])\s)[^\"“”]{2,160}?,"
+    r",\s(?=[a-z]|\d|The\s|A\s|An\s|[RDI]-[A-Z]|(?:[A-Z][\w.\-]*\s)?[A-Z][\w.\-]*(?:['’]s|s['’])\s)[^\"“”]{1,160}?,"
 )
 # Adverbs and auxiliaries between a speaker and its cue: "Trump has often said".
 ADVERB = r"(?:(?:also|later|then|again|once|previously|recently|simply|separately|flatly|bluntly|further|often|still|even|has|had|have|would|\w+ly)[ ]){0,3}"
