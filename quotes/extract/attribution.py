@@ -149,7 +149,10 @@ class Attributor:
         inner = inner.rstrip("'’\"”")
         ends_open = inner[-1:] in ",?!—–-…" or after.lstrip()[:1] in (",", "—", "–", "―")
         if not ends_open and not (m.group("sp3") or m.group("sp1")):
-            return None
+            # '"... niches" Grubbs said': no comma, but a known name and a cue follow.
+            if not (m.group("sp2") and len(inner.split()) >= 5 and classify(m.group("sp2")) == "name"
+                    and self.r.names.lookup(m.group("sp2"), q.start) is not None):
+                return None
         sp = _speaker_from(m, ("sp1", "sp2", "sp3", "sp4"))
         cue = _cue_from(m, ("cue1", "cue2")) or ("according to" if m.group("sp3") else None)
         return self._attribute(sp[0], off + sp[1], cue, "quote_cue_speaker", 0.97, i, off + m.end())

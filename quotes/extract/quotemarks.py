@@ -40,6 +40,8 @@ def _role(text: str, i: int, mark: str) -> str | None:
     nxt_i = i + len(mark)
     nxt = text[nxt_i] if nxt_i < len(text) else " "
     if mark in _OPENERS:
+        if not prev.isspace() and i > 0 and (nxt in _CLOSE_FOLLOW or nxt_i >= len(text)):
+            return "either"  # '“It's unusual,“ said ...': an opening mark used to close
         return "open"
     if mark in _CLOSERS:
         # A closing curly mark used as an opener: at a paragraph start, or '”Word'.

@@ -30,7 +30,7 @@ NOMINAL = (
     rf"|[Tt]he[ ]White[ ]House|[Tt]he[ ][A-Z][\w.\-]*[ ](?:campaign|administration))"
 )
 # Any determiner phrase ending in a common noun: "the ad’s narrator", "The piece".
-GENERIC_NP = r"(?:[Tt]he|[Aa]n?|[Aa]nother|[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir)[ ](?:[\w'’\-]+[ ]){0,3}?[a-z][\w'’\-]*"
+GENERIC_NP = r"(?:[Tt]he|[Aa]n?|[Aa]nother|[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir)[ ](?:[\w'’\-]+[ ]){0,3}?[\w][\w'’\-]*"
 SPEAKER = rf"(?:{NOMINAL}|{PRONOUN}|{NAME}|[Tt]he[ ]{NAME}|{GENERIC_NP})"
 # After an inverted cue ("said Democratic pollster Stan Greenberg") a title run may lead.
 SPEAKER_AFTER_CUE = rf"(?:{NOMINAL}|{PRONOUN}|{PREFIXED_NAME}|{NAME}|[Tt]he[ ]{NAME}|{GENERIC_NP})"
