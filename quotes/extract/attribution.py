@@ -161,7 +161,7 @@ class Attributor:
         before, off = self._before(i)
         if len(before) > 300:  # an attribution clause is never longer
             off, before = off + len(before) - 300, before[-300:]
-        if not _LEADING_HINT.search(before):
+        if not _LEADING_HINT.search(before[-120:]):
             return None  # no cue word, 'according to' or dash: nothing to match
         m = _LEADING.search(before)
         if not m:

@@ -54,6 +54,7 @@ def _detector():
     return gd.Detector(case_sensitive=False)
 
 
+@lru_cache(maxsize=65536)
 def first_name_gender(token: str) -> str | None:
     """'male', 'female', 'andy' (either) for a known first name, else None."""
     low = token.lower().rstrip(".")
@@ -94,6 +95,7 @@ class Person:
         return fold(self.name.split()[0])
 
 
+@lru_cache(maxsize=65536)
 def _is_title(token: str) -> bool:
     return token.lower() in lexicon.TITLES or token.lower().rstrip(".") in lexicon.TITLES
 
