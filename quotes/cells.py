@@ -5,13 +5,15 @@ Called by plugins/quote_links.py. Works for any database name (links carry `?db=
 unless it is `quotes`) and returns None (let Datasette render) for every table and
 column it does not know. Canned queries (table None) get the same links when their
 rows carry the ids: `quote_id` (or `claim_id`) and `article_id` beside `text`, `speaker_id` beside
-`speaker_name`, `article_id` beside `article`, `subject_id` beside `subject_name`.
+`speaker_name`, `article_id` beside `article`, `subject_id` beside `subject_name`,
+`group_key` beside `text` (the quote group page), `quote_id` and `quote_article_id`
+beside `quote`.
 """
 from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from quotes.pages import article_url, speaker_url
+from quotes.pages import article_url, group_url, speaker_url
 
 QUOTE_TABLES = {"quotes", "quotes_view"}
 # (table, column) -> the column holding the entity id the cell's value names.
@@ -29,6 +31,16 @@ PERSON_CELLS = {
     (None, "speaker_name"): "speaker_id",
     (None, "subject_name"): "subject_id",
     (None, "name"): "entity_id",
+    ("article_entities", "entity_id"): "entity_id",
+    ("quote_groups", "first_speaker_id"): "first_speaker_id",
+    ("quote_groups", "first_speaker_name"): "first_speaker_id",
+    ("claim_groups", "subject_id"): "subject_id",
+    ("claim_groups", "subject_name"): "subject_id",
+    ("claim_followups", "subject_id"): "subject_id",
+    ("role_timeline", "entity_id"): "entity_id",
+    ("role_timeline", "name"): "entity_id",
+    ("role_timeline", "organization_id"): "organization_id",
+    ("role_timeline", "organization"): "organization_id",
 }
 # (table, column) -> the column holding the article id.
 ARTICLE_CELLS = {
@@ -40,6 +52,17 @@ ARTICLE_CELLS = {
     ("claims", "article_id"): "article_id",
     ("roles", "article_id"): "article_id",
     (None, "article"): "article_id",
+    ("article_entities", "article_id"): "article_id",
+    ("entity_refs", "article_id"): "article_id",
+    ("quote_groups", "first_article_id"): "first_article_id",
+    ("claim_groups", "first_article_id"): "first_article_id",
+}
+# (table, column) -> the column holding a quote group's key: linked to its group page.
+GROUP_CELLS = {
+    ("quote_groups", "key"): "key",
+    ("quote_groups", "text"): "key",
+    ("quote_group_members", "group_key"): "group_key",
+    (None, "group_key"): "group_key",
 }
 
 
@@ -88,7 +111,18 @@ def quote_cell(row, value, column: str, table: str | None, database: str, urls) 
             return _link(article_url(urls, get("article_id"), database, claim=claim_id), escape(text), "claim-in-context")
         return None
 
+    if table is None and column == "quote" and get("quote_id") and get("quote_article_id"):
+        return _link(article_url(urls, get("quote_article_id"), database, quote=get("quote_id")),
+                     escape(text), "quote-in-context")
+    if table is None and column == "text" and get("group_key"):
+        return _link(group_url(urls, get("group_key"), database), escape(text), "quote-group")
+
     key = (table if table is not None else None, column)
+    if key in GROUP_CELLS:
+        group_key = get(GROUP_CELLS[key])
+        if group_key in (None, ""):
+            return None
+        return _link(group_url(urls, group_key, database), escape(text), "quote-group")
     if key in PERSON_CELLS:
         entity_id = _raw(value) if column.endswith("_id") or column == "id" else get(PERSON_CELLS[key])
         if entity_id in (None, ""):

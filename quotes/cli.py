@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -48,6 +49,8 @@ def _report(summary, silent: bool) -> None:
             click.echo(f"Note: {len(summary.without_quotes)} articles without quotes (each is in load_log)", err=True)
     for source, message in summary.failures:
         click.echo(f"Error: {source}: {message}", err=True)
+    if not silent and getattr(summary, "refreshed", None) is not None:
+        click.echo(summary.refreshed.line(), err=True)
     click.echo(summary.line(), err=True)
     if summary.errors:
         sys.exit(1)
@@ -66,19 +69,51 @@ def cli():
 @click.option("--urls", "url_file", type=click.Path(exists=True, dir_okay=False, allow_dash=True),
               help="File of URLs to fetch, one a line")
 @click.option("-s", "--silent", is_flag=True, help="No progress bar and no notes")
-def load(paths, db_path, fmt, url_file, silent):
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Extraction processes (this process writes)")
+@click.option("--local-cluster", is_flag=True,
+              help="Run extraction on a Dask LocalCluster of --workers processes")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run extraction on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+@click.option("--batch-size", type=click.IntRange(min=1), metavar="N",
+              help="Articles per transaction (default 200)")
+@click.option("--max-size", type=click.FloatRange(min=0), default=20, show_default=True, metavar="MB",
+              help="Largest file, JSON line or archive record read whole (0: no limit)")
+@click.option("--time-limit", type=click.FloatRange(min=0), default=30, show_default=True, metavar="SECONDS",
+              help="Longest time to read or extract one article (0: no limit)")
+def load(paths, db_path, fmt, url_file, silent, workers, local_cluster, scheduler, batch_size,
+         max_size, time_limit):
     """Load articles (files, directories, URLs, "-" for stdin) into the database.
 
     Files may be text, Markdown, JSON lines, HTML pages, RSS/Atom feeds or WARC
     archives; http(s) URLs are fetched. Loading is idempotent: an article already
     stored with the same content is skipped. Every input gets a row in load_log;
     the exit status is 1 if any failed.
+
+    Extraction can run on --workers local processes, or on Dask distributed
+    (--local-cluster, or --scheduler for a running cluster whose workers have this
+    package installed); one process writes, with the same result as without workers.
     """
+    from quotes.limits import Limits
     from quotes.load import load_paths
+    from quotes.parallel import EngineError
 
     if not paths and not url_file:
         raise click.UsageError("give at least one PATH or URL, or --urls FILE")
-    summary = load_paths(db_path, paths, fmt=fmt, progress=_progress(silent), url_file=url_file)
+    if local_cluster and scheduler:
+        raise click.UsageError("--local-cluster and --scheduler exclude each other")
+    try:
+        summary = load_paths(db_path, paths, fmt=fmt, progress=_progress(silent), url_file=url_file,
+                             workers=workers, scheduler=scheduler, local_cluster=local_cluster,
+                             batch_size=batch_size,
+                             limits=Limits(max_bytes=int(max_size * 2**20) or None, seconds=time_limit or None))
+    except EngineError as error:  # Dask missing, or its scheduler unreachable
+        raise click.ClickException(str(error))
+    except sqlite3.OperationalError as error:  # another writer held the database past the busy timeout
+        if "locked" not in str(error) and "busy" not in str(error):
+            raise
+        raise click.ClickException(f"{db_path} is locked by another process writing to it "
+                                   f"({error}); nothing more was loaded, try again when it has finished")
     _report(summary, silent)
 
 
@@ -105,22 +140,104 @@ def extract(paths, fmt):
 @cli.command()
 @click.argument("table")
 @db_option()
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "jsonl"]), default="csv", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "jsonl", "claimreview"]), default="csv",
+              show_default=True, help="claimreview: schema.org ClaimReview JSON-LD, for the reviews table")
 @click.option("--where", help="SQL condition, e.g. \"speaker_name = 'Kirill Dmitriev'\"")
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write (default: stdout)")
 def export(table, db_path, fmt, where, output):
-    """Write a table or view as CSV, JSON or JSON lines."""
+    """Write a table or view as CSV, JSON or JSON lines.
+
+    `quotes export reviews --format claimreview` writes the fact-checkers' verdicts
+    (`quotes review`) as a JSON array of schema.org ClaimReview objects.
+    """
     from quotes.export import ExportError, write
     from quotes.store import connect
 
     _require_db(db_path)
     db = connect(db_path)
     try:
-        write(db, table, fmt, output, where)
+        if fmt == "claimreview":
+            _export_claimreview(db, table, output, where)
+        else:
+            write(db, table, fmt, output, where)
     except ExportError as error:
         raise click.ClickException(str(error))
     finally:
         db.close()
+
+
+def _export_claimreview(db, table, output, where) -> None:
+    import sqlite3
+
+    from quotes.export import ExportError
+    from quotes.reviews import write_claimreview
+
+    if table != "reviews":
+        raise ExportError(f"--format claimreview exports the reviews table, not {table!r}")
+    try:
+        write_claimreview(db, output, where)
+    except sqlite3.Error as error:
+        raise ExportError(f"{error} in --where {where!r}") from None
+
+
+@cli.command()
+@db_option()
+def refresh(db_path):
+    """Recompute what follows people, quotes and claims across articles.
+
+    Resolves entities over the whole corpus (a bare surname is the only known person
+    with it; ambiguous ones stay unresolved), groups the same quote across articles
+    (same words, or an excerpt of a longer quote) and the same claim, and links
+    no-comment claims to the subject's later quotes. `quotes load` runs it at the end;
+    the result does not depend on the order articles were loaded in.
+    """
+    from quotes.store import connect
+    from quotes.tracking import refresh as run
+
+    _require_db(db_path)
+    db = connect(db_path)
+    try:
+        click.echo(run(db).line(), err=True)
+    finally:
+        db.close()
+
+
+@cli.command()
+@click.argument("target", metavar="QUOTE_OR_CLAIM_ID")
+@db_option()
+@click.option("--rating", required=True, help="The verdict in words: False, Misleading, Mostly true...")
+@click.option("--value", "rating_value", type=float, help="The verdict as a number on the reviewer's scale")
+@click.option("--best", "best_rating", type=float, help="Best value of that scale (5 when --value is given)")
+@click.option("--worst", "worst_rating", type=float, help="Worst value of that scale (1 when --value is given)")
+@click.option("--reviewer", required=True, help="Who reviewed it: a fact-checking organisation or person")
+@click.option("--reviewer-type", type=click.Choice(["organization", "person"]), default="organization",
+              show_default=True)
+@click.option("--url", help="Where the review is published")
+@click.option("--date", "review_date", help="When the review was published, YYYY-MM-DD (default: today)")
+def review(target, db_path, rating, rating_value, best_rating, worst_rating, reviewer, reviewer_type,
+           url, review_date):
+    """Record a fact-checker's verdict on a quote or a claim.
+
+    QUOTE_OR_CLAIM_ID is a quotes.id or claims.id (write quote:ID or claim:ID to say
+    which). Reviews are kept in the reviews table and exported as schema.org
+    ClaimReview with `quotes export reviews --format claimreview`.
+    """
+    from quotes.reviews import ReviewError, add_review
+    from quotes.store import connect
+
+    _require_db(db_path)
+    db = connect(db_path)
+    try:
+        row = add_review(db, target, rating, reviewer, url=url, date_published=review_date,
+                         rating_value=rating_value, best_rating=best_rating,
+                         worst_rating=worst_rating, reviewer_type=reviewer_type)
+    except ReviewError as error:
+        raise click.ClickException(str(error))
+    finally:
+        db.close()
+    what = f"quote {row['quote_id']}" if row["quote_id"] else f"claim {row['claim_id']}"
+    text = row["claim_reviewed"] if len(row["claim_reviewed"]) <= 80 else row["claim_reviewed"][:79] + "…"
+    click.echo(f"Review {row['id']}: {row['rating']} by {row['reviewer']} on {what}: {text}")
 
 
 @cli.command()

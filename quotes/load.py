@@ -18,6 +18,7 @@ import sqlite_utils
 
 from quotes import store
 from quotes.extract import extract_article
+from quotes.limits import Limits, TimeLimitExceeded, read_within_limits, time_limit
 from quotes.model import Article, Extraction, ReadError
 from quotes.resolve import Registry
 
@@ -36,6 +37,7 @@ class LoadSummary:
     failures: list[tuple[str, str]] = field(default_factory=list)  # (source, message)
     notes: list[tuple[str, str]] = field(default_factory=list)  # (source, message)
     without_quotes: list[str] = field(default_factory=list)  # sources, loaded all the same
+    refreshed: object | None = None  # quotes.tracking.RefreshSummary, when the load ran one
 
     def line(self) -> str:
         return (
@@ -55,12 +57,25 @@ def load_paths(
     fmt: str | None = None,
     progress: Progress | None = None,
     url_file: str | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+    local_cluster: bool = False,
+    batch_size: int | None = None,
+    limits: Limits | None = None,
 ) -> LoadSummary:
     """Load files, directories, "-" or URLs into the database at db_path (created if missing).
 
     `url_file` lists more URLs, one a line. URLs are downloaded a few ahead of the
     loader, concurrently and politely (quotes.readers.url.Fetcher).
+
+    Extraction runs in this process, on `workers` local processes, or on Dask
+    (`local_cluster` of `workers` processes, or the cluster at `scheduler`); this
+    process writes, committing every `batch_size` articles (quotes.parallel).
+
+    `limits` (quotes.limits) bound the size of what is read whole and the time one
+    record may take to read or one article to extract.
     """
+    from quotes import parallel
     from quotes.readers import is_url, iter_sources
     from quotes.readers.url import Fetcher, url_list
 
@@ -72,15 +87,27 @@ def load_paths(
             (bad_lines if isinstance(item, ReadError) else sources).append(item)
         bar = progress(sources) if progress else contextlib.nullcontext(sources)
         with Fetcher(s for s in sources if is_url(s)) as fetcher:
-            loader = Loader(db, fetcher=fetcher)
+            loader = Loader(db, fetcher=fetcher, limits=limits)
             for error in bad_lines:
                 loader.load_record(error)
-            with bar as items:
-                for source in items:
-                    loader.load_source(source, fmt)
+            with bar as items, parallel.engine_for(workers, scheduler, local_cluster) as engine:
+                parallel.load_records(loader, parallel.iter_records(items, fmt, fetcher, limits), engine,
+                                      batch_size=batch_size or parallel.BATCH_SIZE)
+        if loader.summary.articles or refresh_pending(db):
+            loader.refresh()
         return loader.summary
     finally:
         db.close()
+
+
+def refresh_pending(db: sqlite_utils.Database) -> bool:
+    """Whether stored quotes or claims await the corpus refresh: every one belongs to a
+    group once it has run, so a load killed during its refresh (or before) is finished
+    by the next load, even one that finds nothing new to store."""
+    return bool(db.execute(
+        "select exists(select 1 from quotes where id not in (select quote_id from quote_group_members))"
+        " or exists(select 1 from claims where id not in (select claim_id from claim_group_members))"
+    ).fetchone()[0])
 
 
 class Loader:
@@ -88,8 +115,10 @@ class Loader:
 
     def __init__(self, db: sqlite_utils.Database,
                  extract: Callable[[Article], Extraction] | None = None,
-                 fetcher=None):
+                 fetcher=None, limits: Limits | None = None):
         self.db = db
+        self.limits = limits or Limits()
+        self._warm = False
         self.extract = extract
         self.fetcher = fetcher  # a quotes.readers.url.Fetcher when URLs are loaded
         self.registry = Registry(db)
@@ -97,13 +126,19 @@ class Loader:
 
     def load_source(self, source: str, fmt: str | None = None) -> None:
         """Every record of one input; a reader that raises is logged, not fatal."""
-        from quotes.readers import read_source
+        for record in read_within_limits(source, fmt, self.fetcher, self.limits):
+            self.load_record(record)
+
+    def refresh(self) -> None:
+        """Entities, quote and claim groups, follow-ups recomputed across the corpus
+        (quotes.tracking): the end of a load that stored anything."""
+        from quotes.tracking import refresh
 
         try:
-            for record in read_source(source, fmt=fmt, fetcher=self.fetcher):
-                self.load_record(record)
-        except Exception as error:  # a reader bug must not stop the whole load
-            self.error(source, f"reader failed: {type(error).__name__}: {error}")
+            self.summary.refreshed = refresh(self.db)
+        except Exception as error:  # the articles are stored; `quotes refresh` can redo this
+            self.error("refresh", f"refresh failed: {type(error).__name__}: {error}")
+        self.registry.reload()
 
     def load_record(self, record) -> None:
         if isinstance(record, Article):
@@ -131,8 +166,16 @@ class Loader:
                       error="already loaded (same content)", article_id=existing)
             self.summary.skipped += 1
             return
+        if self.limits.seconds and not self._warm:  # loading the word lists is nobody's fault
+            self._warm = True
+            extract_article(Article(body='"Yes," she said.', source="warm-up"))
         try:
-            extraction = (self.extract or extract_article)(article)
+            with time_limit(self.limits.seconds):
+                extraction = (self.extract or extract_article)(article)
+        except TimeLimitExceeded:
+            self.error(article.source, f"extraction took longer than the {self.limits.seconds:g} s limit; "
+                                       "article skipped (--time-limit)", article.id)
+            return
         except Exception as error:
             self.error(article.source, f"extraction failed: {type(error).__name__}: {error}", article.id)
             return

@@ -72,6 +72,22 @@ def speaker_url(urls, entity_id, database: str | None = None, fmt: str | None = 
     return urls.path(path) + _query(db=_db_param(database))
 
 
+def group_url(urls, key, database: str | None = None, fmt: str | None = None) -> str:
+    """/-/quotes/group/KEY[.json][?db=..]: one quote across every article that printed it."""
+    path = "/-/quotes/group/" + urllib.parse.quote(str(key), safe="")
+    if fmt:
+        path += "." + fmt
+    return urls.path(path) + _query(db=_db_param(database))
+
+
+def timeline_url(urls, entity_id, database: str | None = None, fmt: str | None = None) -> str:
+    """/-/quotes/speaker/ID/timeline[.json][?db=..]: quotes, claims and roles in date order."""
+    path = "/-/quotes/speaker/" + urllib.parse.quote(str(entity_id), safe="") + "/timeline"
+    if fmt:
+        path += "." + fmt
+    return urls.path(path) + _query(db=_db_param(database))
+
+
 def table_url(urls, database: str, table: str, **args) -> str:
     """A Datasette table page with filters: table_url(urls, "quotes", "quotes", speaker_id=4)."""
     return urls.table(database, table) + _query(**args)
@@ -265,7 +281,9 @@ async def speaker(db, urls, entity_id: int, limit: int = QUOTE_LIMIT) -> dict | 
         q["url"] = article_url(urls, q["article_id"], database, quote=q["id"])
         q["speaker_url"] = speaker_url(urls, q["speaker_id"], database) if q["speaker_id"] is not None else None
 
-    frame = await _row(db, "select min(said_month) as first, max(said_month) as last from quotes")
+    # Two subqueries: each is one index look-up, where min() and max() together scan it.
+    frame = await _row(db, "select (select min(said_month) from quotes) as first, "
+                           "(select max(said_month) from quotes) as last")
     line = timeline.build({p["period"]: p["n"] for p in periods}, frame=(frame["first"], frame["last"]))
     month = line.unit == "month"
 
@@ -289,6 +307,7 @@ async def speaker(db, urls, entity_id: int, limit: int = QUOTE_LIMIT) -> dict | 
         "spoken_about_by": spoken_about_by,
         "links": {
             "json": speaker_url(urls, entity_id, database, fmt="json"),
+            "timeline": timeline_url(urls, entity_id, database),
             "row": urls.row(database, "entities", str(entity_id)),
             "quotes": table_url(urls, database, "quotes", speaker_id=entity_id, _sort="said_on"),
             # Unsorted: Datasette 0.65 streams a sorted table incompletely (metadata.yml).
@@ -303,6 +322,175 @@ def speaker_json(page: Mapping) -> dict:
     out = {k: v for k, v in page.items() if k not in ("chart", "timeline")}
     out["timeline"] = timeline.as_json(page["timeline"])
     return out
+
+
+# --- one quote across articles ---------------------------------------------------------------
+
+
+async def group_key_for(db, key: str) -> str | None:
+    """The quote group a key names: a group key, else the group of a quote's text_hash or id
+    (group keys change when a longer printing of the quote arrives; old links follow)."""
+    if await _row(db, "select key from quote_groups where key = :k", {"k": key}):
+        return key
+    row = await _row(db, """
+        select quote_group_members.group_key from quote_group_members
+          join quotes on quotes.id = quote_group_members.quote_id
+        where quotes.text_hash = :k or quotes.id = :k
+        order by quote_group_members.group_key limit 1""", {"k": key})
+    return row["group_key"] if row else None
+
+
+async def quote_group(db, urls, key: str) -> dict | None:
+    """A quote group: the words, where and by whom they were printed, first to last."""
+    group = await _row(db, "select * from quote_groups where key = :k", {"k": key})
+    if group is None:
+        return None
+    database = db.name
+    appearances = await _rows(db, """
+        select quotes.id, quotes.text, quotes.kind, quotes.cue, quotes.said_on, quote_group_members.match,
+          quotes.speaker_id, coalesce(entities.name, quotes.speaker_name) as speaker_name,
+          quotes.speaker_text, quotes.article_id, articles.title as article_title,
+          articles.publisher, articles.published, articles.url as article_url, quotes.start
+        from quote_group_members
+          join quotes on quotes.id = quote_group_members.quote_id
+          join articles on articles.id = quotes.article_id
+          left join entities on entities.id = quotes.speaker_id
+        where quote_group_members.group_key = :k
+        order by articles.published is null, articles.published, quotes.article_id, quotes.start, quotes.id""",
+        {"k": key})
+    speakers: dict = {}
+    for q in appearances:
+        q["url"] = article_url(urls, q["article_id"], database, quote=q["id"])
+        q["href"] = safe_href(q["article_url"])
+        q["speaker_url"] = speaker_url(urls, q["speaker_id"], database) if q["speaker_id"] is not None else None
+        q["first"] = q["id"] == group["first_quote_id"]
+        who = speakers.setdefault(q["speaker_id"], {
+            "id": q["speaker_id"], "name": q["speaker_name"] or q["speaker_text"] or "Unknown speaker",
+            "url": q["speaker_url"], "quotes": 0, "articles": set()})
+        who["quotes"] += 1
+        who["articles"].add(q["article_id"])
+    ids = [q["id"] for q in appearances]
+    marks = ", ".join(f":q{i}" for i in range(len(ids)))
+    reviews = await _rows(db, f"""
+        select id, quote_id, claim_reviewed, rating, rating_value, best_rating, worst_rating,
+          reviewer, reviewer_type, url, date_published
+        from reviews where quote_id in ({marks or "''"})
+          or text_hash in (select text_hash from quotes where id in ({marks or "''"}))
+        order by date_published, id""", {f"q{i}": v for i, v in enumerate(ids)})
+    for r in reviews:
+        r["href"] = safe_href(r["url"])
+    people = [dict(p, articles=len(p["articles"])) for p in speakers.values()]
+    people.sort(key=lambda p: (p["id"] is None, -p["articles"], p["name"]))
+    return {
+        "database": database,
+        "group": group,
+        "first_href": safe_href(group["first_url"]),
+        "appearances": appearances,
+        "speakers": people,
+        "reviews": reviews,
+        "links": {
+            "json": group_url(urls, key, database, fmt="json"),
+            "row": urls.row(database, "quote_groups", _tilde(key)),
+            "members": table_url(urls, database, "quote_group_members", group_key=key),
+            "conflicting": urls.query(database, "conflicting_attributions"),
+        },
+    }
+
+
+def quote_group_json(page: Mapping) -> dict:
+    return dict(page)
+
+
+# --- a person over time ---------------------------------------------------------------------------
+
+_KIND_ORDER = {"role": 0, "claim": 1, "quote": 2}
+
+
+async def speaker_timeline(db, urls, entity_id: int, limit: int = QUOTE_LIMIT) -> dict | None:
+    """A person's (or organisation's) quotes, the claims about them and their roles, in
+    date order; each quote with its group (first printed here? reprinted where?), each
+    no-comment claim with the quotes that later broke the silence."""
+    entity = await _row(db, """
+        select id, name, kind, description, first_seen, last_seen, quote_count
+        from entities where id = :id""", {"id": entity_id})
+    if entity is None:
+        return None
+    database = db.name
+    params = {"id": entity_id, "limit": limit}
+    quotes = await _rows(db, """
+        select quotes.id, quotes.text, quotes.kind, quotes.cue, quotes.said_on, quotes.published,
+          quotes.publisher, quotes.article_id, articles.title as article_title, quotes.start,
+          quote_groups.key as group_key, quote_groups.articles as group_articles,
+          quote_groups.publishers as group_publishers, quote_groups.conflicting,
+          quote_groups.first_quote_id = quotes.id as first_printing,
+          quote_groups.first_published, quote_groups.first_publisher
+        from quotes join articles on articles.id = quotes.article_id
+          left join quote_group_members on quote_group_members.quote_id = quotes.id
+          left join quote_groups on quote_groups.key = quote_group_members.group_key
+        where quotes.speaker_id = :id
+        order by coalesce(quotes.said_on, quotes.published) is null, coalesce(quotes.said_on, quotes.published),
+          quotes.published, quotes.article_id, quotes.start
+        limit :limit""", params)
+    claims = await _rows(db, """
+        select claims.id, claims.kind, claims.text, claims.object, claims.date, claims.as_of,
+          coalesce(claims.as_of, articles.published) as reported, claims.article_id,
+          articles.title as article_title, articles.publisher, articles.published, claims.start,
+          claim_groups.key as group_key, claim_groups.articles as group_articles,
+          claim_groups.first_reported, claim_groups.last_reported,
+          org.id as organization_id, org.name as organization
+        from claims join articles on articles.id = claims.article_id
+          left join claim_group_members on claim_group_members.claim_id = claims.id
+          left join claim_groups on claim_groups.key = claim_group_members.group_key
+          left join entities org on org.id = claims.organization_id
+        where claims.subject_id = :id
+        order by reported, claims.article_id, claims.start
+        limit :limit""", params)
+    followups = await _rows(db, """
+        select claim_followups.claim_id, claim_followups.rank, claim_followups.days_later,
+          claim_followups.reason, quotes.id as quote_id, quotes.text, quotes.article_id, quotes.published
+        from claim_followups join quotes on quotes.id = claim_followups.quote_id
+        where claim_followups.subject_id = :id
+        order by claim_followups.claim_id, claim_followups.rank""", params)
+    posts = await _rows(db, """
+        select title, organization_id, organization, first_reported, last_reported, reports, articles
+        from role_timeline where entity_id = :id
+        order by first_reported is null, first_reported, title""", params)
+
+    followed: dict[str, list[dict]] = {}
+    for f in followups:
+        f["url"] = article_url(urls, f["article_id"], database, quote=f["quote_id"])
+        followed.setdefault(f["claim_id"], []).append(f)
+    items = []
+    for q in quotes:
+        q["url"] = article_url(urls, q["article_id"], database, quote=q["id"])
+        q["group_url"] = group_url(urls, q["group_key"], database) if q["group_key"] else None
+        q["first_printing"] = bool(q["first_printing"])
+        items.append({**q, "type": "quote", "date": q["said_on"] or q["published"]})
+    for c in claims:
+        c["url"] = article_url(urls, c["article_id"], database, claim=c["id"])
+        c["organization_url"] = speaker_url(urls, c["organization_id"], database) if c["organization_id"] else None
+        c["followed_by"] = followed.get(c["id"], [])
+        # An event is placed when it happened; everything else when it was reported.
+        items.append({**c, "happened": c["date"], "type": "role" if c["kind"] == "role" else "claim",
+                      "date": c["date"] if c["kind"] == "event" and c["date"] else c["reported"]})
+    items.sort(key=lambda i: (i["date"] is None, i["date"] or "", i.get("published") or "",
+                              i["article_id"], _KIND_ORDER[i["type"]], i["start"] or 0, i["id"]))
+    for p in posts:
+        p["organization_url"] = speaker_url(urls, p["organization_id"], database) if p["organization_id"] else None
+    return {
+        "database": database,
+        "entity": entity,
+        "posts": posts,
+        "items": items,
+        "counts": {"quotes": len(quotes), "claims": sum(1 for c in claims if c["kind"] != "role"),
+                   "roles": sum(1 for c in claims if c["kind"] == "role"),
+                   "followups": len(followups)},
+        "links": {
+            "json": timeline_url(urls, entity_id, database, fmt="json"),
+            "speaker": speaker_url(urls, entity_id, database),
+            "roles": table_url(urls, database, "role_timeline", entity_id=entity_id),
+        },
+    }
 
 
 # --- the corpus at a glance -------------------------------------------------------------------

@@ -187,3 +187,462 @@ class Registry:
                     "on conflict do nothing")
         for id_, alias in pairs:
             self._by_alias.setdefault((fold(alias), self._name[id_][1]), set()).add(id_)
+
+
+# --- the whole corpus at once (`quotes refresh`) ----------------------------------------
+#
+# The Registry above answers while an article is written, from what is known so far, so
+# its answer depends on the order articles arrive in. `resolve_corpus` answers from every
+# article's own entities at once (the article_entities rows) and is a pure function of
+# that set: loading A then B, or B then A, gives the same entities. Rules, in order:
+#
+# 1. Names are compared by a corpus key: folded (case, accents), punctuation at the
+#    edges of words and possessives dropped, and for people the titles before the name
+#    dropped ("President Vladimir Putin", "Mr. Putin" -> "vladimir putin", "putin"; the
+#    titles are kept as evidence for rule 5; "Tory MP" and other British offices count as
+#    titles). Organisations drop a leading "the" and descriptors ("Paris-based").
+# 2. The same key and kind is the same entity.
+# 3. A full name (or an organisation name) that other articles list as an alias of
+#    exactly one entity is that entity ("Russian Direct Investment Fund" / "RDIF").
+# 4. A short form of a full name ("K. Dmitriev", "Kirill Dmitriev" for "Kirill A.
+#    Dmitriev") is the only person whose name it abbreviates; an initial that fits
+#    several people is left unresolved.
+# 5. A bare surname ("Dmitriev", "President Putin") is the only person in the corpus
+#    with that surname (unless an honorific contradicts that person's gender: "Ms.
+#    Dmitriev" is not Kirill). When several people share it, the mention goes to the one whose
+#    titles, description and roles share a word with the mention's ("head of the fund"),
+#    else to the only one whose gender fits ("Ms. Dmitriev"), else it stays unresolved.
+#    With nobody of that surname it is the organisation of that exact name if there is
+#    one (extraction took "Euronext said" for a person), else an entity of its own.
+# 6. The canonical name is the fullest form (most words, then longest), then the form
+#    written most often, then the one with accents, then alphabetical order.
+
+import re as _re
+from collections import Counter as _Counter
+from dataclasses import dataclass as _dataclass, field as _field
+from functools import lru_cache as _lru_cache
+
+from quotes.extract import lexicon as _lexicon
+
+_EDGE_PUNCT = ".,;:!?\"'()[]{}“”‘’«»"
+_HONORIFICS = {t.rstrip(".") for t in _lexicon.HONORIFICS_MALE | _lexicon.HONORIFICS_FEMALE} | {"dr", "sir"}
+# Words before a name that say what someone is, beyond extraction's title list: British
+# offices and parties ("Tory MP Michael Mates", "Lib Dem peer ...").
+_MORE_TITLES = frozenset(
+    """mp mep msp mla tory tories labour conservative liberal lib dem lib-dem snp plaid ukip
+    shadow peer backbencher frontbencher""".split()
+)
+_STOP_WORDS = frozenset(
+    """a an the of and or for to in on at by with from as is was his her its their
+    who which that this former new said says also one two mr mrs ms miss""".split()
+)
+
+
+def _clean_token(token: str, edges: str = _EDGE_PUNCT, possessive: bool = False) -> str:
+    token = token.strip(edges)
+    if possessive:
+        for ending in ("'s", "’s"):
+            if token.endswith(ending):
+                token = token[: -len(ending)]
+    return token.strip(edges)
+
+
+def _token_pairs(name: str) -> list[tuple[str, str]]:
+    """(folded, as written) per word, edge punctuation off, a possessive off the last word."""
+    words = name.split()
+    pairs = []
+    for i, original in enumerate(words):
+        last = i == len(words) - 1
+        folded = _clean_token(fold(original), possessive=last)
+        if folded:
+            pairs.append((folded, _clean_token(original, _WRITTEN_EDGES, possessive=last)))
+    return pairs
+
+
+_WRITTEN_EDGES = ",;:!?\"()[]{}“”«»"  # a written form keeps its dots ("K.", "Jr.")
+_SUFFIX_KEYS = {s.rstrip(".") for s in _SUFFIXES}
+
+
+def _last_name(tokens: list[str]) -> str:
+    """The surname of folded name tokens, past any suffix: "martin luther king jr" -> king."""
+    end = len(tokens)
+    while end > 1 and tokens[end - 1].rstrip(".") in _SUFFIX_KEYS:
+        end -= 1
+    return tokens[end - 1]
+
+
+# Offices that may stand inside a longer name ("Putin Envoy Dmitriev", "York Attorney
+# General Elliot Spitzer"); elsewhere only a run of titles from the start counts, since
+# the wider title list holds words that are also surnames (Field, Major, King).
+_OFFICES = frozenset(
+    """president minister secretary envoy ambassador general attorney governor senator
+    chairman chairwoman chief executive director spokesman spokeswoman spokesperson leader
+    mayor commissioner comptroller chancellor premier judge justice founder adviser advisor
+    sen gov rep pres""".split()
+) | _MORE_TITLES
+# Letters after a name, dropped from the key: "Frank Field MP", "Guy Mansfield QC".
+_POST_NOMINALS = frozenset("mp qc kc mep msp mla obe mbe cbe kbe dbe phd md".split())
+
+
+def _is_title(folded: str, original: str, leading: bool = True) -> bool:
+    bare = folded.rstrip(".")
+    if bare in _HONORIFICS or bare in _MORE_TITLES or bare.endswith("-based"):
+        return True
+    if not leading and bare not in _OFFICES:
+        return False
+    if folded not in _lexicon.TITLES and bare not in _lexicon.TITLES and bare + "." not in _lexicon.TITLES:
+        return False
+    from quotes.extract.names import first_name_gender
+
+    return first_name_gender(original.strip(_EDGE_PUNCT)) is None  # "Dean Smith" keeps Dean
+
+
+@_lru_cache(maxsize=65536)
+def person_parts(name: str) -> tuple[list[str], list[str], list[str]]:
+    """(name tokens folded, the same as written, title tokens folded) of a person's name.
+
+    The titles are a run of titles from the start ("U.S. President"), or every token up
+    to an office further in: "York Attorney General Elliot Spitzer" -> elliot spitzer;
+    "Putin Envoy Dmitriev" -> dmitriev. Letters after the name ("MP", "QC") are dropped.
+    """
+    pairs = _token_pairs(name)
+    while len(pairs) > 1 and pairs[-1][0].rstrip(".") in _POST_NOMINALS:
+        pairs = pairs[:-1]
+    end = len(pairs)
+    while end > 1 and pairs[end - 1][0].rstrip(".") in _SUFFIX_KEYS:
+        end -= 1
+    cut = 0
+    for i in range(end - 1):
+        if _is_title(*pairs[i], leading=cut == i):
+            cut = i + 1
+    core = pairs[cut:]
+    return [f for f, _ in core], [o for _, o in core], [f.rstrip(".") for f, _ in pairs[:cut]]  # read-only: cached
+
+
+@_lru_cache(maxsize=65536)
+def org_parts(name: str) -> tuple[list[str], list[str]]:
+    """(tokens folded, as written) of an organisation's name, without a leading "the"."""
+    pairs = _token_pairs(name)
+    # "the", and descriptors before the name: "Paris-based Euronext" is Euronext
+    while len(pairs) > 1 and (pairs[0][0] == "the" or pairs[0][0].endswith("-based")):
+        pairs = pairs[1:]
+    return [f for f, _ in pairs], [o for _, o in pairs]
+
+
+def corpus_key(name: str, kind: str) -> str:
+    """The key two mentions must share to be the same entity by name (rule 1)."""
+    tokens = person_parts(name)[0] if kind == "person" else org_parts(name)[0]
+    return " ".join(tokens) or fold(name)
+
+
+def content_words(text: str | None) -> set[str]:
+    """Words that carry meaning, folded, plural "s" dropped: for comparing roles and topics."""
+    out = set()
+    for word in _re.findall(r"[^\W_]+", fold(text or "")):
+        if len(word) < 3 or word in _STOP_WORDS or word.isdigit():
+            continue
+        if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+            word = word[:-1]
+        out.add(word)
+    return out
+
+
+@_dataclass
+class CorpusMention:
+    """One article's entity, as the resolution sees it (an article_entities row)."""
+
+    id: str
+    article_id: str
+    name: str
+    kind: str
+    published: str | None = None
+    aliases: tuple[str, ...] = ()
+    description: str | None = None
+    gender: str | None = None
+    roles: tuple[str, ...] = ()  # objects of role claims about this mention
+
+
+@_dataclass
+class CorpusEntity:
+    """One entity of the corpus: a set of mentions and what they say about it."""
+
+    key: str  # "<kind>:<corpus key of the canonical name>", the same whatever the order
+    name: str
+    kind: str
+    mentions: list[str] = _field(default_factory=list)
+    aliases: list[str] = _field(default_factory=list)
+    description: str | None = None
+    gender: str | None = None
+    first_seen: str | None = None
+    last_seen: str | None = None
+
+
+@_dataclass
+class Resolution:
+    entities: list[CorpusEntity]  # sorted by key
+    entity_of: dict[str, str | None]  # mention id -> CorpusEntity.key, None when ambiguous
+    reason: dict[str, str]  # mention id -> name, alias, short name, surname,
+    # surname+role, surname+gender, organization, ambiguous
+
+
+class _UnionFind:
+    def __init__(self):
+        self.parent: dict = {}
+
+    def find(self, x):
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a, b) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        if rb < ra:
+            ra, rb = rb, ra
+        self.parent[rb] = ra  # the smaller node is the root: independent of call order
+        return True
+
+
+def _order(m: CorpusMention):
+    return (m.published is None, m.published or "", m.article_id, m.id)
+
+
+def resolve_corpus(mentions: Iterable[CorpusMention]) -> Resolution:
+    """Corpus entities from every article's own entities; see the rules above."""
+    # Mentions alike in everything the rules read are decided once (a name is written the
+    # same way in many articles); dates and counts still come from every mention.
+    alike: dict[tuple, list[CorpusMention]] = {}
+    for m in sorted(mentions, key=lambda m: m.id):
+        alike.setdefault((m.kind, m.name, m.aliases, m.description, m.gender, m.roles), []).append(m)
+    mentions = [group[0] for group in alike.values()]  # one representative each
+    same = {group[0].id: group for group in alike.values()}
+    node_of: dict[str, tuple[str, str]] = {}
+    core: dict[str, tuple[list[str], list[str], list[str]]] = {}
+    for m in mentions:
+        if m.kind == "person":
+            tokens, written, titles = person_parts(m.name)
+        else:
+            (tokens, written), titles = org_parts(m.name), []
+        if not tokens:
+            tokens, written = [fold(m.name)], [m.name.strip()]
+        for each in same[m.id]:
+            core[each.id] = (tokens, written, titles)
+        node_of[m.id] = (m.kind, " ".join(tokens))
+
+    def bare(node) -> bool:
+        return node[0] == "person" and " " not in node[1]
+
+    nodes = sorted(set(node_of.values()))
+    linkable = {n for n in nodes if not bare(n)}
+    uf = _UnionFind()
+    for n in sorted(linkable):
+        uf.find(n)
+    node_reason: dict[tuple[str, str], str] = {}
+
+    # Rule 3: names that other mentions list as their alias, until nothing changes.
+    alias_sources: dict[tuple[str, str], set] = {}
+    for m in mentions:
+        source = node_of[m.id]
+        if source not in linkable:
+            continue
+        for alias in m.aliases:
+            target = (m.kind, corpus_key(alias, m.kind))
+            if target != source and target in linkable:
+                alias_sources.setdefault(target, set()).add(source)
+    changed = True
+    while changed:
+        changed = False
+        for target in sorted(alias_sources):
+            roots = {uf.find(s) for s in alias_sources[target]}
+            if len(roots) == 1 and uf.union(target, next(iter(roots))):
+                node_reason.setdefault(target, "alias")
+                changed = True
+
+    # Rule 4: short forms of a longer full name, decided against the same components.
+    people = [n for n in sorted(linkable) if n[0] == "person"]
+    by_last: dict[str, list[tuple[str, str]]] = {}
+    for n in people:
+        by_last.setdefault(_last_name(n[1].split()), []).append(n)
+
+    def abbreviates(short: list[str], long: list[str]) -> bool:
+        if short == long or len(short) > len(long) or _last_name(short) != _last_name(long):
+            return False
+        first, other = short[0].rstrip("."), long[0].rstrip(".")
+        if len(first) == 1:
+            fits = other.startswith(first)
+        else:
+            fits = first == other
+        return fits and (len(short) < len(long) or len(first) < len(other))
+
+    def fuller(n) -> set:
+        tokens = n[1].split()
+        return {uf.find(o) for o in by_last[_last_name(tokens)]
+                if uf.find(o) != uf.find(n) and abbreviates(tokens, o[1].split())}
+
+    changed = True
+    while changed:  # each pass decides against the same components, then merges
+        changed = False
+        decided = [(n, next(iter(c))) for n in people if len(c := fuller(n)) == 1]
+        for n, other in decided:
+            if uf.union(n, other):
+                node_reason.setdefault(n, "short name")
+                changed = True
+    # "J. Smith" with John and Jane Smith known: unresolved rather than guessed
+    unresolved_nodes = {n for n in people if len(n[1].split()[0]) == 1 and len(fuller(n)) > 1}
+
+    # Components so far, and who in them has which surname.
+    components: dict[tuple[str, str], list[CorpusMention]] = {}
+    reason: dict[str, str] = {}
+    entity_of_mention: dict[str, tuple[str, str] | None] = {}
+
+    def assign(rep: CorpusMention, root, why: str) -> None:
+        """The decision for a representative holds for every mention alike."""
+        if root is not None:
+            components.setdefault(root, []).extend(same[rep.id])
+        for each in same[rep.id]:
+            entity_of_mention[each.id], reason[each.id] = root, why
+
+    for m in mentions:
+        node = node_of[m.id]
+        if node in linkable and node not in unresolved_nodes:
+            assign(m, uf.find(node), node_reason.get(node, "name"))
+    surname_of: dict[str, set] = {}
+    for root, ms in components.items():
+        if root[0] != "person":
+            continue
+        for m in ms:
+            tokens = core[m.id][0]
+            if len(tokens) >= 2:
+                surname_of.setdefault(_last_name(tokens), set()).add(root)
+
+    profiles: dict = {}
+
+    def profile(root):
+        if root not in profiles:
+            words, genders = set(), _Counter()
+            for m in components[root]:
+                words |= content_words(m.description)
+                for role in m.roles:
+                    words |= content_words(role)
+                for form in (m.name, *m.aliases):
+                    words |= {t for t in person_parts(form)[2] if t not in _HONORIFICS}
+                if m.gender in ("male", "female"):
+                    genders[m.gender] += 1
+            top = genders.most_common(2)
+            gender = top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
+            profiles[root] = (words, gender)
+        return profiles[root]
+
+    # Rule 5: bare surnames.
+    for m in mentions:
+        node = node_of[m.id]
+        if node in unresolved_nodes:
+            assign(m, None, "ambiguous")
+            continue
+        if not bare(node):
+            continue
+        candidates = sorted(surname_of.get(node[1], ()))
+        if not candidates and ("organization", node[1]) in linkable:
+            # nobody has that surname, an organisation has that name: extraction
+            # took the organisation for a person ("Euronext said")
+            assign(m, uf.find(("organization", node[1])), "organization")
+            continue
+        if not candidates:
+            assign(m, node, "name")
+            continue
+        if len(candidates) == 1:
+            # the only one with that surname, unless the honorific says otherwise
+            # ("Ms. Dmitriev" is not Kirill): then someone not known by full name
+            chosen, why = candidates[0], "surname"
+            gender = _mention_gender(m)
+            if gender and profile(chosen)[1] and gender != profile(chosen)[1]:
+                chosen, why = None, "ambiguous"
+        else:
+            chosen, why = _disambiguate(m, core[m.id][2], candidates, profile)
+        assign(m, chosen, why if chosen is not None else "ambiguous")
+
+    entities, key_of_root = [], {}
+    for root, ms in components.items():
+        entity = _describe(root, ms, core)
+        key_of_root[root] = entity.key
+        entities.append(entity)
+    entities.sort(key=lambda e: e.key)
+    return Resolution(
+        entities=entities,
+        entity_of={m: (key_of_root[r] if r is not None else None) for m, r in entity_of_mention.items()},
+        reason=reason,
+    )
+
+
+_MALE = {h.rstrip(".") for h in _lexicon.HONORIFICS_MALE}
+_FEMALE = {h.rstrip(".") for h in _lexicon.HONORIFICS_FEMALE}
+
+
+def _mention_gender(m: CorpusMention) -> str | None:
+    """From an honorific ("Mr.", "Ms.", "Lord"), else as extraction guessed it."""
+    for form in (m.name, *m.aliases):
+        titles = set(person_parts(form)[2])
+        if titles & _MALE:
+            return "male"
+        if titles & _FEMALE:
+            return "female"
+    return m.gender if m.gender in ("male", "female") else None
+
+
+def _disambiguate(m: CorpusMention, titles: list[str], candidates: list, profile):
+    """A bare surname shared by several people: the one the titles and roles agree with."""
+    words = content_words(m.description) | {t for t in titles if t not in _HONORIFICS}
+    for role in m.roles:
+        words |= content_words(role)
+    gender = _mention_gender(m)
+
+    def fits(c) -> bool:
+        other = profile(c)[1]
+        return not (gender and other and gender != other)
+
+    def distinctive(c) -> set[str]:  # "head" in every candidate's roles tells nothing
+        others = set().union(*(profile(o)[0] for o in candidates if o != c))
+        return profile(c)[0] - others
+
+    agreeing = [c for c in candidates if fits(c) and words & distinctive(c)]
+    if len(agreeing) == 1:
+        return agreeing[0], "surname+role"
+    if not agreeing and gender:
+        fitting = [c for c in candidates if fits(c)]
+        if len(fitting) == 1:
+            return fitting[0], "surname+gender"
+    return None, "ambiguous"
+
+
+def _describe(root, ms: list[CorpusMention], core) -> CorpusEntity:
+    kind = root[0]
+    written = _Counter()
+    for m in ms:
+        tokens, forms, titles = core[m.id]
+        written[(" ".join(tokens), " ".join(forms), bool(titles))] += 1
+
+    def accents(s: str) -> int:
+        return sum(1 for ch in s if ord(ch) > 127)
+
+    def rank(item):
+        (key, form, titled), count = item
+        return (-len(key.split()), -len(key), titled, -count, -accents(form), form.isupper(), form)
+
+    (key, name, _), _ = min(written.items(), key=rank)
+    ordered = sorted(ms, key=_order)
+    description = next((m.description for m in ordered if m.description), None)
+    genders = _Counter(m.gender for m in ordered if m.gender)
+    gender = None
+    if genders and kind == "person":
+        best = max(genders.values())
+        gender = next(m.gender for m in ordered if m.gender and genders[m.gender] == best)
+    dates = sorted(m.published for m in ms if m.published)
+    aliases = sorted({a.strip() for m in ms for a in (m.name, *m.aliases) if a and a.strip()})
+    return CorpusEntity(
+        key=f"{kind}:{key}", name=name, kind=kind, mentions=sorted(m.id for m in ms),
+        aliases=aliases, description=description, gender=gender,
+        first_seen=dates[0] if dates else None, last_seen=dates[-1] if dates else None,
+    )

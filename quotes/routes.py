@@ -4,6 +4,8 @@
     /-/quotes/article/<id>.json   the same as JSON (body, quotes with offsets, claims)
     /-/quotes/speaker/<id>        a person or organisation: aliases, roles, timeline, quotes
     /-/quotes/speaker/<id>.json   the same as JSON
+    /-/quotes/speaker/<id>/timeline[.json]  quotes, claims and roles in date order
+    /-/quotes/group/<key>[.json]  one quote across every article that printed it
     /-/quotes/summary.json        the corpus at a glance (the front page's figures)
 
 `?db=NAME` picks the database when several are served; by default it is the one
@@ -67,6 +69,48 @@ async def speaker_view(datasette, request):
         "quotes_speaker.html", page, request=request, view_name="quotes_speaker"))
 
 
+async def _tracked(db, tables: tuple[str, ...]) -> None:
+    """404 on a database made before quote groups existed (`quotes refresh` adds them)."""
+    have = set(await db.table_names())
+    if not all(t in have for t in tables):
+        raise NotFound("This database has no quote groups yet: run `quotes refresh --db FILE`")
+
+
+async def timeline_view(datasette, request):
+    tables = ("entities", "quotes", "claims", "roles", "quote_groups", "claim_groups", "claim_followups")
+    db = await _database(datasette, request, tables)
+    await _tracked(db, tables)
+    try:
+        entity_id = int(_id(request))
+    except ValueError:
+        raise NotFound("No such speaker")
+    page = await pages.speaker_timeline(db, datasette.urls, entity_id)
+    if page is None:
+        raise NotFound("No such speaker")
+    if request.url_vars.get("format") == "json":
+        return Response.json(page)
+    return Response.html(await datasette.render_template(
+        "quotes_timeline.html", page, request=request, view_name="quotes_timeline"))
+
+
+async def group_view(datasette, request):
+    tables = ("quotes", "articles", "quote_groups", "quote_group_members", "reviews")
+    db = await _database(datasette, request, tables)
+    await _tracked(db, tables)
+    key = _id(request)
+    found = await pages.group_key_for(db, key)
+    if found is None:
+        raise NotFound("No such quote group")
+    fmt = request.url_vars.get("format")
+    if found != key:
+        return Response.redirect(pages.group_url(datasette.urls, found, db.name, fmt=fmt))
+    page = await pages.quote_group(db, datasette.urls, key)
+    if fmt == "json":
+        return Response.json(pages.quote_group_json(page))
+    return Response.html(await datasette.render_template(
+        "quotes_group.html", page, request=request, view_name="quotes_group"))
+
+
 async def summary_view(datasette, request):
     db = await _database(datasette, request, ("articles", "quotes", "entities", "claims"))
     return Response.json(await pages.corpus(db, datasette.urls))
@@ -76,6 +120,8 @@ def routes():
     return [
         (r"^/-/quotes/article/(?P<id>[^/]+?)(\.(?P<format>json))?$", article_view),
         (r"^/-/quotes/speaker/(?P<id>[^/]+?)(\.(?P<format>json))?$", speaker_view),
+        (r"^/-/quotes/speaker/(?P<id>[^/]+?)/timeline(\.(?P<format>json))?$", timeline_view),
+        (r"^/-/quotes/group/(?P<id>[^/]+?)(\.(?P<format>json))?$", group_view),
         (r"^/-/quotes/summary\.json$", summary_view),
     ]
 

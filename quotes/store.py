@@ -7,7 +7,9 @@ idempotent ("create what is missing"), so it is safe on a database made by other
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -98,6 +100,95 @@ TABLES: dict[str, dict] = {
         },
         "pk": "id",
     },
+    # --- 0003: following people, quotes and claims across articles ---
+    # Base rows: each article's own entities as extraction named them, and which of them
+    # each quote and claim refers to. `quotes refresh` (quotes/tracking.py) resolves them
+    # into corpus entities from these rows alone, so the result never depends on the
+    # order articles arrived in. entity_id and resolution are that derived answer.
+    "article_entities": {
+        "columns": {
+            "id": str, "article_id": str, "name": str, "kind": str, "aliases": str,
+            "description": str, "gender": str, "entity_id": int, "resolution": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("article_id", "articles", "id"), ("entity_id", "entities", "id")],
+    },
+    # row_id is a quotes.id (role speaker, mention) or a claims.id (role subject,
+    # organization, by): two tables, so no foreign key on it.
+    "entity_refs": {
+        "columns": {"row_id": str, "role": str, "article_entity_id": str, "article_id": str},
+        "pk": ("row_id", "role", "article_entity_id"),
+        "foreign_keys": [
+            ("article_entity_id", "article_entities", "id"),
+            ("article_id", "articles", "id"),
+        ],
+    },
+    # Derived by `quotes refresh`: the same quote across articles (text_hash, plus a
+    # shorter excerpt contained in a longer quote), keyed by the longest text's hash.
+    "quote_groups": {
+        "columns": {
+            "key": str, "text": str, "words": int, "quotes": int, "articles": int,
+            "publishers": int, "speakers": int, "speaker_names": str, "conflicting": int,
+            "first_quote_id": str, "first_article_id": str, "first_published": str,
+            "first_publisher": str, "first_url": str, "first_speaker_id": int,
+            "first_speaker_name": str, "last_published": str,
+        },
+        "pk": "key",
+        "foreign_keys": [
+            ("first_article_id", "articles", "id"),
+            ("first_speaker_id", "entities", "id"),
+        ],
+    },
+    "quote_group_members": {
+        "columns": {"quote_id": str, "group_key": str, "match": str},
+        "pk": "quote_id",
+        "foreign_keys": [("quote_id", "quotes", "id"), ("group_key", "quote_groups", "key")],
+    },
+    # Derived: the same claim (subject, kind, normalised object) across articles.
+    "claim_groups": {
+        "columns": {
+            "key": str, "kind": str, "subject_id": int, "subject_name": str, "object": str,
+            "text": str, "claims": int, "articles": int, "publishers": int,
+            "first_reported": str, "last_reported": str, "first_claim_id": str,
+            "first_article_id": str, "first_publisher": str, "first_url": str,
+        },
+        "pk": "key",
+        "foreign_keys": [
+            ("subject_id", "entities", "id"),
+            ("first_article_id", "articles", "id"),
+        ],
+    },
+    "claim_group_members": {
+        "columns": {"claim_id": str, "group_key": str, "reported": str},
+        "pk": "claim_id",
+        "foreign_keys": [("claim_id", "claims", "id"), ("group_key", "claim_groups", "key")],
+    },
+    # Derived: a no-comment claim followed by its subject's later quotes on the topic.
+    "claim_followups": {
+        "columns": {
+            "claim_id": str, "quote_id": str, "subject_id": int, "rank": int,
+            "claim_reported": str, "quote_published": str, "days_later": int,
+            "shared": str, "reason": str,
+        },
+        "pk": ("claim_id", "quote_id"),
+        "foreign_keys": [
+            ("claim_id", "claims", "id"),
+            ("quote_id", "quotes", "id"),
+            ("subject_id", "entities", "id"),
+        ],
+    },
+    # A fact-checker's verdicts (`quotes review`). User data, not derived: no foreign
+    # keys, so a review outlives a reload of its article; text_hash and the text
+    # reviewed find the quote again.
+    "reviews": {
+        "columns": {
+            "id": int, "quote_id": str, "claim_id": str, "article_id": str, "text_hash": str,
+            "claim_reviewed": str, "rating": str, "rating_value": float,
+            "best_rating": float, "worst_rating": float, "reviewer": str,
+            "reviewer_type": str, "url": str, "date_published": str, "created_at": str,
+        },
+        "pk": "id",
+    },
 }
 
 # Every facet column and every foreign key gets an index (facets on unindexed columns
@@ -124,6 +215,20 @@ INDEXES: dict[str, list[list[str]]] = {
         ["as_of"],
     ],
     "load_log": [["status"], ["source"], ["article_id"]],
+    "article_entities": [["article_id"], ["entity_id"], ["kind"], ["resolution"]],
+    "entity_refs": [["article_entity_id"], ["article_id"], ["role"]],
+    "quote_groups": [
+        ["articles"], ["publishers"], ["speakers"], ["conflicting"], ["first_published"],
+        ["first_article_id"], ["first_speaker_id"], ["first_publisher"], ["words"],
+    ],
+    "quote_group_members": [["group_key"], ["match"]],
+    "claim_groups": [
+        ["kind"], ["subject_id"], ["subject_name"], ["articles"], ["publishers"],
+        ["first_reported"], ["last_reported"], ["first_article_id"],
+    ],
+    "claim_group_members": [["group_key"], ["reported"]],
+    "claim_followups": [["quote_id"], ["subject_id"], ["rank"]],
+    "reviews": [["quote_id"], ["claim_id"], ["article_id"], ["text_hash"], ["reviewer"], ["rating"]],
 }
 
 FTS: dict[str, list[str]] = {
@@ -154,6 +259,37 @@ select
 from quotes
   join articles on articles.id = quotes.article_id
   left join entities on entities.id = quotes.speaker_id
+""".strip(),
+    # 0003: who held which post as of when, one row per person and post: the reports of
+    # one post are a claim group (quotes refresh), titled as first reported; before a
+    # refresh, roles of the same title (case aside).
+    "role_timeline": """
+select
+  grouped.entity_id,
+  grouped.title,
+  entities.name,
+  grouped.organization_id,
+  org.name as organization,
+  grouped.first_reported,
+  grouped.last_reported,
+  grouped.reports,
+  grouped.articles
+from (
+  select
+    roles.entity_id,
+    coalesce((select object from claims where claims.id = claim_groups.first_claim_id), min(roles.title)) as title,
+    max(roles.organization_id) as organization_id,
+    min(roles.as_of) as first_reported,
+    max(roles.as_of) as last_reported,
+    count(*) as reports,
+    count(distinct roles.article_id) as articles
+  from roles
+    left join claim_group_members on claim_group_members.claim_id = roles.claim_id
+    left join claim_groups on claim_groups.key = claim_group_members.group_key
+  group by roles.entity_id, coalesce(claim_groups.key, lower(roles.title))
+) grouped
+  join entities on entities.id = grouped.entity_id
+  left join entities org on org.id = grouped.organization_id
 """.strip(),
 }
 
@@ -205,6 +341,94 @@ def _published_parts(db: sqlite_utils.Database) -> None:
     _create_schema(db)
 
 
+@MIGRATIONS(name="0003_fact_tracking")
+def _fact_tracking(db: sqlite_utils.Database) -> None:
+    """Tables for following people, quotes and claims across articles (article_entities,
+    entity_refs, quote and claim groups, follow-ups, reviews) and the role_timeline view.
+
+    A database loaded before this has no article_entities: they are rebuilt from the
+    references it does have (one per article and entity its quotes and claims name,
+    under the entity's current name and aliases), so `quotes refresh` can work on it.
+    Entities that nothing references keep their rows and are left alone by refresh.
+    """
+    for name, spec in TABLES.items():  # columns missing from tables that exist, then the rest
+        if db[name].exists():
+            have = db[name].columns_dict
+            for column, type_ in spec["columns"].items():
+                if column not in have:
+                    db[name].add_column(column, type_)
+    _create_schema(db)
+    if db.execute("select count(*) from article_entities").fetchone()[0]:
+        return
+    backfill_article_entities(db)
+
+
+def backfill_article_entities(db: sqlite_utils.Database) -> int:
+    """article_entities and entity_refs from the entity ids already stored; returns rows made."""
+    refs = db.execute("""
+        select article_id, id, 'speaker', speaker_id from quotes where speaker_id is not null
+        union all
+        select quotes.article_id, quote_mentions.quote_id, 'mention', quote_mentions.entity_id
+          from quote_mentions join quotes on quotes.id = quote_mentions.quote_id
+        union all
+        select article_id, id, 'subject', subject_id from claims where subject_id is not null
+        union all
+        select article_id, id, 'organization', organization_id from claims where organization_id is not null
+        union all
+        select article_id, id, 'by', by_id from claims where by_id is not null
+    """).fetchall()
+    if not refs:
+        return 0
+    entities = {r[0]: r[1:] for r in db.execute(
+        "select id, name, kind, description, gender from entities")}
+    aliases: dict[int, list[str]] = {}
+    for entity_id, alias in db.execute("select entity_id, alias from aliases order by entity_id, alias"):
+        aliases.setdefault(entity_id, []).append(alias)
+    made: dict[str, dict] = {}
+    ref_rows = []
+    for article_id, row_id, role, entity_id in refs:
+        if entity_id not in entities:
+            continue
+        name, kind, description, gender = entities[entity_id]
+        ae_id = article_entity_id(article_id, name or str(entity_id))
+        made.setdefault(ae_id, {
+            "id": ae_id, "article_id": article_id, "name": name, "kind": kind,
+            "aliases": json.dumps(aliases.get(entity_id, []), ensure_ascii=False),
+            "description": description, "gender": gender, "entity_id": entity_id,
+            "resolution": "backfill",
+        })
+        ref_rows.append({"row_id": row_id, "role": role, "article_entity_id": ae_id,
+                         "article_id": article_id})
+    with db.atomic():
+        insert_rows(db, "article_entities", list(made.values()), "on conflict do nothing")
+        insert_rows(db, "entity_refs", ref_rows, "on conflict do nothing")
+    return len(made)
+
+
+# Indexes for Datasette pages at a million quotes (benchmarks/serve_bench.py): a
+# speaker's quotes in page order read 200 index entries instead of sorting 18,000
+# rows; the people quoted beside a speaker are counted from an index alone.
+SERVING_INDEXES: dict[str, str] = {
+    "idx_quotes_speaker_order": "quotes (speaker_id, coalesce(said_on, published), published, article_id, start)",
+    "idx_quotes_article_speaker": "quotes (article_id, speaker_id)",
+}
+
+
+@MIGRATIONS(name="0004_perf_serving_indexes")
+def _serving_indexes(db: sqlite_utils.Database) -> None:
+    """SERVING_INDEXES, where missing."""
+    for name, target in SERVING_INDEXES.items():
+        db.execute(f"create index if not exists [{name}] on {target}")
+
+
+@MIGRATIONS(name="0005_perf_facet_counts")
+def _facet_counts(db: sqlite_utils.Database) -> None:
+    """quote_facet_counts and the triggers that keep it exact (quotes/facet_counts.py)."""
+    from quotes import facet_counts
+
+    facet_counts.ensure(db)
+
+
 def schema_version(db: sqlite_utils.Database) -> str | None:
     """The name of the last migration applied, or None for a database never ensured."""
     applied = MIGRATIONS.applied(db)
@@ -228,13 +452,49 @@ def ensure_schema(db: sqlite_utils.Database) -> sqlite_utils.Database:
     synchronous=NORMAL is safe in WAL mode (a power cut may lose the last commits,
     never corrupt the file) and spares an fsync per article.
     """
-    db.execute("PRAGMA busy_timeout = 10000")
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys = ON")
     if not db.memory:
         db.enable_wal()
         db.execute("PRAGMA synchronous = NORMAL")
-    MIGRATIONS.apply(db)
+    if MIGRATIONS.pending(db):
+        # Under the write lock, so two loads starting on a new file do not both create
+        # the schema; apply() looks again inside and finds nothing left for the second.
+        with write_transaction(db):
+            MIGRATIONS.apply(db)
     return db
+
+
+BUSY_TIMEOUT_MS = 60_000  # how long a writer waits for another's transaction to end
+
+
+@contextlib.contextmanager
+def write_transaction(db: sqlite_utils.Database):
+    """A transaction that writes: the write lock is taken first (BEGIN IMMEDIATE).
+
+    A plain (deferred) transaction that reads before it writes cannot wait for another
+    writer: if that one commits in between, SQLite refuses the upgrade at once with
+    "database is locked", busy timeout or not. Taking the lock first makes concurrent
+    loads queue for it instead, and what the transaction reads is current. Nested
+    inside another transaction it is a savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    try:
+        db.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
 
 
 # --- derived values ------------------------------------------------------------------
@@ -329,14 +589,26 @@ def delete_article_rows(db: sqlite_utils.Database, article_id: str) -> set[int]:
             [article_id],
         )
     }
-    db.execute(
-        "delete from quote_mentions where quote_id in (select id from quotes where article_id = ?)",
-        [article_id],
-    )
+    quotes_of = "(select id from quotes where article_id = ?)"
+    claims_of = "(select id from claims where article_id = ?)"
+    # What `quotes refresh` derived from these rows goes with them (it is rebuilt at
+    # the end of the load); reviews stay, they are user data.
+    db.execute(f"delete from claim_followups where quote_id in {quotes_of} or claim_id in {claims_of}",
+               [article_id, article_id])
+    db.execute(f"delete from quote_group_members where quote_id in {quotes_of}", [article_id])
+    db.execute(f"delete from claim_group_members where claim_id in {claims_of}", [article_id])
+    db.execute("delete from entity_refs where article_id = ?", [article_id])
+    db.execute("delete from article_entities where article_id = ?", [article_id])
+    db.execute(f"delete from quote_mentions where quote_id in {quotes_of}", [article_id])
     db.execute("delete from roles where article_id = ?", [article_id])
     db.execute("delete from quotes where article_id = ?", [article_id])
     db.execute("delete from claims where article_id = ?", [article_id])
     return speakers
+
+
+def article_entity_id(article_id: str, name: str) -> str:
+    """Stable id of one article's entity: the article and the name extraction gave it."""
+    return short_hash(article_id, "entity", name)
 
 
 def update_quote_counts(db: sqlite_utils.Database, entity_ids: Iterable[int]) -> None:
@@ -445,8 +717,29 @@ def write_article(db: sqlite_utils.Database, article: Article, extraction: Extra
     """
     old_speakers = delete_article_rows(db, article.id)
     insert_rows(db, "articles", [article_row(article, loaded_at)], "upsert")
-    ids = registry.resolve(referenced_entities(extraction), article.published)
+    entities = referenced_entities(extraction)
+    ids = registry.resolve(entities, article.published)
     names = registry.names(i for i in ids.values() if i is not None)
+    # The article's own entities and what refers to them: the base rows from which
+    # `quotes refresh` resolves the corpus (the registry's answer is provisional).
+    refs: dict[str, str] = {}
+    article_entities = []
+    for e in entities:
+        if not e.name or not e.name.strip() or e.name in refs:
+            continue
+        refs[e.name] = article_entity_id(article.id, e.name)
+        article_entities.append({
+            "id": refs[e.name], "article_id": article.id, "name": e.name, "kind": e.kind,
+            "aliases": json.dumps(list(dict.fromkeys(a for a in e.aliases if a and a.strip())),
+                                  ensure_ascii=False),
+            "description": e.description, "gender": e.gender, "entity_id": ids.get(e.name),
+            "resolution": "load" if ids.get(e.name) is not None else "ambiguous",
+        })
+    entity_refs: dict[tuple[str, str, str], None] = {}
+
+    def ref(row_id: str, role: str, name: str | None) -> None:
+        if name and name in refs:
+            entity_refs[(row_id, role, refs[name])] = None
 
     seen: set[str] = set()
     quotes, mentions = [], []
@@ -457,7 +750,9 @@ def write_article(db: sqlite_utils.Database, article: Article, extraction: Extra
         id_ = _unique_id(seen, base)
         speaker_id = ids.get(q.speaker) if q.speaker else None
         quotes.append(quote_row(article, q, id_, speaker_id, names.get(speaker_id)))
+        ref(id_, "speaker", q.speaker)
         for m in dict.fromkeys(q.mentions):
+            ref(id_, "mention", m)
             entity_id = ids.get(m)
             if entity_id is not None:
                 mentions.append({"quote_id": id_, "entity_id": entity_id})
@@ -469,6 +764,9 @@ def write_article(db: sqlite_utils.Database, article: Article, extraction: Extra
         id_ = _unique_id(seen, base, c.subject or "", c.object or "", c.text)
         row = claim_row(article, c, id_, ids, names)
         claims.append(row)
+        ref(id_, "subject", c.subject)
+        ref(id_, "organization", c.organization)
+        ref(id_, "by", c.by)
         if c.kind == "role" and row["subject_id"] is not None:
             roles.append({
                 "id": id_,
@@ -484,6 +782,11 @@ def write_article(db: sqlite_utils.Database, article: Article, extraction: Extra
     insert_rows(db, "quote_mentions", mentions, "on conflict do nothing")
     insert_rows(db, "claims", claims)
     insert_rows(db, "roles", roles)
+    insert_rows(db, "article_entities", article_entities)
+    insert_rows(db, "entity_refs", [
+        {"row_id": r, "role": role, "article_entity_id": ae, "article_id": article.id}
+        for r, role, ae in entity_refs
+    ])
     speakers = {r["speaker_id"] for r in quotes}
     update_quote_counts(db, old_speakers | speakers)
     return len(quotes), len(claims)

@@ -130,3 +130,31 @@ def store_articles(db_file: Path, pairs) -> None:
             store.log(db, article.source, "ok", "2025-04-02T00:00:00+00:00", article_id=article.id)
     finally:
         db.close()
+
+
+TRACKING_CORPUS = FIXTURES / "tracking" / "corpus.json"
+
+
+def tracking_corpus(path: Path = TRACKING_CORPUS) -> list[tuple]:
+    """The multi-article corpus of tests/fixtures/tracking/corpus.json as (Article,
+    Extraction) pairs in file order (oldest first); offsets found by searching bodies."""
+    import json
+
+    from quotes.model import Claim
+
+    out = []
+    for item in json.loads(path.read_text(encoding="utf-8"))["articles"]:
+        article = Article(**item["article"])
+        body = article.body
+
+        def span(text):
+            start = body.index(text)
+            return start, start + len(text)
+
+        quotes = [Quote(start=span(q["text"])[0], end=span(q["text"])[1], method="fixture",
+                        confidence=1.0, **q) for q in item["quotes"]]
+        claims = [Claim(start=span(c["text"])[0], end=span(c["text"])[1], confidence=1.0, **c)
+                  for c in item["claims"]]
+        entities = [Entity(**e) for e in item["entities"]]
+        out.append((article, Extraction(entities=entities, quotes=quotes, claims=claims)))
+    return out

@@ -171,8 +171,27 @@ def _count(db_file, table: str) -> int:
         db.close()
 
 
+@pytest.fixture
+def full_db_file(db_file):
+    """The test database plus the multi-article corpus, refreshed and reviewed, so that
+    every table, the derived ones included, has rows."""
+    from conftest import store_articles, tracking_corpus
+    from quotes.reviews import add_review
+    from quotes.tracking import refresh
+
+    store_articles(db_file, tracking_corpus())
+    db = store.connect(db_file)
+    refresh(db)
+    quote_id = db.execute("select id from quotes where text like 'We will invite%' limit 1").fetchone()[0]
+    add_review(db, quote_id, "Misattributed", "Harbor Fact Check", date_published="2025-04-20")
+    db.close()
+    return db_file
+
+
 @pytest.mark.asyncio
-async def test_every_table_downloads_whole_as_csv_and_json(ds, db_file):
+async def test_every_table_downloads_whole_as_csv_and_json(full_db_file):
+    db_file = full_db_file
+    ds = Datasette([str(db_file)], metadata=METADATA, plugins_dir=PLUGINS)
     for table, conf in METADATA["databases"]["quotes"]["tables"].items():
         if conf.get("hidden"):
             continue
@@ -210,7 +229,9 @@ async def test_every_canned_query_downloads_as_csv_and_json(ds, query, params):
 
 def test_every_canned_query_is_exported_by_a_test():
     tested = {"quotes_by_person", "who_commented_on", "topic_across_publishers", "no_comment",
-              "most_quoted_by_publisher", "reprinted"}
+              "most_quoted_by_publisher", "reprinted",
+              # on the multi-article corpus, in tests/test_tracking_pages.py
+              "conflicting_attributions", "superseded_no_comment"}
     assert set(METADATA["databases"]["quotes"]["queries"]) == tested
 
 

@@ -12,9 +12,12 @@ from quotes.resolve import Registry, fold
 TABLES = {
     "_sqlite_migrations", "articles", "entities", "aliases", "quotes",
     "quote_mentions", "claims", "roles", "load_log",
+    # 0003: following people, quotes and claims across articles
+    "article_entities", "entity_refs", "quote_groups", "quote_group_members",
+    "claim_groups", "claim_group_members", "claim_followups", "reviews",
 }
 FTS_TABLES = {"quotes_fts", "claims_fts", "articles_fts", "entities_fts"}
-MIGRATIONS = ["0001_schema", "0002_published_parts_entity_search"]
+MIGRATIONS = ["0001_schema", "0002_published_parts_entity_search", "0003_fact_tracking"]
 
 
 def article(body="body", **kw) -> Article:
@@ -41,7 +44,7 @@ def test_tables_and_views(db):
     assert TABLES | FTS_TABLES <= names
     shadow = {n for n in names - TABLES - FTS_TABLES}
     assert all(any(n.startswith(f + "_") for f in FTS_TABLES) for n in shadow), shadow
-    assert set(db.view_names()) == {"quotes_view"}
+    assert set(db.view_names()) == {"quotes_view", "role_timeline"}
 
 
 def test_columns_are_the_public_contract(db):

@@ -2,29 +2,48 @@
 
 A sentence that attributes something to a source without quoting it word for word
 becomes a quote of kind indirect. The stored text is the whole sentence (body[start:end]
-== text); the speaker is resolved like a direct quote's. Rules, each recorded in
-`method` (with a `_pronoun` or `_nominal` suffix for the kind of speaker phrase):
+== text), or, when one sentence holds several attributions ("X said A, and Y said B";
+"X defended A, saying B"), the part of the sentence each one governs. The speaker is
+resolved like a direct quote's: a name to the article's canonical name, "he"/"she" to
+the most recent compatible person, a description ("the senator") through the article's
+appositions; a group ("officials", "a new poll", "the White House") keeps its words as
+speaker_text and has no speaker. Rules, each recorded in `method` (with a `_pronoun` or
+`_nominal` suffix for the kind of speaker phrase):
 
 - indirect_subject: a clause opens with the source and a reporting verb, and the
-  reported content follows ("Dmitriev said he had ...", "but polls show ...").
-- indirect_inverted: the attribution comes after (or inside) the content
-  ("Clinton leads in Ohio, the poll found.", "..., said Jane Porter.").
+  reported content follows ("Dmitriev said he had ...", "but polls show ...",
+  "The bridge, Porter said, will reopen").
+- indirect_inverted: the attribution comes after the content ("Clinton leads in Ohio,
+  the poll found.", "..., said Jane Porter.").
+- indirect_relative: "Jane Porter, who said ...", "Republicans who say ...".
+- indirect_participle / indirect_coordinate: "..., saying ...", "... and warned that ...",
+  the speaker being the source of the attribution before, or the subject of the clause.
 - indirect_according_to: "according to X" anywhere in the sentence.
-- indirect_partial_quote: any of the above in a sentence that also quotes words
-  ("Clinton called half of Trump's supporters "deplorables.""); a sentence whose
-  content is (nearly) all inside quote marks is a direct quote and is left alone.
+- indirect_passive: "first reported by X", "as reported by X".
+- indirect_colon: a headline-style "Name: content" for a person the article names.
+- indirect_partial_quote: any of the above whose content also quotes words
+  ("Clinton called half of Trump's supporters "deplorables.""); content that is (nearly)
+  all inside quote marks is a direct quote and is left to the direct sieves.
+
+Guards keep out what only looks like reported speech: "said nothing", questions ("Did
+Porter say ...?"), passives ("was told to leave"), verbs read as nouns ("his claim that",
+"the reported cost", "The Romney attack"), refusals to comment (claims, not quotes) and
+"spoke from the steps".
 
 The verbs come from quotes/data/reporting_verbs.txt, where each section says what has
-to follow the verb. Speech that is quoted word for word belongs to the direct sieves.
+to follow the verb. Regexes are compiled once; word lists become prefix-sharing
+alternations so that trying them at every clause start stays cheap.
 """
 from __future__ import annotations
 
+import bisect
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from quotes.extract.dates import find_date
-from quotes.extract.speakers import NAME, NOMINAL, PRONOUN, Resolver, trim_name
+from quotes.extract.speakers import NAME, NOMINAL, PRONOUN, Resolver
 from quotes.extract.text import Span
 from quotes.model import Quote
 
@@ -48,77 +67,162 @@ def reporting_verbs() -> dict[str, tuple[str, str]]:
     return forms
 
 
-_VERBS = reporting_verbs()
-_CUE = "|".join(sorted(_VERBS, key=len, reverse=True))
+def _trie(words) -> str:
+    """A regex matching exactly these words, longest first, with common prefixes shared
+    (a plain alternation of hundreds of words is slow to try at every position)."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
 
-# Words that open a sentence but never a speaker phrase ("In Iowa, ...", "But Trump").
-_NOT_SUBJECT = (
-    r"(?!(?:In|On|At|But|And|Or|As|After|Before|When|While|If|So|Yet|For|With|By|From|Since|"
-    r"Although|Though|Because|Still|Now|Then|Last|This|That|These|Those|There|Here|What|Why|"
-    r"How|Who|Where|Asked|According|Meanwhile|However|Also|Even|Just|Only|Like|Unlike|During|"
-    r"Over|Under|Despite|Instead|Indeed|Later|Earlier|Speaking|Writing|Today|Yesterday|"
-    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mr|Mrs|Ms|Dr|Sen|Rep|Gov|"
-    r"Many|Most|Some|Few|Several|Both|All|Each|Every|No|Not|Other|Others|Such|Until|Once|"
-    r"Whether|Unless|Whatever|Whoever|Among|Against|Through|Throughout|Without|Within|"
-    r"Perhaps|Maybe|Of|To|Into|Onto|Upon|About|Above|Below|Between|Beyond|Toward|Towards)\b(?![.]))"
-)
-# Bare and plural descriptions that are sources: "officials", "critics", "polls",
-# "six in 10 voters", "the Clinton campaign", "a new Quinnipiac poll".
-_HEADS = (
-    r"officials|critics|supporters|opponents|voters|people|Americans|observers|insiders|"
-    r"polls?|surveys?|data|stud(?:y|ies)|reports?|documents|records|emails|filings?|allies|"
-    r"backers|donors|activists|advocates|lawmakers|legislators|economists|historians|"
-    r"scholars|pundits|commentators|conservatives|liberals|progressives|delegates|residents|"
-    r"students|respondents|participants|majority|plurality|percent|investigators|"
-    r"authorities|prosecutors|regulators|diplomats|operatives|strategists|consultants|"
-    r"analysts|experts|advisers|advisors|aides|sources|staff(?:ers)?|leaders|members|"
-    r"spokes(?:man|woman|person|people)|analysis|review|investigation|audit|memo|letter|"
-    r"statement|complaint|lawsuit|indictment|ruling|article|story|editorial|column|ad|"
-    r"video|book|website|release|campaign|committee|agency|department|office|company|firm|"
-    r"network|newspaper|paper|outlet|magazine|publication|organization|group|court|"
-    r"researchers|scientists|official|aide|adviser|advisor|source|expert|analyst|"
-    r"lawyers?|attorneys?|president|director|chairman|chairwoman|secretary|governor|"
-    r"senator|candidate|nominee|manager|strategist|pollster|team|administration|"
-    r"government|judge|police|prosecutor|presidents|Republicans|Democrats|GOP"
-)
-_DET = (r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Mm]any|"
-        r"[Mm]ost|[Oo]ther|[Tt]hese|[Tt]hose|[Bb]oth|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ur|"
-        r"[A-Z][\w.\-]*(?:[ ][A-Z][\w.\-]*)?['’]s|\d[\d,.]*|[Ss]ix[ ]in[ ]10|[A-Z][a-z]+[ ]in[ ]\d+)")
+    def build(node: dict) -> str:
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(root)
+
+
+_VERBS = reporting_verbs()
+_CUE = _trie(_VERBS)
+_PARTICIPLES = _trie(f for f, (_, frame) in _VERBS.items()
+                     if f.endswith("ing") and frame in ("speech", "object"))
+
+# Words that open a sentence or clause but never a name ("In Iowa, ...", "But Trump").
+_FUNCTION = _trie("""In On At But And Or As After Before When While If So Yet For With By From Since
+Although Though Because Still Now Then Last This That These Those There Here What Why How Who
+Where Asked According Meanwhile However Also Even Just Only Like Unlike During Over Under
+Despite Instead Indeed Later Earlier Speaking Writing Today Yesterday Monday Tuesday Wednesday
+Thursday Friday Saturday Sunday Until Once Whether Unless Among Against Through Without Within
+Perhaps Maybe Of To Into About Between Toward Most Many Some Few Several Both All Each Every No
+Not Other Others Such It Its Q A An The His Her Their Our My Your We They He She I You Is Are
+Was Were Do Does Did""".split())
+_NOT_NAME = rf"(?!(?:{_FUNCTION})\b(?![.'’]))"
+_NOT_NP = r"(?!(?i:in|on|at|but|and|or|as|after|before|when|while|if|so|for|with|by|from|" \
+          r"since|although|though|because|during|despite|asked|according|until|of|to|where|" \
+          r"which|what|who|that|then|now|also|than|like|unlike|referencing|including)\b)"
+# Bare and plural descriptions that are sources: "officials", "critics", "polls".
+_HEAD_WORDS = """officials critics supporters opponents voters people Americans observers insiders
+poll polls survey surveys data study studies report reports documents records emails filing
+filings allies backers donors activists advocates lawmakers legislators economists historians
+scholars pundits commentators conservatives liberals progressives delegates residents students
+respondents participants majority plurality percent investigators authorities prosecutors
+regulators diplomats operatives strategists consultants analysts experts advisers advisors aides
+sources staff staffers leaders members spokesman spokeswoman spokesperson spokespeople analysis
+review investigation audit memo letter statement complaint lawsuit indictment ruling article
+story editorial column ad video book website release campaign committee agency department
+office company firm network newspaper newspapers paper outlet magazine publication organization
+group court courts researchers scientists official aide adviser advisor source expert analyst
+lawyer lawyers attorney attorneys president director chairman chairwoman secretary governor
+senator candidate nominee manager strategist pollster team administration government judge
+police prosecutor Republicans Democrats independents businessman billionaire mogul candidates
+nominees contenders rivals parents families women men workers teams groups organizer organizers
+protesters demonstrators speaker host anchor writer author columnist reporter journalist
+journalists reporters scientist researcher economist doctor doctors lawmaker activist donor
+friend friends colleagues ally rival opponent critic supporter voter resident man woman mother
+father wife husband son daughter brother sister neighbor airline bank party union site station
+channel fans followers loyalists admirers defenders detractors skeptics foes proponents
+surrogates veterans evangelicals Latinos Hispanics Millennials millennials citizens locals guests
+attendees superdelegates""".split()
+# Bare and plural descriptions that are sources: "officials", "critics", "polls", and
+# agent nouns in the plural ("forecasters", "economists").
+_HEADS = (_trie(_HEAD_WORDS)
+          + r"|[a-z][\w\-]*s(?<=ers|ors|sts|nts|ans|ves|ics|ats)(?=[ ,])")
+_NUMBER = (r"(?:(?:[Aa]t[ ]least|[Mm]ore[ ]than|[Ff]ewer[ ]than|[Ll]ess[ ]than|[Nn]early|[Aa]bout|"
+           r"[Aa]lmost|[Rr]oughly|[Jj]ust|[Oo]nly|[Oo]ver|[Uu]nder)[ ])?"
+           r"(?:\d(?:[\d,.]*\d)?%?|[Aa][ ]dozen|[Dd]ozens|[Hh]undreds|[Tt]housands|[Mm]illions|"
+           r"[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine|[Tt]en|[Tt]welve|"
+           r"[Ss]everal|[Aa][ ]handful|[Aa][ ]majority|[Aa][ ]plurality|[Aa][ ]third|[Aa][ ]quarter|"
+           r"[Hh]alf|[a-z]+-(?:thirds|quarters|fourths|fifths))"
+           r"(?:[ ]in[ ](?:10|ten|three|four|five|\d+)|[ ]percent|[ ]out[ ]of[ ](?:10|ten|\d+))?")
+_DET = (r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Ss]ome|[Mm]any|[Mm]ost|[Oo]ther|[Tt]hese|[Tt]hose|"
+        r"[Bb]oth|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ur|[Mm]y|[Aa]ll|[Ff]ew|[Mm]ore|[Nn]o|[Ee]ach|"
+        r"(?!(?:It|That|There|Here|What|He|She|Who|Where|Let)['’]s)[A-Z][\w.\-]*(?:[ ][A-Z][\w.\-]*)?['’]s|" + _NUMBER + r")(?:[ ]of(?:[ ]the|[ ]his|[ ]her|"
+        r"[ ]their|[ ]its)?)?")
+# A word inside a description: no verbs of being, relatives, conjunctions or prepositions.
+_NOT_NP_WORD = "(?!(?:%s)\\b)" % _trie("""that which who whom whose when where what because if is
+are was were be been has have had will would could can may might should must do does did to
+and but or said says say told not it he she they we after before in on at by with from for as
+than while since during about into over under also then now however just only even
+still""".split())
+_NP_MOD = _NOT_NP_WORD + r"(?![\w'’]+ing\b)[\w'’/\-.]+"
+_NP_WORD = _NOT_NP_WORD + r"(?!(?:a|an|the|[\w'’]+(?:ed|ing))\b)[\w'’/\-.]+"
+_QUANT = (r"(?:[Mm]ost|[Mm]any|[Ss]ome|[Ff]ew|[Ss]everal|[Bb]oth|[Aa]ll|[Oo]thers|[Ee]ach|"
+          r"[Nn]one|[Mm]ore|[Hh]alf|" + _NUMBER + r")(?:[ ]of[ ](?:{m}[ ]){{0,4}}?{w})?"
+          ).format(m=_NP_MOD, w=_NP_WORD)
+_POST = (rf"(?:[ ](?:of|for|at|in|from|with|on|by|to|familiar[ ]with|close[ ]to|involved[ ]in|"
+         rf"briefed[ ]on)"
+         rf"[ ](?:{_NP_MOD}[ ]){{0,5}}?{_NP_WORD}(?=[ ,])){{0,2}}")
 _EXTRA_NOMINAL = (
-    rf"(?:{_DET}[ ])?(?:[\w'’/\-]+[ ]){{0,4}}?(?:{_HEADS})\b"
-    rf"(?:[ ](?:of|for|at|in|from|with|on|by)[ ](?:[\w'’.\-/]+[ ]){{0,4}}?[\w'’.\-/]+(?=[ ,]))?"
+    rf"(?:{_DET}[ ])?(?:{_NP_MOD}[ ]){{0,4}}?"
+    rf"(?:(?:polls?|surveys?|stud(?:y|ies)|reports?|analysis|data)[ ](?:out|released|conducted|"
+    rf"published|taken|issued)[ ](?:{_NP_MOD}[ ]){{0,4}}?{_NP_WORD}"
+    rf"|(?:{_HEADS})\b{_POST}(?:[ ]who[ ](?:[\w'’.\-]+[ ]){{1,8}}?[\w'’.\-]+(?=[ ]))?)"
+    rf"|[Tt]hose[ ](?:surveyed|polled|asked|interviewed|questioned)"
 )
+_GENERIC_NOMINAL = rf"{_DET}[ ](?:{_NP_MOD}[ ]){{0,3}}?(?=[a-z]){_NP_WORD}{_POST}"
 _SUBJECT = (
-    rf"{_NOT_SUBJECT}(?:(?P<nom>{NOMINAL}|{_EXTRA_NOMINAL})|(?P<pro>{PRONOUN})"
-    rf"|(?P<name>(?:[Tt]he[ ])?{NAME}))"
+    rf"(?:(?P<pro>{PRONOUN})\b(?!['’])"
+    rf"|{_NOT_NP}(?P<nom>{NOMINAL}|{_EXTRA_NOMINAL}|{_QUANT}|(?P<generic>{_GENERIC_NOMINAL}))"
+    rf"|(?P<name>(?:[Tt]he[ ])?{_NOT_NAME}{NAME})"
+    rf"|(?P<pname>(?:(?:[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)[ ])?(?:[\w'’.\-]+[ ]){{1,5}}?{NAME}))"
 )
-# Between the source and its verb: "has long", "also", "did not", "is now".
-_AUX = (r"(?:(?:has|have|had|also|since|later|previously|repeatedly|again|publicly|privately|"
-        r"recently|often|long|still|even|would|will|could|can|may|might|should|must|did|does|"
-        r"do|not|never|now|then|first|once|already|n't|\w+ly)[ ]){0,4}")
-# A clause starts at the sentence start, after a comma, colon or dash, or after a
-# conjunction; a source phrase is looked for only there.
+# Between the source and its verb: "has long", "also", "did not", "on Tuesday".
+_AUX_WORD = (r"(?:is|are|was|were|been|be|has|have|had|also|since|later|previously|repeatedly|"
+             r"again|publicly|privately|recently|often|long|still|even|would|will|could|can|may|"
+             r"might|should|must|did|does|do|not|never|now|then|first|once|already|however|too|"
+             r"n['’]t|\w+ly|(?:on|last|this|earlier|late)[ ](?:Monday|Tuesday|Wednesday|Thursday|"
+             r"Friday|Saturday|Sunday|week|month|year|night|morning|afternoon|evening|weekend))")
+_AUX = rf"(?:{_AUX_WORD}[ ]){{0,4}}"
+_APPOS = (r"(?P<appos>(?:,[ ][^,;]{2,140}?){1,3},['’”\"]*|[ ][—–-]{1,2}[ ][^—–;]{2,200}?[ ][—–-]{1,2}"
+          r"|[ ]\([^)]{1,60}\))?")
+# A clause starts at the sentence start, after a comma, colon or dash, after a
+# conjunction or relative, or after a time ("last week"); a source is looked for there.
 _BOUNDARY = re.compile(
-    r"(?:[,;:(]|[ ][—–-]{1,2})[ ]+|[ ](?:but|and|or|while|as|because|though|although|when|"
-    r"whereas|where|after|before|since|if|so|yet|until|once|that|even[ ]as|even[ ]though|"
-    r"even[ ]if)[ ]+"
+    r"(?:[,;:(]|[ ][—–-]{1,2})['’”\"]*[ ]+|(?<=[ ])(?:but|and|or|while|as|because|though|although|"
+    r"when|whereas|where|after|before|since|if|so|yet|until|once|that|even[ ]as|even[ ]though|"
+    r"even[ ]if|which|what|whom|who|why|how)[ ]+|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday|week|month|year|night|morning|weekend|ago|today|yesterday|[12]\d{3})[ ]+"
+    r"|^(?i:but|and|yet|so|or|as|although|though|while|when|whereas|if|because|since|after|"
+    r"before|once|until|still|instead|now|then|indeed|meanwhile|also|even[ ]so|even)[ ]+"
 )
-_SUBJECT_CUE = re.compile(
-    rf"(?P<sp>{_SUBJECT})(?P<appos>,[ ][^,]{{2,140}}?,)?[ ]+(?P<aux>{_AUX})(?P<cue>{_CUE})\b"
-)
+_SUBJECT_CUE = re.compile(rf"(?P<sp>{_SUBJECT}){_APPOS}[ ]+(?P<aux>{_AUX})(?P<cue>{_CUE})\b")
+_SUBJECT_CUE_I = re.compile(rf"(?P<sp>{_SUBJECT}){_APPOS}[ ]+(?P<aux>{_AUX})(?P<cue>{_CUE})\b",
+                            re.IGNORECASE)
 # ", said Jane Porter." / ", says the report, ..."
 _CUE_SUBJECT = re.compile(
-    rf"(?P<cue>said|says|added|wrote|writes|noted|notes|argued|argues|explained|reported|reports|"
-    rf"warned|countered|replied|responded|insisted|claimed|concluded|acknowledged|recalled|"
-    rf"continued|tweeted|asked|according[ ]to)[ ]+(?P<sp>{_SUBJECT})"
-    rf"(?P<appos>,[ ][^,]{{2,140}}?(?=[,.;]|$))?"
+    rf"(?P<cue>said|says|added|adds|wrote|writes|noted|notes|argued|argues|explained|reported|"
+    rf"reports|warned|countered|replied|responded|insisted|claimed|concluded|acknowledged|"
+    rf"recalled|continued|tweeted|asked|observed|cautioned|predicted|suggested|declared)"
+    rf"[ ]+(?P<sp>{_SUBJECT})(?:[ ]and[ ](?:others|[^,.;]{{2,40}}?))?"
+    rf"(?P<appos>(?:,[ ][^,]{{2,140}}?|[ ]who[ ][^,]{{2,140}}?)?)"
+    rf"(?:[ ](?:in|of|at|from|with|on|to)[ ][^,.;]{{2,60}}?)?(?=[,.;]|$)"
 )
-_ACCORDING = re.compile(rf"\b[Aa]ccording[ ]to[ ]+(?P<sp>{_SUBJECT}|[^,;.]{{2,80}}?(?=[,;.]|$))")
+_WHO = re.compile(rf"who[ ]+(?P<aux>{_AUX})(?P<cue>{_CUE})\b")
+_PARTICIPLE = re.compile(rf"(?:(?:also|then|later|even|while|before|after|by)[ ])?(?P<cue>{_PARTICIPLES})\b")
+_COORDINATE = re.compile(rf"(?P<aux>{_AUX})(?P<cue>{_CUE})\b")
+_ACCORDING = re.compile(rf"\b[Aa]ccording[ ]to[ ]+(?P<sp>(?P<sub>{_SUBJECT})|[^,;.]{{2,80}}?)(?=[,;.]|$)")
+_COLON = re.compile(rf"(?P<sp>{_NOT_NAME}{NAME}|{_NOT_NP}(?:{NOMINAL}|{_EXTRA_NOMINAL})):[ ]+(?=\S)")
+# Whoever does something in a clause: "Trump lashed out ...", the source of a later
+# "..., saying ..." or "... and warned ...".
+# A word that is a verb in the past or present tense: "voted", "says", "went".
+_VERB_SHAPE = (
+    r"[a-z]+(?:ed|s)|went|took|made|gave|came|got|won|lost|ran|met|left|held|kept|brought|"
+    r"stood|spent|sent|led|began|became|put|set|cut|hit|let|rose|fell|drew|grew|threw|fought|"
+    r"built|paid|sold|heard|meant|chose|broke|drove|struck|spoke|wrote|said|told|thought|knew|"
+    r"saw|sought|found|felt")
+_CLAUSE_SUBJECT = re.compile(
+    rf"(?P<sp>{_SUBJECT})[ ]+(?:(?P<aux>(?:{_AUX_WORD}[ ]){{1,4}})[a-z]+|{_VERB_SHAPE})\b")
 
 # After the verb: an object of "told" before the reported clause.
 _TOLD_OBJECT = re.compile(
-    r"[ ]+(?:reporters|him|her|them|us|me|supporters|voters|the[ ][\w.\-]+(?:[ ][A-Z][\w.\-]+)*"
-    r"|an?[ ][\w\-]+(?:[ ][\w\-]+)?|[A-Z][\w.\-]+(?:[ ][A-Z][\w.\-]+)*)"
+    r"[ ]+(?:[\w'’.\-]+[ ]){1,8}?(?=that[ ])"
+    r"|[ ]+(?:reporters|him|her|them|us|me|supporters|voters|the[ ][\w.\-]+(?:[ ][A-Z][\w.\-]+)*"
+    r"|an?[ ][\w\-]+(?:[ ][\w\-]+)?|[A-Z][\w.\-]+(?:[ ][A-Z][\w.\-]+)*(?:['’][ ]?[A-Z][\w.\-]+)*)"
 )
 # Time, place and channel of the saying, which are not the content: "on Tuesday",
 # "in a statement", "in an interview with CNN", "last week".
@@ -129,62 +233,194 @@ _ADVERBIAL = re.compile(
     r"statement|interview|speech|letter|email|release|tweet|post|appearance|rally|debate|"
     r"conference|call|hearing|briefing|event|meeting|op-ed|[A-Z][\w.\-]+)\b)+"
 )
+# A quote (or any clause) closed by a comma right before the attribution clause.
+_AFTER_QUOTE = re.compile(r"[,?!—–][\"'”’]+[ ]*$|[\"'”’][ ]*[,—–][ ]*$")
+_PREPOSITION = re.compile(r"(?:at|of|in|on|during|with|without|to|after|before|from|while|when|"
+                          r"through|via|over|outside|inside|near|alongside|amid|following)\b")
+# Verbs of plain saying: a prepositional phrase after them is the circumstance of the
+# saying ("said at a town hall"), not what was said.
+_PLAIN_SPEECH = frozenset("""say tell add note explain state declare tweet reply respond write
+insist claim announce acknowledge admit recall concede joke quip counter retort observe remark
+conclude reiterate repeat confirm""".split())
+_LATE_THAT = re.compile(r"[^.;:]{0,80}?[ ,]that[ ]+")
 _THAT = re.compile(r"[ ]*(?:[,:—–][ ]*)?(?:that[ ]+)?")
+# Words before a mid-sentence attribution that are content, not a short introduction.
+_MID_CONTENT = re.compile(
+    r"(?!(?:In|On|At|During|After|Before|Asked|Speaking|Earlier|Later|Last|This|Through|Via|"
+    r"Outside|Inside|Over|Since|Following|Appearing|Interviewed|Writing|Responding|Addressing|"
+    r"Meanwhile|Then|Now|Still|Also|And|But)\b)(?:[^,]*\s){5}")
+# Where a sentence may be cut between two attributions: ", and", "; ", ", but", " — ".
+_SPLIT = re.compile(r"(?:[,;][\"'”’]*[ ]+(?:and|but|while|whereas|yet)?|[ ](?:and|but|while|whereas)|[ ][—–-]{1,2})[ ]*$")
+_QUESTION = re.compile(r"(?:Did|Does|Do|Is|Are|Was|Were|Will|Would|Can|Could|Should|Has|Have|"
+                       r"Why|How|What|Who|Where|When)\b")
+_CUE_WORD = re.compile(rf"(?<![\w'’])(?:{_CUE})(?![\w'’])")
+_CUE_WORD_I = re.compile(rf"(?<![\w'’])(?:{_CUE})(?![\w'’])", re.IGNORECASE)
+_CAPITAL_CUE = re.compile(rf"\b(?:{_trie(w[:1].upper() + w[1:] for w in _VERBS)})\b")
+# Words without which find_date finds nothing (a cheap test before the full expression).
+_DATEISH = re.compile(r"\d|(?i:day|night|morning|afternoon|evening|week|month|year|ago|"
+                      r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+_CAPITAL_WORD = re.compile(r"(?<![\w'’])[A-Z]")
+_LEADING_THAT = re.compile(r"[\s,:—–-]*that\b")
+_REST = re.compile(r"[ ]*(?:,|$)")
+_APPOS_MARK = re.compile(r"[,—–(]")
+_ALNUM = re.compile(r"[^\W_]")
 _WORD = re.compile(r"[\w'’]+")
 _BAD_CONTENT = re.compile(
-    r"(?:nothing|so|yes|no|otherwise|little|much|more|anything|it|this|that|them|him|her|"
-    r"by|for|of|goodbye|hello|thanks|sorry)\W*$", re.IGNORECASE)
+    r"(?:nothing|anything)\b|(?:so|yes|no|otherwise|little|much|more|it|this|that|them|him|"
+    r"her|by|for|of|goodbye|hello|thanks|sorry)\W*$", re.IGNORECASE)
 _GROUPS = frozenset("""republicans democrats americans conservatives liberals progressives
 evangelicals latinos hispanics gop voters independents""".split())
-_NOT_NAME = frozenset("""it this that there these those he she they we i you who which
-what here today yesterday""".split())
-_QUOTE_CHAR = re.compile(r"[\"“”„‟«»]|''")
-_MIN_WORDS = {"speech": 3, "clause": 2, "object": 1, "evidence": 2}
+_NOT_SPEAKER = frozenset("""it this that there these those who which what here today
+yesterday q""".split())
+_BE = re.compile(r"\b(?:is|are|was|were|been|be|being)\b")
+_MIN_WORDS = {"speech": 2, "clause": 2, "object": 1, "evidence": 2}
+_TO_VERBS = frozenset("plan intend threaten refuse decline".split())
+_QUOTE_MARKS = "\"“”„‟«»'‘’"
+_SUFFIX = {"name": "", "pronoun": "_pronoun", "nominal": "_nominal"}
+# How much a rule's own shape adds to the speaker's confidence.
+_RULE_CONFIDENCE = {"subject": 1.0, "inverted": 1.0, "according_to": 1.0, "relative": 0.9,
+                    "participle": 0.9, "coordinate": 0.9, "passive": 0.85, "colon": 0.8}
 
 
-def _mask_quotes(text: str, offset: int, quoted: list[tuple[int, int]]) -> tuple[str, int, int]:
-    """The sentence with the letters of quoted words replaced by 'q' (offsets kept, so no
-    rule reads a name or verb inside a quote), the number of non-space characters inside
-    quotes (marks included) and outside."""
-    chars = list(text)
-    inside = 0
+@dataclass
+class _Hit:
+    rule: str
+    sp: str | None  # the speaker phrase; None: inherited from the hit before
+    sp_at: int  # offset in the sentence
+    kind: str  # name, pronoun, nominal
+    cue: str
+    clause: int  # where the attribution's clause starts
+    content: tuple[int, int]  # what is reported, in sentence offsets
+    end: int = 0  # where the attribution (source and verb) ends
+
+
+def _mask(text: str, offset: int, quoted: list[tuple[int, int]]) -> str:
+    """The sentence with the letters and digits of quoted words replaced by 'q', offsets
+    kept, so that no rule reads a name or a verb inside a quote."""
+    parts, pos = [], 0
     for qs, qe in quoted:
-        s, e = max(qs, offset) - offset, min(qe, offset + len(text)) - offset
-        # Count the marks too: widen to the neighbouring quote characters.
-        while s > 0 and text[s - 1] in "\"“”„‟«»' ":
-            s -= 1
-        while e < len(text) and text[e] in "\"“”„‟«»' ":
-            e += 1
-        for i in range(s, e):
-            if not chars[i].isspace():
-                if chars[i].isalnum():
-                    chars[i] = "q"
-    return "".join(chars), inside, 0
+        a, b = max(qs - offset, pos), min(qe, offset + len(text)) - offset
+        if b > a:
+            parts += [text[pos:a], _ALNUM.sub("q", text[a:b])]
+            pos = b
+    return "".join(parts) + text[pos:]
 
 
 def _quoted_share(text: str, start: int, end: int, offset: int,
-                  quoted: list[tuple[int, int]]) -> float:
-    """Share of the non-space characters of text[start:end] that lie inside quote marks
-    (the marks included); a leading 'that' is not counted."""
-    m = re.match(r"\W*that\b", text[start:end])
+                  quoted: list[tuple[int, int]], skip: tuple[int, int] = (0, 0)) -> float:
+    """Share of the non-space characters of text[start:end] (less the skip span) inside
+    quote marks (the marks included); a leading 'that' is not counted."""
+    m = _LEADING_THAT.match(text, start, end)
     if m:
-        start += m.end()
-    seg = text[start:end]
-    total = sum(1 for c in seg if not c.isspace())
+        start = m.end()
+    total = _solid(text[start:end]) - _solid(text[skip[0] : skip[1]])
     if not total:
         return 0.0
     inside = 0
     a, b = offset + start, offset + end
-    for qs, qe in quoted:
+    first = max(0, bisect.bisect_left(quoted, (a,)) - 1)
+    for qs, qe in quoted[first:]:
+        if qs >= b:
+            break
         s, e = max(qs, a), min(qe, b)
-        # widen to the marks
-        while s > a and text[s - 1 - offset] in "\"“”„‟«»' ":
+        if e <= s:
+            continue
+        while s > a and text[s - 1 - offset] in _QUOTE_MARKS + " ":
             s -= 1
-        while e < b and text[e - offset] in "\"“”„‟«»' ":
+        while e < b and text[e - offset] in _QUOTE_MARKS + " ":
             e += 1
-        if e > s:
-            inside += sum(1 for c in text[s - offset : e - offset] if not c.isspace())
+        inside += _solid(text[s - offset : e - offset])
     return inside / total
+
+
+def _solid(text: str) -> int:
+    """The number of non-space characters."""
+    return len("".join(text.split()))
+
+
+def _ahead(masked: str, start: int, end: int) -> str:
+    """The first words of the content: enough for every test on it, and bounded, so that
+    a sentence of a thousand clauses costs no more than a thousand sentences."""
+    return masked[start : min(end, start + 300)]
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _is_title(text: str) -> bool:
+    """A headline: most words capitalised."""
+    words = text.count(" ") + 1
+    return words >= 4 and len(_CAPITAL_WORD.findall(text)) >= 0.7 * words
+
+
+# Verb forms that are as often nouns ("his claims", "the attack"): after a description
+# that is no source noun they are read as nouns.
+_NOUNISH = frozenset("""claim claims call calls report reports support supports attack attacks
+plan plans hope hopes fear fears doubt doubts promise promises demand demands question
+estimate estimates counter counters joke jokes note notes tweet tweets blast blasts project
+projects find finds show shows release charge vow vows pledge pledges dispute disputes
+reply replies remarks state states want wants agree know""".split())
+# Lower-case words that cannot stand before a name in a speaker phrase ("Cruz
+# spokeswoman Catherine Frazier" but not "referencing a super PAC"): verbs, relatives,
+# prepositions.
+_BAD_PREFIX = re.compile(
+    r"(?!(?:former|retired|elected|united|unnamed|acting|ranking|leading|founding|managing|"
+    r"presiding|governing|longtime|then|the|a|an|of)$)(?:[\w'’]+(?:ed|ing)|that|which|who|"
+    r"whom|whose|when|where|what|because|if|is|are|was|were|be|been|has|have|had|will|would|"
+    r"could|can|may|might|should|must|do|does|did|to|and|but|or|said|says|say|told|not|it|"
+    r"he|she|they|we|in|on|at|by|with|from|for|as|than|while|since|during|about|into|over|"
+    r"under|after|before|like|unlike|against|between|through|so|also|even|just|only|then|now|"
+    r"though|although|whereas|unless|whether|including|plus|yet|nor|once|until|where|why|how)")
+
+
+# No comment is a claim (claims.py), not reported speech: "declined to comment", "did not
+# respond to requests for comment", "had not commented".
+_NEGATION = re.compile(r"\b(?:not|never|n['’]t)\b")
+_NO_COMMENT_VERBS = frozenset("comment respond reply answer return discuss address".split())
+_NO_COMMENT = re.compile(
+    r"(?:to[ ]|on[ ]|for[ ])?(?:comment|requests?|messages?|calls?|e-?mails?|inquir|questions?|"
+    r"a[ ]request|repeated|multiple|several|to[ ](?:comment|discuss|say|elaborate|answer|respond|"
+    r"speak|provide|specify|disclose|confirm|reveal|identify|name|be[ ]interviewed))")
+# Institutions speak as themselves; resolving them through an apposition ("White House
+# spokesman Josh Earnest") would put words in a person's mouth.
+_INSTITUTION = re.compile(r"(?i:\bwhite[ ]house|campaign|administration|committee|department|"
+                          r"agency|government|company|court|party|network|newspaper|paper|"
+                          r"magazine|group|poll|survey|report|study)$")
+_POSSESSIVE = re.compile(r"(?:[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ur|[Mm]y|[Yy]our|[\w.\-]+['’]s?)[ ]")
+_NOUN_AFTER = re.compile(r"[ ]*(?:$|[,.;:)]|(?:of|for|on|against|to|from|by|in|with|at|is|was|are|"
+                         r"were|has|had|will|would|could|can|and|or)\b)")
+_NAMING = frozenset("called named dubbed labeled labelled".split())
+_NOT_A_VERB = re.compile(r"(?<=compared)[ ]+(?:with|to)\b|(?<=pledged)[ ]+(?:super)?delegates\b")
+# What polls, reports and studies are: subjects that "show" or "find" without "that".
+_DOCUMENT = re.compile(
+    r"(?i:polls?|surveys?|stud(?:y|ies)|reports?|data|analys[ie]s|review|research|records|"
+    r"figures|numbers|results|investigation|audit|documents|emails|memo|letter|filings?|census|"
+    r"estimates|tally|count|models?|forecasts?|projections?|index|ratings|polling|tracking)\b")
+# Before a base form ("say", "attack") a singular subject needs one of these.
+_MODAL = re.compile(r"\b(?:would|will|could|can|may|might|should|must|did|does|do|n['’]t|to)\b")
+_PLURAL_NOUNS = frozenset("""people police staff data majority percent public media press
+crowd audience""".split())
+_NOMINAL_RE = re.compile(rf"(?:{_EXTRA_NOMINAL}|{_QUANT}|{_GENERIC_NOMINAL})")
+# A final period that belongs to the name: "Donald J.", "Jr.".
+_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:Jr|Sr|Inc|Co|Corp|Ltd|Bros|St))\.$")
+_FUNCTION_RE = re.compile(rf"(?:{_FUNCTION})")
+# An apposition holding a quote or a finite verb is a clause, unless it is a relative.
+_BAD_APPOS = re.compile(
+    r"^(?![ ,—–-]*(?:who|whose|which)\b)(?:.*(?:[\"“”]|'')"
+    r"|(?!.*\b(?:who|whose|which|that|when|where)\b).*\b(?:is|are|was|were|will|would|has|have|"
+    r"had|can|could|should|must|did|does|do)\b)")
+_APPOS_NAME = re.compile(
+    rf",[ ](?:[\w'’.\-]+[ ]){{0,5}}?(?P<n>{_NOT_NAME}[A-Z][\w'’.\-]+(?:[ ][A-Z][\w'’.\-]+)+),['’”\"]*")
+_PASSIVE_BY = re.compile(
+    rf"\b(?:first[ ]|originally[ ]|previously[ ]|also[ ])?(?P<cue>reported|said|noted|cited|"
+    rf"quoted|described|called|criticized|praised|endorsed|confirmed|announced|revealed|"
+    rf"obtained|published|released|detailed|disclosed|raised|made|accused|claimed|alleged|"
+    rf"denied|disputed|rejected|questioned|challenged|condemned|denounced)[ ]by[ ]"
+    rf"(?P<sp>{_SUBJECT})(?=[ ,.;:)]|$)")
+_ANTECEDENT = re.compile(
+    rf"(?:^|[,;:]\s|\s)(?P<sp>{NAME}|{NOMINAL}|{_DET}[ ](?:{_NP_MOD}[ ]){{0,3}}?(?:{_HEADS})"
+    rf"|(?:[A-Z][\w'’\-]+[ ])?(?:{_HEADS}))$")
 
 
 class _Finder:
@@ -192,81 +428,230 @@ class _Finder:
                  resolver: Resolver, published: str | None):
         self.body = body
         self.paras = paras
-        self.quoted = quoted
+        self.quoted = sorted(quoted)
+        self.quote_starts = [qs for qs, _ in self.quoted]
         self.r = resolver
         self.published = published
 
+    # -- one sentence ------------------------------------------------------------------
     def sentence(self, pi: int, s: Span) -> list[Quote]:
         text = self.body[s.start : s.end]
-        quoted = [(qs, qe) for qs, qe in self.quoted if qs < s.end and qe > s.start]
-        masked = _mask_quotes(text, s.start, quoted)[0] if quoted else text
-        hit = self._match(masked)
-        if hit is None:
-            return []
-        method, sp, sp_at, cue, content = hit
-        if quoted:
-            if _quoted_share(text, content[0], content[1], s.start, quoted) >= 0.9:
-                return []
-            method = "indirect_partial_quote"
-        who = self._speaker(sp, s.start + sp_at, pi)
-        if who is None:
-            return []
-        name, kind, conf = who
-        if kind != "name":
-            method += "_" + kind
-        head = text[: content[0]] if content[0] > sp_at else text[sp_at:]
-        said_on, date_text = find_date(head, self.published)
-        if not said_on:
-            said_on = self.published[:10] if self.published else None
-        return [Quote(
-            text=text, kind="indirect", start=s.start, end=s.end, paragraph=pi,
-            speaker=name, speaker_text=sp, cue=cue, said_on=said_on, date_text=date_text,
-            method=method, confidence=conf,
-        )]
+        i = max(0, bisect.bisect_left(self.quote_starts, s.start) - 1)
+        j = bisect.bisect_left(self.quote_starts, s.end)
+        quoted = [(qs, qe) for qs, qe in self.quoted[i:j] if qe > s.start]
+        masked = _mask(text, s.start, quoted) if quoted else text
+        masked = masked.replace("\xa0", " ")
+        kept: list[tuple[_Hit, str, tuple]] = []
+        last: tuple | None = None  # (speaker phrase, resolved speaker) of the hit before
+        hits = self._hits(masked)
+        for k, h in enumerate(hits):
+            who = self._source(h, last, masked, s.start, pi)
+            if who is None:
+                continue
+            last = (h.sp, who)
+            share = 0.0
+            if quoted:
+                # The content, as far as the attributions before and after it.
+                lo = hits[k - 1].clause if k else 0
+                hi = hits[k + 1].clause if k + 1 < len(hits) else len(text)
+                a, b = max(h.content[0], lo), min(h.content[1], hi)
+                share = _quoted_share(text, a, b, s.start, quoted) if b > a else 0.0
+                if share >= 0.9 and h.clause > 0 and h.content[0] > h.clause \
+                        and _MID_CONTENT.match(masked, lo, min(h.clause, lo + 300)):
+                    # "While ..., he said, ''...''": the content runs on both sides.
+                    share = min(share, _quoted_share(text, lo, b, s.start, quoted,
+                                                     skip=(max(lo, h.clause), h.content[0])))
+            if share >= 0.9:
+                continue  # a direct quote: the direct sieves have it
+            if kept and h.content[1] <= h.clause:
+                # "Americans oppose X, a new poll finds": a parenthetical attribution
+                # governs what comes before it, an earlier clause included.
+                if h.rule not in ("inverted", "according_to") or any(
+                        earlier.rule not in ("subject", "coordinate") for earlier, _, _ in kept):
+                    continue
+                kept = []
+            if kept and h.rule not in ("participle", "coordinate") \
+                    and not _SPLIT.search(masked, max(0, h.clause - 16), h.clause):
+                continue  # inside the content of the one before ("said that X argued ...")
+            kept.append((h, "partial_quote" if share > 0 else h.rule, who))
+        # One record per attribution, each over the part of the sentence it governs.
+        cuts = [0] + [h.clause for h, _, _ in kept[1:]] + [len(text)]
+        out: list[Quote] = []
+        for i, (h, rule, (name, kind, conf)) in enumerate(kept):
+            a, b = _trim(text, cuts[i], cuts[i + 1])
+            if b <= a:
+                continue
+            head = text[h.sp_at : h.content[0] if h.content[0] > h.sp_at else h.sp_at + 200]
+            said_on, date_text = find_date(head, self.published) if _DATEISH.search(head) else (None, None)
+            if not said_on:
+                said_on = self.published[:10] if self.published else None
+            out.append(Quote(
+                text=text[a:b], kind="indirect", start=s.start + a, end=s.start + b,
+                paragraph=pi, speaker=name, speaker_text=h.sp, cue=h.cue, said_on=said_on,
+                date_text=date_text, method=f"indirect_{rule}{_SUFFIX[kind]}",
+                confidence=round(conf * _RULE_CONFIDENCE[h.rule], 3),
+            ))
+        return out
 
-    # -- rules -----------------------------------------------------------------------
-    def _match(self, masked: str):
-        """(method, speaker phrase, its offset, cue, content span) of the first
-        attribution in the sentence, or None."""
-        title = _is_title(masked)
-        starts = [0] + [m.end() for m in _BOUNDARY.finditer(masked)]
-        n = len(masked.rstrip(" .!?"))
+    def _source(self, h: _Hit, last: tuple | None, masked: str, offset: int, pi: int):
+        """(canonical name or None, kind, confidence) of the hit's source, or None when
+        there is none; "..., saying ..." takes the source of the attribution before it,
+        or else the subject of the clause it hangs on."""
+        if h.sp and h.sp.endswith(".") and not _ABBREVIATION.search(h.sp):
+            h.sp = h.sp[:-1]  # "according to Jane Porter."
+        if h.sp is None:
+            if last is not None:
+                h.sp, h.kind = last[0], last[1][1]
+                return last[1]
+            m = _clause_subject(masked, h.clause)
+            if m is None:
+                return None
+            h.sp, h.sp_at, h.kind = m.group("sp"), m.start("sp"), _kind_of(m)
+        if h.rule == "colon":
+            # "Sanders: Win in a walk." only for a person the article names.
+            p = self.r.names.lookup(h.sp, offset)
+            return (p.name, "name", 0.75) if p and p.kind == "person" else None
+        return self._speaker(h.sp, h.kind, offset + h.sp_at, pi)
+
+    # -- rules -------------------------------------------------------------------------
+    def _hits(self, masked: str) -> list[_Hit]:
+        if _QUESTION.match(masked) and masked.rstrip(" \"'”’").endswith("?"):
+            return []  # "Did Porter say the bridge would reopen?" reports nothing
+        # Where the reporting verbs are: no rule applies far from one. A headline ("Trump
+        # Says ...") has them capitalised.
+        title = bool(_CAPITAL_CUE.search(masked)) and _is_title(masked)
+        cues = [m.start() for m in (_CUE_WORD_I if title else _CUE_WORD).finditer(masked)]
+        hits: list[_Hit] = []
+        if cues:
+            self._clause_hits(masked, cues, title, hits)
+        if "ccording" in masked:
+            self._according(masked, hits)
+        if " by " in masked:
+            self._passive(masked, hits)
+        if not hits and ":" in masked:
+            m = _COLON.match(masked)
+            if m and _words(masked[m.end() :]) >= 3:
+                sp = m.group("sp")
+                hits.append(_Hit("colon", sp, 0, "nominal" if _is_nominal(sp) else "name", ":",
+                                 0, (m.end(), len(masked))))
+        return hits
+
+    def _clause_hits(self, masked: str, cues: list[int], title: bool, hits: list[_Hit]) -> None:
+        """The attributions that open a clause, in order."""
+        n = len(masked.rstrip(" .!?\"'”’"))
+        starts = sorted({0} | {m.end() for m in _BOUNDARY.finditer(masked, 0, cues[-1])})
+        busy = -1  # the end of the last attribution clause: no new one starts before it
+        subj_re = _SUBJECT_CUE_I if title else _SUBJECT_CUE
         for b in starts:
-            m = _SUBJECT_CUE.match(masked, b)
-            if m and (title or m.group("cue").islower()):
-                got = self._subject_rule(masked, m, b, n)
-                if got:
-                    return got
-            if b:
-                m = _CUE_SUBJECT.match(masked, b)
-                if m and _words(masked[:b]) >= 3 and masked[b - 2 : b].strip() in (",", "—", "–"):
-                    rest = masked[m.end() :].strip(" .")
-                    if not rest or masked[m.end() :].startswith(","):
-                        cue = m.group("cue")
-                        return ("indirect_inverted", m.group("sp"), m.start("sp"), cue,
-                                (0, b))
+            if b < busy or b >= n:
+                continue
+            i = bisect.bisect_left(cues, b)
+            if i == len(cues):
+                continue
+            nxt = cues[i]
+            # The source's own verb is after its first word ("estimates show" has two) and
+            # not far, unless an apposition stretches the phrase.
+            verb = cues[i + 1] if nxt == b and i + 1 < len(cues) else nxt
+            h = None
+            before = masked[max(0, b - 40) : b].rstrip()
+            if verb > b and (verb - b <= 90 or verb - b <= 160 and _APPOS_MARK.search(masked, b, verb)):
+                m = subj_re.match(masked, b)
+                if m and (m.group("cue").islower()
+                          or title and m.group("cue").lower() not in _NOUNISH):
+                    h = self._subject_rule(masked, m, b, n)
+            if h is None and b and nxt - b <= 40:  # the verb opens the clause
+                if before.rstrip("'’”\" ")[-1:] in ",—–":
+                    h = self._cue_subject_rule(masked, b, n)
+                if h is None and before.endswith(","):
+                    h = self._who_rule(masked, b, n) or self._verb_rule(masked, b, n, _PARTICIPLE)
+                if h is None and before.endswith(" who"):
+                    h = self._who_rule(masked, b, n, restrictive=True)
+                if h is None and re.search(r"\b(?:and|but)$", before):
+                    h = self._verb_rule(masked, b, n, _COORDINATE)
+            if h is not None:
+                hits.append(h)
+                busy = max(h.content[0], h.end)
+
+    def _according(self, masked: str, hits: list[_Hit]) -> None:
         m = _ACCORDING.search(masked)
-        if m:
-            sp = m.group("sp").strip()
+        if m and not any(h.clause <= m.start() < max(h.content[0], h.clause + 1) for h in hits):
             before, after = masked[: m.start()], masked[m.end() :]
             if _words(before) + _words(after) >= 3:
-                if _words(before) >= 3:
-                    content = (0, m.start())
-                else:
-                    content = (m.end(), len(masked))
-                return ("indirect_according_to", sp, m.start("sp"), "according to", content)
-        return None
+                content = (0, m.start()) if _words(before) >= 3 else (m.end(), len(masked))
+                sp = m.group("sp").strip()
+                kind = _kind_of(m) if m.group("sub") else ("nominal" if _is_nominal(sp) else "name")
+                hits.append(_Hit("according_to", sp, m.start("sp"), kind, "according to",
+                                 m.start(), content))
+                hits.sort(key=lambda h: h.clause)
 
-    def _subject_rule(self, masked: str, m: re.Match, b: int, n: int):
+    def _passive(self, masked: str, hits: list[_Hit]) -> None:
+        """'a fact first reported by Christopher Heath', 'As reported by X, ...'."""
+        m = _PASSIVE_BY.search(masked)
+        if m and _valid_subject(m) and not any(
+                h.clause <= m.start() < max(h.content[0], h.clause + 1) for h in hits):
+            if _words(masked) - _words(m.group(0)) >= 3:
+                hits.append(_Hit("passive", m.group("sp"), m.start("sp"), _kind_of(m),
+                                 m.group("cue").lower(), m.start(), (0, len(masked))))
+                hits.sort(key=lambda h: h.clause)
+
+    def _subject_rule(self, masked: str, m: re.Match, b: int, n: int) -> _Hit | None:
         cue = m.group("cue").lower()
         lemma, frame = _VERBS[cue]
+        if not _valid_subject(m) or _BE.search(m.group("aux")) and not cue.endswith("ing"):
+            return None  # "was told to leave" is no saying; "is saying" is
+        if m.group("generic") and (cue in _NOUNISH or cue.endswith("ing")) and (
+                _POSSESSIVE.match(m.group("sp")) or _NOUN_AFTER.match(masked, m.end())):
+            return None  # "his recent claim that ...", "the mere mention of": nouns
+        if cue in _NAMING and re.search(r"\b(?:a|an)(?:[ ][\w'’\-]+){0,2}$", m.group("sp")):
+            return None  # "a new group called Black Votes Matter"
+        if _NOT_A_VERB.match(masked, m.end()):
+            return None  # "tame compared with", "20 pledged delegates"
+        if cue == lemma and _singular(m) and not _MODAL.search(m.group("aux")) \
+                and not masked.endswith(("and ", "or ", "nor "), 0, b):
+            return None  # "The Romney attack hit Trump": a noun, not a verb
+        cstart = self._complement(masked, m.end(), lemma)
+        if cstart is None:
+            return None
+        content = _ahead(masked, cstart, n)
+        words = _words(content)
         sp = m.group("sp")
-        if re.search(r"['’]s$", sp) or (m.group("name") and sp.split()[0].lower() in _NOT_NAME):
-            return None
-        aux = m.group("aux")
-        if re.search(r"\b(?:is|are|was|were|been|be|being)\b", aux):
-            return None
-        pos = m.end()
+        after_quote = bool(b and _AFTER_QUOTE.search(masked, max(0, b - 8), b))
+        prep = lemma in _PLAIN_SPEECH and bool(_PREPOSITION.match(content))
+        if prep and not after_quote:
+            # "said in an interview with CNN on Tuesday that ...": the content is after "that".
+            t = _LATE_THAT.match(masked, cstart)
+            if t:
+                cstart, content = t.end(), _ahead(masked, t.end(), n)
+                words = _words(content)
+                prep = False
+        if not after_quote and not prep and _content_ok(lemma, frame, m.group("aux"), content):
+            if frame == "evidence" and not (_DOCUMENT.search(sp) or "that" in masked[m.end():cstart]):
+                return None
+            return self._named(m, _Hit("subject", sp, m.start("sp"), _kind_of(m), cue, b,
+                                       (cstart, len(masked)), m.end()))
+        # "..., Trump said." / "..., the poll found Tuesday."
+        if frame in ("speech", "evidence") and b and _words(masked[max(0, b - 60) : b]) >= 3 \
+                and masked[max(0, b - 8) : b].rstrip()[-1:] in ",—–\"'”’" \
+                and (after_quote or prep or words <= 8):
+            return self._named(m, _Hit("inverted", sp, m.start("sp"), _kind_of(m), cue, b, (0, b),
+                                       m.end()))
+        return None
+
+    @staticmethod
+    def _named(m: re.Match, h: _Hit) -> _Hit:
+        """'One superdelegate, Alabama party chairwoman Nancy Worley, pledged ...': the
+        name in the apposition is the source."""
+        appos = m.group("appos")
+        if h.kind == "nominal" and appos:
+            a = _APPOS_NAME.fullmatch(appos)
+            if a and not any(w[:1].islower() and _BAD_PREFIX.fullmatch(w) for w in a.group(0).split()):
+                h.sp, h.sp_at, h.kind = a.group("n"), m.start("appos") + a.start("n"), "name"
+        return h
+
+    @staticmethod
+    def _complement(masked: str, pos: int, lemma: str) -> int | None:
+        """Where the reported content starts after the verb ending at pos: past the
+        object of "told", the time and channel ("on Tuesday", "in a statement"), "that"."""
         if lemma == "tell":
             o = _TOLD_OBJECT.match(masked, pos)
             if not o:
@@ -275,27 +660,56 @@ class _Finder:
         a = _ADVERBIAL.match(masked, pos)
         if a:
             pos = a.end()
-        t = _THAT.match(masked, pos)
-        cstart = t.end() if t else pos
-        content = masked[cstart:n]
-        words = _words(content)
-        if words >= _MIN_WORDS[frame] and not _BAD_CONTENT.match(content):
-            if frame == "clause" and lemma in ("want", "plan", "intend", "threaten", "refuse",
-                                               "decline", "seem", "appear", "hope", "expect",
-                                               "agree") and not re.match(r"(?:to|that)\b", content) \
-                    and lemma not in ("hope", "expect", "agree"):
-                return None
-            if frame == "evidence" and not (m.group("nom") or t and "that" in masked[pos:cstart]):
-                return None
-            return ("indirect_subject", sp, m.start("sp"), cue, (cstart, len(masked)))
-        # "..., Trump said." / "..., the poll found Tuesday."
-        if frame in ("speech", "evidence") and b and _words(masked[:b]) >= 3 and \
-                masked[:b].rstrip()[-1:] in ",—–" and words <= 6:
-            return ("indirect_inverted", sp, m.start("sp"), cue, (0, b))
-        return None
+        return _THAT.match(masked, pos).end()
 
-    # -- speakers --------------------------------------------------------------------
-    def _speaker(self, sp: str, at: int, pi: int):
+    def _cue_subject_rule(self, masked: str, b: int, n: int) -> _Hit | None:
+        """', said Jane Porter.' and ', says the report, ...' after the content."""
+        m = _CUE_SUBJECT.match(masked, b)
+        if not m or _words(masked[max(0, b - 60) : b]) < 3 or not _valid_subject(m):
+            return None
+        if not _REST.match(masked, m.end(), n):
+            return None  # the sentence ends, or goes on after a comma
+        return _Hit("inverted", m.group("sp"), m.start("sp"), _kind_of(m),
+                    m.group("cue").lower(), b, (0, b), m.end())
+
+    def _who_rule(self, masked: str, b: int, n: int, restrictive: bool = False) -> _Hit | None:
+        """'Labor Secretary Thomas Perez, who said he expects ...', 'Republicans who say
+        ...': the source is the phrase before the relative."""
+        m = (_COORDINATE if restrictive else _WHO).match(masked, b)
+        if not m or _BE.search(m.group("aux")):
+            return None
+        cue = m.group("cue").lower()
+        lemma, frame = _VERBS[cue]
+        cstart = self._complement(masked, m.end(), lemma)
+        if cstart is None or not _content_ok(lemma, frame, m.group("aux"), _ahead(masked, cstart, n)):
+            return None
+        lo = max(0, b - 120)
+        head = masked[lo:b]
+        head = head[: -4] if restrictive else head
+        sm = _ANTECEDENT.search(head.rstrip(" ,"))
+        if not sm:
+            return None
+        sp = sm.group("sp")
+        return _Hit("relative", sp, lo + sm.start("sp"),
+                    "nominal" if _is_nominal(sp) else "name", cue, b, (cstart, len(masked)))
+
+    def _verb_rule(self, masked: str, b: int, n: int, pattern: re.Pattern) -> _Hit | None:
+        """'..., saying she ...', '... and argued that ...': the speaker is inherited."""
+        m = pattern.match(masked, b)
+        if not m or _BE.search(m.group(0)):
+            return None
+        cue = m.group("cue").lower()
+        lemma, frame = _VERBS[cue]
+        cstart = self._complement(masked, m.end(), lemma)
+        if cstart is None:
+            return None
+        if not _content_ok(lemma, frame, m.group(0), _ahead(masked, cstart, n)):
+            return None
+        rule = "participle" if pattern is _PARTICIPLE else "coordinate"
+        return _Hit(rule, None, b, "name", cue, b, (cstart, len(masked)))
+
+    # -- speakers ----------------------------------------------------------------------
+    def _speaker(self, sp: str, kind: str, at: int, pi: int):
         """(canonical name or None, kind, confidence) for a speaker phrase, or None when
         the phrase cannot be a source."""
         t = sp.strip()
@@ -303,21 +717,101 @@ class _Finder:
         if not words:
             return None
         low = words[0].lower()
-        if re.fullmatch(PRONOUN, t):
+        if kind == "pronoun":
             if low in ("he", "she"):
                 window = self.paras[max(0, pi - 4)].start
                 p = self.r.resolve_pronoun(t, at, self.paras[pi].start, window)
                 return (p.name if p else None), "pronoun", 0.6
             return None, "pronoun", 0.4
-        if _is_nominal(t):
-            p = self.r.resolve_nominal(t)
-            return (p.name if p else None), "nominal", 0.55
-        if low in _NOT_NAME:
+        if low in _NOT_SPEAKER:
             return None
+        if _INSTITUTION.search(t):
+            return None, "nominal", 0.55  # "the White House", "the Clinton campaign"
+        if kind == "nominal" or words[-1].lower() in _GROUPS:
+            # A plural ("experts", "Clinton aides") is a group, never one person.
+            plural = re.search(r"(?:s|people|staff|police)\b(?:[ ](?:of|for|at|in|from|with|on|by|to)\b.*)?$", t)
+            p = None if plural else self.r.resolve_nominal(t)
+            return (p.name if p else None), "nominal", 0.55
         p = self.r.resolve_name(t, at)
         if p is None:
             return None
         return p.name, "name", 0.75
+
+
+def _content_ok(lemma: str, frame: str, aux: str, content: str) -> bool:
+    """Whether what follows the verb is reported content: long enough for the verb's
+    frame, not "nothing" or "so", "to" after "wants", and no refusal to comment
+    ("declined to comment", "did not respond to requests"), which is a claim."""
+    if _words(content) < _MIN_WORDS[frame] or _BAD_CONTENT.match(content):
+        return False
+    if lemma in _TO_VERBS and not re.match(r"(?:to|that)\b", content):
+        return False
+    if lemma in ("talk", "speak") and (
+            not re.match(r"(?:about|of|on|out|up|to[ ]\w+[ ]about)\b", content)
+            or re.match(r"on[ ](?:the[ ])?(?:condition|background)\b", content)):
+        return False
+    if lemma == "compare" and re.match(r"(?:with|to)\b", content):
+        return False
+    if lemma in _NO_COMMENT_VERBS and (_NEGATION.search(aux) or _NO_COMMENT.match(content)):
+        return False
+    if lemma in ("decline", "refuse") and _NO_COMMENT.match(content):
+        return False
+    return True
+
+
+def _singular(m: re.Match) -> bool:
+    """Whether a subject takes "says", not "say": "he", "Trump", "the report"."""
+    sp = m.group("sp")
+    if m.group("pro"):
+        return sp.lower() in ("he", "she", "it")
+    words = sp.split()
+    if " and " in sp or words[-1].lower().endswith("s") or words[-1].lower() in _PLURAL_NOUNS:
+        return False
+    return not (m.group("nom") and re.search(r"\d|\b(?i:most|many|some|few|several|both|all|"
+                                             r"others|more|half|none|two|three|four|five|six|"
+                                             r"seven|eight|nine|ten|dozen|dozens|majority)\b", sp))
+
+
+def _clause_subject(masked: str, end: int) -> re.Match | None:
+    """The subject of the last clause that starts before `end` and has one (of the last
+    dozen clauses: the look-back is bounded)."""
+    lo = max(0, end - 600)
+    starts = ([0] if lo == 0 else []) + [m.end() for m in _BOUNDARY.finditer(masked, lo, end)]
+    for b in reversed(starts[-12:]):
+        m = _CLAUSE_SUBJECT.match(masked, b, end)
+        if m and _valid_subject(m) and not m.group("generic") \
+                and not _BE.search(m.group("aux") or ""):
+            return m
+    return None
+
+
+def _kind_of(m: re.Match) -> str:
+    if m.group("pro"):
+        return "pronoun"
+    sp = m.group("sp")
+    if m.group("nom") or sp[:1].isupper() and _NOMINAL_RE.fullmatch(sp[:1].lower() + sp[1:]):
+        return "nominal"  # "Officials said": a description, capitalised at a sentence start
+    return "name"
+
+
+def _valid_subject(m: re.Match) -> bool:
+    """No possessive ("Trump's"); before a name only title and role words ("Cruz
+    spokeswoman Catherine Frazier", not "referencing a super PAC" or "But Democrats"); an
+    apposition that is no clause ("Trump, the nominee, said", not "The party, ..., "allows
+    us ...," said Coleman")."""
+    sp = m.group("sp")
+    if re.search(r"['’]s$", sp):
+        return False
+    if m.group("pname"):
+        words = sp.split()
+        if _FUNCTION_RE.fullmatch(words[0]) and words[0] not in ("His", "Her", "Their", "Its"):
+            return False
+        if any(w[:1].islower() and _BAD_PREFIX.fullmatch(w) for w in words):
+            return False
+    appos = m.groupdict().get("appos")
+    if appos and _BAD_APPOS.search(appos):
+        return False
+    return True
 
 
 def _is_nominal(t: str) -> bool:
@@ -326,28 +820,33 @@ def _is_nominal(t: str) -> bool:
     if first.lower() in ("the", "a", "an") and len(words) > 1 and all(
             w[:1].isupper() for w in words[1:]) and words[-1].lower() not in _GROUPS:
         return False  # "The New York Times"
-    if words[-1].lower() in _GROUPS or any(w.lower() in _GROUPS for w in words[:1]):
+    if words[-1].lower() in _GROUPS:
         return True
-    if not first[:1].isupper() or first.lower() in ("the", "a", "an", "one", "another", "two",
-                                                      "three", "several", "some", "many",
-                                                      "most", "other", "these", "those",
-                                                      "both", "his", "her", "their", "its",
-                                                      "our"):
+    if not first[:1].isupper() or first.lower() in (
+            "the", "a", "an", "one", "another", "two", "three", "several", "some", "many",
+            "most", "other", "others", "these", "those", "both", "his", "her", "their", "its",
+            "our", "my", "all", "few", "more", "no", "each", "just", "only", "nearly", "about",
+            "half", "none"):
         return True
     if first[:1].isdigit() or re.search(r"['’]s$", first):
         return True
-    return bool(re.search(rf"\b(?:{_HEADS})$", t)) and not t[-1:].isupper() and \
-        words[-1][:1].islower()
+    return words[-1][:1].islower()
 
 
-def _is_title(text: str) -> bool:
-    words = _WORD.findall(text)
-    caps = sum(1 for w in words if w[:1].isupper())
-    return len(words) >= 4 and caps >= 0.7 * len(words)
-
-
-def _words(text: str) -> int:
-    return len(_WORD.findall(text))
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    """Drop white space, joining punctuation and a dangling conjunction at the ends."""
+    while True:
+        a0, b0 = a, b
+        while a < b and text[a] in " ,;:—–-":
+            a += 1
+        while b > a and text[b - 1] in " ,;:—–-(":
+            b -= 1
+        m = re.search(r"(?:\s|^)(?:and|but|or|while|as|because|though|although|so|yet)$",
+                      text[a:b])
+        if m and text[a : a + m.start()].strip():
+            b = a + m.start()
+        if (a, b) == (a0, b0):
+            return a, b
 
 
 def find_indirect(body: str, paras: list[Span], sents_by_para: list[list[Span]],

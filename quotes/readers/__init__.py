@@ -92,17 +92,35 @@ def iter_sources(paths: Iterable[str]) -> Iterator[str]:
 
     A path that does not exist is yielded anyway so read_source reports it;
     inside directories, hidden entries, expected-output files, READMEs and
-    files with extensions no reader handles are skipped.
+    files with extensions no reader handles are skipped. Nothing outside the paths
+    given is read: inside a directory, a symbolic link that leads out of it, and
+    anything that is not a regular file (a FIFO would block the load), is yielded
+    as a refused path, which read_source reports without opening it.
     """
     for path in paths:
         if path != STDIN and os.path.isdir(path):
-            yield from _walk(path, set())
+            yield from _walk(path, set(), os.path.realpath(path))
         else:
             yield path
 
 
-def _walk(directory: str, seen: set[str]) -> Iterator[str]:
-    """Depth-first, sorted by name; symlink loops are visited once."""
+class Refused(str):
+    """A path found in a directory walk that must not be opened; `reason` says why."""
+
+    reason = ""
+
+    def __new__(cls, path: str, reason: str):
+        self = super().__new__(cls, path)
+        self.reason = reason
+        return self
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _walk(directory: str, seen: set[str], root: str) -> Iterator[str]:
+    """Depth-first, sorted by name; symlink loops are visited once; never leaves root."""
     real = os.path.realpath(directory)
     if real in seen:
         return
@@ -115,10 +133,17 @@ def _walk(directory: str, seen: set[str]) -> Iterator[str]:
     for entry in entries:
         if entry.name.startswith("."):
             continue
+        if entry.is_symlink() and not _inside(os.path.realpath(entry.path), root):
+            if entry.is_dir() or _is_article_file(entry.name):
+                yield Refused(entry.path, "symbolic link to outside the directory given; not followed")
+            continue
         if entry.is_dir():
-            yield from _walk(entry.path, seen)
+            yield from _walk(entry.path, seen, root)
         elif _is_article_file(entry.name):
-            yield entry.path
+            if entry.is_file():
+                yield entry.path
+            else:
+                yield Refused(entry.path, "not a regular file (a FIFO, socket or device); not read")
 
 
 def _is_article_file(name: str) -> bool:
@@ -192,16 +217,22 @@ def _gzipped_warc(head: bytes) -> bool:
 
 
 def read_source(
-    path: str, fmt: str | None = None, fetcher: Fetcher | None = None
+    path: str, fmt: str | None = None, fetcher: Fetcher | None = None,
+    max_bytes: int | None = None,
 ) -> Iterator[Article | ReadError | ReadNote]:
     """Every record one input gives: Articles, a ReadError for each bad part, ReadNotes.
 
     `path` "-" reads stdin; an http(s) URL is fetched (through `fetcher` when the
     loader started one, so many URLs download concurrently). `fmt` (one of FORMATS)
     overrides detection; an unknown `fmt` is a programming error and raises ValueError.
+    `max_bytes` (default quotes.limits.MAX_DOCUMENT_BYTES) bounds what is read whole:
+    a file, a JSON line, an archive record; a larger one is a ReadError, unread.
     """
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if isinstance(path, Refused):
+        yield ReadError(str(path), path.reason)
+        return
     if is_url(path):
         from quotes.readers.url import read_url
 
@@ -213,9 +244,13 @@ def read_source(
     except OSError as error:
         yield ReadError(source, f"cannot read: {error.strerror or error}")
         return
+    if max_bytes is None:
+        from quotes.limits import MAX_DOCUMENT_BYTES
+
+        max_bytes = MAX_DOCUMENT_BYTES
     with stream as binary:
         try:
-            yield from _read_stream(binary, path, source, fmt)
+            yield from _read_stream(binary, path, source, fmt, max_bytes)
         except OSError as error:
             yield ReadError(source, f"read failed: {error.strerror or error}")
 
@@ -228,23 +263,37 @@ def _open(path: str) -> contextlib.AbstractContextManager[BinaryIO]:
 
 
 def _read_stream(
-    stream: BinaryIO, path: str, source: str, fmt: str | None
+    stream: BinaryIO, path: str, source: str, fmt: str | None, max_bytes: int = 0
 ) -> Iterator[Article | ReadError | ReadNote]:
-    """Check the first bytes (empty? binary?), pick the format, hand over to a reader."""
+    """Check the first bytes (empty? binary?), pick the format, hand over to a reader.
+
+    Archives and JSON lines are streamed (the limit is per record, per line); other
+    formats are read whole, at most `max_bytes` of them (0: no limit).
+    """
     head = stream.read(SNIFF_BYTES)
     fmt = fmt or detect_format(path, head)
     if fmt == "warc" and head:  # binary by nature: streamed, never read whole
         from quotes.readers.warc import read_warc
 
-        yield from read_warc(_Rejoined(head, stream), source)
+        yield from read_warc(_Rejoined(head, stream), source, max_bytes=max_bytes or None)
         return
     if problem := _head_problem(head):
         yield ReadError(source, problem)
         return
     if fmt == "jsonl":
-        yield from _read_jsonl(head, stream, source)
-    else:
-        yield from read_bytes(head + stream.read(), source, fmt)
+        yield from _read_jsonl(head, stream, source, max_bytes)
+        return
+    data = head + (stream.read(max(0, max_bytes + 1 - len(head))) if max_bytes else stream.read())
+    if max_bytes and len(data) > max_bytes:
+        from quotes.limits import size
+
+        yield ReadError(source, f"larger than the {size(max_bytes)} limit for one file; not read (--max-size)")
+        return
+    if fmt != "html" and (nul := data.find(b"\x00")) >= 0 and not has_utf16_bom(data):
+        # Only the head was checked so far; NUL is never in text (and cuts SQLite strings).
+        yield ReadError(source, f"binary file (contains NUL bytes, the first at offset {nul})")
+        return
+    yield from read_bytes(data, source, fmt)
 
 
 def read_bytes(
@@ -317,21 +366,32 @@ def _read_text(data: bytes, source: str, markdown: bool) -> Iterator[Article | R
     yield record
 
 
-def _read_jsonl(head: bytes, stream: BinaryIO, source: str) -> Iterator[Article | ReadError | ReadNote]:
+def _read_jsonl(head: bytes, stream: BinaryIO, source: str, max_bytes: int = 0) -> Iterator[Article | ReadError | ReadNote]:
     from quotes.readers.jsonl import read_jsonl
 
     if has_utf16_bom(head):
         yield ReadError(source, "UTF-16 JSON lines are not supported; convert the file to UTF-8")
         return
-    yield from read_jsonl(_lines(head, stream), source)
+    yield from read_jsonl(_lines(head, stream, max_bytes), source, max_bytes=max_bytes or None)
 
 
-def _lines(head: bytes, stream: BinaryIO) -> Iterator[bytes]:
-    """The stream's lines, the already-read head first, without reading it all."""
+def _lines(head: bytes, stream: BinaryIO, max_bytes: int = 0) -> Iterator[bytes]:
+    """The stream's lines, the already-read head first, without reading it all.
+
+    With `max_bytes`, a longer line comes out cut to max_bytes + 1 bytes (so the
+    reader can tell it was too long) and the rest of it is skipped unread into memory.
+    """
+    limit = max_bytes + 1 if max_bytes else -1
     pieces = head.split(b"\n")
     tail = pieces.pop()
     for piece in pieces:
-        yield piece + b"\n"
-    if first := tail + stream.readline():
-        yield first
-    yield from stream
+        yield piece[:limit] + b"\n" if max_bytes and len(piece) >= limit else piece + b"\n"
+    line = tail + stream.readline(max(0, limit - len(tail)) if max_bytes else -1)
+    while line:
+        if max_bytes and len(line) >= limit and not line.endswith(b"\n"):
+            while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield line[:limit]
+        else:
+            yield line
+        line = stream.readline(limit)

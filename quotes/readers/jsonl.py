@@ -37,13 +37,25 @@ _FIELDS = {
 }
 
 
-def read_jsonl(lines: Iterable[bytes], source: str) -> Iterator[Article | ReadError | ReadNote]:
-    """Articles from byte lines, a ReadError per bad line, a ReadNote per guessed encoding."""
+def read_jsonl(lines: Iterable[bytes], source: str, max_bytes: int | None = None) -> Iterator[Article | ReadError | ReadNote]:
+    """Articles from byte lines, a ReadError per bad line, a ReadNote per guessed encoding.
+
+    A line longer than `max_bytes` is a ReadError without being parsed (the caller
+    may hand it over cut short, see quotes.readers._lines).
+    """
     first = True
+    blank = True
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
+        blank = False
         line_source = f"{source}:{number}"
+        if max_bytes and len(raw.rstrip(b"\r\n")) > max_bytes:
+            from quotes.limits import size
+
+            yield ReadError(line_source, f"line longer than the {size(max_bytes)} limit; not read (--max-size)")
+            first = False
+            continue
         try:
             text, guessed = decode_bytes(raw.rstrip(b"\r\n"))
         except DecodeError as error:
@@ -57,6 +69,8 @@ def read_jsonl(lines: Iterable[bytes], source: str) -> Iterator[Article | ReadEr
             yield encoding_note(line_source, guessed)
         yield record
         first = False
+    if blank:  # every input gets its line in load_log
+        yield ReadError(source, "empty file (only blank lines)")
 
 
 def parse_line(text: str, source: str) -> Article | ReadError:
@@ -65,6 +79,8 @@ def parse_line(text: str, source: str) -> Article | ReadError:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         return ReadError(source, f"not valid JSON: {error.msg} at column {error.colno}")
+    except RecursionError:  # '[[[[...' thousands deep
+        return ReadError(source, "not valid JSON: nested too deeply")
     if not isinstance(data, dict):
         return ReadError(source, f"not a JSON object (got {type(data).__name__})")
     return article_from_dict(data, source)

@@ -224,15 +224,18 @@ def _metadata_line(line: str) -> tuple[tuple[str, bool] | None, str | None] | No
 
 # ------------------------------------------------------------ inline markup
 
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+# Each pattern stops at the next opening character or after a bounded span, so that
+# hostile text ("**a " or "<http://" repeated 20,000 times) costs linear time, not the
+# quadratic time of a lazy match that scans to the end from every opener.
+_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()\n]*\)")
 _LINK = re.compile(
     r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]"  # link text, one level of nested brackets
     r"(?:\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)"  # (url "title")
     r"|\[[^\[\]]*\])"  # or [reference]
 )
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", re.DOTALL)
-_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])", re.DOTALL)
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.{1,500}?)(?<=\S)\1", re.DOTALL)
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])(.{1,500}?)(?<=[^\s*])\*(?![\w*])", re.DOTALL)
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 

@@ -1,0 +1,125 @@
+"""Serving a million quotes: Datasette page times, medians over repeated requests.
+
+    python benchmarks/make_big_db.py          # once: /tmp/quotes-bench/big/quotes.db
+    python benchmarks/serve_bench.py          # or: serve_bench.py path/to/quotes.db
+
+Datasette runs in this process with the project's metadata.yml and plugins/ and the
+settings `quotes serve` uses (suggest_facets off), at Datasette's default time limits
+(sql_time_limit_ms 1000, facet_time_limit_ms 200). Each page is requested once to
+warm the caches, then `--repeat` times through Datasette's own ASGI client (no
+network); the table shows the median and the slowest. For table pages, the JSON
+version is fetched as well to check that every default facet was computed
+(`facets_timed_out` empty).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import html
+import re
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = Path(tempfile.gettempdir()) / "quotes-bench" / "big" / "quotes.db"
+TARGETS = {"table": 300, "facet": 300, "search": 100, "speaker": 300}
+
+
+async def bench(db_path: Path, repeat: int) -> None:
+    from datasette.app import Datasette
+
+    from quotes.serve import SETTINGS
+
+    settings = {k: (v not in ("off", "false", "0")) if v in ("on", "off", "true", "false") else v
+                for k, v in SETTINGS.items()}
+    ds = Datasette(
+        [str(db_path)],
+        metadata=yaml.safe_load((ROOT / "metadata.yml").read_text()),
+        plugins_dir=str(ROOT / "plugins"),
+        settings=settings,
+    )
+    await ds.invoke_startup()
+    name = db_path.stem
+    db = ds.get_database(name)
+    quotes = (await db.execute("select count(*) from quotes")).first()[0]
+    top = (await db.execute(
+        "select id, name, quote_count from entities order by quote_count desc limit 1")).first()
+    year = (await db.execute(
+        "select said_year from quotes where said_year is not null group by said_year "
+        "order by count(*) desc limit 1")).first()[0]
+    word = "economy"
+    matches = (await db.execute(
+        "select count(*) from quotes_fts where quotes_fts match ?", [word])).first()[0]
+    print(f"{db_path}: {quotes:,} quotes; most quoted: {top['name']} ({top['quote_count']:,} quotes); "
+          f"'{word}' matches {matches:,} quotes")
+    print(f"settings: {ds.settings_dict()['sql_time_limit_ms']} ms SQL limit, "
+          f"{ds.settings_dict()['facet_time_limit_ms']} ms facet limit, "
+          f"suggest_facets {ds.settings_dict()['suggest_facets']}")
+
+    pages = [
+        ("table", "quotes table, default facets", f"/{name}/quotes"),
+        ("facet", "quotes, a speaker chosen (facet value)", f"/{name}/quotes?speaker_name={_q(top['name'])}"),
+        ("facet", f"quotes, said_year = {year}", f"/{name}/quotes?said_year={year}"),
+        ("facet", "quotes, kind = direct", f"/{name}/quotes?kind=direct"),
+        ("facet", "quotes, mentioned (m2m facet) chosen",
+         f"/{name}/quotes?_through=" + _q('{"table":"quote_mentions","column":"entity_id","value":"%s"}' % top["id"])),
+        ("table", "articles table, default facets", f"/{name}/articles"),
+        ("table", "entities table", f"/{name}/entities"),
+        ("search", f"full-text search '{word}' (quotes table, facets)", f"/{name}/quotes?_search={word}"),
+        ("search", f"full-text search '{word}', JSON, no facets",
+         f"/{name}/quotes.json?_search={word}&_nofacet=1&_nocount=1"),
+        ("search", "full-text search, a rare word", f"/{name}/quotes?_search=kangaroo"),
+        ("speaker", f"speaker page: {top['name']}", f"/-/quotes/speaker/{top['id']}?database={name}"),
+        ("speaker", f"speaker timeline: {top['name']}", f"/-/quotes/speaker/{top['id']}/timeline?database={name}"),
+    ]
+    print()
+    print("| page | median ms | slowest ms | target ms | facets computed | facets timed out |")
+    print("|---|---|---|---|---|---|")
+    for kind, label, path in pages:
+        first = await ds.client.get(path)
+        if first.status_code != 200:
+            print(f"| {label} | HTTP {first.status_code} | | | | |")
+            continue
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            response = await ds.client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+        computed, timed_out = "", ""
+        if "/-/quotes/" not in path and ".json" not in path:
+            # Only the HTML page says which facets ran out of time (facets_timed_out).
+            said = re.search(r"These facets timed out: ([^<]*)<", response.text)
+            timed_out = html.unescape(said.group(1)).strip() if said else "none"
+            json_path = path.replace(f"/{name}/quotes", f"/{name}/quotes.json", 1).replace(
+                f"/{name}/articles", f"/{name}/articles.json", 1).replace(
+                f"/{name}/entities", f"/{name}/entities.json", 1)
+            data = (await ds.client.get(json_path)).json()
+            computed = str(len(data.get("facet_results", {})))
+        median = statistics.median(times)
+        flag = "" if median < TARGETS[kind] else " (over)"
+        print(f"| {label} | {median:.0f}{flag} | {max(times):.0f} | {TARGETS[kind]} | {computed} | {timed_out} |")
+
+
+def _q(value: str) -> str:
+    from urllib.parse import quote
+
+    return quote(value, safe="")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("db", nargs="?", type=Path, default=DEFAULT_DB)
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    if not args.db.exists():
+        raise SystemExit(f"no database at {args.db}: run benchmarks/make_big_db.py first")
+    asyncio.run(bench(args.db, args.repeat))
+
+
+if __name__ == "__main__":
+    main()

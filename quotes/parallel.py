@@ -1,0 +1,466 @@
+"""Loading at speed: extraction mapped over workers, one writer, articles committed in batches.
+
+    records (readers, in this process)
+       -> chunks of articles -> extraction on an engine: in this process, a local
+          process pool (`--workers N`), or Dask distributed (`--local-cluster`,
+          `--scheduler ADDRESS`), at most a few chunks in flight
+       -> results in input order -> the single writer (quotes.load.Loader)
+
+Extraction is pure (`extract_article(Article) -> Extraction`), so any engine that
+can map a function over pickled values can run it; everything that touches the
+database (the duplicate check, entity resolution, the writes) stays in one process, in
+input order, so a load with workers gives the same database as one without.
+
+The writer commits every `batch_size` articles (or every `batch_seconds`), and each
+article is still atomic inside the batch: the Loader writes it under a savepoint, so a
+failure rolls back that article alone and the batch goes on. A crash loses the batch in
+progress as a unit (nothing half-written); loading again fills it in.
+
+Full-text search: the insert triggers of the FTS tables fire one FTS5 write per row,
+each flushed as its own segment, which cost more than all the other inserts together
+(benchmarks/load_bench.py). Inside a batch's transaction, invisible to every other
+connection, the writer swaps the triggers of the `BULK_FTS` tables (see BulkFts) and
+indexes the batch's new rows in one statement per table at its end. The triggers are
+created again, verbatim, before the batch commits; a rollback restores them too.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from quotes.extract import extract_article
+from quotes.model import Article, Extraction
+
+BATCH_SIZE = 200  # articles per transaction
+BATCH_SECONDS = 2.0  # ... or this long, so readers see progress and other writers get a turn
+CHUNK_SIZE = 32  # articles per task sent to a worker
+WINDOW_PER_WORKER = 3  # chunks in flight per worker: bounds memory, keeps workers busy
+
+# FTS tables the writer indexes itself during a batch (see the module docstring). The
+# entities' trigger stays: a rename can update an entity created earlier in the batch.
+BULK_FTS = ("quotes", "claims", "articles")
+
+
+# --- the pure part: what a worker runs -------------------------------------------------
+
+
+TIMED_OUT = "TimeLimitExceeded"
+
+
+@dataclass
+class Failed:
+    """Extraction raised: the writer logs it as the single-process load would."""
+
+    type_name: str
+    message: str
+
+
+class ExtractionError(Exception):
+    """Raised in the writer for a worker's failure; `failure()` names it after the
+    original exception, so load_log reads `extraction failed: ValueError: ...` whichever
+    engine ran the extraction."""
+
+    _named: dict[str, type] = {}
+
+    @classmethod
+    def failure(cls, failed: Failed) -> "ExtractionError":
+        named = cls._named.get(failed.type_name)
+        if named is None:
+            named = cls._named[failed.type_name] = type(failed.type_name, (cls,), {})
+        return named(failed.message)
+
+
+def extract_chunk(articles: list[Article], seconds: float | None = None) -> list[Extraction | Failed]:
+    """Extraction of each article; a failure is a value, so one bad article spoils nothing.
+
+    `seconds` limits each article (quotes.limits.time_limit: where the task runs in a
+    process's main thread, as in a process pool; Dask runs tasks in threads, unlimited).
+    """
+    from quotes.limits import TimeLimitExceeded, time_limit
+
+    results: list[Extraction | Failed] = []
+    for article in articles:
+        try:
+            with time_limit(seconds):
+                results.append(extract_article(article))
+        except TimeLimitExceeded:
+            results.append(Failed(TIMED_OUT, ""))
+        except Exception as error:  # the writer reports it in load_log
+            results.append(Failed(type(error).__name__, str(error)))
+    return results
+
+
+# --- engines ---------------------------------------------------------------------------
+
+CONNECT_TIMEOUT = "20s"
+
+
+class EngineError(RuntimeError):
+    """The engine cannot be had: Dask missing, or its scheduler unreachable."""
+
+
+
+class Engine:
+    """Where extraction runs: submit(fn, arg) returns a future with .result()."""
+
+    name = "in-process"
+    workers = 1
+
+    def submit(self, fn, arg):
+        return _Done(fn(arg))
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class _Done:
+    def __init__(self, value):
+        self.value = value
+
+    def result(self):
+        return self.value
+
+
+class PoolEngine(Engine):
+    """Local worker processes (concurrent.futures): `quotes load --workers N`."""
+
+    def __init__(self, workers: int):
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.name = f"{workers} local processes"
+        self.workers = workers
+        self.pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm_up)
+
+    def submit(self, fn, arg):
+        return self.pool.submit(fn, arg)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskEngine(Engine):
+    """Dask distributed: a scheduler's workers (`--scheduler`), or a LocalCluster.
+
+    The workers need the quotes package installed (the same version): tasks name
+    quotes.parallel.extract_chunk, and articles and extractions travel pickled.
+    """
+
+    def __init__(self, scheduler: str | None = None, workers: int = 2):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as error:  # pragma: no cover - depends on the install
+            raise EngineError(
+                "Dask distributed is not installed: pip install 'quotes[distributed]'"
+            ) from error
+        import logging
+
+        self.cluster = None
+        try:
+            if scheduler:
+                self.client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+                self.name = f"Dask scheduler {scheduler}"
+            else:
+                self.cluster = LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True,
+                    dashboard_address=None, silence_logs=logging.ERROR,
+                )
+                self.client = Client(self.cluster)
+                self.name = f"Dask LocalCluster of {workers} workers"
+        except (OSError, TimeoutError) as error:
+            if self.cluster is not None:
+                self.cluster.close()
+            raise EngineError(f"cannot reach the Dask cluster ({scheduler or 'local'}): {error}") from error
+        threads = self.client.nthreads()
+        self.workers = max(1, sum(threads.values()))
+
+    def submit(self, fn, arg):
+        return self.client.submit(fn, arg, pure=False)
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def _warm_up() -> None:
+    """Import the extraction modules (and their data) once per worker process."""
+    extract_article(Article(body='"Yes," she said.', source="warm-up"))
+
+
+def engine_for(workers: int = 1, scheduler: str | None = None,
+               local_cluster: bool = False) -> Engine:
+    if scheduler or local_cluster:
+        return DaskEngine(scheduler=scheduler, workers=max(1, workers))
+    if workers > 1:
+        return PoolEngine(workers)
+    return Engine()
+
+
+# --- reading and chunking --------------------------------------------------------------
+
+
+def iter_records(sources: Iterable[str], fmt: str | None = None, fetcher=None,
+                 limits=None) -> Iterator[Any]:
+    """Every record of every source, in order, as Loader.load_source reads them: within
+    `limits` (quotes.limits), and a reader that raises becomes a ReadError."""
+    from quotes.limits import read_within_limits
+
+    for source in sources:
+        yield from read_within_limits(source, fmt, fetcher, limits)
+
+
+class _Chunk:
+    """Consecutive records, and which of them go to a worker for extraction."""
+
+    __slots__ = ("records", "to_extract", "future")
+
+    def __init__(self):
+        self.records: list[Any] = []
+        self.to_extract: list[Article] = []
+        self.future = None
+
+
+def _chunks(records: Iterable[Any], size: int, known: Callable[[Article], bool]) -> Iterator[_Chunk]:
+    """Records grouped so that each chunk holds at most `size` articles to extract.
+
+    Articles the writer will skip anyway (empty, or the same content as one stored or
+    met earlier in this load) are not sent: `known` says which.
+    """
+    chunk = _Chunk()
+    for record in records:
+        chunk.records.append(record)
+        if isinstance(record, Article) and record.body.strip() and not known(record):
+            chunk.to_extract.append(record)
+            if len(chunk.to_extract) >= size:
+                yield chunk
+                chunk = _Chunk()
+    if chunk.records:
+        yield chunk
+
+
+# --- the single writer -----------------------------------------------------------------
+
+
+class BulkFts:
+    """Batch FTS indexing in place of the row triggers, inside one transaction.
+
+    At the start of a batch the FTS triggers of each table are replaced: no insert
+    trigger, and delete and update triggers that act only on rows older than the batch
+    (rowid <= the batch's first rowid - 1). Rows added during the batch are indexed in
+    one statement per table at its end, as they are then; a row added and deleted (or
+    edited) within the batch is therefore never wrongly indexed. The original triggers
+    are created again, verbatim, before the commit.
+    """
+
+    def __init__(self, db: sqlite_utils.Database, tables: Iterable[str] = BULK_FTS):
+        from quotes import store
+
+        self.db = db
+        triggers = dict(db.execute("select name, sql from sqlite_master where type = 'trigger'").fetchall())
+        self.tables: dict[str, tuple[list[str], list[str]]] = {}  # table -> (columns, trigger SQL)
+        for table in tables:
+            columns = store.FTS.get(table)
+            names = [f"{table}_{suffix}" for suffix in ("ai", "ad", "au")]
+            if columns and all(n in triggers for n in names) and db[f"{table}_fts"].exists():
+                self.tables[table] = (columns, [triggers[n] for n in names])
+        self.last: dict[str, int] = {}
+        self.active = False
+
+    def begin(self) -> None:
+        """Inside the batch's transaction: swap the triggers, note where rows end."""
+        for table, (columns, _) in self.tables.items():
+            last = self.db.execute(f"select coalesce(max(rowid), 0) from [{table}]").fetchone()[0]
+            self.last[table] = last
+            fts = f"[{table}_fts]"
+            names = ", ".join(f"[{c}]" for c in columns)
+            old = ", ".join(f"old.[{c}]" for c in columns)
+            new = ", ".join(f"new.[{c}]" for c in columns)
+            for suffix in ("ai", "ad", "au"):
+                self.db.execute(f"drop trigger [{table}_{suffix}]")
+            self.db.execute(
+                f"create trigger [{table}_ad] after delete on [{table}] when old.rowid <= {last} begin "
+                f"insert into {fts} ({fts}, rowid, {names}) values ('delete', old.rowid, {old}); end"
+            )
+            self.db.execute(
+                f"create trigger [{table}_au] after update on [{table}] when old.rowid <= {last} begin "
+                f"insert into {fts} ({fts}, rowid, {names}) values ('delete', old.rowid, {old}); "
+                f"insert into {fts} (rowid, {names}) values (new.rowid, {new}); end"
+            )
+        self.active = True
+
+    def end(self) -> None:
+        """Index the batch's rows in one statement per table; the original triggers back."""
+        if not self.active:
+            return
+        for table, (columns, originals) in self.tables.items():
+            names = ", ".join(f"[{c}]" for c in columns)
+            self.db.execute(
+                f"insert into [{table}_fts] (rowid, {names}) "
+                f"select rowid, {names} from [{table}] where rowid > ?",
+                [self.last[table]],
+            )
+            for suffix in ("ad", "au"):
+                self.db.execute(f"drop trigger [{table}_{suffix}]")
+            for sql in originals:
+                self.db.execute(sql)
+        self.active = False
+
+
+class Writer:
+    """Feeds records to a Loader in order, committing every batch of articles."""
+
+    def __init__(self, loader, batch_size: int = BATCH_SIZE, batch_seconds: float = BATCH_SECONDS):
+        self.loader = loader
+        self.db = loader.db
+        self.batch_size = max(1, batch_size)
+        self.batch_seconds = batch_seconds
+        self.fts = BulkFts(self.db)
+        self._results: dict[int, Extraction | Failed] = {}
+        self._inline = loader.extract or extract_article
+        self.seconds = getattr(getattr(loader, "limits", None), "seconds", None)
+        loader.extract = self._extraction
+        self._in_batch = 0
+        self._started = 0.0
+        self._transaction = None
+
+    def _extraction(self, article: Article) -> Extraction:
+        result = self._results.pop(id(article), None)
+        if result is None:  # not sent to a worker (thought a duplicate, or no engine)
+            return self._inline(article)
+        if isinstance(result, Failed):
+            if result.type_name == TIMED_OUT:
+                from quotes.limits import TimeLimitExceeded
+
+                raise TimeLimitExceeded(self.seconds)
+            raise ExtractionError.failure(result)
+        return result
+
+    def write(self, record, extraction: Extraction | Failed | None = None) -> None:
+        if extraction is not None:
+            self._results[id(record)] = extraction
+        if self._transaction is None:
+            self._begin()
+        try:
+            self.loader.load_record(record)
+        finally:
+            self._results.pop(id(record), None)
+        self._in_batch += isinstance(record, Article)
+        if self._in_batch >= self.batch_size or time.monotonic() - self._started >= self.batch_seconds:
+            self.commit()
+
+    def _begin(self) -> None:
+        from quotes import store
+
+        self._transaction = store.write_transaction(self.db)  # the write lock first (see store)
+        self._transaction.__enter__()
+        self.fts.begin()
+        self._in_batch = 0
+        self._started = time.monotonic()
+
+    def commit(self) -> None:
+        if self._transaction is None:
+            return
+        transaction, self._transaction = self._transaction, None
+        try:
+            self.fts.end()
+        except BaseException as error:
+            transaction.__exit__(type(error), error, error.__traceback__)
+            self.loader.registry.reload()
+            raise
+        transaction.__exit__(None, None, None)
+
+    def abort(self, error: BaseException) -> None:
+        """Roll the batch in progress back (triggers included) after an unexpected error."""
+        if self._transaction is not None:
+            transaction, self._transaction = self._transaction, None
+            self.fts.active = False
+            try:
+                transaction.__exit__(type(error), error, error.__traceback__)
+            except BaseException:
+                pass
+            self.loader.registry.reload()
+
+
+# --- the whole load --------------------------------------------------------------------
+
+
+def load_records(loader, records: Iterable[Any], engine: Engine | None = None,
+                 batch_size: int = BATCH_SIZE, chunk_size: int = CHUNK_SIZE,
+                 batch_seconds: float = BATCH_SECONDS) -> None:
+    """Load records (Articles, ReadErrors, ReadNotes) through `loader`, in order.
+
+    With an engine of workers, extraction runs there, a few chunks ahead of the writer;
+    without one, in this process. Either way the database is the same.
+    """
+    writer = Writer(loader, batch_size=batch_size, batch_seconds=batch_seconds)
+    try:
+        if engine is None or type(engine) is Engine:
+            for record in records:
+                writer.write(record)
+        else:
+            task = functools.partial(extract_chunk, seconds=writer.seconds)
+            for chunk in _ordered(engine, task, _chunks(records, chunk_size, _Seen(loader.db)),
+                                  window=max(2, WINDOW_PER_WORKER * engine.workers)):
+                results = _results(chunk)
+                for record in chunk.records:
+                    writer.write(record, results.get(id(record)))
+        writer.commit()
+    except BaseException as error:
+        writer.abort(error)
+        raise
+
+
+class _Seen:
+    """Content already stored, or dispatched earlier in this load: not worth extracting."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.db = db
+        self.hashes: set[bytes] = set()
+
+    def __call__(self, article: Article) -> bool:
+        digest = hashlib.sha1(article.body.encode("utf-8")).digest()
+        if digest in self.hashes:
+            return True
+        self.hashes.add(digest)
+        return self.db.execute(
+            "select 1 from articles where content_hash = ? limit 1", [digest.hex()]
+        ).fetchone() is not None
+
+
+def _ordered(engine: Engine, task, chunks: Iterable[_Chunk], window: int) -> Iterator[_Chunk]:
+    """Chunks with their extraction submitted, yielded in input order, `window` in flight."""
+    pending: deque[_Chunk] = deque()
+    for chunk in chunks:
+        if chunk.to_extract:
+            chunk.future = engine.submit(task, chunk.to_extract)
+        pending.append(chunk)
+        while len(pending) >= window:
+            yield pending.popleft()
+    while pending:
+        yield pending.popleft()
+
+
+def _results(chunk: _Chunk) -> dict[int, Extraction | Failed]:
+    """id(article) -> its extraction. A chunk whose task failed (a worker lost, a result
+    that would not travel) gives nothing: the writer then extracts its articles itself."""
+    future, chunk.future = chunk.future, None
+    if future is None:
+        return {}
+    try:
+        extractions = future.result()
+    except Exception:
+        return {}
+    return {id(a): e for a, e in zip(chunk.to_extract, extractions)}

@@ -1,0 +1,594 @@
+"""Following people, quotes and claims across the corpus: what `quotes refresh` derives.
+
+A single article is a snapshot; these tables follow people and facts across articles:
+
+- entities: `quotes.resolve.resolve_corpus` over every article's own entities
+  (article_entities), then quotes, claims, roles, mentions and aliases re-pointed at
+  the result and the denormalised names (quotes.speaker_name, claims.subject_name)
+  brought in line;
+- quote_groups / quote_group_members: the same quote across articles, by Quotebank's
+  rule (text_hash: the same words after lower-casing and dropping punctuation) plus
+  containment (a quote of at least 6 words inside a longer one joins its group);
+- claim_groups / claim_group_members: the same claim (subject, kind, normalised object);
+- claim_followups: a no-comment claim followed by its subject's later quotes on the
+  same topic.
+
+Each is recomputed from the base rows (articles, quotes, claims, article_entities,
+entity_refs) as a whole and written as a difference, so the result is the same whatever
+order the articles were loaded in and a refresh with nothing new changes nothing.
+Entity ids are the exception: integers given out as entities first appear, so two
+databases loaded in different orders can number the same entity differently; when
+mentions merge, the surviving id is the lowest of the ids they held (the oldest
+page URL keeps working). Compare databases by names, not ids.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+import sqlite_utils
+
+from quotes.model import short_hash
+from quotes.resolve import CorpusMention, content_words, corpus_key, fold, person_parts, resolve_corpus
+from quotes.store import insert_rows, write_transaction
+
+MIN_CONTAINED_WORDS = 6  # a shorter excerpt joins a longer quote's group from this length
+
+
+@dataclass
+class RefreshSummary:
+    entities: int = 0  # corpus entities resolved from the articles' own
+    created: int = 0
+    merged: int = 0  # entity rows folded into another (or left with no mention)
+    renamed: int = 0
+    unresolved: int = 0  # mentions left ambiguous
+    quote_groups: int = 0
+    multi_article_groups: int = 0
+    multi_publisher_groups: int = 0
+    conflicting_groups: int = 0
+    claim_groups: int = 0
+    multi_article_claims: int = 0
+    followups: int = 0
+    changes: dict[str, int] = field(default_factory=dict)  # table -> rows written or deleted
+
+    def line(self) -> str:
+        return (
+            f"Refreshed: {self.entities} entities ({self.created} new, {self.merged} merged, "
+            f"{self.renamed} renamed, {self.unresolved} mentions ambiguous), "
+            f"{self.quote_groups} quote groups ({self.multi_article_groups} in several articles, "
+            f"{self.multi_publisher_groups} from several publishers, {self.conflicting_groups} "
+            f"with conflicting speakers), {self.claim_groups} claim groups "
+            f"({self.multi_article_claims} in several articles), {self.followups} no-comment follow-ups"
+        )
+
+
+def refresh(db: sqlite_utils.Database) -> RefreshSummary:
+    """Recompute everything derived across articles, in one transaction."""
+    summary = RefreshSummary()
+    with write_transaction(db):  # the write lock first: it reads, then writes (see store)
+        gone = refresh_entities(db, summary)
+        refresh_quote_groups(db, summary)
+        refresh_claim_groups(db, summary)
+        refresh_followups(db, summary)
+        _delete_entities(db, gone, summary)
+    return summary
+
+
+# --- writing a derived table as a difference ---------------------------------------------
+
+
+def sync_rows(db: sqlite_utils.Database, table: str, rows: list[dict], key: tuple[str, ...],
+              delete: bool = True, summary: RefreshSummary | None = None) -> set:
+    """Make `table` hold exactly `rows` (by `key`): insert, update and delete the difference.
+
+    Returns the keys of rows deleted when `delete` is False (the caller deletes them
+    later, for foreign keys' sake); else an empty set.
+    """
+    columns = list(rows[0]) if rows else None
+    existing_columns = columns or list(db[table].columns_dict)
+    names = ", ".join(f"[{c}]" for c in existing_columns)
+    current = {}
+    for row in db.execute(f"select {names} from [{table}]"):
+        record = dict(zip(existing_columns, row))
+        current[tuple(record[k] for k in key)] = record
+    desired = {tuple(r[k] for k in key): r for r in rows}
+    new = [r for k, r in desired.items() if k not in current]
+    changed = [r for k, r in desired.items() if k in current and current[k] != r]
+    stale = set(current) - set(desired)
+    insert_rows(db, table, new)
+    if changed:
+        sets = ", ".join(f"[{c}] = ?" for c in columns if c not in key)
+        where = " and ".join(f"[{k}] = ?" for k in key)
+        db.conn.executemany(
+            f"update [{table}] set {sets} where {where}",
+            [[r[c] for c in columns if c not in key] + [r[k] for k in key] for r in changed],
+        )
+    if summary is not None:
+        summary.changes[table] = summary.changes.get(table, 0) + len(new) + len(changed) + len(stale)
+    if delete:
+        delete_keys(db, table, key, stale)
+        return set()
+    return stale
+
+
+def delete_keys(db: sqlite_utils.Database, table: str, key: tuple[str, ...], keys: Iterable) -> None:
+    where = " and ".join(f"[{k}] = ?" for k in key)
+    db.conn.executemany(f"delete from [{table}] where {where}", [list(k) for k in keys])
+
+
+def _temp_ids(db: sqlite_utils.Database, name: str, ids: Iterable) -> str:
+    """A temporary one-column table of ids, for `where x in (select id from temp.NAME)`."""
+    db.execute(f"create temp table if not exists [{name}] (id primary key)")
+    db.execute(f"delete from temp.[{name}]")
+    db.conn.executemany(f"insert or ignore into temp.[{name}] (id) values (?)", [[i] for i in ids])
+    return f"(select id from temp.[{name}])"
+
+
+# --- entities ----------------------------------------------------------------------------------
+
+ENTITY_COLUMNS = ("name", "kind", "gender", "description", "first_seen", "last_seen")
+
+
+@lru_cache(maxsize=65536)
+def _aliases(stored: str | None) -> tuple[str, ...]:
+    return tuple(json.loads(stored or "[]"))
+
+
+def corpus_mentions(db: sqlite_utils.Database) -> list[CorpusMention]:
+    """Every article's own entities, with the roles its claims give them."""
+    roles: dict[str, list[str]] = defaultdict(list)
+    for ae_id, obj in db.execute("""
+        select entity_refs.article_entity_id, claims.object
+        from entity_refs join claims on claims.id = entity_refs.row_id
+        where entity_refs.role = 'subject' and claims.kind = 'role' and claims.object is not null"""):
+        roles[ae_id].append(obj)
+    out = []
+    for id_, article_id, published, name, kind, aliases, description, gender in db.execute("""
+        select article_entities.id, article_entities.article_id, articles.published,
+          article_entities.name, article_entities.kind, article_entities.aliases,
+          article_entities.description, article_entities.gender
+        from article_entities join articles on articles.id = article_entities.article_id"""):
+        out.append(CorpusMention(
+            id=id_, article_id=article_id, name=name or "", kind=kind or "person",
+            published=published, aliases=_aliases(aliases),
+            description=description, gender=gender, roles=tuple(sorted(roles.get(id_, ()))),
+        ))
+    return out
+
+
+def refresh_entities(db: sqlite_utils.Database, summary: RefreshSummary) -> set[int]:
+    """Resolve the corpus and re-point everything at it; returns entity ids no longer used."""
+    mentions = corpus_mentions(db)
+    resolution = resolve_corpus(mentions)
+    current = {r[0]: (r[1], r[2]) for r in db.execute(
+        "select id, entity_id, resolution from article_entities")}
+    in_play = {eid for eid, _ in current.values() if eid is not None}
+    existing = {}
+    for row in db.execute(f"select id, {', '.join(ENTITY_COLUMNS)} from entities"):
+        if row[0] in in_play:
+            existing[row[0]] = dict(zip(ENTITY_COLUMNS, row[1:]))
+
+    # Which existing id each corpus entity keeps: an id goes to the entity holding most of
+    # its mentions (then the one of the same name); an entity keeps the lowest id it got.
+    votes: dict[int, list[tuple]] = defaultdict(list)
+    for entity in resolution.entities:
+        held = Counter(current[m][0] for m in entity.mentions if current[m][0] is not None)
+        for eid, n in held.items():
+            votes[eid].append((n, fold(existing[eid]["name"] or "") == fold(entity.name), entity.key))
+    owned: dict[str, list[int]] = defaultdict(list)
+    for eid, candidates in votes.items():
+        owned[max(candidates)[2]].append(eid)
+    id_of: dict[str, int] = {}
+    for entity in resolution.entities:
+        if owned.get(entity.key):
+            id_of[entity.key] = min(owned[entity.key])
+        else:
+            id_of[entity.key] = insert_rows(db, "entities", [{
+                **{c: getattr(entity, c) for c in ENTITY_COLUMNS}, "quote_count": 0,
+            }])
+            summary.created += 1
+
+    updates = []
+    for entity in resolution.entities:
+        eid = id_of[entity.key]
+        row = {c: getattr(entity, c) for c in ENTITY_COLUMNS}
+        if eid in existing and existing[eid] != row:
+            if existing[eid]["name"] != row["name"]:
+                summary.renamed += 1
+            updates.append([*row.values(), eid])
+    db.conn.executemany(
+        f"update entities set {', '.join(f'{c} = ?' for c in ENTITY_COLUMNS)} where id = ?", updates)
+    summary.entities = len(resolution.entities)
+
+    # The mentions' answers, and the rows that refer to mentions whose answer changed.
+    moved, answers = [], []
+    for m in mentions:
+        key = resolution.entity_of.get(m.id)
+        new = (id_of[key] if key else None, resolution.reason.get(m.id, "ambiguous"))
+        if new[0] is None:
+            summary.unresolved += 1
+        if current.get(m.id) != new:
+            answers.append([*new, m.id])
+            if current.get(m.id, (None,))[0] != new[0]:
+                moved.append(m.id)
+    db.conn.executemany("update article_entities set entity_id = ?, resolution = ? where id = ?", answers)
+    summary.changes["article_entities"] = len(answers)
+    if moved:
+        _repoint(db, moved)
+
+    # Aliases: every surface form of an entity's mentions.
+    desired = [{"entity_id": id_of[e.key], "alias": a} for e in resolution.entities for a in e.aliases]
+    keep = set(id_of.values())
+    current_aliases = {(r[0], r[1]) for r in db.execute("select entity_id, alias from aliases")
+                       if r[0] in keep or r[0] in in_play}
+    wanted = {(r["entity_id"], r["alias"]) for r in desired}
+    insert_rows(db, "aliases", [{"entity_id": i, "alias": a} for i, a in sorted(wanted - current_aliases)],
+                "on conflict do nothing")
+    delete_keys(db, "aliases", ("entity_id", "alias"), current_aliases - wanted)
+
+    # Denormalised names and counts, wherever they drifted.
+    db.execute("""update quotes set speaker_name = (select name from entities where id = quotes.speaker_id)
+                  where speaker_name is not (select name from entities where id = quotes.speaker_id)""")
+    db.execute("""update claims set subject_name = (select name from entities where id = claims.subject_id)
+                  where subject_name is not (select name from entities where id = claims.subject_id)""")
+    db.execute("""update entities set quote_count = (select count(*) from quotes where speaker_id = entities.id)
+                  where quote_count is not (select count(*) from quotes where speaker_id = entities.id)""")
+    return in_play - keep
+
+
+def _repoint(db: sqlite_utils.Database, moved: list[str]) -> None:
+    """Quotes, claims, roles and mentions that refer to mentions now resolved elsewhere."""
+    mentions = _temp_ids(db, "refresh_mentions", moved)
+    rows = _temp_ids(db, "refresh_rows", [r[0] for r in db.execute(
+        f"select distinct row_id from entity_refs where article_entity_id in {mentions}")])
+
+    def target(role: str, table: str) -> str:
+        return (f"(select article_entities.entity_id from entity_refs join article_entities "
+                f"on article_entities.id = entity_refs.article_entity_id where entity_refs.row_id = "
+                f"{table}.id and entity_refs.role = '{role}' order by article_entities.id limit 1)")
+
+    db.execute(f"""update quotes set speaker_id = {target('speaker', 'quotes')}
+                   where id in {rows} and exists (select 1 from entity_refs
+                     where entity_refs.row_id = quotes.id and entity_refs.role = 'speaker')""")
+    db.execute(f"""update claims set subject_id = {target('subject', 'claims')},
+                     organization_id = {target('organization', 'claims')}, by_id = {target('by', 'claims')}
+                   where id in {rows}""")
+    db.execute(f"delete from quote_mentions where quote_id in {rows}")
+    db.execute(f"""insert or ignore into quote_mentions (quote_id, entity_id)
+                   select entity_refs.row_id, article_entities.entity_id
+                   from entity_refs join article_entities on article_entities.id = entity_refs.article_entity_id
+                   where entity_refs.role = 'mention' and article_entities.entity_id is not null
+                     and entity_refs.row_id in {rows}
+                   order by entity_refs.row_id, article_entities.entity_id""")
+    db.execute(f"delete from roles where claim_id in {rows}")
+    db.execute(f"""insert into roles (id, entity_id, title, organization_id, as_of, article_id, claim_id)
+                   select claims.id, claims.subject_id, claims.object, claims.organization_id,
+                     coalesce(claims.as_of, articles.published), claims.article_id, claims.id
+                   from claims join articles on articles.id = claims.article_id
+                   where claims.kind = 'role' and claims.subject_id is not null and claims.id in {rows}""")
+
+
+def _delete_entities(db: sqlite_utils.Database, ids: set[int], summary: RefreshSummary) -> None:
+    """Entities left with no mention, once nothing refers to them any more."""
+    for eid in sorted(ids):
+        used = db.execute("""select
+            exists(select 1 from quotes where speaker_id = :id)
+            or exists(select 1 from claims where subject_id = :id or organization_id = :id or by_id = :id)
+            or exists(select 1 from roles where entity_id = :id or organization_id = :id)
+            or exists(select 1 from quote_mentions where entity_id = :id)
+            or exists(select 1 from article_entities where entity_id = :id)
+            or exists(select 1 from quote_groups where first_speaker_id = :id)
+            or exists(select 1 from claim_groups where subject_id = :id)
+            or exists(select 1 from claim_followups where subject_id = :id)""", {"id": eid}).fetchone()[0]
+        if not used:
+            db.execute("delete from aliases where entity_id = ?", [eid])
+            db.execute("delete from entities where id = ?", [eid])
+            summary.merged += 1
+
+
+# --- the same quote across articles -----------------------------------------------------------
+
+
+def quote_words(text: str) -> list[str]:
+    """The words text_hash is made of (NFKC, lower case, no punctuation), in order."""
+    return re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", text or "").lower())
+
+
+def _appearance_order(q: dict):
+    return (q["published"] is None, q["published"] or "", q["article_id"], q["start"] or 0, q["id"])
+
+
+def _articles_disagree(members: list[dict]) -> bool:
+    """Do two articles give these words to different speakers: two articles that name
+    known speakers for them, and no speaker in common? (Within one article, a
+    reported-speech span that wraps another speaker's direct quote is an overlap of
+    extraction, not a misattribution: an article agrees with another when any of its
+    speakers for the words is the other's.)"""
+    by_article: dict[str, set] = defaultdict(set)
+    for q in members:
+        if q["speaker_id"] is not None:
+            by_article[q["article_id"]].add(q["speaker_id"])
+    articles = list(by_article.values())
+    return any(not a & b for i, a in enumerate(articles) for b in articles[i + 1:])
+
+
+def group_quotes(quotes: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(quote_groups rows, quote_group_members rows) for quotes with keys id, text,
+    text_hash, article_id, start, published, publisher, url, speaker_id, speaker_name.
+
+    A text (by text_hash) of at least MIN_CONTAINED_WORDS words that lies word for word
+    inside longer ones joins the longest of the longest texts containing it (ties: the
+    smaller hash); every other text heads its own group, keyed by its text_hash.
+    """
+    text_of: dict[str, str] = {}  # one text per hash (the least, so any order gives it)
+    for q in quotes:
+        h = q["text_hash"]
+        if h not in text_of or q["text"] < text_of[h]:
+            text_of[h] = q["text"]
+    words: dict[str, list[str]] = {h: quote_words(t) for h, t in text_of.items()}
+    n = MIN_CONTAINED_WORDS
+    starts: dict[tuple, list[str]] = defaultdict(list)
+    for h, w in words.items():
+        if len(w) >= n:
+            starts[tuple(w[:n])].append(h)
+    containers: dict[str, set[str]] = defaultdict(set)
+    for long_hash, w in words.items():
+        if len(w) <= n:
+            continue
+        for i in range(len(w) - n + 1):
+            for short_hash_ in starts.get(tuple(w[i:i + n]), ()):
+                s = words[short_hash_]
+                if short_hash_ != long_hash and len(s) < len(w) and w[i:i + len(s)] == s:
+                    containers[short_hash_].add(long_hash)
+    root: dict[str, str] = {}
+    for h in words:
+        outer = [c for c in containers.get(h, ()) if not containers.get(c)]
+        root[h] = min(outer, key=lambda c: (-len(words[c]), c)) if outer else h
+
+    members_of: dict[str, list[dict]] = defaultdict(list)
+    for q in quotes:
+        members_of[root[q["text_hash"]]].append(q)
+    groups, members = [], []
+    for key in sorted(members_of):
+        ms = sorted(members_of[key], key=_appearance_order)
+        first = ms[0]
+        own = [q for q in ms if q["text_hash"] == key]
+        speakers = {q["speaker_id"]: q["speaker_name"] for q in ms if q["speaker_id"] is not None}
+        dates = [q["published"] for q in ms if q["published"]]
+        groups.append({
+            "key": key,
+            "text": own[0]["text"],
+            "words": len(words[key]),
+            "quotes": len(ms),
+            "articles": len({q["article_id"] for q in ms}),
+            "publishers": len({q["publisher"] for q in ms if q["publisher"]}),
+            "speakers": len(speakers),
+            "speaker_names": ", ".join(sorted({n for n in speakers.values() if n})) or None,
+            "conflicting": int(_articles_disagree(ms)),
+            "first_quote_id": first["id"],
+            "first_article_id": first["article_id"],
+            "first_published": first["published"],
+            "first_publisher": first["publisher"],
+            "first_url": first["url"],
+            "first_speaker_id": first["speaker_id"],
+            "first_speaker_name": first["speaker_name"],
+            "last_published": max(dates) if dates else None,
+        })
+        members.extend({"quote_id": q["id"], "group_key": key,
+                        "match": "exact" if q["text_hash"] == key else "contained"} for q in ms)
+    return groups, members
+
+
+def refresh_quote_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> None:
+    quotes = [dict(zip(("id", "text", "text_hash", "article_id", "start", "published", "publisher",
+                        "url", "speaker_id", "speaker_name"), row)) for row in db.execute("""
+        select quotes.id, quotes.text, quotes.text_hash, quotes.article_id, quotes.start,
+          articles.published, articles.publisher, articles.url, quotes.speaker_id,
+          entities.name
+        from quotes join articles on articles.id = quotes.article_id
+          left join entities on entities.id = quotes.speaker_id""")]
+    groups, members = group_quotes(quotes)
+    stale = sync_rows(db, "quote_groups", groups, ("key",), delete=False, summary=summary)
+    sync_rows(db, "quote_group_members", members, ("quote_id",), summary=summary)
+    delete_keys(db, "quote_groups", ("key",), stale)  # once no member points at them
+    summary.quote_groups = len(groups)
+    summary.multi_article_groups = sum(1 for g in groups if g["articles"] > 1)
+    summary.multi_publisher_groups = sum(1 for g in groups if g["publishers"] > 1)
+    summary.conflicting_groups = sum(1 for g in groups if g["conflicting"])
+
+
+# --- the same claim across articles -------------------------------------------------------------
+
+_LEADING = {"the", "a", "an", "his", "her", "its", "their", "our", "my", "your"}
+
+
+def claim_object(kind: str, obj: str | None, text: str | None = None) -> str:
+    """The normalised object that makes two claims "the same": folded words without
+    punctuation or a leading article; every no-comment wording is one claim (the
+    subject has not commented); a claim with no object is known by its sentence."""
+    if kind == "no_comment":
+        return "no comment"
+    words = re.findall(r"[^\W_]+", fold(obj or text or ""))
+    while words and words[0] in _LEADING:
+        words = words[1:]
+    return " ".join(words)
+
+
+def claim_group_key(kind: str, subject_kind: str | None, subject_name: str | None,
+                    obj: str, claim_id: str) -> str:
+    """Stable key: from the subject's canonical name, never its id; a claim without a
+    subject is a group of its own."""
+    if not subject_name:
+        return short_hash("claim", claim_id)
+    return short_hash(kind, f"{subject_kind}:{corpus_key(subject_name, subject_kind or 'person')}", obj)
+
+
+def group_claims(claims: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(claim_groups rows, claim_group_members rows) for claims with keys id, article_id,
+    kind, subject_id, subject_name, subject_kind, object, text, as_of, published,
+    publisher, url, start."""
+    by_key: dict[str, list[dict]] = defaultdict(list)
+    for c in claims:
+        c = dict(c, reported=c["as_of"] or c["published"],
+                 norm=claim_object(c["kind"], c["object"], c["text"]))
+        key = claim_group_key(c["kind"], c["subject_kind"], c["subject_name"], c["norm"], c["id"])
+        by_key[key].append(c)
+    groups, members = [], []
+    for key in sorted(by_key):
+        cs = sorted(by_key[key], key=lambda c: (c["reported"] is None, c["reported"] or "",
+                                                 c["article_id"], c["start"] or 0, c["id"]))
+        first = cs[0]
+        dates = sorted(c["reported"] for c in cs if c["reported"])
+        groups.append({
+            "key": key, "kind": first["kind"], "subject_id": first["subject_id"],
+            "subject_name": first["subject_name"], "object": first["norm"], "text": first["text"],
+            "claims": len(cs), "articles": len({c["article_id"] for c in cs}),
+            "publishers": len({c["publisher"] for c in cs if c["publisher"]}),
+            "first_reported": dates[0] if dates else None,
+            "last_reported": dates[-1] if dates else None,
+            "first_claim_id": first["id"], "first_article_id": first["article_id"],
+            "first_publisher": first["publisher"], "first_url": first["url"],
+        })
+        members.extend({"claim_id": c["id"], "group_key": key, "reported": c["reported"]} for c in cs)
+    return groups, members
+
+
+def refresh_claim_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> None:
+    claims = [dict(zip(("id", "article_id", "kind", "subject_id", "subject_name", "subject_kind",
+                        "object", "text", "as_of", "published", "publisher", "url", "start"), row))
+              for row in db.execute("""
+        select claims.id, claims.article_id, claims.kind, claims.subject_id, entities.name,
+          entities.kind, claims.object, claims.text, claims.as_of, articles.published,
+          articles.publisher, articles.url, claims.start
+        from claims join articles on articles.id = claims.article_id
+          left join entities on entities.id = claims.subject_id""")]
+    groups, members = group_claims(claims)
+    stale = sync_rows(db, "claim_groups", groups, ("key",), delete=False, summary=summary)
+    sync_rows(db, "claim_group_members", members, ("claim_id",), summary=summary)
+    delete_keys(db, "claim_groups", ("key",), stale)
+    summary.claim_groups = len(groups)
+    summary.multi_article_claims = sum(1 for g in groups if g["articles"] > 1)
+
+
+# --- a no-comment claim followed by the subject's own words --------------------------------------
+
+# Words of the no-comment phrasing itself, which say nothing about the topic.
+_NO_COMMENT_WORDS = frozenset(
+    """comment commented commenting publicly immediately respond responded reply replied
+    request return returned returning declined refused reached available yet message
+    call email statement spokesman spokeswoman spokesperson representative""".split()
+)
+_TOPIC_STOP = frozenset(
+    """will would could should have has had been being were are not but they them there
+    this that these those what when where which while about after before more most very
+    just into over than then also only such some any all our your you it's i'm said says
+    told tell year years time times people like make made going get can may might must
+    one two three first last new now here how why because does did doing don't week weeks
+    month months day days today tuesday monday wednesday thursday friday saturday sunday
+    think know want wanted need really well still even much many other another""".split()
+)
+
+
+def later(a: str | None, b: str | None) -> bool:
+    """Is date a after date b? ISO dates, partial ones compared on what both give."""
+    if not a or not b:
+        return False
+    n = min(len(a), len(b), 10)
+    return a[:n] > b[:n]
+
+
+def days_between(a: str | None, b: str | None) -> int | None:
+    try:
+        return (date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days
+    except (TypeError, ValueError):
+        return None
+
+
+def topic_words(text: str | None) -> set[str]:
+    return {w for w in content_words(text) if w not in _NO_COMMENT_WORDS and w not in _TOPIC_STOP}
+
+
+def _name_words(name: str, kind: str) -> set[str]:
+    """The words that name an entity in running text: a person's surname, an
+    organisation's whole key (matched as a set of words)."""
+    if kind == "person":
+        tokens = person_parts(name)[0]
+        return {tokens[-1]} if tokens else set()
+    return set(corpus_key(name, kind).split())
+
+
+def refresh_followups(db: sqlite_utils.Database, summary: RefreshSummary) -> None:
+    """Link each dated no-comment claim about a known subject to that subject's quotes in
+    later articles on the same topic: sharing a person or organisation (mentioned by the
+    quote, or named in its words) with the claim's sentence and headline, or two content
+    words. The reason says which."""
+    claims = db.execute("""
+        select claims.id, claims.article_id, claims.subject_id, claims.text,
+          coalesce(claims.as_of, articles.published), articles.title
+        from claims join articles on articles.id = claims.article_id
+        where claims.kind = 'no_comment' and claims.subject_id is not null""").fetchall()
+    entities = {r[0]: (r[1], r[2]) for r in db.execute("select id, name, kind from entities")}
+    rows = []
+    subjects = sorted({c[2] for c in claims})
+    quotes_by: dict[int, list[tuple]] = defaultdict(list)
+    mentions: dict[str, set[int]] = defaultdict(set)
+    if subjects:
+        speakers = _temp_ids(db, "refresh_subjects", subjects)
+        for row in db.execute(f"""
+            select quotes.id, quotes.speaker_id, quotes.text, articles.published, quotes.article_id,
+              quotes.start
+            from quotes join articles on articles.id = quotes.article_id
+            where quotes.speaker_id in {speakers} and articles.published is not null"""):
+            quotes_by[row[1]].append(row)
+        for quote_id, entity_id in db.execute(f"""
+            select quote_mentions.quote_id, quote_mentions.entity_id from quote_mentions
+            join quotes on quotes.id = quote_mentions.quote_id where quotes.speaker_id in {speakers}"""):
+            mentions[quote_id].add(entity_id)
+    article_people: dict[str, set[int]] = defaultdict(set)
+    for article_id, entity_id in db.execute(
+            "select distinct article_id, entity_id from article_entities where entity_id is not null"):
+        article_people[article_id].add(entity_id)
+
+    for claim_id, article_id, subject, sentence, reported, title in sorted(claims):
+        if not reported:
+            continue
+        subject_name, subject_kind = entities.get(subject, ("", "person"))
+        own = topic_words(subject_name)
+        for form in person_parts(subject_name)[0] if subject_kind == "person" else ():
+            own.add(form)
+        words = (topic_words(sentence) | topic_words(title)) - own
+        context = set(re.findall(r"[^\W_]+", fold(f"{sentence} {title or ''}")))
+        people = {e for e in article_people.get(article_id, ()) if e != subject and e in entities
+                  and _name_words(*entities[e]) and _name_words(*entities[e]) <= context}
+        matches = []
+        for quote_id, _, text, published, q_article, start in quotes_by.get(subject, ()):
+            if not later(published, reported):
+                continue
+            said = set(re.findall(r"[^\W_]+", fold(text or "")))
+            shared_people = sorted(
+                entities[e][0] for e in people
+                if e in mentions.get(quote_id, ()) or _name_words(*entities[e]) <= said)
+            shared_words = sorted(words & topic_words(text))
+            if not shared_people and len(shared_words) < 2:
+                continue
+            matches.append((published, q_article, start or 0, quote_id, shared_people, shared_words))
+        for rank, (published, _, _, quote_id, shared_people, shared_words) in enumerate(sorted(matches), 1):
+            days = days_between(published, reported)
+            parts = [f"{subject_name} quoted " + (f"{days} days later" if days is not None else "later")]
+            if shared_people:
+                parts.append("same people: " + ", ".join(shared_people))
+            if shared_words:
+                parts.append("same words: " + ", ".join(shared_words))
+            rows.append({
+                "claim_id": claim_id, "quote_id": quote_id, "subject_id": subject, "rank": rank,
+                "claim_reported": reported, "quote_published": published, "days_later": days,
+                "shared": ", ".join(shared_people + shared_words), "reason": "; ".join(parts),
+            })
+    sync_rows(db, "claim_followups", rows, ("claim_id", "quote_id"), summary=summary)
+    summary.followups = len(rows)
