@@ -668,10 +668,10 @@ def format_block(title: str, res: dict) -> list[str]:
     return lines
 
 
-def format_methods(methods: dict[str, dict]) -> list[str]:
-    """The per-method table of direct predictions."""
+def format_methods(methods: dict[str, dict], title: str = "Direct predictions by method") -> list[str]:
+    """The per-method table of predictions: count, precision, speaker accuracy."""
     row = "  %-28s %6s %8s %10s %16s %8s"
-    lines = ["Direct predictions by method",
+    lines = [title,
              row % ("method", "count", "matched", "precision", "speaker lenient", "strict")]
     lines += [row % (method[:28], m["count"], m["matched"], "%.3f" % m["precision"],
                      "%.3f" % m["speaker_accuracy"], "%.3f" % m["speaker_accuracy_strict"])
@@ -710,6 +710,9 @@ def format_headline(name: str, direct: dict, indirect: dict) -> list[str]:
         "indirect                     P %.3f  R %.3f  F1 %.3f   end to end F1 %.3f / %.3f"
         % (indirect["precision"], indirect["recall"], indirect["f1"],
            indirect["e2e_f1"], indirect["e2e_f1_strict"]),
+        "indirect speaker (name)      lenient %.3f  (%d matched)"
+        % (indirect["speaker_by_gold"].get("source_kind=name", {}).get("accuracy", 0.0),
+           indirect["speaker_by_gold"].get("source_kind=name", {}).get("matched", 0)),
     ]
 
 
@@ -769,6 +772,7 @@ def eval_command(gold, predictions, save_predictions, errors, as_json, limit):
     lines = format_block("PolNeAR direct-quote scoring (--only-kind direct)", direct)
     lines += [""] + format_block("PolNeAR reported speech (--indirect)", indirect)
     lines += [""] + format_methods(methods)
+    lines += [""] + format_methods(by_method(scored["indirect"]), "Indirect predictions by method")
     if errors:
         lines += format_errors(error_examples(scored["direct"], errors))
     lines += [""] + format_headline(os.path.basename(gold), direct, indirect)

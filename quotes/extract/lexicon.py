@@ -75,7 +75,7 @@ ROLE_NOUNS = frozenset(
     governor senator congressman congresswoman candidate nominee manager strategist
     pollster representative representatives member members executive founder envoy
     ambassador economist professor researcher researchers scientist scientists
-    spokespeople staffer staffers team administration white house government
+    spokespeople staffer staffers team administration government
     newspaper paper network station website magazine survey poll study""".split()
 )
 
