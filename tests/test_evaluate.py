@@ -180,10 +180,10 @@ def test_eval_command_prints_the_reference_table_and_headline_last(dev_files):
     assert ours[start:start + len(ref_lines)] == ref_lines
     assert "Direct predictions by method" in ours
     assert "Errors: missed gold quotes (longest first)" in ours
-    headline = ours[-7:]
+    headline = ours[-8:]
     assert headline[0].startswith("== gold.jsonl: 8 articles")
     assert headline[1].startswith("quotes (direct)")
-    assert headline[-1].startswith("indirect")
+    assert headline[-2].startswith("indirect") and headline[-1].startswith("indirect speaker")
 
 
 # ------------------------------------------------------------------ matching rules
