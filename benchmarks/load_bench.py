@@ -230,12 +230,24 @@ print(json.dumps({"total": total, "articles": summary.articles, "spent": spent})
 """
 
 
+NO_REFRESH = """
+import sys
+from quotes import load
+load.Loader.refresh = lambda self: None
+from quotes.cli import cli
+sys.argv[0] = "quotes"
+cli()
+"""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=2225, help="corpus size (BBC repeated past 2,225)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts to run")
     parser.add_argument("--dask", action="store_true", help="also run --local-cluster with each worker count > 1")
     parser.add_argument("--no-writer", action="store_true", help="skip the writer-only and phase runs")
+    parser.add_argument("--no-refresh", action="store_true",
+                        help="leave out the corpus-wide refresh that ends `quotes load` (quotes.tracking)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "quotes-bench")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -251,16 +263,18 @@ def main() -> None:
     rows.append(("baseline: read + insert article rows (sqlite-utils)", base))
     loads = {}
     for workers in args.workers:
-        argv = [sys.executable, "-m", "quotes", "load", "-s", str(corpus), "--db", str(db)]
+        quotes = ["-m", "quotes"] if not args.no_refresh else ["-c", NO_REFRESH]
+        argv = [sys.executable, *quotes, "load", "-s", str(corpus), "--db", str(db)]
         if workers > 1:
             argv += ["--workers", str(workers)]
         fresh(db)
         loads[workers] = run(argv)
-        rows.append((f"quotes load --workers {workers}", loads[workers]))
+        label = f"quotes load --workers {workers}" + (" (no refresh)" if args.no_refresh else "")
+        rows.append((label, loads[workers]))
         if args.dask and workers > 1:
             fresh(db)
             r = run(argv + ["--local-cluster"])
-            rows.append((f"quotes load --local-cluster --workers {workers}", r))
+            rows.append((label.replace("load --workers", "load --local-cluster --workers"), r))
 
     print()
     print("| run | seconds | articles/s | CPU s | vs baseline | vs 1 worker | peak MB (writer) | peak MB (all processes) |")

@@ -51,6 +51,9 @@ async def bench(db_path: Path, repeat: int) -> None:
     year = (await db.execute(
         "select said_year from quotes where said_year is not null group by said_year "
         "order by count(*) desc limit 1")).first()[0]
+    publisher = (await db.execute(
+        "select publisher from quotes where publisher is not null group by publisher "
+        "order by count(*) desc limit 1")).first()[0]
     word = "economy"
     matches = (await db.execute(
         "select count(*) from quotes_fts where quotes_fts match ?", [word])).first()[0]
@@ -65,6 +68,8 @@ async def bench(db_path: Path, repeat: int) -> None:
         ("facet", "quotes, a speaker chosen (facet value)", f"/{name}/quotes?speaker_name={_q(top['name'])}"),
         ("facet", f"quotes, said_year = {year}", f"/{name}/quotes?said_year={year}"),
         ("facet", "quotes, kind = direct", f"/{name}/quotes?kind=direct"),
+        ("facet", "quotes, cue = said", f"/{name}/quotes?cue=said"),
+        ("facet", f"quotes, publisher = {publisher}", f"/{name}/quotes?publisher={_q(publisher)}"),
         ("facet", "quotes, mentioned (m2m facet) chosen",
          f"/{name}/quotes?_through=" + _q('{"table":"quote_mentions","column":"entity_id","value":"%s"}' % top["id"])),
         ("table", "articles table, default facets", f"/{name}/articles"),

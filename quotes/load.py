@@ -105,8 +105,10 @@ def refresh_pending(db: sqlite_utils.Database) -> bool:
     group once it has run, so a load killed during its refresh (or before) is finished
     by the next load, even one that finds nothing new to store."""
     return bool(db.execute(
-        "select exists(select 1 from quotes where id not in (select quote_id from quote_group_members))"
-        " or exists(select 1 from claims where id not in (select claim_id from claim_group_members))"
+        "select exists(select 1 from quotes where not exists"
+        " (select 1 from quote_group_members m where m.quote_id = quotes.id))"
+        " or exists(select 1 from claims where not exists"
+        " (select 1 from claim_group_members m where m.claim_id = claims.id))"
     ).fetchone()[0])
 
 

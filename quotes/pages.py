@@ -111,8 +111,11 @@ ARTICLE_COLUMNS = ("id", "title", "url", "publisher", "published", "author", "se
 
 def safe_href(url: str | None) -> str | None:
     """The URL when it is http(s), else None: a `javascript:` URL is shown, never linked."""
-    if url and urllib.parse.urlsplit(url.strip()).scheme.lower() in ("http", "https"):
-        return url.strip()
+    try:
+        if url and urllib.parse.urlsplit(url.strip()).scheme.lower() in ("http", "https"):
+            return url.strip()
+    except ValueError:  # "http://[x": urlsplit refuses it; an article page must not fail on it
+        pass
     return None
 
 

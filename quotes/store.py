@@ -407,10 +407,14 @@ def backfill_article_entities(db: sqlite_utils.Database) -> int:
 
 # Indexes for Datasette pages at a million quotes (benchmarks/serve_bench.py): a
 # speaker's quotes in page order read 200 index entries instead of sorting 18,000
-# rows; the people quoted beside a speaker are counted from an index alone.
+# rows; the people quoted beside a speaker are counted from an index alone; with a kind
+# chosen (one kind keeps 40-50% of the table) each facet counts from an index
+# instead of looking up 400,000 rows: 20 ms a facet instead of timing out.
 SERVING_INDEXES: dict[str, str] = {
     "idx_quotes_speaker_order": "quotes (speaker_id, coalesce(said_on, published), published, article_id, start)",
     "idx_quotes_article_speaker": "quotes (article_id, speaker_id)",
+    **{f"idx_quotes_kind_{column}": f"quotes (kind, {column})"
+       for column in ("speaker_name", "cue", "said_year", "said_month", "publisher")},
 }
 
 

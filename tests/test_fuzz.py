@@ -76,7 +76,8 @@ def mutated(draw, seed: bytes) -> bytes:
             data[at] = draw(st.integers(0, 255))
         elif action == "insert":
             data[at:at] = draw(st.binary(min_size=1, max_size=12) | st.sampled_from(
-                [b"<", b">", b"\x00", b"\"", b"\xe2\x80\x9c", b"]]>", b"&", b"<div>", b"\r\n", b"\xff\xfe"]))
+                [b"<", b">", b"\x00", b"\"", b"\xe2\x80\x9c", b"]]>", b"&", b"<div>", b"\r\n", b"\xff\xfe",
+                 b"[", b"]", b":99999999", b"\\ud800", b"://["]))
         elif action == "delete":
             del data[at:at + draw(st.integers(1, 20))]
         else:

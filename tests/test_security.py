@@ -287,6 +287,7 @@ PAYLOADS = {
 URLS = [
     " JaVaScRiPt:window.__xss='url1'", "java\tscript:window.__xss='url2'",
     "data:text/html,<script>window.__xss='url3'</script>", "vbscript:window.__xss='url4'",
+    "https://e.com[a\"><script>window.__xss='url5'</script>",  # urlsplit raises on it
 ]
 
 

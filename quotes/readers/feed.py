@@ -71,7 +71,10 @@ def _absolute(link: Any, base: str | None) -> str | None:
     if not isinstance(link, str) or not link.strip():
         return None
     link = link.strip()
-    return urljoin(base, link) if base else link
+    try:
+        return urljoin(base, link) if base else link
+    except ValueError:  # an invalid IPv6 host: not an address
+        return None
 
 
 def _entry_article(entry: dict, number: int, source: str, feed: dict, feed_link: str | None) -> Article | ReadError | ReadNote:

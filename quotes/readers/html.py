@@ -310,13 +310,19 @@ def _pick_url(candidates: list[str | None], base_url: str | None) -> str | None:
     address of its own is a publisher's template error, and would merge every page
     of the site into one article id.
     """
-    base_path = urlsplit(base_url).path if base_url else ""
+    try:
+        base_path = urlsplit(base_url).path if base_url else ""
+    except ValueError:
+        base_path = ""
     for candidate in candidates:
         if not candidate or not isinstance(candidate, str):
             continue
-        url = urljoin(base_url or "", candidate.strip())
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        try:
+            url = urljoin(base_url or "", candidate.strip())
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                continue
+        except ValueError:  # an invalid IPv6 host or port: not an address
             continue
         if parts.path in ("", "/") and base_path not in ("", "/"):
             continue

@@ -90,7 +90,10 @@ def publisher_for_url(url: str | None) -> str | None:
     """A readable publisher name for an article URL: known name, else the bare domain."""
     if not url:
         return None
-    host = (urlsplit(url.strip()).hostname or "").rstrip(".").lower()
+    try:
+        host = (urlsplit(url.strip()).hostname or "").rstrip(".").lower()
+    except ValueError:  # "https://e.com[a": an invalid IPv6 host, or a bad port
+        return None
     if not host:
         return None
     for domain, name in PUBLISHERS.items():

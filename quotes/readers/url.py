@@ -223,7 +223,10 @@ class Fetcher:
             self._futures[url] = self._submit(url)
 
     def _fetch(self, url: str) -> Fetched | ReadError:
-        host = (urlsplit(url).hostname or "").lower()
+        try:
+            host = (urlsplit(url).hostname or "").lower()
+        except ValueError:  # httpx reports the bad address
+            host = ""
         with self._lock:
             slot = self._hosts.setdefault(host, threading.Semaphore(self.per_host))
         with slot:

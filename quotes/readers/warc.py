@@ -159,7 +159,10 @@ def read_warc(stream: BinaryIO, source: str, max_bytes: int | None = None) -> It
             skipped[kind] += 1
             continue
         uri = _target(record)
-        key = urldefrag(uri)[0] if uri else None
+        try:
+            key = urldefrag(uri)[0] if uri else None
+        except ValueError:  # an invalid IPv6 host
+            key = uri
         if key and key in seen:
             skipped["duplicate capture"] += 1
             continue
