@@ -15,9 +15,12 @@ TABLES = {
     # 0003: following people, quotes and claims across articles
     "article_entities", "entity_refs", "quote_groups", "quote_group_members",
     "claim_groups", "claim_group_members", "claim_followups", "reviews",
+    # 0005: materialised facet counts for serving a million quotes
+    "quote_facet_counts",
 }
 FTS_TABLES = {"quotes_fts", "claims_fts", "articles_fts", "entities_fts"}
-MIGRATIONS = ["0001_schema", "0002_published_parts_entity_search", "0003_fact_tracking"]
+MIGRATIONS = ["0001_schema", "0002_published_parts_entity_search", "0003_fact_tracking",
+              "0004_perf_serving_indexes", "0005_perf_facet_counts"]
 
 
 def article(body="body", **kw) -> Article:
