@@ -6,7 +6,8 @@
 
 Every run is a fresh database and its own process (`python -m quotes load ...`), timed
 from outside: wall time, CPU time of the whole process tree, and peak memory (resident
-set) of the loading process and of the whole tree (psutil, sampled every 50 ms).
+set) of the loading process and of the whole tree, and the CPU time of the loading
+(writer) process alone (psutil, sampled every 50 ms).
 
 - baseline: the same input read by the same reader (quotes.readers.read_source) and only
   the article rows inserted with sqlite-utils (insert_all, batches of 200): the floor
@@ -103,7 +104,7 @@ def run(argv: list[str], env: dict | None = None) -> dict:
     started = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, **(env or {})}, cwd=ROOT)
-    peak = {"main": 0, "tree": 0}
+    peak = {"main": 0, "tree": 0, "main_cpu": 0.0}
     stop = threading.Event()
 
     def sample() -> None:
@@ -124,6 +125,11 @@ def run(argv: list[str], env: dict | None = None) -> dict:
                         pass
             except psutil.Error:
                 break
+            try:
+                times = parent.cpu_times()
+                peak["main_cpu"] = times.user + times.system
+            except psutil.Error:
+                pass
             peak["main"] = max(peak["main"], main)
             peak["tree"] = max(peak["tree"], tree)
             stop.wait(0.05)
@@ -142,6 +148,7 @@ def run(argv: list[str], env: dict | None = None) -> dict:
     return {
         "wall": wall,
         "cpu": (after.children_user - before.children_user) + (after.children_system - before.children_system),
+        "cpu_main": peak["main_cpu"],
         "rss_main": peak["main"] / 2**20,
         "rss_tree": peak["tree"] / 2**20,
         "stdout": out,
@@ -277,14 +284,15 @@ def main() -> None:
             rows.append((label.replace("load --workers", "load --local-cluster --workers"), r))
 
     print()
-    print("| run | seconds | articles/s | CPU s | vs baseline | vs 1 worker | peak MB (writer) | peak MB (all processes) |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| run | seconds | articles/s | CPU s (all) | CPU s (writer process) | vs baseline | vs 1 worker "
+          "| peak MB (writer) | peak MB (all processes) |")
+    print("|---|---|---|---|---|---|---|---|---|")
     one = loads.get(1)
     for name, r in rows:
         rate = n / r["wall"]
         vs_base = f"{base['wall'] / r['wall']:.3f}x" if r is not base else "1x"
         vs_one = f"{one['wall'] / r['wall']:.2f}x" if one and name.startswith("quotes") else ""
-        print(f"| {name} | {r['wall']:.1f} | {rate:,.0f} | {r['cpu']:.1f} | {vs_base} | {vs_one} | "
+        print(f"| {name} | {r['wall']:.1f} | {rate:,.0f} | {r['cpu']:.1f} | {r['cpu_main']:.1f} | {vs_base} | {vs_one} | "
               f"{r['rss_main']:.0f} | {r['rss_tree']:.0f} |")
     for name, r in rows[1:]:
         print(f"  {name}: {r['last']}")
