@@ -7,8 +7,8 @@
 
 Sizes are checked before anything is read whole, so a 50 MB single-line file costs
 20 MB of reading, not 50 MB of parsing. Extraction time grows faster than linearly with
-the length of a paragraph full of quotes (10,000 `"...," he said` in one paragraph took
-over four minutes), so time is limited as well: `time_limit()` raises TimeLimitExceeded
+the length of a paragraph full of quotes (10,000 `"...," he said` in one paragraph take
+minutes), so time is limited as well: `time_limit()` raises TimeLimitExceeded
 in the middle of the work (regular expressions included) via SIGALRM. Signals reach only
 the main thread, so elsewhere (a load run from a worker thread) there is no time limit.
 

@@ -26,7 +26,7 @@ _SAID_OF = re.compile(r"\b(?:of|about)\s+([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+
 
 def _is_embedded(body: str, para: Span, q: QuotedSpan) -> bool:
     """True when the quote continues a sentence: preceded by a word that is no cue."""
-    before = body[para.start : q.mark_start]
+    before = body[max(para.start, q.mark_start - 100) : q.mark_start]  # linear in quotes
     m = _WORD_BEFORE.search(before)
     if not m:
         return False
