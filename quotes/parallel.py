@@ -50,7 +50,6 @@ BULK_FTS = ("quotes", "claims", "articles")
 
 # --- the pure part: what a worker runs -------------------------------------------------
 
-
 TIMED_OUT = "TimeLimitExceeded"
 
 
@@ -104,7 +103,6 @@ CONNECT_TIMEOUT = "20s"
 
 class EngineError(RuntimeError):
     """The engine cannot be had: Dask missing, or its scheduler unreachable."""
-
 
 
 class Engine:
