@@ -11,6 +11,8 @@ import contextlib
 import hashlib
 import json
 import re
+import sqlite3
+import time
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -463,7 +465,7 @@ def ensure_schema(db: sqlite_utils.Database) -> sqlite_utils.Database:
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys = ON")
     if not db.memory:
-        db.enable_wal()
+        _enable_wal(db)
         db.execute("PRAGMA synchronous = NORMAL")
     if MIGRATIONS.pending(db):
         # Under the write lock, so two loads starting on a new file do not both create
@@ -474,6 +476,27 @@ def ensure_schema(db: sqlite_utils.Database) -> sqlite_utils.Database:
 
 
 BUSY_TIMEOUT_MS = 60_000  # how long a writer waits for another's transaction to end
+
+
+def _enable_wal(db: sqlite_utils.Database) -> None:
+    """Switch to WAL, waiting out another process that is switching or writing.
+
+    Changing the journal mode of a new file while a second load opens it can fail at
+    once with "database is locked": SQLite does not call the busy handler for it. So
+    retry until the busy timeout; once the other process has switched, the mode read
+    back is already WAL and there is nothing left to do.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.01
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
 
 
 @contextlib.contextmanager

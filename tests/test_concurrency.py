@@ -175,7 +175,7 @@ def test_two_loads_at_once_both_finish_with_the_database_one_load_makes(corpus, 
         db = tmp_path / f"{name}.db"
         a, b = _load(first, db, "--batch-size", "7"), _load(second, db)
         (code1, err1), (code2, err2) = _finish(a), _finish(b)
-        assert (code1, code2) == (0, 0), (err1, err2)
+        assert (code1, code2) == (0, 0), err1 + "\n----\n" + err2
         assert "locked" not in err1 + err2
         assert _counts(db) == _counts(clean), name
         assert _one(db, "pragma integrity_check") == ("ok",)
