@@ -8,12 +8,6 @@ apt-get (.ci/run installs it); without it these tests fail under CI and skip els
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -44,12 +38,6 @@ def _need_browser():
         pytest.skip(problem)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def db_file(tmp_path_factory) -> Path:
     from quotes.load import example_paths, load_paths
@@ -65,37 +53,10 @@ def db_file(tmp_path_factory) -> Path:
 def server(db_file, tmp_path_factory):
     """Base URL of a Datasette serving db_file with our metadata and plugins."""
     _need_browser()
-    from quotes.serve import datasette_args
+    from live import datasette
 
-    port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "datasette.log"
-    args = datasette_args(db_file, host="127.0.0.1", port=port)
-    with open(log, "w") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "datasette", *args], cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=err)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"datasette exited with {proc.returncode}:\n{log.read_text()}")
-            try:
-                with urllib.request.urlopen(base + "/-/versions.json", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"datasette did not answer on {base}:\n{log.read_text()}")
-            time.sleep(0.1)
+    with datasette(db_file, tmp_path_factory.mktemp("server") / "datasette.log") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture
