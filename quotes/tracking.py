@@ -23,8 +23,10 @@ page URL keeps working). Compare databases by names, not ids.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import re
+import sys
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -83,38 +85,85 @@ def refresh(db: sqlite_utils.Database) -> RefreshSummary:
 # --- writing a derived table as a difference ---------------------------------------------
 
 
-def sync_rows(db: sqlite_utils.Database, table: str, rows: list[dict], key: tuple[str, ...],
-              delete: bool = True, summary: RefreshSummary | None = None) -> set:
-    """Make `table` hold exactly `rows` (by `key`): insert, update and delete the difference.
+class Stage:
+    """The rows a derived table should hold, gathered in a temporary table.
 
-    Returns the keys of rows deleted when `delete` is False (the caller deletes them
-    later, for foreign keys' sake); else an empty set.
+    Rows are added one at a time (flushed in batches), so a table of any size is
+    compared with what it should be without either side held in memory; `sync`
+    then writes only the difference.
     """
-    columns = list(rows[0]) if rows else None
-    existing_columns = columns or list(db[table].columns_dict)
-    names = ", ".join(f"[{c}]" for c in existing_columns)
-    current = {}
-    for row in db.execute(f"select {names} from [{table}]"):
-        record = dict(zip(existing_columns, row))
-        current[tuple(record[k] for k in key)] = record
-    desired = {tuple(r[k] for k in key): r for r in rows}
-    new = [r for k, r in desired.items() if k not in current]
-    changed = [r for k, r in desired.items() if k in current and current[k] != r]
-    stale = set(current) - set(desired)
-    insert_rows(db, table, new)
-    if changed:
-        sets = ", ".join(f"[{c}] = ?" for c in columns if c not in key)
-        where = " and ".join(f"[{k}] = ?" for k in key)
-        db.conn.executemany(
-            f"update [{table}] set {sets} where {where}",
-            [[r[c] for c in columns if c not in key] + [r[k] for k in key] for r in changed],
-        )
-    if summary is not None:
-        summary.changes[table] = summary.changes.get(table, 0) + len(new) + len(changed) + len(stale)
-    if delete:
-        delete_keys(db, table, key, stale)
-        return set()
-    return stale
+
+    BATCH = 2000
+
+    def __init__(self, db: sqlite_utils.Database, table: str, key: tuple[str, ...],
+                 columns: Iterable[str]):
+        self.db, self.table, self.key, self.columns = db, table, key, list(columns)
+        self.name = f"stage_{table}"
+        self.buffer: list[list] = []
+        self.count = 0
+        names = ", ".join(f"[{c}]" for c in self.columns)
+        db.execute(f"drop table if exists temp.[{self.name}]")
+        db.execute(f"create temp table [{self.name}] as select {names} from main.[{table}] where 0")
+        db.execute(f"create unique index temp.[{self.name}_key] on [{self.name}] "
+                   f"({', '.join(f'[{k}]' for k in key)})")
+        self.insert = f"insert into temp.[{self.name}] ({names}) values ({', '.join('?' for _ in self.columns)})"
+
+    def add(self, row: dict) -> None:
+        self.buffer.append([row[c] for c in self.columns])
+        if len(self.buffer) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.buffer:
+            self.db.conn.executemany(self.insert, self.buffer)
+            self.count += len(self.buffer)
+            self.buffer = []
+
+    def sync(self, delete: bool = True, summary: RefreshSummary | None = None) -> set:
+        """Insert, update and delete the difference; returns the stale keys when `delete`
+        is False (the caller deletes them later, for foreign keys' sake)."""
+        self.flush()
+        table, stage = f"main.[{self.table}]", f"temp.[{self.name}]"
+        same_key = " and ".join(f"s.[{k}] = t.[{k}]" for k in self.key)
+        others = [c for c in self.columns if c not in self.key]
+        conn = self.db.conn
+        changes = 0
+        if others:
+            sets = ", ".join(f"[{c}] = s.[{c}]" for c in others)
+            key_match = " and ".join(f"s.[{k}] = [{self.table}].[{k}]" for k in self.key)
+            differs = " or ".join(f"s.[{c}] is not [{self.table}].[{c}]" for c in others)
+            changes += conn.execute(
+                f"update {table} set {sets} from {stage} as s where {key_match} and ({differs})").rowcount
+        names = ", ".join(f"[{c}]" for c in self.columns)
+        changes += conn.execute(
+            f"insert into {table} ({names}) select {names} from {stage} as s "
+            f"where not exists (select 1 from {table} as t where {same_key}) order by s.rowid").rowcount
+        missing = f"not exists (select 1 from {stage} as s where {same_key})"
+        stale: set = set()
+        if delete:
+            changes += conn.execute(f"delete from {table} as t where {missing}").rowcount
+        else:
+            keys = ", ".join(f"t.[{k}]" for k in self.key)
+            stale = {tuple(r) for r in conn.execute(f"select {keys} from {table} as t where {missing}")}
+            changes += len(stale)
+        if summary is not None:
+            summary.changes[self.table] = summary.changes.get(self.table, 0) + changes
+        self.db.execute(f"drop table temp.[{self.name}]")
+        return stale
+
+
+def sync_rows(db: sqlite_utils.Database, table: str, rows: Iterable[dict], key: tuple[str, ...],
+              delete: bool = True, summary: RefreshSummary | None = None) -> set:
+    """Make `table` hold exactly `rows` (by `key`): insert, update and delete the difference."""
+    rows = iter(rows)
+    first = next(rows, None)
+    columns = list(first) if first is not None else list(db[table].columns_dict)
+    stage = Stage(db, table, key, columns)
+    if first is not None:
+        stage.add(first)
+        for row in rows:
+            stage.add(row)
+    return stage.sync(delete=delete, summary=summary)
 
 
 def delete_keys(db: sqlite_utils.Database, table: str, key: tuple[str, ...], keys: Iterable) -> None:
@@ -318,89 +367,130 @@ def _articles_disagree(members: list[dict]) -> bool:
     return any(not a & b for i, a in enumerate(articles) for b in articles[i + 1:])
 
 
-def group_quotes(quotes: list[dict]) -> tuple[list[dict], list[dict]]:
-    """(quote_groups rows, quote_group_members rows) for quotes with keys id, text,
-    text_hash, article_id, start, published, publisher, url, speaker_id, speaker_name.
+def quote_roots(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The group each text joins, for (text_hash, text) pairs (one text per hash):
+    {hash: root} for the texts that join another's group; any other heads its own.
 
-    A text (by text_hash) of at least MIN_CONTAINED_WORDS words that lies word for word
-    inside longer ones joins the longest of the longest texts containing it (ties: the
-    smaller hash); every other text heads its own group, keyed by its text_hash.
+    A text of at least MIN_CONTAINED_WORDS words that lies word for word inside longer
+    ones joins the longest of the longest texts containing it (ties: the smaller hash).
+    Only texts that long are kept in memory, as tuples of interned words.
     """
-    text_of: dict[str, str] = {}  # one text per hash (the least, so any order gives it)
-    for q in quotes:
-        h = q["text_hash"]
-        if h not in text_of or q["text"] < text_of[h]:
-            text_of[h] = q["text"]
-    words: dict[str, list[str]] = {h: quote_words(t) for h, t in text_of.items()}
     n = MIN_CONTAINED_WORDS
+    words: dict[str, tuple[str, ...]] = {}
     starts: dict[tuple, list[str]] = defaultdict(list)
-    for h, w in words.items():
+    for h, text in texts:
+        w = tuple(sys.intern(x) for x in quote_words(text))
         if len(w) >= n:
-            starts[tuple(w[:n])].append(h)
+            words[h] = w
+            starts[w[:n]].append(h)
     containers: dict[str, set[str]] = defaultdict(set)
     for long_hash, w in words.items():
         if len(w) <= n:
             continue
         for i in range(len(w) - n + 1):
-            for short_hash_ in starts.get(tuple(w[i:i + n]), ()):
+            for short_hash_ in starts.get(w[i:i + n], ()):
                 s = words[short_hash_]
                 if short_hash_ != long_hash and len(s) < len(w) and w[i:i + len(s)] == s:
                     containers[short_hash_].add(long_hash)
     root: dict[str, str] = {}
-    for h in words:
-        outer = [c for c in containers.get(h, ()) if not containers.get(c)]
-        root[h] = min(outer, key=lambda c: (-len(words[c]), c)) if outer else h
+    for h, holders in containers.items():
+        outer = [c for c in holders if not containers.get(c)]
+        if outer:
+            root[h] = min(outer, key=lambda c: (-len(words[c]), c))
+    return root
 
+
+def quote_group(key: str, members: list[dict]) -> tuple[dict, list[dict]]:
+    """The quote_groups row and member rows of one group, from its members (dicts with
+    id, text, text_hash, article_id, start, published, publisher, url, speaker_id,
+    speaker_name) in order of appearance."""
+    first = members[0]
+    own = [q for q in members if q["text_hash"] == key]
+    speakers = {q["speaker_id"]: q["speaker_name"] for q in members if q["speaker_id"] is not None}
+    dates = [q["published"] for q in members if q["published"]]
+    group = {
+        "key": key,
+        "text": own[0]["text"],
+        "words": len(quote_words(min(q["text"] for q in own))),
+        "quotes": len(members),
+        "articles": len({q["article_id"] for q in members}),
+        "publishers": len({q["publisher"] for q in members if q["publisher"]}),
+        "speakers": len(speakers),
+        "speaker_names": ", ".join(sorted({n for n in speakers.values() if n})) or None,
+        "conflicting": int(_articles_disagree(members)),
+        "first_quote_id": first["id"],
+        "first_article_id": first["article_id"],
+        "first_published": first["published"],
+        "first_publisher": first["publisher"],
+        "first_url": first["url"],
+        "first_speaker_id": first["speaker_id"],
+        "first_speaker_name": first["speaker_name"],
+        "last_published": max(dates) if dates else None,
+    }
+    rows = [{"quote_id": q["id"], "group_key": key,
+             "match": "exact" if q["text_hash"] == key else "contained"} for q in members]
+    return group, rows
+
+
+def group_quotes(quotes: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(quote_groups rows, quote_group_members rows) for quotes given as dicts (see
+    quote_group): the whole grouping in memory, for small sets; refresh streams it."""
+    text_of: dict[str, str] = {}  # one text per hash (the least, so any order gives it)
+    for q in quotes:
+        h = q["text_hash"]
+        if h not in text_of or q["text"] < text_of[h]:
+            text_of[h] = q["text"]
+    root = quote_roots(text_of.items())
     members_of: dict[str, list[dict]] = defaultdict(list)
     for q in quotes:
-        members_of[root[q["text_hash"]]].append(q)
+        members_of[root.get(q["text_hash"], q["text_hash"])].append(q)
     groups, members = [], []
     for key in sorted(members_of):
-        ms = sorted(members_of[key], key=_appearance_order)
-        first = ms[0]
-        own = [q for q in ms if q["text_hash"] == key]
-        speakers = {q["speaker_id"]: q["speaker_name"] for q in ms if q["speaker_id"] is not None}
-        dates = [q["published"] for q in ms if q["published"]]
-        groups.append({
-            "key": key,
-            "text": own[0]["text"],
-            "words": len(words[key]),
-            "quotes": len(ms),
-            "articles": len({q["article_id"] for q in ms}),
-            "publishers": len({q["publisher"] for q in ms if q["publisher"]}),
-            "speakers": len(speakers),
-            "speaker_names": ", ".join(sorted({n for n in speakers.values() if n})) or None,
-            "conflicting": int(_articles_disagree(ms)),
-            "first_quote_id": first["id"],
-            "first_article_id": first["article_id"],
-            "first_published": first["published"],
-            "first_publisher": first["publisher"],
-            "first_url": first["url"],
-            "first_speaker_id": first["speaker_id"],
-            "first_speaker_name": first["speaker_name"],
-            "last_published": max(dates) if dates else None,
-        })
-        members.extend({"quote_id": q["id"], "group_key": key,
-                        "match": "exact" if q["text_hash"] == key else "contained"} for q in ms)
+        group, rows = quote_group(key, sorted(members_of[key], key=_appearance_order))
+        groups.append(group)
+        members.extend(rows)
     return groups, members
 
 
+QUOTE_FIELDS = ("id", "text", "text_hash", "article_id", "start", "published", "publisher", "url",
+                "speaker_id", "speaker_name")
+QUOTE_GROUP_COLUMNS = ("key", "text", "words", "quotes", "articles", "publishers", "speakers",
+                       "speaker_names", "conflicting", "first_quote_id", "first_article_id",
+                       "first_published", "first_publisher", "first_url", "first_speaker_id",
+                       "first_speaker_name", "last_published")
+
+
 def refresh_quote_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> None:
-    quotes = [dict(zip(("id", "text", "text_hash", "article_id", "start", "published", "publisher",
-                        "url", "speaker_id", "speaker_name"), row)) for row in db.execute("""
-        select quotes.id, quotes.text, quotes.text_hash, quotes.article_id, quotes.start,
-          articles.published, articles.publisher, articles.url, quotes.speaker_id,
-          entities.name
+    """Group the corpus's quotes, one group in memory at a time: the roots come from the
+    distinct texts, then every quote is read once, in group and appearance order."""
+    root = quote_roots(db.execute("select text_hash, min(text) from quotes group by text_hash"))
+    db.execute("create temp table if not exists refresh_roots (hash text primary key, root text)")
+    db.execute("delete from temp.refresh_roots")
+    db.conn.executemany("insert into temp.refresh_roots (hash, root) values (?, ?)", sorted(root.items()))
+    del root
+    groups = Stage(db, "quote_groups", ("key",), QUOTE_GROUP_COLUMNS)
+    members = Stage(db, "quote_group_members", ("quote_id",), ("quote_id", "group_key", "match"))
+    cursor = db.execute("""
+        select coalesce(refresh_roots.root, quotes.text_hash), quotes.id, quotes.text, quotes.text_hash,
+          quotes.article_id, quotes.start, articles.published, articles.publisher, articles.url,
+          quotes.speaker_id, entities.name
         from quotes join articles on articles.id = quotes.article_id
-          left join entities on entities.id = quotes.speaker_id""")]
-    groups, members = group_quotes(quotes)
-    stale = sync_rows(db, "quote_groups", groups, ("key",), delete=False, summary=summary)
-    sync_rows(db, "quote_group_members", members, ("quote_id",), summary=summary)
+          left join entities on entities.id = quotes.speaker_id
+          left join temp.refresh_roots on refresh_roots.hash = quotes.text_hash
+        order by 1, articles.published is null, coalesce(articles.published, ''), quotes.article_id,
+          coalesce(quotes.start, 0), quotes.id""")
+    for key, rows in itertools.groupby(cursor, key=lambda r: r[0]):
+        group, member_rows = quote_group(key, [dict(zip(QUOTE_FIELDS, r[1:])) for r in rows])
+        groups.add(group)
+        for row in member_rows:
+            members.add(row)
+        summary.quote_groups += 1
+        summary.multi_article_groups += group["articles"] > 1
+        summary.multi_publisher_groups += group["publishers"] > 1
+        summary.conflicting_groups += bool(group["conflicting"])
+    stale = groups.sync(delete=False, summary=summary)
+    members.sync(summary=summary)
     delete_keys(db, "quote_groups", ("key",), stale)  # once no member points at them
-    summary.quote_groups = len(groups)
-    summary.multi_article_groups = sum(1 for g in groups if g["articles"] > 1)
-    summary.multi_publisher_groups = sum(1 for g in groups if g["publishers"] > 1)
-    summary.conflicting_groups = sum(1 for g in groups if g["conflicting"])
 
 
 # --- the same claim across articles -------------------------------------------------------------
@@ -429,51 +519,97 @@ def claim_group_key(kind: str, subject_kind: str | None, subject_name: str | Non
     return short_hash(kind, f"{subject_kind}:{corpus_key(subject_name, subject_kind or 'person')}", obj)
 
 
+def _claim_order(c: dict):
+    return (c["reported"] is None, c["reported"] or "", c["article_id"], c["start"] or 0, c["id"])
+
+
+def claim_group(key: str, cs: list[dict]) -> tuple[dict, list[dict]]:
+    """The claim_groups row and member rows of one group, from its claims (dicts as in
+    group_claims, plus reported and norm) in order of report."""
+    first = cs[0]
+    dates = sorted(c["reported"] for c in cs if c["reported"])
+    group = {
+        "key": key, "kind": first["kind"], "subject_id": first["subject_id"],
+        "subject_name": first["subject_name"], "object": first["norm"], "text": first["text"],
+        "claims": len(cs), "articles": len({c["article_id"] for c in cs}),
+        "publishers": len({c["publisher"] for c in cs if c["publisher"]}),
+        "first_reported": dates[0] if dates else None,
+        "last_reported": dates[-1] if dates else None,
+        "first_claim_id": first["id"], "first_article_id": first["article_id"],
+        "first_publisher": first["publisher"], "first_url": first["url"],
+    }
+    return group, [{"claim_id": c["id"], "group_key": key, "reported": c["reported"]} for c in cs]
+
+
+def _claim_key(c: dict) -> tuple[str, str, str | None]:
+    """(group key, normalised object, reported) of a claim."""
+    norm = claim_object(c["kind"], c["object"], c["text"])
+    return (claim_group_key(c["kind"], c["subject_kind"], c["subject_name"], norm, c["id"]), norm,
+            c["as_of"] or c["published"])
+
+
 def group_claims(claims: list[dict]) -> tuple[list[dict], list[dict]]:
     """(claim_groups rows, claim_group_members rows) for claims with keys id, article_id,
     kind, subject_id, subject_name, subject_kind, object, text, as_of, published,
-    publisher, url, start."""
+    publisher, url, start: the whole grouping in memory, for small sets."""
     by_key: dict[str, list[dict]] = defaultdict(list)
     for c in claims:
-        c = dict(c, reported=c["as_of"] or c["published"],
-                 norm=claim_object(c["kind"], c["object"], c["text"]))
-        key = claim_group_key(c["kind"], c["subject_kind"], c["subject_name"], c["norm"], c["id"])
-        by_key[key].append(c)
+        key, norm, reported = _claim_key(c)
+        by_key[key].append(dict(c, reported=reported, norm=norm))
     groups, members = [], []
     for key in sorted(by_key):
-        cs = sorted(by_key[key], key=lambda c: (c["reported"] is None, c["reported"] or "",
-                                                 c["article_id"], c["start"] or 0, c["id"]))
-        first = cs[0]
-        dates = sorted(c["reported"] for c in cs if c["reported"])
-        groups.append({
-            "key": key, "kind": first["kind"], "subject_id": first["subject_id"],
-            "subject_name": first["subject_name"], "object": first["norm"], "text": first["text"],
-            "claims": len(cs), "articles": len({c["article_id"] for c in cs}),
-            "publishers": len({c["publisher"] for c in cs if c["publisher"]}),
-            "first_reported": dates[0] if dates else None,
-            "last_reported": dates[-1] if dates else None,
-            "first_claim_id": first["id"], "first_article_id": first["article_id"],
-            "first_publisher": first["publisher"], "first_url": first["url"],
-        })
-        members.extend({"claim_id": c["id"], "group_key": key, "reported": c["reported"]} for c in cs)
+        group, rows = claim_group(key, sorted(by_key[key], key=_claim_order))
+        groups.append(group)
+        members.extend(rows)
     return groups, members
 
 
+CLAIM_FIELDS = ("id", "article_id", "kind", "subject_id", "subject_name", "subject_kind", "object",
+                "text", "as_of", "published", "publisher", "url", "start")
+_CLAIMS_SQL = """
+    select claims.id, claims.article_id, claims.kind, claims.subject_id, entities.name,
+      entities.kind, claims.object, claims.text, claims.as_of, articles.published,
+      articles.publisher, articles.url, claims.start{extra}
+    from claims join articles on articles.id = claims.article_id
+      left join entities on entities.id = claims.subject_id{join}"""
+CLAIM_GROUP_COLUMNS = ("key", "kind", "subject_id", "subject_name", "object", "text", "claims",
+                       "articles", "publishers", "first_reported", "last_reported", "first_claim_id",
+                       "first_article_id", "first_publisher", "first_url")
+
+
 def refresh_claim_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> None:
-    claims = [dict(zip(("id", "article_id", "kind", "subject_id", "subject_name", "subject_kind",
-                        "object", "text", "as_of", "published", "publisher", "url", "start"), row))
-              for row in db.execute("""
-        select claims.id, claims.article_id, claims.kind, claims.subject_id, entities.name,
-          entities.kind, claims.object, claims.text, claims.as_of, articles.published,
-          articles.publisher, articles.url, claims.start
-        from claims join articles on articles.id = claims.article_id
-          left join entities on entities.id = claims.subject_id""")]
-    groups, members = group_claims(claims)
-    stale = sync_rows(db, "claim_groups", groups, ("key",), delete=False, summary=summary)
-    sync_rows(db, "claim_group_members", members, ("claim_id",), summary=summary)
+    """Two passes over the claims, one row in memory at a time: each claim's group key
+    into a temporary table, then the claims in group and report order."""
+    db.execute("""create temp table if not exists refresh_claim_keys
+                  (claim_id text primary key, key text, norm text, reported text)""")
+    db.execute("delete from temp.refresh_claim_keys")
+    batch = []
+    for row in db.execute(_CLAIMS_SQL.format(extra="", join="")):
+        c = dict(zip(CLAIM_FIELDS, row))
+        batch.append((c["id"], *_claim_key(c)))
+        if len(batch) >= Stage.BATCH:
+            db.conn.executemany("insert into temp.refresh_claim_keys values (?, ?, ?, ?)", batch)
+            batch = []
+    db.conn.executemany("insert into temp.refresh_claim_keys values (?, ?, ?, ?)", batch)
+    groups = Stage(db, "claim_groups", ("key",), CLAIM_GROUP_COLUMNS)
+    members = Stage(db, "claim_group_members", ("claim_id",), ("claim_id", "group_key", "reported"))
+    cursor = db.execute(_CLAIMS_SQL.format(
+        extra=", refresh_claim_keys.key, refresh_claim_keys.norm, refresh_claim_keys.reported",
+        join=" join temp.refresh_claim_keys on refresh_claim_keys.claim_id = claims.id")
+        + """ order by refresh_claim_keys.key, refresh_claim_keys.reported is null,
+          coalesce(refresh_claim_keys.reported, ''), claims.article_id, coalesce(claims.start, 0), claims.id""")
+    n = len(CLAIM_FIELDS)
+    for key, rows in itertools.groupby(cursor, key=lambda r: r[n]):
+        cs = [dict(zip(CLAIM_FIELDS, r), norm=r[n + 1], reported=r[n + 2]) for r in rows]
+        group, member_rows = claim_group(key, cs)
+        groups.add(group)
+        for row in member_rows:
+            members.add(row)
+        summary.claim_groups += 1
+        summary.multi_article_claims += group["articles"] > 1
+    stale = groups.sync(delete=False, summary=summary)
+    members.sync(summary=summary)
     delete_keys(db, "claim_groups", ("key",), stale)
-    summary.claim_groups = len(groups)
-    summary.multi_article_claims = sum(1 for g in groups if g["articles"] > 1)
 
 
 # --- a no-comment claim followed by the subject's own words --------------------------------------
