@@ -360,6 +360,12 @@ class CorpusMention:
     description: str | None = None
     gender: str | None = None
     roles: tuple[str, ...] = ()  # objects of role claims about this mention
+    # One mention can stand for `count` mentions alike in everything above but their
+    # article: then id is the least of their ids, `first` the _order key of the
+    # earliest of them, and published and last_published the earliest and latest dates.
+    count: int = 1
+    first: tuple | None = None
+    last_published: str | None = None
 
 
 @_dataclass
@@ -407,7 +413,7 @@ class _UnionFind:
 
 
 def _order(m: CorpusMention):
-    return (m.published is None, m.published or "", m.article_id, m.id)
+    return m.first or (m.published is None, m.published or "", m.article_id, m.id)
 
 
 def resolve_corpus(mentions: Iterable[CorpusMention]) -> Resolution:
@@ -530,7 +536,7 @@ def resolve_corpus(mentions: Iterable[CorpusMention]) -> Resolution:
                 for form in (m.name, *m.aliases):
                     words |= {t for t in person_parts(form)[2] if t not in _HONORIFICS}
                 if m.gender in ("male", "female"):
-                    genders[m.gender] += 1
+                    genders[m.gender] += m.count
             top = genders.most_common(2)
             gender = top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
             profiles[root] = (words, gender)
@@ -622,7 +628,7 @@ def _describe(root, ms: list[CorpusMention], core) -> CorpusEntity:
     written = _Counter()
     for m in ms:
         tokens, forms, titles = core[m.id]
-        written[(" ".join(tokens), " ".join(forms), bool(titles))] += 1
+        written[(" ".join(tokens), " ".join(forms), bool(titles))] += m.count
 
     def accents(s: str) -> int:
         return sum(1 for ch in s if ord(ch) > 127)
@@ -634,12 +640,15 @@ def _describe(root, ms: list[CorpusMention], core) -> CorpusEntity:
     (key, name, _), _ = min(written.items(), key=rank)
     ordered = sorted(ms, key=_order)
     description = next((m.description for m in ordered if m.description), None)
-    genders = _Counter(m.gender for m in ordered if m.gender)
+    genders = _Counter()
+    for m in ordered:
+        if m.gender:
+            genders[m.gender] += m.count
     gender = None
     if genders and kind == "person":
         best = max(genders.values())
         gender = next(m.gender for m in ordered if m.gender and genders[m.gender] == best)
-    dates = sorted(m.published for m in ms if m.published)
+    dates = sorted(d for m in ms for d in (m.published, m.last_published) if d)
     aliases = sorted({a.strip() for m in ms for a in (m.name, *m.aliases) if a and a.strip()})
     return CorpusEntity(
         key=f"{kind}:{key}", name=name, kind=kind, mentions=sorted(m.id for m in ms),

@@ -189,45 +189,79 @@ def _aliases(stored: str | None) -> tuple[str, ...]:
     return tuple(json.loads(stored or "[]"))
 
 
-def corpus_mentions(db: sqlite_utils.Database) -> list[CorpusMention]:
-    """Every article's own entities, with the roles its claims give them."""
-    roles: dict[str, list[str]] = defaultdict(list)
-    for ae_id, obj in db.execute("""
-        select entity_refs.article_entity_id, claims.object
-        from entity_refs join claims on claims.id = entity_refs.row_id
-        where entity_refs.role = 'subject' and claims.kind = 'role' and claims.object is not null"""):
-        roles[ae_id].append(obj)
+_SEP = "\x1f"  # joins the parts of an order key in SQL; sorts before any character in them
+
+
+def stage_mention_classes(db: sqlite_utils.Database) -> list[tuple[str, CorpusMention]]:
+    """Every article's own entities, gathered into classes of mentions alike in all the
+    resolution reads (kind, name, aliases, description, gender, the roles its claims
+    give it): one CorpusMention a class, with its count and dates.
+
+    A name is written the same way in many articles, so the classes are far fewer than
+    the mentions; the mentions themselves stay in SQLite (temp.refresh_mc: mention id,
+    class, current answer) for the answers to be written back by class.
+    """
+    db.execute("drop table if exists temp.refresh_roles")
+    db.execute("""create temp table refresh_roles as
+        select article_entity_id, json_group_array(object) as roles from (
+          select entity_refs.article_entity_id as article_entity_id, claims.object as object
+          from entity_refs join claims on claims.id = entity_refs.row_id
+          where entity_refs.role = 'subject' and claims.kind = 'role' and claims.object is not null
+          order by 1, 2)
+        group by article_entity_id""")
+    db.execute("create unique index temp.refresh_roles_id on refresh_roles (article_entity_id)")
+    db.execute("drop table if exists temp.refresh_mc")
+    db.execute(f"""create temp table refresh_mc as
+        select article_entities.id as mention_id, article_entities.entity_id as entity_id,
+          article_entities.resolution as resolution, articles.published as published,
+          json_array(article_entities.kind, article_entities.name, article_entities.aliases,
+            article_entities.description, article_entities.gender,
+            json(coalesce(refresh_roles.roles, '[]'))) as class,
+          (articles.published is null) || '{_SEP}' || coalesce(articles.published, '') || '{_SEP}'
+            || article_entities.article_id || '{_SEP}' || article_entities.id as sort_key,
+          article_entities.article_id as article_id
+        from article_entities join articles on articles.id = article_entities.article_id
+          left join temp.refresh_roles on refresh_roles.article_entity_id = article_entities.id""")
+    db.execute("create index temp.refresh_mc_class on refresh_mc (class)")
     out = []
-    for id_, article_id, published, name, kind, aliases, description, gender in db.execute("""
-        select article_entities.id, article_entities.article_id, articles.published,
-          article_entities.name, article_entities.kind, article_entities.aliases,
-          article_entities.description, article_entities.gender
-        from article_entities join articles on articles.id = article_entities.article_id"""):
-        out.append(CorpusMention(
-            id=id_, article_id=article_id, name=name or "", kind=kind or "person",
-            published=published, aliases=_aliases(aliases),
-            description=description, gender=gender, roles=tuple(sorted(roles.get(id_, ()))),
-        ))
+    for class_, count, first, least_id, last in db.execute("""
+            select class, count(*), min(sort_key), min(mention_id), max(published)
+            from temp.refresh_mc group by class order by class"""):
+        kind, name, aliases, description, gender, roles = json.loads(class_)
+        null_date, published, article_id, first_id = first.split(_SEP)
+        first_key = (null_date == "1", published, article_id, first_id)
+        out.append((class_, CorpusMention(
+            id=least_id, article_id=article_id, name=name or "", kind=kind or "person",
+            published=published or None, aliases=_aliases(aliases), description=description,
+            gender=gender, roles=tuple(roles), count=count, first=first_key, last_published=last,
+        )))
     return out
 
 
 def refresh_entities(db: sqlite_utils.Database, summary: RefreshSummary) -> set[int]:
     """Resolve the corpus and re-point everything at it; returns entity ids no longer used."""
-    mentions = corpus_mentions(db)
-    resolution = resolve_corpus(mentions)
-    current = {r[0]: (r[1], r[2]) for r in db.execute(
-        "select id, entity_id, resolution from article_entities")}
-    in_play = {eid for eid, _ in current.values() if eid is not None}
+    classes = stage_mention_classes(db)
+    class_of = {c.id: key for key, c in classes}
+    resolution = resolve_corpus([c for _, c in classes])
+    in_play = {r[0] for r in db.execute(
+        "select distinct entity_id from article_entities where entity_id is not null")}
     existing = {}
     for row in db.execute(f"select id, {', '.join(ENTITY_COLUMNS)} from entities"):
         if row[0] in in_play:
             existing[row[0]] = dict(zip(ENTITY_COLUMNS, row[1:]))
+    held_by_class: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for class_, eid, n in db.execute("""select class, entity_id, count(*) from temp.refresh_mc
+                                        where entity_id is not null group by class, entity_id"""):
+        held_by_class[class_].append((eid, n))
 
     # Which existing id each corpus entity keeps: an id goes to the entity holding most of
     # its mentions (then the one of the same name); an entity keeps the lowest id it got.
     votes: dict[int, list[tuple]] = defaultdict(list)
     for entity in resolution.entities:
-        held = Counter(current[m][0] for m in entity.mentions if current[m][0] is not None)
+        held: Counter = Counter()
+        for rep in entity.mentions:
+            for eid, n in held_by_class.get(class_of[rep], ()):
+                held[eid] += n
         for eid, n in held.items():
             votes[eid].append((n, fold(existing[eid]["name"] or "") == fold(entity.name), entity.key))
     owned: dict[str, list[int]] = defaultdict(list)
@@ -255,20 +289,27 @@ def refresh_entities(db: sqlite_utils.Database, summary: RefreshSummary) -> set[
         f"update entities set {', '.join(f'{c} = ?' for c in ENTITY_COLUMNS)} where id = ?", updates)
     summary.entities = len(resolution.entities)
 
-    # The mentions' answers, and the rows that refer to mentions whose answer changed.
-    moved, answers = [], []
-    for m in mentions:
-        key = resolution.entity_of.get(m.id)
-        new = (id_of[key] if key else None, resolution.reason.get(m.id, "ambiguous"))
-        if new[0] is None:
-            summary.unresolved += 1
-        if current.get(m.id) != new:
-            answers.append([*new, m.id])
-            if current.get(m.id, (None,))[0] != new[0]:
-                moved.append(m.id)
-    db.conn.executemany("update article_entities set entity_id = ?, resolution = ? where id = ?", answers)
-    summary.changes["article_entities"] = len(answers)
-    if moved:
+    # The answers, by class, and the rows that refer to mentions whose answer changed.
+    db.execute("drop table if exists temp.refresh_answers")
+    db.execute("create temp table refresh_answers (class text primary key, entity_id integer, resolution text)")
+    answers = []
+    for class_, c in classes:
+        key = resolution.entity_of.get(c.id)
+        answers.append((class_, id_of[key] if key else None, resolution.reason.get(c.id, "ambiguous")))
+        if not key:
+            summary.unresolved += c.count
+    db.conn.executemany("insert into temp.refresh_answers values (?, ?, ?)", answers)
+    del answers, classes, class_of
+    moved = _temp_ids(db, "refresh_mentions", (r[0] for r in db.execute("""
+        select refresh_mc.mention_id from temp.refresh_mc join temp.refresh_answers
+          on refresh_answers.class = refresh_mc.class
+        where refresh_mc.entity_id is not refresh_answers.entity_id""")))
+    summary.changes["article_entities"] = db.conn.execute("""
+        update article_entities set entity_id = answer.entity_id, resolution = answer.resolution
+        from temp.refresh_mc as mc join temp.refresh_answers as answer on answer.class = mc.class
+        where mc.mention_id = article_entities.id
+          and (mc.entity_id is not answer.entity_id or mc.resolution is not answer.resolution)""").rowcount
+    if db.execute(f"select exists(select 1 from {moved})").fetchone()[0]:
         _repoint(db, moved)
 
     # Aliases: every surface form of an entity's mentions.
@@ -291,9 +332,9 @@ def refresh_entities(db: sqlite_utils.Database, summary: RefreshSummary) -> set[
     return in_play - keep
 
 
-def _repoint(db: sqlite_utils.Database, moved: list[str]) -> None:
-    """Quotes, claims, roles and mentions that refer to mentions now resolved elsewhere."""
-    mentions = _temp_ids(db, "refresh_mentions", moved)
+def _repoint(db: sqlite_utils.Database, mentions: str) -> None:
+    """Quotes, claims, roles and mentions that refer to mentions now resolved elsewhere
+    (`mentions`: a subquery of their ids)."""
     rows = _temp_ids(db, "refresh_rows", [r[0] for r in db.execute(
         f"select distinct row_id from entity_refs where article_entity_id in {mentions}")])
 
