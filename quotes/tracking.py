@@ -728,8 +728,10 @@ def refresh_followups(db: sqlite_utils.Database, summary: RefreshSummary) -> Non
             join quotes on quotes.id = quote_mentions.quote_id where quotes.speaker_id in {speakers}"""):
             mentions[quote_id].add(entity_id)
     article_people: dict[str, set[int]] = defaultdict(set)
-    for article_id, entity_id in db.execute(
-            "select distinct article_id, entity_id from article_entities where entity_id is not null"):
+    for article_id, entity_id in db.execute("""
+            select distinct article_id, entity_id from article_entities
+            where entity_id is not null and article_id in (select article_id from claims
+              where kind = 'no_comment' and subject_id is not null)"""):
         article_people[article_id].add(entity_id)
 
     for claim_id, article_id, subject, sentence, reported, title in sorted(claims):
