@@ -267,3 +267,63 @@ def test_organisations_kept_apart_from_people():
     kinds = {e.name: e.kind for e in ex.entities}
     assert kinds["Sarah Ford"] == "person" and kinds["Ford Motor Company"] == "organization"
     assert only(body)[0].speaker == "Sarah Ford"
+
+
+# -- attribution accuracy work on PolNeAR (issue 3): one case per rule ----------------------
+
+def test_pronoun_subject_chain_skips_names_after_the_pronoun():
+    body = ("Tom Baker, a former party chairman, spoke on Monday.\n\n"
+            "Nonetheless, he said, a fight could lead to lobbying by loyalists to Joe Biden.\n\n"
+            '"This is a different time," he said.')
+    assert [(q.text, q.speaker) for q in only(body)] == [("This is a different time", "Tom Baker")]
+
+
+def test_pronoun_subject_chain_not_for_subordinate_clause():
+    body = ("Mark Jones spoke on Monday.\n\n"
+            "While he supports the plan, Tom Baker admits it has flaws.\n\n"
+            '"Nobody is for war," he said.')
+    assert [q.speaker for q in only(body)] == ["Tom Baker"]
+
+
+def test_new_speaker_name_is_antecedent_for_later_pronoun():
+    # A single first name names nobody until it speaks; then "she" can refer to it.
+    body = ('"That is right," Melanie said to the crowd.\n\n'
+            "The balloons dropped.\n\n"
+            '"It is finished," she said.')
+    assert [q.speaker for q in only(body)] == ["Melanie", "Melanie"]
+
+
+@pytest.mark.parametrize("body,speaker", [
+    ('During a national security speech earlier in the day, Jane Porter attacked the plan, '
+     'saying, "It will never work."', "Jane Porter"),
+    ('On July 6, 2015, Jane Porter made the following comment: "It will never work."',
+     "Jane Porter"),
+    ('As Jane Porter put it: "It will never work."', "Jane Porter"),
+])
+def test_introductory_phrase_is_not_the_subject(body, speaker):
+    assert [q.speaker for q in only(body)] == [speaker]
+
+
+def test_colon_after_described_subject():
+    body = 'The piece used one of her lines as its headline: "Finally, someone who thinks like me."'
+    quotes = only(body)
+    assert [(q.speaker_text, q.method) for q in quotes] == [("The piece", "subject_colon_nominal")]
+
+
+
+def test_subject_name_before_apposition_and_colon():
+    body = ('Mr. Kim, who was traveling in Europe this week, said in a recent issue of the '
+            'magazine: "In order to change, you have to take risks."')
+    assert [(q.speaker, q.method) for q in only(body)] == [("Kim", "subject_colon")]
+
+
+def test_description_then_name_apposition_names_the_subject():
+    body = ("Clinton's campaign chairman, John Podesta, said in a statement: "
+            '"Tonight, Donald Trump painted a dark picture."')
+    assert [(q.speaker, q.method) for q in only(body)] == [("John Podesta", "subject_colon")]
+
+
+def test_participle_takes_the_nearest_cue_subject():
+    body = ("Ryan and Trump will meet next week, Sean Spicer said, adding, "
+            '"They need to sit down and talk."')
+    assert [q.speaker for q in only(body)] == ["Sean Spicer"]

@@ -13,7 +13,7 @@ from quotes.extract import lexicon
 from quotes.extract.quotemarks import QuotedSpan
 from quotes.extract.speakers import (
     ADVERB, APPOSITION, NAME, PREFIXED_NAME, SPEAKER, SPEAKER_AFTER_CUE, Resolver, classify,
-    plausible_speaker,
+    plausible_speaker, trim_name,
 )
 from quotes.extract.text import Span
 
@@ -48,7 +48,25 @@ _PARTICIPLE = re.compile(
     r"explaining|warning|tweeting|telling\s+\w+|adding\s+that|saying\s+that|"
     r"and\s+(?:then\s+|later\s+)?(?:added|said|wrote|told\s+\w+))\s*[:,]?\s*$"
 )
-_SUBJECT = re.compile(rf"(?:[A-Z][^,]{{0,50}},\s+)?(?P<sp>{SPEAKER})\s")
+# An introductory adverbial phrase is not the subject: "During a speech earlier in the
+# day, Trump attacked ...", "On July 6, 2015, Sanders made the following comment:".
+_INTRO_WORDS = (r"(?:On|In|At|During|After|Before|With|Without|When|While|As|Since|Despite|"
+                r"Earlier|Later|Last|Then|Still|But|And|Yet|So|Meanwhile|However|Instead|Asked|"
+                r"Speaking|Addressing|Following|Under|Over|From|For|By|Like|Unlike|Back|Also|"
+                r"Even|Today|Yesterday|Recently|Separately|Finally|Moreover|Indeed|Now|Once|"
+                r"Although|Though|Because|If|Unless|Until|Amid|Among|Outside|Inside|Within)")
+_NOT_SUBJECT = (rf"(?!(?:{_INTRO_WORDS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+                r"January|February|March|April|June|July|August|September|October|November|"
+                r"December|Next|This|That)\b)")
+_SUBJECT_PLAIN = re.compile(
+    rf"(?:{_INTRO_WORDS}\b[^.!?:;\"“”]{{0,120}}?,\s+)?(?:(?:As|Like)\s+)?{_NOT_SUBJECT}"
+    rf"(?P<sp>{SPEAKER})(?=\s|,)")
+_SUBJECT_AFTER_PHRASE = re.compile(rf"[A-Z][^,]{{0,50}},\s+{_NOT_SUBJECT}(?P<sp>{SPEAKER})(?=\s|,)")
+
+
+_NAME_APPOSITION = re.compile(rf"(?:[ ][\w'’\-]+){{0,3}},\s+(?P<sp>{PREFIXED_NAME}|{NAME}),")
+
+
 _SUBJECT_CUE = re.compile(
     rf"(?:^|[.!?;]\s+|,\s+)(?P<sp>{SPEAKER})(?:,\s[^,\"“”]{{2,140}},)?\s+{ADVERB}?(?P<cue>{_ANY_CUE})\b"
 )
@@ -184,6 +202,26 @@ class Attributor:
             return before[cut + 2 :], off + cut + 2
         return before, off
 
+    def _subject(self, seg: str) -> tuple[str, int] | None:
+        """The subject of a sentence (text, offset in seg): its first speaker phrase, after
+        an introductory phrase ("Hours later, Trump returned"); in "Trump, the nominee,
+        said" it is Trump, and in "Clinton's campaign chairman, John Podesta, said" the
+        name the description introduces."""
+        m = _SUBJECT_PLAIN.match(seg)
+        if m and classify(m.group("sp")) == "name" and not seg[m.end("sp"):].startswith(","):
+            if self.r.names.lookup(trim_name(m.group("sp"))) is None:
+                alt = _SUBJECT_AFTER_PHRASE.match(seg)  # "Hours later, Trump ..."
+                if alt and classify(alt.group("sp")) == "name":
+                    m = alt
+        m = m or _SUBJECT_AFTER_PHRASE.match(seg)
+        if not m:
+            return None
+        if classify(m.group("sp")) != "name":
+            am = _NAME_APPOSITION.match(seg, m.end("sp"))
+            if am:
+                return am.group("sp"), am.start("sp")
+        return m.group("sp"), m.start("sp")
+
     def participle(self, i: int) -> Attribution | None:
         """'Trump attacked Clinton ..., saying, "..."': the sentence subject speaks."""
         seg, off = self._sentence_before(i)
@@ -192,11 +230,16 @@ class Attributor:
         pm = _PARTICIPLE.search(seg)
         if not pm:
             return None
-        sm = _SUBJECT.match(seg)
-        if not sm or sm.start("sp") >= pm.start():
+        sm = self._subject(seg)
+        last_cue = None
+        for last_cue in _SUBJECT_CUE.finditer(seg, 0, pm.start() + 1):
+            pass
+        if last_cue is not None and classify(last_cue.group("sp")) == "name":
+            sm = last_cue.group("sp"), last_cue.start("sp")  # "..., Spicer said, adding"
+        if not sm or sm[1] >= pm.start():
             return None
         cue = [w for w in pm.group("cue").split() if w not in ("and", "then", "later")][0].lower()
-        return self._attribute(sm.group("sp"), off + sm.start("sp"), cue,
+        return self._attribute(sm[0], off + sm[1], cue,
                                "subject_participle", 0.85, i)
 
     def colon_subject(self, i: int) -> Attribution | None:
@@ -204,10 +247,12 @@ class Attributor:
         seg, off = self._sentence_before(i)
         if not seg.rstrip().endswith(":") or len(seg) > 200:
             return None
-        sm = _SUBJECT.match(seg)
-        if not sm or classify(sm.group("sp")) != "name":
-            return None
-        return self._attribute(sm.group("sp"), off + sm.start("sp"), None, "subject_colon", 0.75, i)
+        sm = self._subject(seg)
+        if sm:
+            a = self._attribute(sm[0], off + sm[1], None, "subject_colon", 0.75, i)
+            if a is not None and (a.speaker or classify(sm[0]) != "name"):
+                return a
+        return None
 
     def transcript_label(self, i: int) -> Attribution | None:
         """Transcripts quoted line by line: '"PENCE: Well, look, ...'."""
@@ -234,10 +279,10 @@ class Attributor:
             return self._attribute(m.group("sp"), base + m.start("sp"), m.group("cue").lower(),
                                    "colon_paragraph", 0.9, i)
         last = re.split(r"(?<=[.!?])\s+", seg.strip())[-1]
-        sm = _SUBJECT.match(last)
-        if sm and len(last) < 200 and classify(sm.group("sp")) == "name":
-            at = base + seg.index(last) + sm.start("sp")
-            return self._attribute(sm.group("sp"), at, None, "colon_paragraph_subject", 0.75, i)
+        sm = self._subject(last)
+        if sm and len(last) < 200 and classify(sm[0]) == "name":
+            at = base + seg.index(last) + sm[1]
+            return self._attribute(sm[0], at, None, "colon_paragraph_subject", 0.75, i)
         return None
 
     def sentence_subject(self, i: int) -> Attribution | None:

@@ -30,10 +30,11 @@ NOMINAL = (
     rf"|[Tt]he[ ]White[ ]House|[Tt]he[ ][A-Z][\w.\-]*[ ](?:campaign|administration))"
 )
 # Any determiner phrase ending in a common noun: "the ad’s narrator", "The piece".
-GENERIC_NP = r"(?:[Tt]he|[Aa]n?|[Aa]nother|[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir)[ ](?:[\w'’\-]+[ ]){0,3}?[\w][\w'’\-]*"
-SPEAKER = rf"(?:{NOMINAL}|{PRONOUN}|{NAME}|[Tt]he[ ]{NAME}|{GENERIC_NP})"
+GENERIC_NP = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir)[ ](?:[\w'’\-]+[ ]){0,3}?[\w][\w'’\-]*"
+_NOT_DET = r"(?!(?:The|A|An|One|This|That|These|Those)[ ][a-z])"  # "The piece": no name
+SPEAKER = rf"(?:{NOMINAL}|{PRONOUN}|{_NOT_DET}{NAME}|[Tt]he[ ]{NAME}|{GENERIC_NP})"
 # After an inverted cue ("said Democratic pollster Stan Greenberg") a title run may lead.
-SPEAKER_AFTER_CUE = rf"(?:{NOMINAL}|{PRONOUN}|{PREFIXED_NAME}|{NAME}|[Tt]he[ ]{NAME}|{GENERIC_NP})"
+SPEAKER_AFTER_CUE = rf"(?:{NOMINAL}|{PRONOUN}|{_NOT_DET}{PREFIXED_NAME}|{_NOT_DET}{NAME}|[Tt]he[ ]{NAME}|{GENERIC_NP})"
 # An apposition between a name and its cue: ", a doctor at X," / ", who replaced Y,".
 APPOSITION = (
     r",\s(?=[a-z]|\d|The\s|A\s|An\s|[RDI]-[A-Z]|(?:[A-Z][\w.\-]*\s)?[A-Z][\w.\-]*(?:['’]s|s['’])\s)[^\"“”]{1,160}?,"
@@ -121,6 +122,11 @@ _PERSON_NOMINAL = re.compile(
     % "|".join(re.escape(n) for n in _PERSON_NOUNS if n.isalpha()))
 
 
+_SUBJECT_PRONOUN = re.compile(r"\b([Hh]e|[Ss]he)\b")
+# A pronoun inside a relative or subordinate clause is not the sentence's subject.
+_CLAUSE_WORD_BEFORE = re.compile(r"\b(?:which|that|who|whom|whether|if|what|when|where|as|than)\s+$", re.I)
+_SUBORDINATE_START = re.compile(
+    r"[\"“‘'(]?(?:While|When|Although|Though|If|As|After|Before|Since|Because|Once|Until|Unless|Whether)\b")
 _MALE = re.compile(r"\b(?:he|his|him|himself)\b")
 _FEMALE = re.compile(r"\b(?:she|her|hers|herself)\b")
 
@@ -206,6 +212,14 @@ class Resolver:
         if kind == "person" and len(core) == 1 and core[0].isupper() and len(core[0]) > 1:
             kind = "organization"
         p = self.names._add(fold(name), name, kind, name, at, _honorific_gender(titles))
+        if kind == "person" and not any(m.start == at for m in self._outside):
+            # A later "she said" can refer back to this speaker ("Melanie said").
+            import bisect
+
+            from quotes.extract.names import Mention
+
+            k = bisect.bisect_left([m.start for m in self._outside], at)
+            self._outside.insert(k, Mention(at, at + len(text), text, p.key))
         return p
 
     # -- pronouns ----------------------------------------------------------------
@@ -233,11 +247,28 @@ class Resolver:
                   and p.gender in (gender, None)]
             if not ok:
                 continue
+            if sidx != current and self._pronoun_subject(sidx, ok[0].start, pronoun):
+                continue  # "he said, ... loyalists to Joe Biden": he is still the earlier man
             # A person introduced with an apposition ("Henry Crespo, president of ...")
             # is the new source; otherwise the first person (the subject) wins.
             introduced = [m for m in ok if _APPOS_AFTER.match(self.body, m.end)]
             return self.names.people[(introduced or ok)[0].key]
         return None
+
+    def _pronoun_subject(self, sidx: int, first_mention: int, pronoun: str) -> bool:
+        """True when sentence sidx has the same pronoun, outside quotes, before its first
+        compatible name: the names come after its subject, which is that pronoun."""
+        start = self.sentence_starts[sidx - 1] if sidx > 0 else 0
+        if first_mention - start > 200:
+            start = first_mention - 200
+        word = pronoun.lower()
+        if _SUBORDINATE_START.match(self.body, start):
+            return False  # "While he supports Clinton, Groberg admits": the name is the subject
+        for m in _SUBJECT_PRONOUN.finditer(self.body, start, first_mention):
+            if (m.group(1).lower() == word and not self._in_quote(m.start())
+                    and not _CLAUSE_WORD_BEFORE.search(self.body, max(start, m.start() - 12), m.start())):
+                return True
+        return False
 
     def _nominal_subject(self, sidx: int) -> bool:
         """True when sentence sidx opens with a person described, not named."""
