@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 def short_hash(*parts: str, length: int = 16) -> str:
@@ -31,14 +32,26 @@ class Article:
 
     @property
     def content_hash(self) -> str:
-        return hashlib.sha1(self.body.encode("utf-8")).hexdigest()
+        return _content_hash(self.body)
 
     @property
     def id(self) -> str:
         """Stable id: from the URL when there is one, else from the body."""
-        if self.url:
-            return short_hash("url", self.url.strip())
-        return short_hash("body", self.body)
+        return _article_id(self.url, self.body)
+
+
+# Asked for many times per article while it is stored: hashed once (a str caches its
+# own hash, so the lookup does not re-read the body).
+@lru_cache(maxsize=1024)
+def _content_hash(body: str) -> str:
+    return hashlib.sha1(body.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1024)
+def _article_id(url: str | None, body: str) -> str:
+    if url:
+        return short_hash("url", url.strip())
+    return short_hash("body", body)
 
 
 @dataclass

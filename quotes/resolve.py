@@ -57,10 +57,15 @@ class Registry:
         self._by_name: dict[tuple[str, str], int] = {}  # (key, kind) -> id
         self._by_alias: dict[tuple[str, str], set[int]] = {}
         self._by_surname: dict[str, set[int]] = {}  # persons with multi-token names
-        for id_, name, kind in self.db.execute(
-            "select id, name, kind from entities order by id"
+        # What _update would change, so that an article naming a known entity again
+        # writes nothing for it: first and last seen, whether gender and description are set.
+        self._seen: dict[int, tuple[str | None, str | None, bool, bool]] = {}
+        for id_, name, kind, first, last, gender, description in self.db.execute(
+            "select id, name, kind, first_seen, last_seen, gender is not null, description is not null"
+            " from entities order by id"
         ):
             self._index(id_, name, kind)
+            self._seen[id_] = (first, last, bool(gender), bool(description))
         for id_, alias in self.db.execute(
             "select entity_id, alias from aliases order by entity_id, alias"
         ):
@@ -160,6 +165,7 @@ class Registry:
             "quote_count": 0,
         }])
         self._index(id_, entity.name.strip(), entity.kind)
+        self._seen[id_] = (None, None, entity.gender is not None, entity.description is not None)
         return id_
 
     def _rename(self, id_: int, name: str) -> None:
@@ -171,6 +177,17 @@ class Registry:
         self._index(id_, name, kind)
 
     def _update(self, id_: int, entity: Entity, published: str | None) -> None:
+        first, last, has_gender, has_description = self._seen.get(id_, (None, None, False, False))
+        if ((published is None or (first is not None and first <= published
+                                   and last is not None and last >= published))
+                and (has_gender or entity.gender is None)
+                and (has_description or entity.description is None)):
+            return  # nothing to change
+        if published is not None:
+            first = published if first is None or first > published else first
+            last = published if last is None or last < published else last
+        self._seen[id_] = (first, last, has_gender or entity.gender is not None,
+                           has_description or entity.description is not None)
         self.db.execute(
             """update entities set
                  first_seen = case when first_seen is null or first_seen > :p then :p else first_seen end,
