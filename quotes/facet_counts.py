@@ -1,15 +1,29 @@
-"""Materialised facet counts: the quotes table's default facets at a million rows.
+"""Materialised facet counts: the quotes table's facets at a million rows, filtered or not.
 
 Datasette computes a column facet with a `group by` over every row shown. On the whole
 quotes table that is a full scan of the column's index, 100-250 ms a facet at a million
-quotes, against a 200 ms facet time limit: the page with its six column facets took
-half a second and more, and facets dropped out as "timed out" on a busy machine.
+quotes, against a 200 ms facet time limit. With one broad value chosen (`cue = said`
+keeps a third of the table, a publisher a fifth) each other facet looks up hundreds of
+thousands of rows: 250-1,000 ms a facet, so they timed out.
 
-`quote_facet_counts` (facet, value, count) holds the answer for the unfiltered table,
-kept exact by triggers on quotes (insert, delete, and an update of a counted column,
-such as a speaker renamed), so it is right after every load, a `quotes refresh`, or
-any other write. Datasette's column facet reads it when the table is shown without
-filters or search (plugins/facet_counts.py); with any filter it computes as usual.
+Two tables, kept exact by triggers (insert, delete, and an update of a counted column,
+such as a speaker renamed by `quotes refresh`), so they are right after every load,
+reload, refresh or any other write:
+
+- `quote_facet_counts` (facet, value, count): each value of each counted column, for
+  the unfiltered table.
+- `quote_pair_counts` (facet, value, other, other_value, count): the quotes that have
+  both values, for every pair of a FILTERS column (one whose values keep a large share
+  of the table) and another counted column, each unordered pair stored once; and for
+  each FILTERS column, the entities the quotes mention (quote_mentions, the m2m facet
+  "mentioned", kept by triggers on quote_mentions as well).
+
+Datasette's column facet reads them (plugins/facet_counts.py) when the table is shown
+unfiltered, or with exactly one `column = value` filter and nothing else: each facet
+is then one index range of the counts, not a scan of the rows. Any other facet on such
+a page (say said_month with a speaker chosen: a narrow page) and every other page
+compute as usual; on a full-text search the column facets are computed in one pass over
+the matching rows instead of one search per facet.
 """
 from __future__ import annotations
 
@@ -18,49 +32,184 @@ import re
 import sqlite_utils
 
 TABLE = "quote_facet_counts"
+PAIRS = "quote_pair_counts"
 COUNTED: dict[str, tuple[str, ...]] = {
     "quotes": ("speaker_name", "kind", "cue", "said_year", "said_month", "publisher"),
 }
+# Columns whose one value can keep a large share of the table: a page filtered on one of
+# them reads every other facet from the pair counts. A filter on any other counted column
+# (a speaker, a month) keeps few rows, and its facets on these columns come from the
+# same pairs.
+FILTERS: dict[str, tuple[str, ...]] = {
+    "quotes": ("kind", "cue", "publisher", "said_year"),
+}
+# Many-to-many facets counted against FILTERS: (through table, its column pointing at the
+# browsed table's primary key, the column counted).
+THROUGH: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "quotes": (("quote_mentions", "quote_id", "entity_id"),),
+}
+
+
+def pairs(table: str = "quotes") -> list[tuple[str, str]]:
+    """(facet, other) column pairs stored, each unordered pair once, FILTERS columns first."""
+    filters = FILTERS[table]
+    out = []
+    for i, a in enumerate(filters):
+        for b in COUNTED[table]:
+            if b != a and not (b in filters and filters.index(b) < i):
+                out.append((a, b))
+    return out
+
+
+def through_names(table: str = "quotes") -> list[str]:
+    return [through_name(through, counted) for through, _, counted in THROUGH.get(table, ())]
+
+
+def through_name(through: str, column: str) -> str:
+    """How a many-to-many facet is named in quote_pair_counts.other."""
+    return f"{through}.{column}"
+
+
+# --- the triggers --------------------------------------------------------------------
+
+_BUMP_ONE = ("insert into [{t}] (facet, value, count) select '{c}', new.[{c}], 1 "
+             "where new.[{c}] is not null{extra} "
+             "on conflict (facet, value) do update set count = count + 1;")
+_DROP_ONE = "update [{t}] set count = count - 1 where facet = '{c}' and value = old.[{c}]{extra};"
+_BUMP_PAIR = ("insert into [{t}] (facet, value, other, other_value, count) "
+              "select '{a}', new.[{a}], '{b}', new.[{b}], 1 "
+              "where new.[{a}] is not null and new.[{b}] is not null{extra} "
+              "on conflict (facet, value, other, other_value) do update set count = count + 1;")
+_DROP_PAIR = ("update [{t}] set count = count - 1 where facet = '{a}' and value = old.[{a}] "
+              "and other = '{b}' and other_value = old.[{b}]{extra};")
+
+
+def _changed(*columns: str) -> str:
+    return " and (" + " or ".join(f"old.[{c}] is not new.[{c}]" for c in columns) + ")"
 
 
 def trigger_sql(table: str = "quotes") -> list[str]:
-    """The three triggers that keep the counts of `table` exact."""
+    """The triggers that keep the counts of `table` (and of its many-to-many tables) exact."""
     columns = COUNTED[table]
-    bump = (
-        "insert into [{t}] (facet, value, count) select '{c}', new.[{c}], 1 "
-        "where new.[{c}] is not null{extra} "
-        "on conflict (facet, value) do update set count = count + 1;"
-    )
-    drop = ("update [{t}] set count = count - 1 "
-            "where facet = '{c}' and value = old.[{c}]{extra};")
-    insert = " ".join(bump.format(t=TABLE, c=c, extra="") for c in columns)
-    delete = " ".join(drop.format(t=TABLE, c=c, extra="") for c in columns)
-    changed = " and old.[{c}] is not new.[{c}]"
-    update = " ".join(
-        drop.format(t=TABLE, c=c, extra=changed.format(c=c)) + " "
-        + bump.format(t=TABLE, c=c, extra=changed.format(c=c))
-        for c in columns
-    )
-    names = ", ".join(f"[{c}]" for c in columns)
+    filters = FILTERS.get(table, ())
+    pair_list = pairs(table) if filters else []
+    bump_one = [_BUMP_ONE.format(t=TABLE, c=c, extra="") for c in columns]
+    drop_one = [_DROP_ONE.format(t=TABLE, c=c, extra="") for c in columns]
+    bump_pair = [_BUMP_PAIR.format(t=PAIRS, a=a, b=b, extra="") for a, b in pair_list]
+    drop_pair = [_DROP_PAIR.format(t=PAIRS, a=a, b=b, extra="") for a, b in pair_list]
+    update = []
+    for c in columns:
+        extra = _changed(c)
+        update += [_DROP_ONE.format(t=TABLE, c=c, extra=extra), _BUMP_ONE.format(t=TABLE, c=c, extra=extra)]
+    for a, b in pair_list:
+        extra = _changed(a, b)
+        update += [_DROP_PAIR.format(t=PAIRS, a=a, b=b, extra=extra),
+                   _BUMP_PAIR.format(t=PAIRS, a=a, b=b, extra=extra)]
+
+    # Mentions count while both the quote and the mention row exist, whichever is
+    # written or deleted first (with foreign keys on, the quote comes first and goes
+    # last, and the quote's own triggers find no mention rows).
+    mention_insert, mention_delete, mention_update, m_triggers = [], [], [], []
+    pk = "id"
+    for through, key, counted in THROUGH.get(table, ()) if filters else ():
+        name = through_name(through, counted)
+        of_quote = f"select [{counted}] from [{through}] where [{key}] = {{row}}.[{pk}]"
+        # (VALUES that name new.* lose their column names inside a trigger: union all)
+        values = " union all ".join(f"select '{f}' as facet, new.[{f}] as value" for f in filters)
+        mention_insert.append(
+            f"insert into [{PAIRS}] (facet, value, other, other_value, count) "
+            f"select v.facet, v.value, '{name}', m.[{counted}], 1 "
+            f"from [{through}] m, ({values}) v "
+            f"where m.[{key}] = new.[{pk}] and v.value is not null and m.[{counted}] is not null "
+            "on conflict (facet, value, other, other_value) do update set count = count + 1;")
+        m_ins, m_del, m_upd = [], [], []
+        for f in filters:
+            mention_delete.append(
+                f"update [{PAIRS}] set count = count - 1 where facet = '{f}' and value = old.[{f}] "
+                f"and other = '{name}' and other_value in ({of_quote.format(row='old')});")
+            extra = _changed(f, pk)
+            mention_update.append(
+                f"update [{PAIRS}] set count = count - 1 where facet = '{f}' and value = old.[{f}] "
+                f"and other = '{name}' and other_value in ({of_quote.format(row='old')}){extra};")
+            mention_update.append(
+                f"insert into [{PAIRS}] (facet, value, other, other_value, count) "
+                f"select '{f}', new.[{f}], '{name}', m.[{counted}], 1 from [{through}] m "
+                f"where m.[{key}] = new.[{pk}] and new.[{f}] is not null and m.[{counted}] is not null{extra} "
+                "on conflict (facet, value, other, other_value) do update set count = count + 1;")
+            # on the many-to-many table: the quote it points at, if it exists
+            value = f"(select [{f}] from [{table}] where [{pk}] = {{row}}.[{key}])"
+            drop = (f"update [{PAIRS}] set count = count - 1 where facet = '{f}' "
+                    f"and value = {value.format(row='old')} and other = '{name}' "
+                    f"and other_value = old.[{counted}]{{extra}};")
+            m_del.append(drop.format(extra=""))
+            changed = _changed(key, counted)
+            m_upd.append(drop.format(extra=changed))
+        # one look-up of the quote for all FILTERS columns
+        cases = " ".join(f"when '{f}' then q.[{f}]" for f in filters)
+        kinds = " union all ".join(f"select '{f}' as facet" for f in filters)
+        bump = (f"insert into [{PAIRS}] (facet, value, other, other_value, count) "
+                f"select facet, value, '{name}', new.[{counted}], 1 from (select v.facet as facet, "
+                f"case v.facet {cases} end as value from [{table}] q, ({kinds}) v "
+                f"where q.[{pk}] = new.[{key}]) where value is not null and new.[{counted}] is not null{{extra}} "
+                "on conflict (facet, value, other, other_value) do update set count = count + 1;")
+        m_ins.append(bump.format(extra=""))
+        m_upd.append(bump.format(extra=_changed(key, counted)))
+        names = ", ".join(f"[{c}]" for c in (key, counted))
+        m_triggers += [
+            f"create trigger if not exists [{through}_facet_counts_ai] after insert on [{through}] "
+            f"begin {' '.join(m_ins)} end",
+            f"create trigger if not exists [{through}_facet_counts_ad] after delete on [{through}] "
+            f"begin {' '.join(m_del)} end",
+            f"create trigger if not exists [{through}_facet_counts_au] after update of {names} on [{through}] "
+            f"begin {' '.join(m_upd)} end",
+        ]
+
+    watched = list(columns) + ([pk] if mention_update else [])
+    names = ", ".join(f"[{c}]" for c in watched)
+    when = " or ".join(f"old.[{c}] is not new.[{c}]" for c in watched)
     return [
-        f"create trigger if not exists [{table}_facet_counts_ai] after insert on [{table}] begin {insert} end",
-        f"create trigger if not exists [{table}_facet_counts_ad] after delete on [{table}] begin {delete} end",
+        f"create trigger if not exists [{table}_facet_counts_ai] after insert on [{table}] "
+        f"begin {' '.join(bump_one + bump_pair + mention_insert)} end",
+        f"create trigger if not exists [{table}_facet_counts_ad] after delete on [{table}] "
+        f"begin {' '.join(drop_one + drop_pair + mention_delete)} end",
         f"create trigger if not exists [{table}_facet_counts_au] after update of {names} on [{table}] "
-        f"begin {update} end",
+        f"when {when} begin {' '.join(update + mention_update)} end",
+        *m_triggers,
     ]
 
 
+def trigger_names(table: str = "quotes") -> list[str]:
+    return [re.match(r"create trigger if not exists \[([^\]]+)\]", sql).group(1) for sql in trigger_sql(table)]
+
+
 def ensure(db: sqlite_utils.Database) -> None:
-    """The counts table and its triggers, where missing; counts filled if they were."""
-    created = not db[TABLE].exists()
+    """The counts tables and their triggers, where missing; counts filled if they were.
+
+    Triggers made by an earlier version (single counts only) are replaced.
+    """
+    created = not db[TABLE].exists() or not db[PAIRS].exists()
     db.execute(
         f"create table if not exists [{TABLE}] (facet text not null, value, "
         "count integer not null, primary key (facet, value)) without rowid"
     )
+    db.execute(
+        f"create table if not exists [{PAIRS}] (facet text not null, value not null, "
+        "other text not null, other_value not null, count integer not null, "
+        "primary key (facet, value, other, other_value)) without rowid"
+    )
+    # the pairs read from the other side: (other, other_value) first
+    db.execute(f"create index if not exists [{PAIRS}_other] on [{PAIRS}] (other, other_value, facet, value)")
     for table in COUNTED:
-        if db[table].exists():
-            for sql in trigger_sql(table):
-                db.execute(sql)
+        if not db[table].exists():
+            continue
+        for sql in trigger_sql(table):
+            name = re.match(r"create trigger if not exists \[([^\]]+)\]", sql).group(1)
+            have = db.execute("select sql from sqlite_master where type = 'trigger' and name = ?",
+                              [name]).fetchone()
+            if have and have[0] != "CREATE TRIGGER" + sql.removeprefix("create trigger if not exists"):
+                db.execute(f"drop trigger [{name}]")
+                created = True
+            db.execute(sql)
     if created:
         rebuild(db)
 
@@ -68,6 +217,7 @@ def ensure(db: sqlite_utils.Database) -> None:
 def rebuild(db: sqlite_utils.Database) -> None:
     """Recount everything from the rows (after a bulk write that bypassed the triggers)."""
     db.execute(f"delete from [{TABLE}]")
+    db.execute(f"delete from [{PAIRS}]")
     for table, columns in COUNTED.items():
         for column in columns:
             db.execute(
@@ -75,64 +225,216 @@ def rebuild(db: sqlite_utils.Database) -> None:
                 f"select '{column}', [{column}], count(*) from [{table}] "
                 f"where [{column}] is not null group by [{column}]"
             )
+        if table not in FILTERS:
+            continue
+        for a, b in pairs(table):
+            db.execute(
+                f"insert into [{PAIRS}] (facet, value, other, other_value, count) "
+                f"select '{a}', [{a}], '{b}', [{b}], count(*) from [{table}] "
+                f"where [{a}] is not null and [{b}] is not null group by [{a}], [{b}]"
+            )
+        for through, key, counted in THROUGH.get(table, ()):
+            if not db[through].exists():
+                continue
+            for f in FILTERS[table]:
+                db.execute(
+                    f"insert into [{PAIRS}] (facet, value, other, other_value, count) "
+                    f"select '{f}', q.[{f}], '{through_name(through, counted)}', m.[{counted}], count(*) "
+                    f"from [{through}] m join [{table}] q on q.id = m.[{key}] "
+                    f"where q.[{f}] is not null and m.[{counted}] is not null group by q.[{f}], m.[{counted}]"
+                )
 
 
-# --- Datasette: the column facet reads the counts for an unfiltered table -----------
+# --- reading them ----------------------------------------------------------------------
 
-_WHERE = re.compile(r"\bwhere\b", re.I)
+# The SQL Datasette facets over, for a table shown unfiltered or with one `column = value`
+# filter (`?cue=said`, `?cue__exact=said`) and nothing else: no search, no _where, no
+# other filter, not a later page (?_next= narrows the SQL).
+_SHAPE = re.compile(r' from (?:\[([^\]]+)\]|"([^"]+)"|(\w+)) (?:where "([^"]+)" = :p0 )?$')
 
 
-async def counted_facet_results(facet) -> tuple[list, list] | None:
-    """Datasette ColumnFacet.facet_results from quote_facet_counts, or None to compute.
+def shape(facet) -> tuple[str | None, object] | None:
+    """(None, None) for the whole table, (column, value) for one equality filter on a
+    counted column, None for anything else (computed as usual)."""
+    columns = COUNTED.get(facet.table or "")
+    if not columns:
+        return None
+    match = _SHAPE.search(facet.sql)
+    if not match or (match.group(1) or match.group(2) or match.group(3)) != facet.table:
+        return None
+    params = facet.params or {}
+    column = match.group(4)
+    if column is None:
+        return (None, None) if not params else None
+    if column not in columns or not isinstance(params, dict) or list(params) != ["p0"]:
+        return None
+    return column, params["p0"]
 
-    Only for a table listed in COUNTED, shown without any filter or search (its SQL has
-    no where clause), and when every requested column facet is a counted column.
+
+def counts_sql(table: str, filter_column: str | None, facet: str) -> tuple[str, str] | None:
+    """SQL for (value, count) of `facet` over the rows where filter_column = :value (all
+    rows for None), largest first, :limit rows; and the name of the counts table it
+    reads. None when neither table holds the answer."""
+    order = "and count > 0 order by count desc, value limit :limit"
+    if filter_column is None or filter_column == facet:
+        if facet not in COUNTED.get(table, ()):
+            return None
+        where = "" if filter_column is None else "and value = :value "
+        return f"select value, count from [{TABLE}] where facet = :facet {where}{order}", TABLE
+    if (filter_column, facet) in pairs(table) or (
+            filter_column in FILTERS.get(table, ()) and facet in through_names(table)):
+        return (f"select other_value as value, count from [{PAIRS}] where facet = :column "
+                f"and value = :value and other = :facet {order}", PAIRS)
+    if (facet, filter_column) in pairs(table):
+        return (f"select value, count from [{PAIRS}] indexed by [{PAIRS}_other] where other = :column "
+                f"and other_value = :value and facet = :facet {order}", PAIRS)
+    return None
+
+
+async def stored_value(facet, column: str, value) -> tuple[bool, object]:
+    """The value as stored in `column` that the filter's text matches, as SQLite compares
+    them ('2008' finds said_year 2008): (False, None) when no row has it."""
+    row = (await facet.ds.execute(
+        facet.database,
+        f"select [{column}] from [{facet.table}] where [{column}] = :p0 limit 1", {"p0": value},
+    )).first()
+    return (row is not None, row[0] if row is not None else None)
+
+
+async def read_counts(facet, filter_column: str | None, value, column: str, limit: int):
+    """Rows (value, count) from the counts, or None when they do not hold the answer.
+
+    `value` is the filter's value as the request gave it (text).
     """
+    found = counts_sql(facet.table, filter_column, column)
+    if found is None:
+        return None
+    sql, table = found
+    db = facet.ds.get_database(facet.database)
+    if not await db.table_exists(table):
+        return None
+    if filter_column is not None:
+        exists, value = await stored_value(facet, filter_column, value)
+        if not exists:
+            return []
+    return (await facet.ds.execute(
+        facet.database, sql,
+        {"facet": column, "column": filter_column, "value": value, "limit": limit},
+    )).rows
+
+
+# --- Datasette: the column facet reads the counts --------------------------------------
+
+_SEARCH = re.compile(r"\browid in \(select rowid from \[?\w+_fts\]? where", re.I)
+# Facets over at most this many search results are computed in one pass (a temporary
+# table of their facet columns); more, and each facet is computed on its own, so that
+# one slow facet times out alone.
+COMBINE_MAX_ROWS = 50_000
+
+
+async def column_facet_results(facet, computed) -> tuple[list, list]:
+    """Datasette ColumnFacet.facet_results: from the counts where they hold the answer,
+    the rest computed (`computed` is Datasette's own facet_results)."""
+    from datasette.database import QueryInterrupted
+
+    configs = facet.get_configs()
+    size = facet.get_facet_size()
+    found = shape(facet)
+    answers: dict[int, list] = {}
+    if found is not None:
+        filter_column, value = found
+        for i, source_and_config in enumerate(configs):
+            config = source_and_config["config"]
+            column = config.get("column") or config.get("simple")
+            rows = await read_counts(facet, filter_column, value, column, size + 1)
+            if rows is not None:
+                answers[i] = [(r["value"], r["count"]) for r in rows]
+    rest = [(i, c) for i, c in enumerate(configs) if i not in answers]
+    timed_out: list[str] = []
+    if len(rest) > 1 and _SEARCH.search(facet.sql) and (facet.row_count or 0) <= COMBINE_MAX_ROWS:
+        try:
+            answers.update(await _combined(facet, rest, size))
+            rest = []
+        except QueryInterrupted:
+            pass  # each on its own, as Datasette does
+    results = []
+    for i, source_and_config in enumerate(configs):
+        if i in answers:
+            results.append(await facet_info(facet, source_and_config, answers[i], size))
+    if rest:
+        computed_results, timed_out = await _computed(facet, computed, [c for _, c in rest])
+        results += computed_results
+    order = {(c["config"].get("column") or c["config"].get("simple")): i for i, c in enumerate(configs)}
+    results.sort(key=lambda r: order.get(r["name"], len(order)))
+    return results, timed_out
+
+
+async def _computed(facet, computed, configs):
+    original = facet.get_configs
+    facet.get_configs = lambda: configs
+    try:
+        return await computed(facet)
+    finally:
+        facet.get_configs = original
+
+
+async def _combined(facet, configs, size: int) -> dict[int, list]:
+    """Every column facet of `configs` in one query: the rows are found once (a search
+    looks up every match in the quotes table, 10-20 ms for 10,000 matches) and their
+    facet columns kept in a temporary table that each `group by` reads."""
+    from datasette.utils import escape_sqlite
+
+    columns = [(i, c["config"].get("column") or c["config"].get("simple")) for i, c in configs]
+    names = ", ".join(escape_sqlite(c) for c in dict.fromkeys(c for _, c in columns))
+    parts = [
+        f"select * from (select {n} as facet, {escape_sqlite(c)} as value, count(*) as count "
+        f"from browsed where {escape_sqlite(c)} is not null group by {escape_sqlite(c)} "
+        f"order by count desc, value limit {size + 1})"
+        for n, (_, c) in enumerate(columns)
+    ]
+    sql = (f"with browsed as materialized (select {names} from ({facet.sql})) "
+           + " union all ".join(parts))
+    rows = (await facet.ds.execute(
+        facet.database, sql, facet.params, truncate=False,
+        custom_time_limit=facet.ds.setting("facet_time_limit_ms"),
+    )).rows
+    answers: dict[int, list] = {i: [] for i, _ in columns}
+    for row in rows:
+        answers[columns[row["facet"]][0]].append((row["value"], row["count"]))
+    return answers
+
+
+async def facet_info(facet, source_and_config: dict, rows: list[tuple], size: int) -> dict:
+    """One facet's results as Datasette's column facet shapes them."""
     from datasette.utils import path_with_added_args, path_with_removed_args
 
-    columns = COUNTED.get(facet.table or "")
-    if not columns or _WHERE.search(facet.sql) or facet.request.args.get("_search"):
-        return None
-    configs = facet.get_configs()
-    wanted = [(s["config"].get("column") or s["config"].get("simple"), s["source"]) for s in configs]
-    if not wanted or any(column not in columns for column, _ in wanted):
-        return None
-    db = facet.ds.get_database(facet.database)
-    if not await db.table_exists(TABLE):
-        return None
-    size = facet.get_facet_size()
+    config = source_and_config["config"]
+    column = config.get("column") or config.get("simple")
     qs_pairs = facet.get_querystring_pairs()
-    results = []
-    for column, source in wanted:
-        rows = (await facet.ds.execute(
-            facet.database,
-            f"select value, count from [{TABLE}] where facet = :facet and count > 0 "
-            "order by count desc, value limit :limit",
-            {"facet": column, "limit": size + 1},
-        )).rows
-        expanded = await facet.ds.expand_foreign_keys(
-            facet.database, facet.table, column, [r["value"] for r in rows[:size]])
-        values = []
-        for row in rows[:size]:
-            selected = (column, str(row["value"])) in qs_pairs
-            path = (path_with_removed_args(facet.request, {column: str(row["value"])}) if selected
-                    else path_with_added_args(facet.request, {column: row["value"]}))
-            values.append({
-                "value": row["value"],
-                "label": expanded.get((column, row["value"]), row["value"]),
-                "count": row["count"],
-                "toggle_url": facet.ds.absolute_url(facet.request, facet.ds.urls.path(path)),
-                "selected": selected,
-            })
-        results.append({
-            "name": column,
-            "type": facet.type,
-            "hideable": source != "metadata",
-            "toggle_url": facet.ds.urls.path(path_with_removed_args(facet.request, {"_facet": column})),
-            "results": values,
-            "truncated": len(rows) > size,
+    shown = rows[:size]
+    expanded = await facet.ds.expand_foreign_keys(
+        facet.database, facet.table, column, [value for value, _ in shown])
+    column_qs = f"{column}__exact" if column.startswith("_") else column
+    values = []
+    for value, count in shown:
+        selected = (column_qs, str(value)) in qs_pairs
+        path = (path_with_removed_args(facet.request, {column_qs: str(value)}) if selected
+                else path_with_added_args(facet.request, {column_qs: value}))
+        values.append({
+            "value": value,
+            "label": expanded.get((column, value), value),
+            "count": count,
+            "toggle_url": facet.ds.absolute_url(facet.request, facet.ds.urls.path(path)),
+            "selected": selected,
         })
-    return results, []
+    return {
+        "name": column,
+        "type": facet.type,
+        "hideable": source_and_config["source"] != "metadata",
+        "toggle_url": facet.ds.urls.path(path_with_removed_args(facet.request, {"_facet": column})),
+        "results": values,
+        "truncated": len(rows) > size,
+    }
 
 
 def install() -> None:
@@ -144,8 +446,7 @@ def install() -> None:
     computed = ColumnFacet.facet_results
 
     async def facet_results(self):
-        counted = await counted_facet_results(self)
-        return counted if counted is not None else await computed(self)
+        return await column_facet_results(self, computed)
 
     facet_results._quotes_counted = True
     ColumnFacet.facet_results = facet_results
