@@ -7,6 +7,7 @@ are merged under the earliest fullest form, which is the canonical name.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -88,11 +89,21 @@ class Person:
 
     @property
     def last(self) -> str:
-        return fold(self.name.split()[-1])
+        return _last_word(self.name)
 
     @property
     def first(self) -> str:
-        return fold(self.name.split()[0])
+        return _first_word(self.name)
+
+
+@lru_cache(maxsize=65536)
+def _last_word(name: str) -> str:
+    return fold(name.split()[-1])
+
+
+@lru_cache(maxsize=65536)
+def _first_word(name: str) -> str:
+    return fold(name.split()[0])
 
 
 @lru_cache(maxsize=65536)
@@ -150,34 +161,50 @@ class ArticleNames:
     def __init__(self) -> None:
         self.people: dict[str, Person] = {}
         self.mentions: list[Mention] = []
+        self._by_part: dict[tuple[str, str], list[Person]] | None = None  # see _people_by
 
     # -- building --------------------------------------------------------------
     def _add(self, key: str, name: str, kind: str, surface: str, at: int, gender=None) -> Person:
         p = self.people.get(key)
         if p is None:
             p = self.people[key] = Person(key, name, kind, gender, [], at)
+            self._by_part = None
         if surface not in p.aliases:
             p.aliases.append(surface)
         if gender and not p.gender:
             p.gender = gender
         return p
 
+    def _rename(self, p: Person, name: str) -> None:
+        p.name = name
+        self._by_part = None
+
+    def _people_by(self, part: str, token: str) -> list[Person]:
+        """People by folded last name ("last") or, among multi-word names, first name
+        ("first"), in registry order: an index made once the registry stops changing,
+        where a scan of every person for every surname was quadratic."""
+        if self._by_part is None:
+            index: dict[tuple[str, str], list[Person]] = {}
+            for p in self.people.values():
+                if p.kind == "person":
+                    index.setdefault(("last", p.last), []).append(p)
+                    if len(p.name.split()) > 1:
+                        index.setdefault(("first", p.first), []).append(p)
+            self._by_part = index
+        return self._by_part.get((part, token), [])
+
     def person_by_surname(self, token: str, before: int | None = None) -> Person | None:
         """The person a bare surname (or known first name) refers to, if unambiguous."""
         t = fold(token)
-        cands = [p for p in self.people.values() if p.kind == "person" and p.last == t]
-        if not cands:
-            cands = [
-                p for p in self.people.values()
-                if p.kind == "person" and p.first == t and len(p.name.split()) > 1
-            ]
+        cands = self._people_by("last", t) or self._people_by("first", t)
         if len(cands) == 1:
             return cands[0]
         if len(cands) > 1 and before is not None:
             # The most recently mentioned of them wins ("Clinton" after "Bill Clinton").
-            recent = [m for m in self.mentions if m.start < before and m.key in {c.key for c in cands}]
-            if recent:
-                return self.people[recent[-1].key]
+            keys = {c.key for c in cands}
+            for m in reversed(self.mentions):
+                if m.start < before and m.key in keys:
+                    return self.people[m.key]
         return None
 
     def lookup(self, surface: str, at: int | None = None) -> Person | None:
@@ -205,7 +232,7 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
     reg = ArticleNames()
     spans = [part for m in _SEQ.finditer(body) for part in _split_possessive(m.start(), m.group())]
     org_spans = [(m.start(), m.end(), m.group()) for m in _ORG_SEQ.finditer(body)]
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # disjoint spans, kept sorted
 
     # 1. Organisations with a keyword: "Russian Union of Industrialists and Entrepreneurs".
     common = frozenset(w for w in re.findall(r"\b[a-z][a-z]+\b", body))
@@ -215,10 +242,11 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
             off = s + text.index(org.split()[0])
             reg._add(fold(org), org, "organization", org, off)
             reg.mentions.append(Mention(off, off + len(org), org, fold(org)))
-            taken.append((s, e))
+            taken.append((s, e))  # in order: the organisation spans do not overlap
 
     def free(s: int, e: int) -> bool:
-        return not any(a < e and s < b for a, b in taken)
+        i = bisect.bisect_left(taken, (e,))  # the taken spans starting before e end in order
+        return i == 0 or taken[i - 1][1] <= s
 
     # 2. Full person names: optional titles, a first name, one or more name tokens.
     pending_single: list[tuple[int, int, str, list[str]]] = []
@@ -245,9 +273,9 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
             g = _honorific_gender(titles) or g
             p = reg._add(_person_key(reg, name), full, "person", full, name_off, g)
             if len(full.split()) > len(p.name.split()):
-                p.name = full
+                reg._rename(p, full)
             reg.mentions.append(Mention(name_off, name_off + len(full), full, p.key))
-            taken.append((s, e))
+            bisect.insort(taken, (s, e))
         else:
             pending_single.append((s, e, text, tokens))
 
@@ -289,11 +317,16 @@ _PERSON_TITLES = frozenset(
 )
 
 
+_POSSESSIVE = re.compile(r"['’]s\b\s*")
+
+
 def _split_possessive(start: int, text: str) -> list[tuple[int, int, str]]:
     """'NBC’s Dante Chinni' is two spans: 'NBC' and 'Dante Chinni'."""
+    if "'" not in text and "’" not in text:
+        return [(start, start + len(text), text)]
     out = []
     pos = 0
-    for m in re.finditer(r"['’]s\b\s*", text):
+    for m in _POSSESSIVE.finditer(text):
         if m.start() > pos:
             out.append((start + pos, start + m.start(), text[pos : m.start()]))
         pos = m.end()
