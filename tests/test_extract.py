@@ -327,3 +327,46 @@ def test_participle_takes_the_nearest_cue_subject():
     body = ("Ryan and Trump will meet next week, Sean Spicer said, adding, "
             '"They need to sit down and talk."')
     assert [q.speaker for q in only(body)] == ["Sean Spicer"]
+
+
+@pytest.mark.parametrize("body,speaker", [
+    # A whole attribution sentence right before the quote.
+    ('Tom Baker agreed. "Mainstream voters are running out of time."', "Tom Baker"),
+    # After a partial quote, "Name said." still introduces the next quote.
+    ('She represents "a kind of social structure of the past" that is sexist, Tom Baker said. '
+     '"There is no better foil for her."', "Tom Baker"),
+    ('"It is a big deal," said Tom Baker, an economist at the institute. "It restores rights."',
+     "Tom Baker"),
+])
+def test_attribution_sentence_before_quote(body, speaker):
+    quotes = only(body)
+    assert quotes[-1].speaker == speaker
+
+
+def test_told_names_the_listener_not_the_speaker():
+    body = ('"Positions will soften," the chief of staff, Joe Kasper, told Politico before the '
+            'interview. "That is inevitable."')
+    assert "Politico" not in [q.speaker for q in only(body)]
+
+
+def test_naming_sentence_is_no_attribution():
+    body = ('At a rally that night, Trump called Tom Baker onto the stage. '
+            '"Donald Trump is not a racist, guys," Baker told the crowd.')
+    assert [(q.speaker, q.kind) for q in only(body)] == [("Tom Baker", "direct")]
+
+
+@pytest.mark.parametrize("body,speaker", [
+    ('"How much worse could it get?" said Florida-based Republican strategist Al Cardenas.',
+     "Al Cardenas"),
+    ('"This is an extreme revision," said David French of the National Retail Federation.',
+     "David French"),
+])
+def test_inverted_speaker_names(body, speaker):
+    assert [q.speaker for q in only(body)] == [speaker]
+
+
+def test_possessive_determiner_speaker_is_a_description():
+    body = 'The paranoia remained. "We live in a dark kingdom," my father often said.'
+    quotes = only(body)
+    assert [(q.speaker, q.speaker_text, q.method) for q in quotes] == [
+        (None, "my father", "quote_cue_speaker_nominal")]

@@ -42,6 +42,18 @@ _LEADING = re.compile(
     )$""",
     re.VERBOSE,
 )
+# The sentence just before a quote is a whole attribution clause: 'Bystrom agreed. "..."',
+# '"...," Wilcox said. "..."' (after a partial quote), 'said Jon Favreau, an aide. "..."'.
+_CLAUSE_BEFORE = re.compile(
+    rf"""(?:^[\s,.!?—–-]*|[,;]\s+|[.!?]\s+)(?:
+        (?P<sp1>{SPEAKER})(?P<appos>{APPOSITION})?\s+{ADVERB}?(?P<cue1>{_CUE}|agreed|agrees)
+       |(?!(?:told|tells|asked|asks)\b)(?P<cue2>{_CUE})\s+(?P<sp2>{SPEAKER_AFTER_CUE})
+    )\b(?P<tail>[^"“”.!?;:]{{0,120}})[.!?]\s*$""",
+    re.VERBOSE,
+)
+_NAMING_CUES = frozenset({"called", "calls", "call", "calling", "described", "describes",
+                          "describing"})
+_ENDS_SENTENCE = re.compile(r"[a-z]{2}[.!?]\s*$|[)\]][.!?]\s*$")
 _LEADING_HINT = re.compile(rf"\b(?:{_ANY_CUE}|[Aa]ccording)\b|(?:--|—|–)\s*$")
 _PARTICIPLE = re.compile(
     r"(?:,\s+|\s+(?=and\s))(?P<cue>saying|adding|arguing|noting|insisting|writing|asking|asserting|declaring|"
@@ -183,7 +195,7 @@ class Attributor:
             return None  # no cue word, 'according to' or dash: nothing to match
         m = _LEADING.search(before)
         if not m:
-            return None
+            return self._clause_before(i, before, off)
         sp = _speaker_from(m, ("sp1", "sp2", "sp3", "sp4"))
         cue = _cue_from(m, ("cue1", "cue2")) or ("according to" if m.group("sp2") else None)
         method = "speaker_cue_colon" if before.rstrip().endswith(":") else "speaker_cue_quote"
@@ -193,6 +205,26 @@ class Attributor:
         if a is not None:
             a.adjacent = not (m.group("tail") or "").strip()
         return a
+
+    def _clause_before(self, i: int, before: str, off: int) -> Attribution | None:
+        """'Iowa State's Dianne Bystrom agreed. "..."': the sentence before the quote is an
+        attribution clause, its speaker the quote's."""
+        if not _ENDS_SENTENCE.search(before[-8:]):
+            return None
+        tail = before[-200:]
+        m = _CLAUSE_BEFORE.search(tail)
+        if not m:
+            return None
+        base = off + len(before) - len(tail)
+        sp = _speaker_from(m, ("sp1", "sp2"))
+        cue = _cue_from(m, ("cue1", "cue2"))
+        if cue in _NAMING_CUES:
+            return None  # 'Trump called LeVell onto the stage.' names, it does not quote
+        method = "speaker_cue_sentence"
+        if (i > 0 and self.quotes[i - 1].paragraph == self.quotes[i].paragraph
+                and not before[: len(before) - len(tail) + m.start()].strip(" \t,.!?—–-")):
+            method = "same_paragraph"  # '"...," Name said. "..."': the clause between two quotes
+        return self._attribute(sp[0], base + sp[1], cue, method, 0.9, i, base + m.end())
 
     def _sentence_before(self, i: int) -> tuple[str, int]:
         """The sentence (outside quotes) that runs up to the quote's opening mark."""

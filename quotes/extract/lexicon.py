@@ -64,6 +64,9 @@ republican democrat gop independent presidential hopeful rival frontrunner front
 senior junior first lady king queen prince princess pope cardinal bishop rabbi imam
 actor actress singer rapper star author writer professor doctor detective agent""".split()
 TITLES = frozenset(CONSTANTS.titles) | frozenset(_EXTRA_TITLES)
+# Title words that are also surnames: "David French", "Kathleen Parker", "Jack King".
+SURNAME_TITLES = frozenset("""french german english british american king prince bishop
+cardinal judge justice marshal major sheriff parker baker mayor chancellor speaker""".split())
 
 # Nouns that head an anonymous or role speaker ("a senior official", "the head of X").
 ROLE_NOUNS = frozenset(

@@ -20,7 +20,9 @@ NAME = (
 )
 # Lower-case role words before a name: "Tulsa police Chief Chuck Jordan".
 _NOT_PREFIX = r"(?!(?:the|a|an|he|she|they|it|we|on|in|at|to|of|for|with|during|after|before|when|while|as|and|or|but|who|that)\b)"
-PREFIXED_NAME = rf"(?:(?:{_NOT_PREFIX}[\w'’.\-/]+[ ]){{1,5}}?{NAME})"
+# Greedy: the name is the last capitalised run ("Florida-based Republican strategist Al
+# Cardenas", not "Florida-based Republican").
+PREFIXED_NAME = rf"(?:(?:{_NOT_PREFIX}[\w'’.\-/]+[ ]){{1,5}}{NAME})"
 PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)"
 _DET = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[A-Z][\w.\-]*(?:[ ][A-Z][\w.\-]*)?['’]s)"
 _ROLE = "|".join(sorted(lexicon.ROLE_NOUNS - {"white house"}, key=len, reverse=True))
@@ -61,7 +63,7 @@ def classify(text: str) -> str:
         w.lower() in lexicon.ROLE_NOUNS for w in rest
     ):
         return "name"  # "The New York Times"
-    if re.fullmatch(_DET, first) or first.lower() in {"the", "a", "an"} or t.lower().startswith("the white house"):
+    if re.fullmatch(_DET, first) or first.lower() in {"the", "a", "an", "my", "our", "your"} or t.lower().startswith("the white house"):
         if not re.search(r"['’]s$", first) or t.split()[-1].lower() in lexicon.ROLE_NOUNS:
             return "nominal"
     return "name"
@@ -196,7 +198,8 @@ class Resolver:
             return None
         tokens = trim_name(text).replace("’s", "").split()
         titles, core = _split_person(tokens)
-        if not core or core[-1].lower() in lexicon.TITLES and not titles:
+        if not core or (core[-1].lower() in lexicon.TITLES - lexicon.SURNAME_TITLES
+                        or len(core) == 1 and core[-1].lower() in lexicon.TITLES) and not titles:
             return None
         if (len(core) == 1 and not titles and core[0].lower() in self._common_words()
                 and core[0].lower() not in lexicon.ORG_KEYWORDS):
