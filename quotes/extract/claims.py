@@ -9,7 +9,6 @@ from __future__ import annotations
 import bisect
 import re
 
-from quotes.extract import lexicon
 from quotes.extract.dates import find_date
 from quotes.extract.names import ArticleNames, Person, fold
 from quotes.extract.speakers import SPEAKER, Resolver, classify
@@ -45,7 +44,7 @@ _APPOINT = re.compile(
 )
 _APPOINT_WORD = re.compile(r"\b(?:appointed|named|nominated|tapped|picked|chose|elected|promoted)\b")
 _APPOINTED = re.compile(
-    rf"(?P<who>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)\s+(?:was|has\s+been|had\s+been|is)\s+"
+    r"(?P<who>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)\s+(?:was|has\s+been|had\s+been|is)\s+"
     rf"(?:\w+\s+)?(?:appointed|named|nominated|elected|promoted\s+to)\s+(?:as\s+)?(?P<role>[^.;,]{{3,120}})"
 )
 _EVENT = re.compile(
@@ -60,6 +59,19 @@ _PLAN = re.compile(
 )
 _BETWEEN = re.compile(r"between\s+([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)\s+and\s+([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)")
 _SAME_DAY = re.compile(r"\b(?:hours?\s+(?:before|after|earlier|later)|later\s+(?:that\s+|the\s+same\s+)?day|earlier\s+(?:that\s+)?day)\b", re.IGNORECASE)
+
+
+_ROLE_SUFFIXES = tuple(w.split()[-1] for w in _ROLE_WORDS.split("|"))
+
+
+def _ends_with_role(before: str) -> bool:
+    """What _PRENOMINAL needs at the end: a role word (or "Sen.", "Gov.") then spaces;
+    checked on the last word before the regex tries every position of the window."""
+    stripped = before.rstrip()
+    if len(stripped) == len(before) or not stripped:
+        return False
+    word = stripped.rsplit(None, 1)[-1]
+    return word.lower().endswith(_ROLE_SUFFIXES) or word.endswith(("Sen.", "Gov."))
 
 
 _HYPOTHETICAL = re.compile(r"\b(?:potential|possible|would|could|might|may|if|plans?|will)\b")
@@ -151,7 +163,7 @@ def _roles(text, masked, s, names, resolver, pub, mentions) -> list[Claim]:
             role = am.group("role").strip()
             out.append(_role_claim(text, s, p, role, names, pub, 0.75))
         before = masked[max(0, mention.start - s.start - 80) : mention.start - s.start]
-        bm = _PRENOMINAL.search(before)
+        bm = _PRENOMINAL.search(before) if _ends_with_role(before) else None
         if bm and not before.rstrip().endswith((",", ".")):
             role = bm.group("role").strip()
             role = re.sub(r"^(?:and|of)\s+", "", role, flags=re.IGNORECASE)
