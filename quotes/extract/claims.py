@@ -45,7 +45,7 @@ _APPOINT = re.compile(
 _APPOINT_WORD = re.compile(r"\b(?:appointed|named|nominated|tapped|picked|chose|elected|promoted)\b")
 _APPOINTED = re.compile(
     r"(?P<who>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)\s+(?:was|has\s+been|had\s+been|is)\s+"
-    rf"(?:\w+\s+)?(?:appointed|named|nominated|elected|promoted\s+to)\s+(?:as\s+)?(?P<role>[^.;,]{{3,120}})"
+    r"(?:\w+\s+)?(?:appointed|named|nominated|elected|promoted\s+to)\s+(?:as\s+)?(?P<role>[^.;,]{3,120})"
 )
 _EVENT = re.compile(
     r"\b(?:talks|meeting|meetings|summit|call|visit|conference|hearing|trial|vote|election|"
