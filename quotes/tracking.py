@@ -420,9 +420,9 @@ def quote_roots(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
     words: dict[str, tuple[str, ...]] = {}
     starts: dict[tuple, list[str]] = defaultdict(list)
     for h, text in texts:
-        w = tuple(sys.intern(x) for x in quote_words(text))
+        w = quote_words(text)
         if len(w) >= n:
-            words[h] = w
+            words[h] = w = tuple(map(sys.intern, w))
             starts[w[:n]].append(h)
     containers: dict[str, set[str]] = defaultdict(set)
     for long_hash, w in words.items():
