@@ -370,3 +370,34 @@ def test_possessive_determiner_speaker_is_a_description():
     quotes = only(body)
     assert [(q.speaker, q.speaker_text, q.method) for q in quotes] == [
         (None, "my father", "quote_cue_speaker_nominal")]
+
+
+def test_attribution_sentence_ending_the_paragraph_before_a_quote_paragraph():
+    body = ("Tom Baker continued his remarks.\n\n"
+            '"Eight years ago she was the favourite. Then she lost."')
+    assert [(q.speaker, q.method) for q in only(body)] == [("Tom Baker", "clause_paragraph")]
+
+
+def test_quote_paragraph_with_its_own_words_is_not_introduced_by_the_one_before():
+    body = ("Tom Baker continued his remarks.\n\n"
+            '"Call the roll," came shouts from the crowd.')
+    assert [q.method for q in only(body)] != ["clause_paragraph"]
+
+
+def test_signature_paragraph_after_quote():
+    body = ('"Americans are worried about the future of their kids."\n\n- Bernie Sanders.\n\n'
+            "The senator is relying on an outdated statistic.")
+    assert [(q.speaker, q.method) for q in only(body)] == [("Bernie Sanders", "speaker_dash")]
+
+
+def test_title_before_first_name_is_a_person_not_the_organisation():
+    body = ('"He put a lot of people out of business," said State Senate President Steve Sweeney.')
+    assert [q.speaker for q in only(body)] == ["Steve Sweeney"]
+
+
+def test_speaker_mention_is_the_latest_antecedent():
+    body = ('Circuit Court Judge David McKeague said the plan "is really quite generous."\n\n'
+            "Judge Tom Baker dissented.\n\n"
+            '"No infringement has been shown," McKeague wrote.\n\n'
+            '"Proper deference is required," he wrote.')
+    assert [q.speaker for q in only(body)][-1] == "David McKeague"

@@ -51,6 +51,9 @@ _CLAUSE_BEFORE = re.compile(
     )\b(?P<tail>[^"“”.!?;:]{{0,120}})[.!?]\s*$""",
     re.VERBOSE,
 )
+# A paragraph that only signs the quote before it: "- Bernie Sanders." / "-President Obama,
+# tweeting after the speech."
+_DASH_SIGNATURE = re.compile(rf"[-—–―]+[ ]?(?P<sp>{NAME})(?:\.?$|,[ ][a-z][^\"“”]*$)")
 _NAMING_CUES = frozenset({"called", "calls", "call", "calling", "described", "describes",
                           "describing"})
 _ENDS_SENTENCE = re.compile(r"[a-z]{2}[.!?]\s*$|[)\]][.!?]\s*$")
@@ -175,7 +178,7 @@ class Attributor:
         inner = self.body[q.start : q.end]
         m = _TRAILING.match(after)
         if not m:
-            return None
+            return self._dash_paragraph(i, after)
         inner = inner.rstrip("'’\"”")
         ends_open = inner[-1:] in ",?!—–-…" or after.lstrip()[:1] in (",", "—", "–", "―")
         if not ends_open and not (m.group("sp3") or m.group("sp1")):
@@ -186,6 +189,17 @@ class Attributor:
         sp = _speaker_from(m, ("sp1", "sp2", "sp3", "sp4"))
         cue = _cue_from(m, ("cue1", "cue2")) or ("according to" if m.group("sp3") else None)
         return self._attribute(sp[0], off + sp[1], cue, "quote_cue_speaker", 0.97, i, off + m.end())
+
+    def _dash_paragraph(self, i: int, after: str) -> Attribution | None:
+        """A quote that ends its paragraph, signed in the next one: '- Bernie Sanders.'"""
+        q = self.quotes[i]
+        if after.strip(" \t.,") or q.paragraph + 1 >= len(self.paras):
+            return None
+        nxt = self.paras[q.paragraph + 1]
+        m = _DASH_SIGNATURE.match(self.body, nxt.start, min(nxt.end, nxt.start + 160))
+        if not m:
+            return None
+        return self._attribute(m.group("sp"), m.start("sp"), None, "speaker_dash", 0.85, i)
 
     def leading(self, i: int) -> Attribution | None:
         before, off = self._before(i)
@@ -301,11 +315,11 @@ class Attributor:
             return None
         prev = self.paras[q.paragraph - 1]
         text = self.body[prev.start : prev.end]
-        if not text.rstrip().endswith(":"):
-            return None
         cut = max(text.rfind("”"), text.rfind('"'))
         seg = text[cut + 1 :] if cut >= 0 else text
         base = prev.start + (cut + 1 if cut >= 0 else 0)
+        if not text.rstrip().endswith(":"):
+            return self._clause_paragraph(i, seg, base, cut >= 0)
         m = re.search(rf"(?P<sp>{SPEAKER})(?:,\s[^,\"“”]{{2,140}},)?\s+{ADVERB}?(?P<cue>{_ANY_CUE})\b[^\"“”]*:$", seg.rstrip())
         if m:
             return self._attribute(m.group("sp"), base + m.start("sp"), m.group("cue").lower(),
@@ -316,6 +330,36 @@ class Attributor:
             at = base + seg.index(last) + sm[1]
             return self._attribute(sm[0], at, None, "colon_paragraph_subject", 0.75, i)
         return None
+
+    def _clause_paragraph(self, i: int, seg: str, base: int, after_quote: bool) -> Attribution | None:
+        """'Howard continued his scathing remarks.' ending the paragraph before a paragraph
+        that is only a quote: that sentence introduces it. Not after a quote's own clause
+        ('...," he said.'), which is a continuation."""
+        if i > 0 and self.quotes[i - 1].paragraph == self.quotes[i].paragraph:
+            return None
+        para = self.paras[self.quotes[i].paragraph]
+        j, pos = i, para.start
+        while j < len(self.quotes) and self.quotes[j].paragraph == self.quotes[i].paragraph:
+            if self.body[pos : self.quotes[j].mark_start].strip(" \t\"“”'’‘.,"):
+                return None
+            pos, j = self.quotes[j].mark_end, j + 1
+        if self.body[pos : para.end].strip(" \t\"“”'’‘.,"):
+            return None  # the paragraph has words of its own outside its quotes
+        seg = seg.rstrip()
+        if not _ENDS_SENTENCE.search(seg[-8:]):
+            return None
+        tail = seg[-200:]
+        m = _CLAUSE_BEFORE.search(tail)
+        if not m or not m.group("sp1"):
+            return None
+        start = len(seg) - len(tail) + m.start()
+        if after_quote and not re.search(r"[.!?]\s", seg[:start + 2]):
+            return None
+        cue = m.group("cue1").lower()
+        if cue in _NAMING_CUES:
+            return None
+        at = base + len(seg) - len(tail) + m.start("sp1")
+        return self._attribute(m.group("sp1"), at, cue, "clause_paragraph", 0.8, i)
 
     def sentence_subject(self, i: int) -> Attribution | None:
         """For partial quotes: the subject of the sentence's cue verb before the quote."""

@@ -144,6 +144,7 @@ class Resolver:
         self.title = title or ""
         self.sentence_starts = sentence_starts
         self._outside = [m for m in names.mentions if not self._in_quote(m.start)]
+        self._outside_starts = [m.start for m in self._outside]
         self._common: frozenset[str] | None = None
         self._infer_genders()
         self._appositions = self._find_appositions()
@@ -186,13 +187,23 @@ class Resolver:
 
     # -- names -------------------------------------------------------------------
     def resolve_name(self, text: str, at: int) -> Person | None:
-        p = self.names.lookup(trim_name(text), at)
-        if p is not None:
-            return p
-        # An unknown name next to a cue verb is still a speaker: register it.
         from quotes.extract.names import (
             _honorific_gender, _org_name, _split_person, first_name_gender,
         )
+
+        surface = trim_name(text)
+        toks = surface.split()
+        # "State Senate President Steve Sweeney": look up the person's name, not the office.
+        k = next((j for j in range(1, len(toks) - 1)
+                  if toks[j + 1][:1].isupper() and first_name_gender(toks[j])), None)
+        if k is not None and (toks[-1].lower() in lexicon.ORG_KEYWORDS
+                              or _org_name(" ".join(toks[k:]))):
+            k = None  # "New York Times" is no "York Times"
+        p = self.names.lookup(" ".join(toks[k:]) if k is not None else surface, at)
+        if p is not None and (k is None or p.kind == "person"):
+            self._note_mention(p, at, text)
+            return p
+        # An unknown name next to a cue verb is still a speaker: register it.
 
         if re.fullmatch(PRONOUN, trim_name(text)):
             return None
@@ -209,21 +220,29 @@ class Resolver:
             titles, core = titles + core[:k], core[k:]  # "Finance Minister Antonio Palocci"
         if any(t.lower() in ("said", "says") for t in core):
             return None
-        org = _org_name(" ".join(tokens))
+        # "State Senate President Steve Sweeney": a first name then a surname is a person.
+        org = None if k is not None and len(core) >= 2 else _org_name(" ".join(tokens))
         kind = "organization" if org else "person"
         name = org or " ".join(core)
         if kind == "person" and len(core) == 1 and core[0].isupper() and len(core[0]) > 1:
             kind = "organization"
         p = self.names._add(fold(name), name, kind, name, at, _honorific_gender(titles))
-        if kind == "person" and not any(m.start == at for m in self._outside):
-            # A later "she said" can refer back to this speaker ("Melanie said").
-            import bisect
-
-            from quotes.extract.names import Mention
-
-            k = bisect.bisect_left([m.start for m in self._outside], at)
-            self._outside.insert(k, Mention(at, at + len(text), text, p.key))
+        self._note_mention(p, at, text)
         return p
+
+    def _note_mention(self, p: Person, at: int, text: str) -> None:
+        """A speaker is a mention: a later "she said" can refer back to it ("Melanie said")."""
+        import bisect
+
+        from quotes.extract.names import Mention
+
+        if p.kind != "person":
+            return
+        k = bisect.bisect_left(self._outside_starts, at)
+        if k < len(self._outside_starts) and self._outside_starts[k] == at:
+            return
+        self._outside.insert(k, Mention(at, at + len(text), text, p.key))
+        self._outside_starts.insert(k, at)
 
     # -- pronouns ----------------------------------------------------------------
     def resolve_pronoun(self, pronoun: str, at: int, para_start: int,
