@@ -769,7 +769,8 @@ def write_article(db: sqlite_utils.Database, article: Article, extraction: Extra
     Call inside a transaction: the caller decides what one unit of work is.
     `registry` is a `quotes.resolve.Registry` bound to the same database.
     """
-    old_speakers = delete_article_rows(db, article.id)
+    stored = db.execute("select 1 from articles where id = ?", [article.id]).fetchone()
+    old_speakers = delete_article_rows(db, article.id) if stored else set()  # a new article has none
     insert_rows(db, "articles", [article_row(article, loaded_at)], "upsert")
     entities = referenced_entities(extraction)
     ids = registry.resolve(entities, article.published)
