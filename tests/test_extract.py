@@ -401,3 +401,8 @@ def test_speaker_mention_is_the_latest_antecedent():
             '"No infringement has been shown," McKeague wrote.\n\n'
             '"Proper deference is required," he wrote.')
     assert [q.speaker for q in only(body)][-1] == "David McKeague"
+
+
+def test_signature_after_no_break_space():
+    body = "\u201cHow did we get this low?\u201d\u00a0\u2015 Jacklyn Ashley\u00a0\n\u201cTrump must stop.\u201d \u2015 Carla Sanchez."
+    assert [q.speaker for q in only(body)] == ["Jacklyn Ashley", "Carla Sanchez"]

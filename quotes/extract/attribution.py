@@ -22,7 +22,7 @@ _ANY_CUE = lexicon.any_cue_pattern()
 
 # "...," Name said / "...," said Name / "...," Name, a doctor at X, said
 _TRAILING = re.compile(
-    rf"""^[ \t]*[,.!?—–-]*[ \t]*(?:
+    rf"""^[ \t\u00a0]*[,.!?—–-]*[ \t\u00a0]*(?:
         (?P<cue1>{_CUE})\s+(?P<sp1>{SPEAKER_AFTER_CUE})
        |(?P<sp2>{SPEAKER}|{PREFIXED_NAME})(?P<appos>{APPOSITION})?\s+{ADVERB}?(?P<cue2>{_ANY_CUE})
        |according\s+to\s+(?P<sp3>{SPEAKER})
