@@ -192,10 +192,11 @@ def _aliases(stored: str | None) -> tuple[str, ...]:
 _SEP = "\x1f"  # joins the parts of an order key in SQL; sorts before any character in them
 
 
-def stage_mention_classes(db: sqlite_utils.Database) -> list[tuple[str, CorpusMention]]:
+def stage_mention_classes(db: sqlite_utils.Database) -> list[tuple[str, CorpusMention, list]]:
     """Every article's own entities, gathered into classes of mentions alike in all the
     resolution reads (kind, name, aliases, description, gender, the roles its claims
-    give it): one CorpusMention a class, with its count and dates.
+    give it): (class key, CorpusMention with its count and dates, [(entity id, mentions
+    of the class it holds now)]) a class.
 
     A name is written the same way in many articles, so the classes are far fewer than
     the mentions; the mentions themselves stay in SQLite (temp.refresh_mc: mention id,
@@ -222,38 +223,45 @@ def stage_mention_classes(db: sqlite_utils.Database) -> list[tuple[str, CorpusMe
           article_entities.article_id as article_id
         from article_entities join articles on articles.id = article_entities.article_id
           left join temp.refresh_roles on refresh_roles.article_entity_id = article_entities.id""")
-    db.execute("create index temp.refresh_mc_class on refresh_mc (class)")
     out = []
-    for class_, count, first, least_id, last in db.execute("""
-            select class, count(*), min(sort_key), min(mention_id), max(published)
-            from temp.refresh_mc group by class order by class"""):
+    # One sort of the mentions by class and current answer gives both the classes and,
+    # for each, how many of its mentions each entity id holds now.
+    rows = db.execute("""
+        select class, entity_id, count(*), min(sort_key), min(mention_id), max(published)
+        from temp.refresh_mc group by class, entity_id order by class""")
+    for class_, parts in itertools.groupby(rows, key=lambda r: r[0]):
+        parts = list(parts)
+        count = sum(p[2] for p in parts)
+        first, least_id = min(p[3] for p in parts), min(p[4] for p in parts)
+        last = max((p[5] for p in parts if p[5] is not None), default=None)
         kind, name, aliases, description, gender, roles = json.loads(class_)
         null_date, published, article_id, first_id = first.split(_SEP)
         first_key = (null_date == "1", published, article_id, first_id)
-        out.append((class_, CorpusMention(
+        mention = CorpusMention(
             id=least_id, article_id=article_id, name=name or "", kind=kind or "person",
             published=published or None, aliases=_aliases(aliases), description=description,
             gender=gender, roles=tuple(roles), count=count, first=first_key, last_published=last,
-        )))
+        )
+        out.append((class_, mention, [(p[1], p[2]) for p in parts if p[1] is not None]))
     return out
 
 
 def refresh_entities(db: sqlite_utils.Database, summary: RefreshSummary) -> set[int]:
     """Resolve the corpus and re-point everything at it; returns entity ids no longer used."""
     classes = stage_mention_classes(db)
-    class_of = {c.id: key for key, c in classes}
-    resolution = resolve_corpus([c for _, c in classes])
+    class_of = {c.id: key for key, c, _ in classes}
+    held_by_class = {key: held for key, _, held in classes}
+    resolution = resolve_corpus([c for _, c, _ in classes])
     in_play = {r[0] for r in db.execute(
         "select distinct entity_id from article_entities where entity_id is not null")}
     existing = {}
     for row in db.execute(f"select id, {', '.join(ENTITY_COLUMNS)} from entities"):
         if row[0] in in_play:
             existing[row[0]] = dict(zip(ENTITY_COLUMNS, row[1:]))
-    held_by_class: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for class_, eid, n in db.execute("""select class, entity_id, count(*) from temp.refresh_mc
-                                        where entity_id is not null group by class, entity_id"""):
-        held_by_class[class_].append((eid, n))
-
+    classes = stage_mention_classes(db)
+    class_of = {c.id: key for key, c, _ in classes}
+    held_by_class = {key: held for key, _, held in classes}
+    resolution = resolve_corpus([c for _, c, _ in classes])
     # Which existing id each corpus entity keeps: an id goes to the entity holding most of
     # its mentions (then the one of the same name); an entity keeps the lowest id it got.
     votes: dict[int, list[tuple]] = defaultdict(list)
@@ -293,13 +301,13 @@ def refresh_entities(db: sqlite_utils.Database, summary: RefreshSummary) -> set[
     db.execute("drop table if exists temp.refresh_answers")
     db.execute("create temp table refresh_answers (class text primary key, entity_id integer, resolution text)")
     answers = []
-    for class_, c in classes:
+    for class_, c, _ in classes:
         key = resolution.entity_of.get(c.id)
         answers.append((class_, id_of[key] if key else None, resolution.reason.get(c.id, "ambiguous")))
         if not key:
             summary.unresolved += c.count
     db.conn.executemany("insert into temp.refresh_answers values (?, ?, ?)", answers)
-    del answers, classes, class_of
+    del answers, classes, class_of, held_by_class
     moved = _temp_ids(db, "refresh_mentions", (r[0] for r in db.execute("""
         select refresh_mc.mention_id from temp.refresh_mc join temp.refresh_answers
           on refresh_answers.class = refresh_mc.class
@@ -510,7 +518,6 @@ def refresh_quote_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> 
     db.conn.executemany("insert into temp.refresh_roots (hash, root) values (?, ?)", sorted(root.items()))
     del root
     groups = Stage(db, "quote_groups", ("key",), QUOTE_GROUP_COLUMNS)
-    members = Stage(db, "quote_group_members", ("quote_id",), ("quote_id", "group_key", "match"))
     cursor = db.execute("""
         select coalesce(refresh_roots.root, quotes.text_hash), quotes.id, quotes.text, quotes.text_hash,
           quotes.article_id, quotes.start, articles.published, articles.publisher, articles.url,
@@ -521,16 +528,25 @@ def refresh_quote_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> 
         order by 1, articles.published is null, coalesce(articles.published, ''), quotes.article_id,
           coalesce(quotes.start, 0), quotes.id""")
     for key, rows in itertools.groupby(cursor, key=lambda r: r[0]):
-        group, member_rows = quote_group(key, [dict(zip(QUOTE_FIELDS, r[1:])) for r in rows])
+        group, _ = quote_group(key, [dict(zip(QUOTE_FIELDS, r[1:])) for r in rows])
         groups.add(group)
-        for row in member_rows:
-            members.add(row)
         summary.quote_groups += 1
         summary.multi_article_groups += group["articles"] > 1
         summary.multi_publisher_groups += group["publishers"] > 1
         summary.conflicting_groups += bool(group["conflicting"])
     stale = groups.sync(delete=False, summary=summary)
-    members.sync(summary=summary)
+    # Members in SQL alone: each quote's group is its text's root, else its own text.
+    changed = db.conn.execute("""
+        insert into quote_group_members (quote_id, group_key, match)
+        select quotes.id, coalesce(refresh_roots.root, quotes.text_hash),
+          case when refresh_roots.root is null then 'exact' else 'contained' end
+        from quotes left join temp.refresh_roots on refresh_roots.hash = quotes.text_hash
+        where true order by quotes.rowid
+        on conflict (quote_id) do update set group_key = excluded.group_key, match = excluded.match
+          where group_key is not excluded.group_key or match is not excluded.match""").rowcount
+    changed += db.conn.execute("""delete from quote_group_members
+        where not exists (select 1 from quotes where quotes.id = quote_group_members.quote_id)""").rowcount
+    summary.changes["quote_group_members"] = summary.changes.get("quote_group_members", 0) + changed
     delete_keys(db, "quote_groups", ("key",), stale)  # once no member points at them
 
 
@@ -734,6 +750,7 @@ def refresh_followups(db: sqlite_utils.Database, summary: RefreshSummary) -> Non
               where kind = 'no_comment' and subject_id is not null)"""):
         article_people[article_id].add(entity_id)
 
+    quote_words_of: dict[str, tuple[set[str], set[str]]] = {}
     for claim_id, article_id, subject, sentence, reported, title in sorted(claims):
         if not reported:
             continue
@@ -749,11 +766,14 @@ def refresh_followups(db: sqlite_utils.Database, summary: RefreshSummary) -> Non
         for quote_id, _, text, published, q_article, start in quotes_by.get(subject, ()):
             if not later(published, reported):
                 continue
-            said = set(re.findall(r"[^\W_]+", fold(text or "")))
+            if quote_id not in quote_words_of:  # each quote's words once, not once a claim
+                quote_words_of[quote_id] = (set(re.findall(r"[^\W_]+", fold(text or ""))),
+                                            topic_words(text))
+            said, topics = quote_words_of[quote_id]
             shared_people = sorted(
                 entities[e][0] for e in people
                 if e in mentions.get(quote_id, ()) or _name_words(*entities[e]) <= said)
-            shared_words = sorted(words & topic_words(text))
+            shared_words = sorted(words & topics)
             if not shared_people and len(shared_words) < 2:
                 continue
             matches.append((published, q_article, start or 0, quote_id, shared_people, shared_words))
