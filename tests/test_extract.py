@@ -406,3 +406,9 @@ def test_speaker_mention_is_the_latest_antecedent():
 def test_signature_after_no_break_space():
     body = "\u201cHow did we get this low?\u201d\u00a0\u2015 Jacklyn Ashley\u00a0\n\u201cTrump must stop.\u201d \u2015 Carla Sanchez."
     assert [q.speaker for q in only(body)] == ["Jacklyn Ashley", "Carla Sanchez"]
+
+
+def test_possessor_is_not_the_pronoun_antecedent():
+    body = ("Jane Porter's position was supported Friday by Sen. Dianne Feinstein of California.\n\n"
+            '"It has never made sense to me," she said.')
+    assert [q.speaker for q in only(body)] == ["Dianne Feinstein"]

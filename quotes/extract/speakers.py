@@ -274,7 +274,11 @@ class Resolver:
             # A person introduced with an apposition ("Henry Crespo, president of ...")
             # is the new source; otherwise the first person (the subject) wins.
             introduced = [m for m in ok if _APPOS_AFTER.match(self.body, m.end)]
-            return self.names.people[(introduced or ok)[0].key]
+            # A possessor ("Clinton's position was supported by Feinstein") is not the
+            # subject when someone else in the sentence can be.
+            owners = {m.key for m in ok if self.body.startswith(("'s", "’s"), m.end)}
+            others = [m for m in ok if m.key not in owners]
+            return self.names.people[(introduced or others or ok)[0].key]
         return None
 
     def _pronoun_subject(self, sidx: int, first_mention: int, pronoun: str) -> bool:
