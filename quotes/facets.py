@@ -114,8 +114,8 @@ class ManyToManyFacet(Facet):
         found = facet_counts.shape(self)
         if found is None or found[0] is None:
             return None
-        if ours["other_column"] != "id" or (through, ours["column"], other["column"]) not in \
-                facet_counts.THROUGH.get(self.table, ()):
+        if (through, ours["column"], other["column"]) != facet_counts.THROUGH.get(self.table) \
+                or ours["other_column"] != facet_counts.PK:
             return None
         return await facet_counts.read_counts(
             self, found[0], found[1], facet_counts.through_name(through, other["column"]), limit)

@@ -25,6 +25,22 @@ def article(n: int, body: str | None = None, publisher: str = "The Paper") -> Ar
     )
 
 
+@pytest.fixture(params=[3, facet_counts.FOLD_EVERY], ids=["folded-often", "folded-rarely"])
+def fold_every(request, monkeypatch):
+    """The log folded into the counts every 3 rows, or (as served) every 2,048."""
+    monkeypatch.setattr(facet_counts, "FOLD_EVERY", request.param)
+    return request.param
+
+
+@pytest.fixture
+def db(fold_every, db_path):
+    from quotes.store import connect
+
+    database = connect(db_path)
+    yield database
+    database.close()
+
+
 def grouped(db) -> set[tuple]:
     rows = set()
     for table, columns in facet_counts.COUNTED.items():
@@ -35,7 +51,13 @@ def grouped(db) -> set[tuple]:
 
 
 def counted(db) -> set[tuple]:
-    return set(db.execute("select facet, value, count from quote_facet_counts where count > 0").fetchall())
+    """The counts as readers see them: the table plus the log not yet folded into it."""
+    return set(db.execute(f"""
+        select facet, value, sum(n) from (
+          select facet, value, count as n from quote_facet_counts
+          {" ".join(f"union all select '{c}', [{c}], sign from quote_facet_log where mention is null"
+                    for c in facet_counts.COUNTED["quotes"])})
+        where value is not null group by 1, 2 having sum(n) > 0""").fetchall())
 
 
 def grouped_pairs(db) -> set[tuple]:
@@ -52,11 +74,23 @@ def grouped_pairs(db) -> set[tuple]:
 
 
 def counted_pairs(db) -> set[tuple]:
-    return set(db.execute(
-        "select facet, value, other, other_value, count from quote_pair_counts where count > 0").fetchall())
+    logged = [f"select '{a}', [{a}], '{b}', [{b}], sign from quote_facet_log where mention is null"
+              for a, b in facet_counts.pairs("quotes")]
+    logged += [f"select '{f}', [{f}], '{MENTIONS}', mention, sign from quote_facet_log where mention is not null"
+               for f in facet_counts.FILTERS["quotes"]]
+    return set(db.execute(f"""
+        select facet, value, other, other_value, sum(n) from (
+          select facet, value, other, other_value, count as n from quote_pair_counts
+          union all {" union all ".join(logged)})
+        where value is not null and other_value is not null group by 1, 2, 3, 4 having sum(n) > 0""").fetchall())
 
 
 def assert_exact(db) -> None:
+    assert counted(db) == grouped(db)
+    assert counted_pairs(db) == grouped_pairs(db)
+    assert db.execute("select count(*) from quote_facet_log").fetchone()[0] < facet_counts.FOLD_EVERY
+    facet_counts.fold(db)  # and the same once the log is added to the tables
+    assert not db.execute("select count(*) from quote_facet_log").fetchone()[0]
     assert counted(db) == grouped(db)
     assert counted_pairs(db) == grouped_pairs(db)
     assert not db.execute("select * from quote_pair_counts where count < 0").fetchall()
@@ -142,7 +176,7 @@ def facets(data: dict) -> dict:
 
 
 @pytest.fixture
-def served(db_path, fake_extract):
+def served(fold_every, db_path, fake_extract):
     from quotes.store import connect
 
     db = connect(db_path)
@@ -174,6 +208,7 @@ async def test_the_unfiltered_quotes_page_reads_the_counts(served, db_path):
     from quotes.store import connect
 
     db = connect(db_path)  # proof that the page reads the table: skew it
+    facet_counts.fold(db)
     db.execute("update quote_facet_counts set count = 99 where facet = 'publisher' and value = 'A'")
     db.conn.commit()
     db.close()
@@ -210,6 +245,7 @@ async def test_filtered_pages_read_the_pair_counts(served, db_path):
     from quotes.store import connect
 
     db = connect(db_path)
+    facet_counts.fold(db)
     db.execute("update quote_pair_counts set count = 77 where facet = 'cue' and value = 'said' "
                "and other = 'publisher' and other_value = 'A'")
     db.execute("update quote_pair_counts set count = 55 where facet = 'cue' and value = 'told' "
