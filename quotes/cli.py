@@ -26,9 +26,10 @@ INPUT_FORMAT = click.Choice(_FORMATS) if _FORMATS else click.STRING
 
 
 def db_option(**kwargs):
+    kwargs.setdefault("help", "SQLite database file")
     return click.option(
         "--db", "db_path", default=DEFAULT_DB, show_default=True,
-        type=click.Path(dir_okay=False), help="SQLite database file", **kwargs,
+        type=click.Path(dir_okay=False), **kwargs,
     )
 
 
@@ -200,6 +201,43 @@ def refresh(db_path):
         click.echo(run(db).line(), err=True)
     finally:
         db.close()
+
+
+@cli.command()
+@click.argument("shards", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@db_option(help="Database to merge into (created if missing)")
+@click.option("-s", "--silent", is_flag=True, help="No line per shard")
+def merge(shards, db_path, silent):
+    """Combine databases loaded apart (one per part of a corpus) into one.
+
+    Each SHARD is a database made by `quotes load`, on this machine or another. Its
+    articles, quotes, claims and the entities they name are copied into --db (nothing
+    is extracted again), articles already there are skipped, then the corpus is
+    refreshed once: the result is what loading every part into one database makes.
+
+    \b
+        quotes load part1/ --db shard1.db      # on one machine
+        quotes load part2/ --db shard2.db      # on another
+        quotes merge shard1.db shard2.db --db db/quotes.db
+    """
+    from quotes.merge import MergeError, merge_databases
+
+    def progress(path: str, added: int, skipped: int) -> None:
+        if not silent:
+            click.echo(f"{path}: {added} articles added, {skipped} already there", err=True)
+
+    try:
+        summary = merge_databases(db_path, shards, progress=progress)
+    except MergeError as error:
+        raise click.ClickException(str(error))
+    except sqlite3.OperationalError as error:
+        if "locked" not in str(error) and "busy" not in str(error):
+            raise
+        raise click.ClickException(f"{db_path} is locked by another process writing to it ({error}); "
+                                   "nothing was merged, try again when it has finished")
+    click.echo(summary.line(), err=True)
+    if summary.refreshed is not None and not silent:
+        click.echo(summary.refreshed.line(), err=True)
 
 
 @cli.command()
