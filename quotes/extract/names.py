@@ -242,7 +242,7 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
             off = s + text.index(org.split()[0])
             reg._add(fold(org), org, "organization", org, off)
             reg.mentions.append(Mention(off, off + len(org), org, fold(org)))
-            taken.append((s, e))  # in order: the organisation spans do not overlap
+            taken.append((off, off + len(org)))  # in order: the organisation spans do not overlap
 
     def free(s: int, e: int) -> bool:
         i = bisect.bisect_left(taken, (e,))  # the taken spans starting before e end in order
@@ -252,7 +252,14 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
     pending_single: list[tuple[int, int, str, list[str]]] = []
     for s, e, text in spans:
         if not free(s, e):
-            continue
+            # "Ohio Democratic Party Chairman David Pepper": the words after the
+            # organisation can still name a person.
+            i = bisect.bisect_left(taken, (e,))
+            cut = taken[i - 1][1] if i else e
+            tail = text[cut - s :].lstrip() if s < cut < e else ""
+            if not tail or not free(e - len(tail), e):
+                continue
+            s, text = e - len(tail), tail
         tokens = text.split()
         titles, name = _split_person(tokens)
         if not name:
@@ -265,7 +272,8 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
                 titles, name = titles + name[:k], name[k:]
         name_off = s + len(text) - len(" ".join(name)) - (len(text) - len(text.rstrip()))
         name_off = s + text.rindex(" ".join(name)) if " ".join(name) in text else name_off
-        if len(name) >= 2 and first_name_gender(name[0]) and not name[1].isupper():
+        if len(name) >= 2 and first_name_gender(name[0]) and not (
+                name[1].isupper() and not _INITIAL.fullmatch(name[1])):  # "Donald J. Trump"
             name = _name_core(name)
             full = " ".join(name)
             gender = first_name_gender(name[0])
@@ -317,6 +325,7 @@ _PERSON_TITLES = frozenset(
 )
 
 
+_INITIAL = re.compile(r"[A-Z]\.")
 _POSSESSIVE = re.compile(r"['’]s\b\s*")
 
 
