@@ -11,7 +11,7 @@ times as needed, each copy under new ids and with its dates moved on by a few we
 same people are quoted again and again, as in a real archive, so the most quoted
 person has tens of thousands of quotes. Full-text indexes are built once at the end
 (`rebuild`) and the triggers kept as `quotes load` leaves them, then the speakers'
-quote counts, the facet counts (quotes/facet_counts.py) and ANALYZE.
+quote counts, the facet and pair counts (quotes/facet_counts.py) and ANALYZE.
 
 The derived tables of quotes.tracking (quote groups, article_entities...) hold the
 seed's rows only.
@@ -125,10 +125,10 @@ def build(out: Path, seed_path: Path, target: int) -> dict:
         f"({', '.join(repr(t) for t in FTS_TABLES)})").fetchall()
     for name, _ in triggers:
         conn.execute(f"drop trigger [{name}]")
-    # Other triggers (summary counts) would fire a million times: set them aside too,
-    # and recompute what they maintain at the end.
+    # Other triggers (the facet counts' change log, on quotes and quote_mentions) would
+    # fire a million times: set them aside too, and recompute what they keep at the end.
     others = conn.execute("select name, sql from sqlite_master where type = 'trigger' "
-                          "and tbl_name = 'quotes'").fetchall()
+                          "and tbl_name in ('quotes', 'quote_mentions')").fetchall()
     for name, _ in others:
         conn.execute(f"drop trigger [{name}]")
     for copy in range(1, copies):
