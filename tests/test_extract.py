@@ -412,3 +412,12 @@ def test_possessor_is_not_the_pronoun_antecedent():
     body = ("Jane Porter's position was supported Friday by Sen. Dianne Feinstein of California.\n\n"
             '"It has never made sense to me," she said.')
     assert [q.speaker for q in only(body)] == ["Dianne Feinstein"]
+
+
+def test_a_speaker_never_starts_inside_a_word():
+    """'Republican front-runner' is no 'an front-runner': the leading sieve starts a
+    speaker at a word's first letter."""
+    body = 'At a debate in September, Republican front-runner Donald Trump called the merger "a terrible deal" and moved on.'
+    quotes = extract_article(Article(body=body, source="t")).quotes
+    partial = [q for q in quotes if q.kind == "partial"]
+    assert [(q.speaker, q.speaker_text) for q in partial] == [("Donald Trump", "Donald Trump")]

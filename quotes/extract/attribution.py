@@ -32,7 +32,7 @@ _TRAILING = re.compile(
 )
 # Name said: "..." / Name told reporters Tuesday that "..." / According to Name, "..."
 _LEADING = re.compile(
-    rf"""(?:
+    rf"""(?<![\w'’\-])(?:
         (?P<sp1>{SPEAKER})(?P<appos>{APPOSITION})?\s+{ADVERB}?(?P<cue1>{_ANY_CUE})
         (?P<tail>(?:\s+(?!that\b)[^"“”.!?:;,\s]+){{0,6}})
         \s*(?:that\b)?\s*[:,—–]?\s*(?:that\s*)?
