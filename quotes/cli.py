@@ -82,8 +82,10 @@ def cli():
               help="Largest file, JSON line or archive record read whole (0: no limit)")
 @click.option("--time-limit", type=click.FloatRange(min=0), default=30, show_default=True, metavar="SECONDS",
               help="Longest time to read or extract one article (0: no limit)")
+@click.option("--no-refresh", is_flag=True,
+              help="Leave the corpus-wide refresh for later (`quotes refresh`): for many loads in a row")
 def load(paths, db_path, fmt, url_file, silent, workers, local_cluster, scheduler, batch_size,
-         max_size, time_limit):
+         max_size, time_limit, no_refresh):
     """Load articles (files, directories, URLs, "-" for stdin) into the database.
 
     Files may be text, Markdown, JSON lines, HTML pages, RSS/Atom feeds or WARC
@@ -106,7 +108,7 @@ def load(paths, db_path, fmt, url_file, silent, workers, local_cluster, schedule
     try:
         summary = load_paths(db_path, paths, fmt=fmt, progress=_progress(silent), url_file=url_file,
                              workers=workers, scheduler=scheduler, local_cluster=local_cluster,
-                             batch_size=batch_size,
+                             batch_size=batch_size, refresh=not no_refresh,
                              limits=Limits(max_bytes=int(max_size * 2**20) or None, seconds=time_limit or None))
     except EngineError as error:  # Dask missing, or its scheduler unreachable
         raise click.ClickException(str(error))

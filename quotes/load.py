@@ -62,6 +62,7 @@ def load_paths(
     local_cluster: bool = False,
     batch_size: int | None = None,
     limits: Limits | None = None,
+    refresh: bool = True,
 ) -> LoadSummary:
     """Load files, directories, "-" or URLs into the database at db_path (created if missing).
 
@@ -74,6 +75,10 @@ def load_paths(
 
     `limits` (quotes.limits) bound the size of what is read whole and the time one
     record may take to read or one article to extract.
+
+    `refresh` False leaves out the corpus-wide refresh that ends a load (quotes.tracking):
+    for many loads in a row into a big database, refreshed once at the end (`quotes
+    refresh`, or the next load that refreshes, which finishes what is pending).
     """
     from quotes import parallel
     from quotes.readers import is_url, iter_sources
@@ -93,7 +98,7 @@ def load_paths(
             with bar as items, parallel.engine_for(workers, scheduler, local_cluster) as engine:
                 parallel.load_records(loader, parallel.iter_records(items, fmt, fetcher, limits), engine,
                                       batch_size=batch_size or parallel.BATCH_SIZE)
-        if loader.summary.articles or refresh_pending(db):
+        if refresh and (loader.summary.articles or refresh_pending(db)):
             loader.refresh()
         return loader.summary
     finally:

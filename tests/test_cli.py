@@ -70,6 +70,22 @@ def test_load_prints_a_summary_and_writes_the_database(loaded, runner, tmp_path)
     assert result.stderr.strip() == "Loaded 0 articles: 0 quotes, 0 claims, 2 skipped, 0 errors"
 
 
+def test_load_no_refresh_leaves_the_refresh_to_later(runner, tmp_path, fake_extract):
+    """Several loads in a row into a big database, refreshed once: the groups wait, and
+    `quotes refresh` (or any later load) completes them."""
+    first = write_article(tmp_path, "a.txt", '"We will meet Musk soon," Kirill Dmitriev said.')
+    second = write_article(tmp_path, "b.txt", '"We will meet Musk soon," Dmitriev said again.')
+    db_path = tmp_path / "quotes.db"
+    for path in (first, second):
+        result = runner.invoke(cli, ["load", str(path), "--db", str(db_path), "--no-refresh"])
+        assert result.exit_code == 0, result.output
+        assert "Refreshed" not in result.stderr
+    assert rows(db_path, "select count(*) as n from quote_group_members") == [{"n": 0}]
+    result = runner.invoke(cli, ["load", str(first), "--db", str(db_path)])  # nothing new: still refreshes
+    assert "1 skipped" in result.stderr and "Refreshed" in result.stderr
+    assert rows(db_path, "select quotes, articles from quote_groups") == [{"quotes": 2, "articles": 2}]
+
+
 def test_load_defaults_to_db_quotes_db(runner, tmp_path, fake_extract):
     path = write_article(tmp_path, "a.txt", '"Hi," Ann Lee said.')
     with runner.isolated_filesystem(temp_dir=tmp_path) as cwd:
