@@ -59,6 +59,10 @@ async def bench(db_path: Path, repeat: int) -> None:
         "select count(*) from quotes_fts where quotes_fts match ?", [word])).first()[0]
     print(f"{db_path}: {quotes:,} quotes; most quoted: {top['name']} ({top['quote_count']:,} quotes); "
           f"'{word}' matches {matches:,} quotes")
+    if await db.table_exists("quote_facet_log"):  # quotes/facet_counts.py
+        pending = (await db.execute("select count(*) from quote_facet_log")).first()[0]
+        print(f"facet counts: {pending:,} changes in the log not yet folded into the counts "
+              "(pages add them as they read)")
     print(f"settings: {ds.settings_dict()['sql_time_limit_ms']} ms SQL limit, "
           f"{ds.settings_dict()['facet_time_limit_ms']} ms facet limit, "
           f"suggest_facets {ds.settings_dict()['suggest_facets']}")
