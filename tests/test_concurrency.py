@@ -20,10 +20,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+import sqlite_utils
 
 from conftest import ROOT
 from corpus import write_corpus
 from live import datasette
+from test_facet_counts import assert_exact
 
 REQUESTS = 1000  # at least this many, all while a load is writing
 
@@ -47,12 +49,18 @@ def _one(db: Path, sql: str, params=()):
         conn.close()
 
 
+# Facet-count caches: their rows depend on when the change log was last folded (and
+# zero counts may stay), so they are checked for exactness instead of counted.
+CACHES = ("quote_facet_counts", "quote_pair_counts", "quote_facet_log", "quote_facet_fold")
+
+
 def _counts(db: Path) -> dict[str, int]:
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         names = [r[0] for r in conn.execute(
             "select name from sqlite_master where type = 'table' and name not like '%fts%' "
-            "and name not in ('load_log', '_sqlite_migrations', 'sqlite_sequence')")]
+            "and name not in ('load_log', '_sqlite_migrations', 'sqlite_sequence')")
+            if r[0] not in CACHES]
         return {n: conn.execute(f"select count(*) from [{n}]").fetchone()[0] for n in names}
     finally:
         conn.close()
@@ -95,15 +103,16 @@ def urls(db: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> list[Path]:
-    """A first part to serve from the start, then parts for the loads to write."""
+    """A first part to serve from the start, then parts for the loads to write: more
+    than a fast machine needs, since the test stops loading once enough was served."""
     root = tmp_path_factory.mktemp("concurrency")
-    write_corpus(root / "all", 480, seed=5)
+    write_corpus(root / "all", 1200, seed=5)
     files = sorted((root / "all").iterdir())
     parts = []
-    for n in range(8):
+    for n in range(20):
         part = root / f"part{n}"
         part.mkdir()
-        for f in files[n::8]:
+        for f in files[n::20]:
             f.rename(part / f.name)
         parts.append(part)
     return parts
@@ -179,6 +188,11 @@ def test_two_loads_at_once_both_finish_with_the_database_one_load_makes(corpus, 
         assert "locked" not in err1 + err2
         assert _counts(db) == _counts(clean), name
         assert _one(db, "pragma integrity_check") == ("ok",)
+        database = sqlite_utils.Database(db)
+        try:
+            assert_exact(database)  # the facet counts are those of the rows
+        finally:
+            database.close()
 
 
 def test_a_load_that_cannot_get_the_lock_fails_with_a_message(corpus, tmp_path, monkeypatch):
