@@ -27,8 +27,10 @@ import time
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from corpus import write_corpus
+from test_facet_counts import assert_exact
 
 N_ARTICLES = 150
 CORE_TABLES = ("articles", "quotes", "claims", "quote_mentions", "roles")
@@ -75,12 +77,17 @@ def per_article(path: Path) -> dict[str, tuple[frozenset, frozenset]]:
         conn.close()
 
 
+# Facet-count caches: their rows depend on when the change log was last folded (and
+# zero counts may stay), so they are checked for exactness instead of counted.
+CACHES = ("quote_facet_counts", "quote_pair_counts", "quote_facet_log", "quote_facet_fold")
+
+
 def table_counts(path: Path) -> dict[str, int]:
     conn = _connect(path)
     try:
         names = [r[0] for r in conn.execute(
             "select name from sqlite_master where type = 'table' and name not like '%_fts%' "
-            "and name not in ('load_log', '_sqlite_migrations', 'sqlite_sequence')")]
+            "and name not in ('load_log', '_sqlite_migrations', 'sqlite_sequence')") if r[0] not in CACHES]
         return {n: conn.execute(f"select count(*) from [{n}]").fetchone()[0] for n in names}
     finally:
         conn.close()
@@ -221,5 +228,10 @@ def test_sigkill_at_many_points_loses_nothing(corpus, reference, tmp_path):
         lost = sum(max(0, n - got.get(table, 0)) for table, n in want.items())
         assert lost == 0 and got == want, "\n".join(log)
         assert entity_names(path) == entity_names(reference)
+        database = sqlite_utils.Database(path)
+        try:
+            assert_exact(database)  # the facet counts are those of the rows
+        finally:
+            database.close()
     print(f"\n{len(kills)} kill points survived in {time.monotonic() - started:.0f} s; "
           f"rows lost: 0 of {sum(want.values())}")
