@@ -209,8 +209,9 @@ def article_json(page: Mapping) -> dict:
 # --- a speaker ------------------------------------------------------------------------------
 
 
-async def speaker(db, urls, entity_id: int, limit: int = QUOTE_LIMIT) -> dict | None:
+async def speaker(db, urls, entity_id: int, limit: int | None = None) -> dict | None:
     """A person or organisation: aliases, roles, quotes over time, claims, company."""
+    limit = limit or QUOTE_LIMIT
     entity = await _row(db, """
         select id, name, kind, description, first_seen, last_seen, quote_count
         from entities where id = :id""", {"id": entity_id})
@@ -221,13 +222,16 @@ async def speaker(db, urls, entity_id: int, limit: int = QUOTE_LIMIT) -> dict | 
     aliases = [r["alias"] for r in await _rows(
         db, "select alias from aliases where entity_id = :id and alias != :name order by alias",
         {"id": entity_id, "name": entity["name"]})]
+    # Roles and claims as quotes: the first `limit` on the page, the tables have the rest
+    # (the most written-about person of a million quotes has thousands of each).
+    role_total = (await _row(db, "select count(*) as n from roles where entity_id = :id", params))["n"]
     roles = await _rows(db, """
         select roles.title, roles.as_of, roles.organization_id, org.name as organization,
           roles.article_id, articles.title as article_title, articles.publisher, roles.claim_id
         from roles left join entities org on org.id = roles.organization_id
           left join articles on articles.id = roles.article_id
         where roles.entity_id = :id
-        order by roles.as_of, roles.title""", params)
+        order by roles.as_of, roles.title limit :limit""", {"id": entity_id, "limit": limit})
     total = (await _row(db, "select count(*) as n from quotes where speaker_id = :id", params))["n"]
     quotes = await _rows(db, """
         select quotes.id, quotes.text, quotes.kind, quotes.cue, quotes.said_on, quotes.date_text,
@@ -241,12 +245,14 @@ async def speaker(db, urls, entity_id: int, limit: int = QUOTE_LIMIT) -> dict | 
     periods = await _rows(db, """
         select substr(coalesce(said_on, published), 1, 7) as period, count(*) as n
         from quotes where speaker_id = :id group by period""", params)
+    claim_total = (await _row(db, "select count(*) as n from claims where subject_id = :id", params))["n"]
     claims = await _rows(db, """
         select claims.id, claims.kind, claims.text, claims.object, claims.date, claims.as_of,
           claims.article_id, articles.title as article_title, articles.publisher
         from claims join articles on articles.id = claims.article_id
         where claims.subject_id = :id
-        order by coalesce(claims.date, claims.as_of), claims.start""", params)
+        order by coalesce(claims.date, claims.as_of), claims.start limit :limit""",
+                         {"id": entity_id, "limit": limit})
     quoted_with = await _rows(db, """
         select entities.id, entities.name, count(distinct quotes.article_id) as articles,
           count(*) as quotes
@@ -299,12 +305,16 @@ async def speaker(db, urls, entity_id: int, limit: int = QUOTE_LIMIT) -> dict | 
         "entity": entity,
         "aliases": aliases,
         "roles": roles,
+        "role_total": role_total,
+        "roles_truncated": role_total > len(roles),
         "quote_total": total,
         "quotes": quotes,
         "quotes_truncated": total > len(quotes),
         "timeline": line,
         "chart": timeline.svg(line, href=bar_href),
         "claims": claims,
+        "claim_total": claim_total,
+        "claims_truncated": claim_total > len(claims),
         "quoted_with": quoted_with,
         "speaks_about": speaks_about,
         "spoken_about_by": spoken_about_by,
@@ -313,6 +323,8 @@ async def speaker(db, urls, entity_id: int, limit: int = QUOTE_LIMIT) -> dict | 
             "timeline": timeline_url(urls, entity_id, database),
             "row": urls.row(database, "entities", str(entity_id)),
             "quotes": table_url(urls, database, "quotes", speaker_id=entity_id, _sort="said_on"),
+            "roles": table_url(urls, database, "roles", entity_id=entity_id, _sort="as_of"),
+            "claims": table_url(urls, database, "claims", subject_id=entity_id),
             # Unsorted: Datasette 0.65 streams a sorted table incompletely (metadata.yml).
             "csv": urls.table(database, "quotes", format="csv") + _query(
                 speaker_id=entity_id, _stream="on", _size="max", _dl="1"),

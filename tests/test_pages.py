@@ -218,8 +218,11 @@ async def test_speaker_page(ds, db_file):
 async def test_speaker_json(ds, db_file):
     i = ids(db_file)
     data = (await ds.client.get(f"/-/quotes/speaker/{i['dmitriev']}.json")).json()
-    assert set(data) == {"database", "entity", "aliases", "roles", "quote_total", "quotes", "quotes_truncated",
-                         "timeline", "claims", "quoted_with", "speaks_about", "spoken_about_by", "links"}
+    assert set(data) == {"database", "entity", "aliases", "roles", "role_total", "roles_truncated",
+                         "quote_total", "quotes", "quotes_truncated", "timeline", "claims", "claim_total",
+                         "claims_truncated", "quoted_with", "speaks_about", "spoken_about_by", "links"}
+    assert (data["role_total"], data["roles_truncated"], data["claim_total"], data["claims_truncated"]) == (
+        1, False, 1, False)
     assert data["entity"]["name"] == "Kirill Dmitriev" and data["entity"]["quote_count"] == 4
     assert data["aliases"] == ["Dmitriev"]
     assert [(r["title"], r["organization"], r["as_of"]) for r in data["roles"]] == [("head of RDIF", "RDIF", "2025-03-18")]
@@ -238,6 +241,38 @@ async def test_speaker_json(ds, db_file):
     assert [q["text"] for q in musk["spoken_about_by"]] == ["Talks on Mars will come soon,", "Dmitriev said he would meet Musk."]
     assert [c["kind"] for c in musk["claims"]] == ["no_comment"]
     assert musk["timeline"]["periods"] == [] and musk["quotes"] == []
+
+
+@pytest.mark.asyncio
+async def test_speaker_page_lists_are_bounded_with_links_to_the_rest(db_file, tmp_path, monkeypatch):
+    """The most quoted person of a big corpus has thousands of quotes, roles and claims:
+    the page shows the first of each and links to the tables for the rest."""
+    import shutil
+
+    from quotes import pages
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(db_file, copy)
+    i = ids(copy)
+    db = sqlite_utils.Database(copy)
+    role = db.execute("select * from roles where entity_id = ?", [i["dmitriev"]]).fetchone()
+    claim = db.execute("select * from claims where subject_id = ?", [i["dmitriev"]]).fetchone()
+    for n in range(3):
+        db["roles"].insert(dict(zip([c.name for c in db["roles"].columns], role), id=f"r{n}", as_of=f"2026-0{n + 1}-01"))
+        db["claims"].insert(dict(zip([c.name for c in db["claims"].columns], claim), id=f"c{n}"))
+    db.close()
+    monkeypatch.setattr(pages, "QUOTE_LIMIT", 2)
+    ds = Datasette([str(copy)], metadata=METADATA, plugins_dir=PLUGINS)
+    data = (await ds.client.get(f"/-/quotes/speaker/{i['dmitriev']}.json")).json()
+    assert (len(data["quotes"]), data["quote_total"], data["quotes_truncated"]) == (2, 4, True)
+    assert (len(data["roles"]), data["role_total"], data["roles_truncated"]) == (2, 4, True)
+    assert (len(data["claims"]), data["claim_total"], data["claims_truncated"]) == (2, 4, True)
+    html = (await ds.client.get(f"/-/quotes/speaker/{i['dmitriev']}")).text
+    assert "All 4 roles in the table" in html and "All 4 claims in the table" in html
+    assert "(the first 2 of 4)" in html
+    for link in (data["links"]["roles"], data["links"]["claims"]):
+        table = (await ds.client.get(link.replace("?", ".json?", 1) + "&_shape=array")).json()
+        assert len(table) == 4
 
 
 @pytest.mark.asyncio
