@@ -242,9 +242,14 @@ async def speaker(db, urls, entity_id: int, limit: int | None = None) -> dict | 
         order by coalesce(quotes.said_on, quotes.published), quotes.published,
           quotes.article_id, quotes.start
         limit :limit""", {"id": entity_id, "limit": limit})
-    periods = await _rows(db, """
-        select substr(coalesce(said_on, published), 1, 7) as period, count(*) as n
-        from quotes where speaker_id = :id group by period""", params)
+    # By date in the order of idx_quotes_speaker_order, then by month here: grouping on
+    # the month in SQL sorts every quote again (57 ms against 17 for 18,000 quotes).
+    per_month: dict = {}
+    for r in await _rows(db, """
+            select coalesce(said_on, published) as d, count(*) as n
+            from quotes where speaker_id = :id group by d""", params):
+        period = r["d"][:7] if r["d"] is not None else None
+        per_month[period] = per_month.get(period, 0) + r["n"]
     claim_total = (await _row(db, "select count(*) as n from claims where subject_id = :id", params))["n"]
     claims = await _rows(db, """
         select claims.id, claims.kind, claims.text, claims.object, claims.date, claims.as_of,
@@ -293,7 +298,7 @@ async def speaker(db, urls, entity_id: int, limit: int | None = None) -> dict | 
     # Two subqueries: each is one index look-up, where min() and max() together scan it.
     frame = await _row(db, "select (select min(said_month) from quotes) as first, "
                            "(select max(said_month) from quotes) as last")
-    line = timeline.build({p["period"]: p["n"] for p in periods}, frame=(frame["first"], frame["last"]))
+    line = timeline.build(per_month, frame=(frame["first"], frame["last"]))
     month = line.unit == "month"
 
     def bar_href(period: str) -> str:
