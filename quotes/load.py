@@ -125,6 +125,8 @@ class Loader:
                  fetcher=None, limits: Limits | None = None):
         self.db = db
         self.limits = limits or Limits()
+        # Warm the extractor (word lists, patterns) before the first timed extraction;
+        # a load whose extraction runs on workers sets this and never pays for it here.
         self._warm = False
         self.extract = extract
         self.fetcher = fetcher  # a quotes.readers.url.Fetcher when URLs are loaded

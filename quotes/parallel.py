@@ -409,6 +409,7 @@ def load_records(loader, records: Iterable[Any], engine: Engine | None = None,
             for record in records:
                 writer.write(record)
         else:
+            loader._warm = True  # the workers extract (and warm themselves): not this process
             task = functools.partial(extract_chunk, seconds=writer.seconds)
             for chunk in _ordered(engine, task, _chunks(records, chunk_size, _Seen(loader.db)),
                                   window=max(2, WINDOW_PER_WORKER * engine.workers)):
