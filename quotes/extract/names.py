@@ -32,6 +32,9 @@ _STOP = frozenset(
     during since until among about over under into through again according""".split()
 )
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+_DATE_WORDS = frozenset(lexicon.WEEKDAYS | lexicon.MONTHS)
+# One capitalised word that names nobody ("The", "But", "March"): most spans are these.
+_NOT_A_NAME = _STOP | _DATE_WORDS
 _ORG_APPOSITION = re.compile(
     r"(?:agency|company|firm|group|fund|network|bank|party|ministry|corporation|giant|"
     r"startup|maker|operator|broadcaster|newspaper|organi[sz]ation|union|regulator)"
@@ -117,7 +120,7 @@ def _split_person(tokens: list[str]) -> tuple[list[str], list[str]]:
     while i < len(tokens) - 1 and (_is_title(tokens[i]) or tokens[i] in ("U.S.", "U.K.")):
         i += 1
     name = tokens[i:]
-    while name and name[-1].lower() in lexicon.WEEKDAYS | lexicon.MONTHS:
+    while name and name[-1].lower() in _DATE_WORDS:
         name = name[:-1]
     return tokens[:i], name
 
@@ -251,6 +254,8 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
     # 2. Full person names: optional titles, a first name, one or more name tokens.
     pending_single: list[tuple[int, int, str, list[str]]] = []
     for s, e, text in spans:
+        if text.lower() in _NOT_A_NAME:
+            continue  # step 3 would drop it too
         if not free(s, e):
             # "Ohio Democratic Party Chairman David Pepper": the words after the
             # organisation can still name a person.
@@ -295,7 +300,7 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
             continue
         last = name[-1]
         off = s + text.rindex(last)
-        if last.lower() in _STOP or last.lower() in lexicon.MONTHS | lexicon.WEEKDAYS:
+        if last.lower() in _STOP or last.lower() in _DATE_WORDS:
             continue
         p = reg.person_by_surname(last, s)
         if p is None and titles and len(name) == 1 and (
