@@ -258,10 +258,6 @@ def refresh_entities(db: sqlite_utils.Database, summary: RefreshSummary) -> set[
     for row in db.execute(f"select id, {', '.join(ENTITY_COLUMNS)} from entities"):
         if row[0] in in_play:
             existing[row[0]] = dict(zip(ENTITY_COLUMNS, row[1:]))
-    classes = stage_mention_classes(db)
-    class_of = {c.id: key for key, c, _ in classes}
-    held_by_class = {key: held for key, _, held in classes}
-    resolution = resolve_corpus([c for _, c, _ in classes])
     # Which existing id each corpus entity keeps: an id goes to the entity holding most of
     # its mentions (then the one of the same name); an entity keeps the lowest id it got.
     votes: dict[int, list[tuple]] = defaultdict(list)
