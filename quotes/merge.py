@@ -82,9 +82,18 @@ def merge_databases(target: str | Path, shards: Iterable[str | Path],
     try:
         wanted = store.schema_version(db)
         for shard in shards:
-            _check_shard(shard, wanted)
-        for shard in shards:
-            added, skipped = _merge_one(db, shard, summary)
+            try:
+                _check_shard(shard, wanted)
+            except MergeError as error:
+                _log_refusal(db, shard, error)
+                raise
+        for shard in shards:  # each shard in one transaction: all of its articles or none
+            try:
+                added, skipped = _merge_one(db, shard, summary)
+            except sqlite3.DatabaseError as error:  # damaged past its first pages
+                error = MergeError(f"cannot read {shard}: {error}; nothing of it was merged")
+                _log_refusal(db, shard, error)
+                raise error from None
             summary.shards += 1
             summary.per_shard.append((str(shard), added, skipped))
             if progress:
@@ -94,6 +103,11 @@ def merge_databases(target: str | Path, shards: Iterable[str | Path],
     finally:
         db.close()
     return summary
+
+
+def _log_refusal(db: sqlite_utils.Database, shard: Path, error: MergeError) -> None:
+    store.log(db, str(shard), "error", datetime.now(timezone.utc).isoformat(timespec="seconds"),
+              error=f"merge: {error}")
 
 
 def _check_shard(shard: Path, wanted: str | None) -> None:

@@ -119,6 +119,30 @@ def test_bad_shards_are_refused_and_nothing_is_lost(corpus, tmp_path):
         result = CliRunner().invoke(cli, ["merge", str(shard), "--db", str(target)])
         assert result.exit_code == 1 and message in result.output
     assert _content(target) == before  # a bad shard anywhere in the list: nothing merged
+    refused = rows(target, "select source, status, error from load_log where error like 'merge:%'")
+    assert {r["source"] for r in refused} >= {str(not_sqlite), str(other)}
+    assert all(r["status"] == "error" for r in refused)
+
+
+def test_a_shard_damaged_past_its_first_pages_is_rolled_back(corpus, tmp_path):
+    """Readable enough to pass the checks, unreadable in the middle: that shard's
+    transaction rolls back, with a message and a load_log row."""
+    target = _loaded(tmp_path / "merged.db", corpus[:2])
+    before = _content(target)
+    shard = _loaded(tmp_path / "damaged.db", corpus[2:])
+    conn = sqlite3.connect(shard)
+    conn.execute("pragma journal_mode = delete")
+    size = conn.execute("pragma page_size").fetchone()[0]
+    root = conn.execute("select rootpage from sqlite_master where name = 'quotes'").fetchone()[0]
+    conn.close()
+    data = bytearray(shard.read_bytes())
+    start = (root - 1) * size  # the quotes table's first page: its rows are read after the checks
+    data[start:start + size] = b"\xff" * size
+    shard.write_bytes(bytes(data))
+    with pytest.raises(MergeError, match="nothing of it was merged"):
+        merge_databases(target, [shard])
+    assert _content(target) == before
+    assert rows(target, "select status from load_log where error like 'merge: cannot read%'") == [{"status": "error"}]
 
 
 def test_a_shard_of_another_schema_is_refused(corpus, tmp_path):
