@@ -79,6 +79,11 @@ def refresh(db: sqlite_utils.Database) -> RefreshSummary:
         refresh_claim_groups(db, summary)
         refresh_followups(db, summary)
         _delete_entities(db, gone, summary)
+        # The staging tables go with the transaction's end, not the connection's: a big
+        # corpus stages hundreds of megabytes in them.
+        for (name,) in db.execute("select name from temp.sqlite_master where type = 'table' "
+                                  "and (name like 'refresh\\_%' escape '\\' or name like 'stage\\_%' escape '\\')").fetchall():
+            db.execute(f"drop table temp.[{name}]")
     return summary
 
 

@@ -598,3 +598,19 @@ def test_conflicts_are_between_articles():
                        quote("c", direct, "Y", speaker=2)) == 0
     assert conflicting(quote("a", direct, "X", speaker=2), quote("c", direct, "Y", speaker=3)) == 1
     assert conflicting(quote("a", direct, "X", speaker=2), quote("c", direct, "Y")) == 0  # unknown is no conflict
+
+
+def test_refresh_leaves_no_staging_tables(tmp_path):
+    """The refresh stages rows in temporary tables (memory stays small); they are gone
+    when it ends, not when the connection closes."""
+    path = tmp_path / "quotes.db"
+    load(path, tracking_corpus(), refresh=False)
+    db = store.connect(path)
+    try:
+        tracking.refresh(db)
+        assert db.execute("select name from temp.sqlite_master").fetchall() == []
+        assert tracking.refresh(db).changes == {
+            "article_entities": 0, "quote_groups": 0, "quote_group_members": 0,
+            "claim_groups": 0, "claim_group_members": 0, "claim_followups": 0}
+    finally:
+        db.close()
