@@ -54,19 +54,27 @@ async def article_view(datasette, request):
         request=request, view_name="quotes_article"))
 
 
-async def speaker_view(datasette, request):
-    db = await _database(datasette, request, ("entities", "quotes", "claims", "roles"))
+def _entity_id(request) -> int:
     try:
-        entity_id = int(_id(request))
+        return int(_id(request))
     except ValueError:
         raise NotFound("No such speaker")
-    page = await pages.speaker(db, datasette.urls, entity_id)
+
+
+async def _page(datasette, request, page: dict | None, view: str, as_json=lambda page: page):
+    """The page as JSON (a .json URL) or through its template (quotes_VIEW.html); 404 if none."""
     if page is None:
         raise NotFound("No such speaker")
     if request.url_vars.get("format") == "json":
-        return Response.json(pages.speaker_json(page))
+        return Response.json(as_json(page))
     return Response.html(await datasette.render_template(
-        "quotes_speaker.html", page, request=request, view_name="quotes_speaker"))
+        f"quotes_{view}.html", page, request=request, view_name=f"quotes_{view}"))
+
+
+async def speaker_view(datasette, request):
+    db = await _database(datasette, request, ("entities", "quotes", "claims", "roles"))
+    page = await pages.speaker(db, datasette.urls, _entity_id(request))
+    return await _page(datasette, request, page, "speaker", pages.speaker_json)
 
 
 async def _tracked(db, tables: tuple[str, ...]) -> None:
@@ -80,17 +88,8 @@ async def timeline_view(datasette, request):
     tables = ("entities", "quotes", "claims", "roles", "quote_groups", "claim_groups", "claim_followups")
     db = await _database(datasette, request, tables)
     await _tracked(db, tables)
-    try:
-        entity_id = int(_id(request))
-    except ValueError:
-        raise NotFound("No such speaker")
-    page = await pages.speaker_timeline(db, datasette.urls, entity_id)
-    if page is None:
-        raise NotFound("No such speaker")
-    if request.url_vars.get("format") == "json":
-        return Response.json(page)
-    return Response.html(await datasette.render_template(
-        "quotes_timeline.html", page, request=request, view_name="quotes_timeline"))
+    page = await pages.speaker_timeline(db, datasette.urls, _entity_id(request))
+    return await _page(datasette, request, page, "timeline")
 
 
 async def group_view(datasette, request):
