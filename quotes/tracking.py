@@ -450,10 +450,10 @@ def quote_roots(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
     return root
 
 
-def quote_group(key: str, members: list[dict]) -> tuple[dict, list[dict]]:
-    """The quote_groups row and member rows of one group, from its members (dicts with
-    id, text, text_hash, article_id, start, published, publisher, url, speaker_id,
-    speaker_name) in order of appearance."""
+def quote_group(key: str, members: list[dict]) -> dict:
+    """The quote_groups row of one group, from its members (dicts with id, text,
+    text_hash, article_id, start, published, publisher, url, speaker_id, speaker_name)
+    in order of appearance."""
     first = members[0]
     own = [q for q in members if q["text_hash"] == key]
     speakers = {q["speaker_id"]: q["speaker_name"] for q in members if q["speaker_id"] is not None}
@@ -477,9 +477,7 @@ def quote_group(key: str, members: list[dict]) -> tuple[dict, list[dict]]:
         "first_speaker_name": first["speaker_name"],
         "last_published": max(dates) if dates else None,
     }
-    rows = [{"quote_id": q["id"], "group_key": key,
-             "match": "exact" if q["text_hash"] == key else "contained"} for q in members]
-    return group, rows
+    return group
 
 
 def group_quotes(quotes: list[dict]) -> tuple[list[dict], list[dict]]:
@@ -496,9 +494,10 @@ def group_quotes(quotes: list[dict]) -> tuple[list[dict], list[dict]]:
         members_of[root.get(q["text_hash"], q["text_hash"])].append(q)
     groups, members = [], []
     for key in sorted(members_of):
-        group, rows = quote_group(key, sorted(members_of[key], key=_appearance_order))
-        groups.append(group)
-        members.extend(rows)
+        ordered = sorted(members_of[key], key=_appearance_order)
+        groups.append(quote_group(key, ordered))
+        members.extend({"quote_id": q["id"], "group_key": key,
+                        "match": "exact" if q["text_hash"] == key else "contained"} for q in ordered)
     return groups, members
 
 
@@ -529,7 +528,7 @@ def refresh_quote_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> 
         order by 1, articles.published is null, coalesce(articles.published, ''), quotes.article_id,
           coalesce(quotes.start, 0), quotes.id""")
     for key, rows in itertools.groupby(cursor, key=lambda r: r[0]):
-        group, _ = quote_group(key, [dict(zip(QUOTE_FIELDS, r[1:])) for r in rows])
+        group = quote_group(key, [dict(zip(QUOTE_FIELDS, r[1:])) for r in rows])
         groups.add(group)
         summary.quote_groups += 1
         summary.multi_article_groups += group["articles"] > 1
