@@ -35,6 +35,7 @@ the matching rows instead of one search per facet.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import sqlite_utils
 
@@ -93,56 +94,79 @@ def _changed(row_columns, guard: bool = True) -> str:
     return " or ".join(f"old.[{c}] is not new.[{c}]" for c in row_columns)
 
 
+def _log_quote(table: str, sign: int, row: str) -> str:
+    """Log one row's counted values (`row` is new or old)."""
+    columns = COUNTED[table]
+    return f"insert into [{LOG}] (sign, {_cols(columns)}) values ({sign}, {_cols(columns, row + '.')});"
+
+
+def _log_mentions_of(table: str, sign: int, row: str, when: str = "") -> str:
+    """Log a quote's mentions (with foreign keys on there are none yet on insert, none
+    left on delete: mention rows are written after and deleted before)."""
+    through, key, counted = THROUGH[table]
+    filters = FILTERS[table]
+    return (f"insert into [{LOG}] (sign, mention, {_cols(filters)}) "
+            f"select {sign}, m.[{counted}], {_cols(filters, row + '.')} from [{through}] m "
+            f"where m.[{key}] = {row}.[{PK}] and m.[{counted}] is not null{when};")
+
+
+def _log_quote_of(table: str, sign: int, row: str, quote_is: str = "") -> str:
+    """Log a mention row's quote, if it exists (and, in a batch, is `quote_is`)."""
+    through, key, counted = THROUGH[table]
+    filters = FILTERS[table]
+    return (f"insert into [{LOG}] (sign, mention, {_cols(filters)}) "
+            f"select {sign}, {row}.[{counted}], {_cols(filters, 'q.')} from [{table}] q "
+            f"where q.[{PK}] = {row}.[{key}] and {row}.[{counted}] is not null{quote_is};")
+
+
+def _has_mentions(table: str) -> bool:
+    return bool(FILTERS.get(table)) and table in THROUGH
+
+
+def _delete_body(table: str) -> str:
+    body = _log_quote(table, -1, "old")
+    return body + (" " + _log_mentions_of(table, -1, "old") if _has_mentions(table) else "")
+
+
+def _update_trigger(table: str, name: str, when: str = "") -> str:
+    """After an update of a counted column: -1 for the old values, +1 for the new."""
+    columns = COUNTED[table]
+    watched = [*columns, PK] if _has_mentions(table) else list(columns)
+    body = f"{_log_quote(table, -1, 'old')} {_log_quote(table, 1, 'new')}"
+    if _has_mentions(table):
+        moved = f" and ({_changed([*FILTERS[table], PK])})"
+        body += f" {_log_mentions_of(table, -1, 'old', moved)} {_log_mentions_of(table, 1, 'new', moved)}"
+    return (f"create trigger if not exists [{name}] after update of {_cols(watched)} on [{table}] "
+            f"when {f'{when} and ({_changed(watched)})' if when else _changed(watched)} begin {body} end")
+
+
+def _mention_triggers(table: str, suffix: str = "", quote_is: str = "") -> list[str]:
+    through, key, counted = THROUGH[table]
+    watched = [key, counted]
+    return [
+        f"create trigger if not exists [{through}_facet_counts_ai{suffix}] after insert on [{through}] "
+        f"begin {_log_quote_of(table, 1, 'new', quote_is)} end",
+        f"create trigger if not exists [{through}_facet_counts_ad{suffix}] after delete on [{through}] "
+        f"begin {_log_quote_of(table, -1, 'old', quote_is)} end",
+        f"create trigger if not exists [{through}_facet_counts_au{suffix}] after update of {_cols(watched)} "
+        f"on [{through}] when {_changed(watched)} begin "
+        f"{_log_quote_of(table, -1, 'old', quote_is)} {_log_quote_of(table, 1, 'new', quote_is)} end",
+    ]
+
+
 def trigger_sql(table: str = "quotes") -> list[str]:
     """The triggers that keep the counts of `table` (and of its many-to-many table) exact:
     they append to the log, and the log's own trigger folds it into the counts."""
-    columns = COUNTED[table]
-    filters = FILTERS.get(table, ())
-
-    def quote(sign: int, row: str) -> str:
-        return (f"insert into [{LOG}] (sign, {_cols(columns)}) "
-                f"values ({sign}, {_cols(columns, row + '.')});")
-
-    mentions, m_triggers = {}, []
-    if filters and table in THROUGH:
-        through, key, counted = THROUGH[table]
-
-        def mentions_of(sign: int, row: str, when: str = "") -> str:
-            """The quote's mentions (with foreign keys on there are none yet on insert,
-            none left on delete: mention rows are written after and deleted before)."""
-            return (f"insert into [{LOG}] (sign, mention, {_cols(filters)}) "
-                    f"select {sign}, m.[{counted}], {_cols(filters, row + '.')} from [{through}] m "
-                    f"where m.[{key}] = {row}.[{PK}] and m.[{counted}] is not null{when};")
-
-        def quote_of(sign: int, row: str) -> str:
-            """A mention row's quote, if it exists."""
-            return (f"insert into [{LOG}] (sign, mention, {_cols(filters)}) "
-                    f"select {sign}, {row}.[{counted}], {_cols(filters, 'q.')} from [{table}] q "
-                    f"where q.[{PK}] = {row}.[{key}] and {row}.[{counted}] is not null;")
-
-        moved = f" and ({_changed([*filters, PK])})"
-        mentions = {
-            "insert": mentions_of(1, "new"), "delete": mentions_of(-1, "old"),
-            "update": mentions_of(-1, "old", moved) + " " + mentions_of(1, "new", moved),
-        }
-        watched = [key, counted]
-        m_triggers = [
-            f"create trigger if not exists [{through}_facet_counts_ai] after insert on [{through}] "
-            f"begin {quote_of(1, 'new')} end",
-            f"create trigger if not exists [{through}_facet_counts_ad] after delete on [{through}] "
-            f"begin {quote_of(-1, 'old')} end",
-            f"create trigger if not exists [{through}_facet_counts_au] after update of {_cols(watched)} "
-            f"on [{through}] when {_changed(watched)} begin {quote_of(-1, 'old')} {quote_of(1, 'new')} end",
-        ]
-    watched = [*columns, PK] if mentions else list(columns)
+    insert = _log_quote(table, 1, "new")
+    if _has_mentions(table):
+        insert += " " + _log_mentions_of(table, 1, "new")
     return [
         f"create trigger if not exists [{table}_facet_counts_ai] after insert on [{table}] "
-        f"begin {quote(1, 'new')} {mentions.get('insert', '')} end",
+        f"begin {insert} end",
         f"create trigger if not exists [{table}_facet_counts_ad] after delete on [{table}] "
-        f"begin {quote(-1, 'old')} {mentions.get('delete', '')} end",
-        f"create trigger if not exists [{table}_facet_counts_au] after update of {_cols(watched)} on [{table}] "
-        f"when {_changed(watched)} begin {quote(-1, 'old')} {quote(1, 'new')} {mentions.get('update', '')} end",
-        *m_triggers,
+        f"begin {_delete_body(table)} end",
+        _update_trigger(table, f"{table}_facet_counts_au"),
+        *(_mention_triggers(table) if _has_mentions(table) else []),
         # A trigger's whole program is set up each time it fires, WHEN clause or not:
         # the log's own trigger stays one statement, and the fold fires only when due.
         f"create trigger if not exists [{LOG}_full] after insert on [{LOG}] "
@@ -150,6 +174,54 @@ def trigger_sql(table: str = "quotes") -> list[str]:
         f"create trigger if not exists [{FOLD}_run] after insert on [{FOLD}] "
         f"begin {' '.join(fold_sql())} delete from [{FOLD}]; end",
     ]
+
+
+# --- a batch of writes: counted once at its end (quotes.bulk) ----------------------------
+
+BATCH_SUFFIX = "_batch"
+
+
+def replaced_in_batch(table: str) -> list[str]:
+    """The count triggers a batch replaces: all but the log's own."""
+    return trigger_names(table)[:-2]
+
+
+def batch_triggers(table: str, is_old: Callable[[str], str]) -> tuple[str, list[str]]:
+    """What stands for the count triggers of `table` while a batch is written.
+
+    `is_old(alias)` is SQL true for a row of `table` that was there before the batch: only
+    those are counted as they change; the rows the batch adds are counted at its end
+    (batch_log_sql). Returns the statements to run when an old row is deleted (the
+    caller composes them into its one delete trigger, see quotes.bulk) and the triggers
+    for updates and for the mentions, named with BATCH_SUFFIX.
+    """
+    update = _update_trigger(table, f"{table}_facet_counts_au{BATCH_SUFFIX}", when=is_old("old"))
+    triggers = [update]
+    if _has_mentions(table):
+        triggers += _mention_triggers(table, BATCH_SUFFIX, quote_is=f" and {is_old('q')}")
+    return _delete_body(table), triggers
+
+
+def batch_log_sql(table: str, is_new: str) -> list[str]:
+    """Log the rows a batch added (`is_new`: SQL true for them, with {alias} for the table's
+    name), grouped: one log row for each set of values, its sign the number of rows.
+    The new rows are found first (a rowid range), then grouped: a `group by` over the
+    table would scan a whole index."""
+    columns = COUNTED[table]
+    out = [f"with new as materialized (select {_cols(columns)} from [{table}] "
+           f"where {is_new.format(alias=table)}) "
+           f"insert into [{LOG}] (sign, {_cols(columns)}) select count(*), {_cols(columns)} "
+           f"from new group by {_cols(columns)}"]
+    if _has_mentions(table):
+        through, key, counted = THROUGH[table]
+        filters = FILTERS[table]
+        out.append(
+            f"with new as materialized (select m.[{counted}] as mention, {_cols(filters, 'q.')} "
+            f"from [{table}] q join [{through}] m on m.[{key}] = q.[{PK}] "
+            f"where {is_new.format(alias='q')} and m.[{counted}] is not null) "
+            f"insert into [{LOG}] (sign, mention, {_cols(filters)}) "
+            f"select count(*), mention, {_cols(filters)} from new group by mention, {_cols(filters)}")
+    return out
 
 
 def fold_sql() -> list[str]:

@@ -136,16 +136,16 @@ def _check_shard(shard: Path, wanted: str | None) -> None:
 
 def _merge_one(db: sqlite_utils.Database, shard: Path, summary: MergeSummary) -> tuple[int, int]:
     """One shard, in one transaction: all of its new articles or none."""
-    from quotes.parallel import BulkFts
+    from quotes.bulk import BatchIndexes
 
     conn = db.conn
     conn.execute("attach database ? as shard", [str(shard)])
     try:
-        fts = BulkFts(db)
+        indexes = BatchIndexes(db)
         with store.write_transaction(db):
-            fts.begin()
+            indexes.begin()
             added, skipped = _copy(db, shard, summary)
-            fts.end()
+            indexes.end()
         return added, skipped
     finally:
         conn.execute("detach database shard")

@@ -16,12 +16,8 @@ article is still atomic inside the batch: the Loader writes it under a savepoint
 failure rolls back that article alone and the batch goes on. A crash loses the batch in
 progress as a unit (nothing half-written); loading again fills it in.
 
-Full-text search: the insert triggers of the FTS tables fire one FTS5 write per row,
-each flushed as its own segment, which cost more than all the other inserts together
-(benchmarks/load_bench.py). Inside a batch's transaction, invisible to every other
-connection, the writer swaps the triggers of the `BULK_FTS` tables (see BulkFts) and
-indexes the batch's new rows in one statement per table at its end. The triggers are
-created again, verbatim, before the batch commits; a rollback restores them too.
+The full-text index and the facet counts of a batch's new rows are written once, at
+the end of the batch, not by a trigger for each row (quotes.bulk.BatchIndexes).
 """
 from __future__ import annotations
 
@@ -35,6 +31,7 @@ from typing import Any
 
 import sqlite_utils
 
+from quotes.bulk import BatchIndexes
 from quotes.extract import extract_article
 from quotes.model import Article, Extraction
 
@@ -43,9 +40,6 @@ BATCH_SECONDS = 2.0  # ... or this long, so readers see progress and other write
 CHUNK_SIZE = 32  # articles per task sent to a worker
 WINDOW_PER_WORKER = 3  # chunks in flight per worker: bounds memory, keeps workers busy
 
-# FTS tables the writer indexes itself during a batch (see the module docstring). The
-# entities' trigger stays: a rename can update an entity created earlier in the batch.
-BULK_FTS = ("quotes", "claims", "articles")
 
 
 # --- the pure part: what a worker runs -------------------------------------------------
@@ -252,71 +246,6 @@ def _chunks(records: Iterable[Any], size: int, known: Callable[[Article], bool])
 # --- the single writer -----------------------------------------------------------------
 
 
-class BulkFts:
-    """Batch FTS indexing in place of the row triggers, inside one transaction.
-
-    At the start of a batch the FTS triggers of each table are replaced: no insert
-    trigger, and delete and update triggers that act only on rows older than the batch
-    (rowid <= the batch's first rowid - 1). Rows added during the batch are indexed in
-    one statement per table at its end, as they are then; a row added and deleted (or
-    edited) within the batch is therefore never wrongly indexed. The original triggers
-    are created again, verbatim, before the commit.
-    """
-
-    def __init__(self, db: sqlite_utils.Database, tables: Iterable[str] = BULK_FTS):
-        from quotes import store
-
-        self.db = db
-        triggers = dict(db.execute("select name, sql from sqlite_master where type = 'trigger'").fetchall())
-        self.tables: dict[str, tuple[list[str], list[str]]] = {}  # table -> (columns, trigger SQL)
-        for table in tables:
-            columns = store.FTS.get(table)
-            names = [f"{table}_{suffix}" for suffix in ("ai", "ad", "au")]
-            if columns and all(n in triggers for n in names) and db[f"{table}_fts"].exists():
-                self.tables[table] = (columns, [triggers[n] for n in names])
-        self.last: dict[str, int] = {}
-        self.active = False
-
-    def begin(self) -> None:
-        """Inside the batch's transaction: swap the triggers, note where rows end."""
-        for table, (columns, _) in self.tables.items():
-            last = self.db.execute(f"select coalesce(max(rowid), 0) from [{table}]").fetchone()[0]
-            self.last[table] = last
-            fts = f"[{table}_fts]"
-            names = ", ".join(f"[{c}]" for c in columns)
-            old = ", ".join(f"old.[{c}]" for c in columns)
-            new = ", ".join(f"new.[{c}]" for c in columns)
-            for suffix in ("ai", "ad", "au"):
-                self.db.execute(f"drop trigger [{table}_{suffix}]")
-            self.db.execute(
-                f"create trigger [{table}_ad] after delete on [{table}] when old.rowid <= {last} begin "
-                f"insert into {fts} ({fts}, rowid, {names}) values ('delete', old.rowid, {old}); end"
-            )
-            self.db.execute(
-                f"create trigger [{table}_au] after update on [{table}] when old.rowid <= {last} begin "
-                f"insert into {fts} ({fts}, rowid, {names}) values ('delete', old.rowid, {old}); "
-                f"insert into {fts} (rowid, {names}) values (new.rowid, {new}); end"
-            )
-        self.active = True
-
-    def end(self) -> None:
-        """Index the batch's rows in one statement per table; the original triggers back."""
-        if not self.active:
-            return
-        for table, (columns, originals) in self.tables.items():
-            names = ", ".join(f"[{c}]" for c in columns)
-            self.db.execute(
-                f"insert into [{table}_fts] (rowid, {names}) "
-                f"select rowid, {names} from [{table}] where rowid > ?",
-                [self.last[table]],
-            )
-            for suffix in ("ad", "au"):
-                self.db.execute(f"drop trigger [{table}_{suffix}]")
-            for sql in originals:
-                self.db.execute(sql)
-        self.active = False
-
-
 class Writer:
     """Feeds records to a Loader in order, committing every batch of articles."""
 
@@ -325,7 +254,7 @@ class Writer:
         self.db = loader.db
         self.batch_size = max(1, batch_size)
         self.batch_seconds = batch_seconds
-        self.fts = BulkFts(self.db)
+        self.indexes = BatchIndexes(self.db)
         self._results: dict[int, Extraction | Failed] = {}
         self._inline = loader.extract or extract_article
         self.seconds = getattr(getattr(loader, "limits", None), "seconds", None)
@@ -364,7 +293,7 @@ class Writer:
 
         self._transaction = store.write_transaction(self.db)  # the write lock first (see store)
         self._transaction.__enter__()
-        self.fts.begin()
+        self.indexes.begin()
         self._in_batch = 0
         self._started = time.monotonic()
 
@@ -373,7 +302,7 @@ class Writer:
             return
         transaction, self._transaction = self._transaction, None
         try:
-            self.fts.end()
+            self.indexes.end()
         except BaseException as error:
             transaction.__exit__(type(error), error, error.__traceback__)
             self.loader.registry.reload()
@@ -384,7 +313,7 @@ class Writer:
         """Roll the batch in progress back (triggers included) after an unexpected error."""
         if self._transaction is not None:
             transaction, self._transaction = self._transaction, None
-            self.fts.active = False
+            self.indexes.active = False
             try:
                 transaction.__exit__(type(error), error, error.__traceback__)
             except BaseException:
