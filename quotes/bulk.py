@@ -23,9 +23,9 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
-# FTS tables indexed at the end of a batch. The entities' trigger stays: a rename can
-# update an entity created earlier in the batch.
-BULK_FTS = ("quotes", "claims", "articles")
+# FTS tables indexed at the end of a batch (a row added and then changed in the batch is
+# indexed as it is at the end).
+BULK_FTS = ("quotes", "claims", "articles", "entities")
 DELETED = "_batch_deleted"
 SUFFIX = "_batch"
 
@@ -87,7 +87,8 @@ class BatchIndexes:
                 new = ", ".join(f"new.[{c}]" for c in columns)
                 on_delete.append(f"insert into {fts} ({fts}, rowid, {names}) values ('delete', old.rowid, {old});")
                 created.append(
-                    f"create trigger [{table}_au{SUFFIX}] after update on [{table}] when {self._old(table, 'old')} "
+                    f"create trigger [{table}_au{SUFFIX}] after update of {names} on [{table}] "
+                    f"when {self._old(table, 'old')} "
                     f"begin insert into {fts} ({fts}, rowid, {names}) values ('delete', old.rowid, {old}); "
                     f"insert into {fts} (rowid, {names}) values (new.rowid, {new}); end"
                 )

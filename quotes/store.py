@@ -14,6 +14,7 @@ import re
 import sqlite3
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -477,6 +478,28 @@ def _drop_covered_indexes(db: sqlite_utils.Database) -> None:
             db.execute(f"drop index if exists [{name}]")
 
 
+# 0008: the full-text update triggers fire for an update of an indexed column only. They
+# fired for every update: each quote_count, first_seen or last_seen change of an entity
+# (every article that quotes it) and each speaker renamed on a quote re-indexed the row.
+def fts_update_trigger(table: str, columns: list[str]) -> str:
+    fts = f"[{table}_fts]"
+    names = ", ".join(f"[{c}]" for c in columns)
+    old = ", ".join(f"old.[{c}]" for c in columns)
+    new = ", ".join(f"new.[{c}]" for c in columns)
+    return (f"create trigger [{table}_au] after update of {names} on [{table}] begin "
+            f"insert into {fts} ({fts}, rowid, {names}) values ('delete', old.rowid, {old}); "
+            f"insert into {fts} (rowid, {names}) values (new.rowid, {new}); end")
+
+
+@MIGRATIONS(name="0008_perf_fts_update_of_columns")
+def _fts_update_of_columns(db: sqlite_utils.Database) -> None:
+    for table, columns in FTS.items():
+        if db.execute("select 1 from sqlite_master where type = 'trigger' and name = ?",
+                      [f"{table}_au"]).fetchone():
+            db.execute(f"drop trigger [{table}_au]")
+            db.execute(fts_update_trigger(table, columns))
+
+
 def schema_version(db: sqlite_utils.Database) -> str | None:
     """The name of the last migration applied, or None for a database never ensured."""
     applied = MIGRATIONS.applied(db)
@@ -649,15 +672,12 @@ def find_loaded(db: sqlite_utils.Database, article: Article) -> str | None:
     return row[0] if row else None
 
 
-def delete_article_rows(db: sqlite_utils.Database, article_id: str) -> set[int]:
-    """Remove what an earlier load derived from this article; returns its speakers."""
-    speakers = {
-        r[0]
-        for r in db.execute(
-            "select distinct speaker_id from quotes where article_id = ? and speaker_id is not null",
-            [article_id],
-        )
-    }
+def delete_article_rows(db: sqlite_utils.Database, article_id: str) -> Counter[int]:
+    """Remove what an earlier load derived from this article; returns its speakers and
+    how many of its quotes each had."""
+    speakers = Counter(dict(db.execute(
+        "select speaker_id, count(*) from quotes where article_id = ? and speaker_id is not null "
+        "group by speaker_id", [article_id]).fetchall()))
     quotes_of = "(select id from quotes where article_id = ?)"
     claims_of = "(select id from claims where article_id = ?)"
     # What `quotes refresh` derived from these rows goes with them (it is rebuilt at
@@ -680,17 +700,11 @@ def article_entity_id(article_id: str, name: str) -> str:
     return short_hash(article_id, "entity", name)
 
 
-def update_quote_counts(db: sqlite_utils.Database, entity_ids: Iterable[int]) -> None:
-    ids = sorted({i for i in entity_ids if i is not None})
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        marks = ", ".join("?" for _ in chunk)
-        db.execute(
-            f"update entities set quote_count = "
-            f"(select count(*) from quotes where quotes.speaker_id = entities.id) "
-            f"where id in ({marks})",
-            chunk,
-        )
+def update_quote_counts(db: sqlite_utils.Database, changes: Counter[int]) -> None:
+    """Add each entity's change in quotes spoken (a recount would read every quote of a
+    much-quoted speaker for each article; `quotes refresh` recounts them all)."""
+    db.conn.executemany("update entities set quote_count = coalesce(quote_count, 0) + ? where id = ?",
+                        [(n, i) for i, n in sorted(changes.items()) if n and i is not None])
 
 
 def referenced_entities(extraction: Extraction) -> list[Entity]:
@@ -785,7 +799,7 @@ def write_article(db: sqlite_utils.Database, article: Article, extraction: Extra
     `registry` is a `quotes.resolve.Registry` bound to the same database.
     """
     stored = db.execute("select 1 from articles where id = ?", [article.id]).fetchone()
-    old_speakers = delete_article_rows(db, article.id) if stored else set()  # a new article has none
+    old_speakers = delete_article_rows(db, article.id) if stored else Counter()  # a new article has none
     insert_rows(db, "articles", [article_row(article, loaded_at)], "upsert")
     entities = referenced_entities(extraction)
     ids = registry.resolve(entities, article.published)
@@ -857,8 +871,9 @@ def write_article(db: sqlite_utils.Database, article: Article, extraction: Extra
         {"row_id": r, "role": role, "article_entity_id": ae, "article_id": article.id}
         for r, role, ae in entity_refs
     ])
-    speakers = {r["speaker_id"] for r in quotes}
-    update_quote_counts(db, old_speakers | speakers)
+    speakers = Counter(r["speaker_id"] for r in quotes if r["speaker_id"] is not None)
+    speakers.subtract(old_speakers)
+    update_quote_counts(db, speakers)
     return len(quotes), len(claims)
 
 

@@ -21,7 +21,7 @@ TABLES = {
 FTS_TABLES = {"quotes_fts", "claims_fts", "articles_fts", "entities_fts"}
 MIGRATIONS = ["0001_schema", "0002_published_parts_entity_search", "0003_fact_tracking",
               "0004_perf_serving_indexes", "0005_perf_facet_counts", "0006_perf_pair_counts",
-              "0007_perf_drop_covered_indexes"]
+              "0007_perf_drop_covered_indexes", "0008_perf_fts_update_of_columns"]
 
 
 def article(body="body", **kw) -> Article:
