@@ -61,6 +61,17 @@ _BETWEEN = re.compile(r"between\s+([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)\s+a
 _SAME_DAY = re.compile(r"\b(?:hours?\s+(?:before|after|earlier|later)|later\s+(?:that\s+|the\s+same\s+)?day|earlier\s+(?:that\s+)?day)\b", re.IGNORECASE)
 
 
+# Cheap checks on the case-folded sentence, before the case-blind patterns (several
+# times slower) run on the sentence itself: every match of _NO_COMMENT holds one of
+# these words, and _EVENT's words match the folded text wherever they match the text.
+_NO_COMMENT_WORDS = ("comment", "respond", "return", "reach", "reply")
+_EVENT_FOLDED = re.compile(_EVENT.pattern)
+
+
+def _may_be_no_comment(folded: str) -> bool:
+    return any(w in folded for w in _NO_COMMENT_WORDS)
+
+
 _ROLE_SUFFIXES = tuple(w.split()[-1] for w in _ROLE_WORDS.split("|"))
 
 
@@ -106,11 +117,14 @@ def find_claims(body: str, paras: list[Span], sents_by_para: list[list[Span]],
         for s in sents:
             text = body[s.start : s.end]
             masked = _mask_quotes(text, s.start, quoted)
-            out.extend(_no_comment(text, masked, s, names, resolver, pub))
+            folded = masked.casefold()
+            no_comment = _NO_COMMENT.search(masked) if _may_be_no_comment(folded) else None
+            out.extend(_no_comment(text, masked, no_comment, s, names, resolver, pub))
             lo = bisect.bisect_left(starts, s.start)
             hi = bisect.bisect_left(starts, s.end)
             out.extend(_roles(text, masked, s, names, resolver, pub, names.mentions[lo:hi]))
-            out.extend(_events(text, masked, s, names, resolver, published))
+            if no_comment is None and _EVENT_FOLDED.search(folded):
+                out.extend(_events(text, masked, s, names, resolver, published))
             out.extend(_plans(text, masked, s, names, resolver, pub))
     out.extend(_roles_from_nominal_speakers(body, qspans, attributions, names, resolver, pub))
     # One claim per (kind, subject, span, object).
@@ -135,8 +149,7 @@ def _mask_quotes(text: str, offset: int, quoted: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _no_comment(text, masked, s, names, resolver, pub) -> list[Claim]:
-    m = _NO_COMMENT.search(masked)
+def _no_comment(text, masked, m, s, names, resolver, pub) -> list[Claim]:
     if not m:
         return []
     subject = _subject_of(masked, s.start, names, resolver)
@@ -210,8 +223,9 @@ def _role_claim(text: str, s: Span, p: Person, role: str, names: ArticleNames,
 
 
 def _events(text, masked, s, names, resolver, published) -> list[Claim]:
+    """For a sentence that states no no-comment."""
     em = _EVENT.search(masked)
-    if not em or _NO_COMMENT.search(masked) or _HYPOTHETICAL.search(masked):
+    if not em or _HYPOTHETICAL.search(masked):
         return []
     date, date_text = find_date(masked, published)
     if not date and _SAME_DAY.search(masked) and published:
