@@ -32,6 +32,7 @@ from typing import Any
 import sqlite_utils
 
 from quotes.bulk import BatchIndexes
+from quotes.checkpoint import Checkpointer
 from quotes.extract import extract_article
 from quotes.model import Article, Extraction
 
@@ -333,6 +334,12 @@ def load_records(loader, records: Iterable[Any], engine: Engine | None = None,
     without one, in this process. Either way the database is the same.
     """
     writer = Writer(loader, batch_size=batch_size, batch_seconds=batch_seconds)
+    with Checkpointer(loader.db):  # the disk waits for the log to be copied back: not the writer
+        _write_all(writer, loader, records, engine, chunk_size)
+
+
+def _write_all(writer: "Writer", loader, records: Iterable[Any], engine: Engine | None,
+               chunk_size: int) -> None:
     try:
         if engine is None or type(engine) is Engine:
             for record in records:

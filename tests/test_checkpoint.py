@@ -1,0 +1,52 @@
+"""During a load the WAL is copied back into the database by a thread of its own, not
+inside the writer's commits; afterwards SQLite's automatic checkpoints are back."""
+from __future__ import annotations
+
+import os
+import time
+
+import sqlite_utils
+
+from quotes import checkpoint, store
+
+
+def write(db, transactions: int = 12) -> None:
+    for i in range(transactions):
+        with store.write_transaction(db):
+            db.conn.executemany("insert into t values (?)", [(f"{i}-{j}-" * 40,) for j in range(300)])
+        time.sleep(0.08)  # longer than the checkpoint interval below
+
+
+def wal_size(path) -> int:
+    return os.path.getsize(f"{path}-wal")
+
+
+def test_the_log_is_copied_back_while_the_writer_goes_on(tmp_path):
+    # Without checkpoints the log holds every transaction ...
+    alone = tmp_path / "alone.db"
+    db = store.connect(alone)
+    db.execute("create table t (x)")
+    db.execute("pragma wal_autocheckpoint = 0")
+    write(db)
+    unchecked = wal_size(alone)
+    db.close()
+    # ... with the thread it is copied back and reused: it stays a few transactions long,
+    # though the writer's own checkpoints are off meanwhile.
+    path = tmp_path / "c.db"
+    db = store.connect(path)
+    db.execute("create table t (x)")
+    with checkpoint.Checkpointer(db, interval=0.02) as cp:
+        assert db.execute("pragma wal_autocheckpoint").fetchone()[0] == 0
+        write(db)
+        checked = wal_size(path)
+    assert checked < unchecked / 2
+    assert not cp.thread.is_alive()
+    assert db.execute("pragma wal_autocheckpoint").fetchone()[0] == checkpoint.AUTOCHECKPOINT
+    assert db.execute("select count(*) from t").fetchone()[0] == 3600
+    db.close()
+
+
+def test_an_in_memory_database_needs_none():
+    db = sqlite_utils.Database(memory=True)
+    with checkpoint.Checkpointer(db) as cp:
+        assert cp.thread is None
