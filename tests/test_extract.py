@@ -421,3 +421,36 @@ def test_a_speaker_never_starts_inside_a_word():
     quotes = extract_article(Article(body=body, source="t")).quotes
     partial = [q for q in quotes if q.kind == "partial"]
     assert [(q.speaker, q.speaker_text) for q in partial] == [("Donald Trump", "Donald Trump")]
+
+
+@pytest.mark.parametrize("body,text,speaker", [
+    # The reported content is (nearly) all quoted: a direct quote mid-sentence.
+    ('Jane Porter says Riverside "has rebuilt every bridge the flood took, and it will '
+     'rebuild this one as well before the first snow of the winter."',
+     'has rebuilt every bridge the flood took, and it will rebuild this one as well before '
+     'the first snow of the winter.', "Jane Porter"),
+    ('Jane Porter told reporters outside City Hall on Monday that "we will rebuild the '
+     'bridge before the winter."', "we will rebuild the bridge before the winter.",
+     "Jane Porter"),
+    ('Riverside "will rebuild every bridge the flood took, and it will rebuild all of them '
+     'before the first snow of the winter," Jane Porter said.',
+     "will rebuild every bridge the flood took, and it will rebuild all of them before the "
+     "first snow of the winter", "Jane Porter"),
+    ('Tom Baker opened the meeting with an hour on the budget, but Jane Porter said '
+     'only that "the bridge comes first."', "the bridge comes first.", "Jane Porter"),
+])
+def test_quoted_content_makes_a_direct_quote(body, text, speaker):
+    quotes = only(body)
+    assert [(q.text, q.speaker) for q in quotes] == [(text, speaker)]
+
+
+@pytest.mark.parametrize("body", [
+    # Much of the content is the writer's: partial quotes.
+    'Jane Porter said the long-delayed plan for the bridge was "a disaster."',
+    'The bridge, Jane Porter said, is "falling apart."',
+    'Jane Porter called the plan "a disaster for every family in the town."',
+    'Jane Porter said her mental state is "fine."',
+    'Jane Porter said she hopes the council sends a message that "bridges matter."',
+])
+def test_mostly_unquoted_content_stays_partial(body):
+    assert only(body) == []

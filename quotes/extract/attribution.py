@@ -6,10 +6,12 @@ quotes the earlier ones left open.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
 from quotes.extract import lexicon
+from quotes.extract.indirect import reporting_verbs
 from quotes.extract.quotemarks import QuotedSpan
 from quotes.extract.speakers import (
     ADVERB, APPOSITION, NAME, PREFIXED_NAME, SPEAKER, SPEAKER_AFTER_CUE, Resolver, classify,
@@ -87,12 +89,58 @@ _SUBJECT_CUE = re.compile(
 )
 
 
+# The speaker phrase just before a reporting verb: "Hoover estimated", "Gore, the former
+# vice president, insisted", "She has also said".
+_SPEAKER_BEFORE_VERB = re.compile(
+    rf"(?:^|(?<=[\s,;(—–-]))(?P<sp>{SPEAKER})(?:{APPOSITION})?\s+{ADVERB}$")
+
+
 _LABEL = re.compile(r"([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,2}):\s")
 
 
 _NOT_LABELS = frozenset({"VIDEO", "UPDATE", "WATCH", "PHOTO", "PHOTOS", "EXCLUSIVE", "BREAKING",
                          "READ", "NOTE", "EDITOR'S NOTE", "EDITOR’S NOTE", "LISTEN", "AUDIO",
                          "RELATED", "CORRECTION", "WARNING", "SPOILER", "Q", "A", "PS", "P.S"})
+
+
+# Verbs that report speech or thought and take a clause: the cue lexicon and the
+# speech and thought verbs of the reporting lexicon. Naming verbs are left out: what
+# they govern is a name for something ('called the plan "a disaster"'), not words said.
+_NAMING_VERBS = frozenset("""call calls called calling describe describes described describing
+    dub dubs dubbed label labels labeled labelled name names named term terms termed""".split())
+_SPEECH_VERBS = (frozenset(f for f, (_, strong) in lexicon.cue_forms().items() if strong)
+                 | frozenset(f for f, (_, frame) in reporting_verbs().items()
+                             if frame == "speech")) - _NAMING_VERBS
+# Verbs of thought ("thinks", "hopes", "wants") report content only when no verb of
+# speech does: in 'said she hopes the day sends a message that "..."' the content is
+# what "said" governs.
+_THOUGHT_VERBS = (frozenset(f for f, (_, strong) in lexicon.cue_forms().items() if not strong)
+                  | frozenset(f for f, (_, frame) in reporting_verbs().items()
+                              if frame == "clause")) - _SPEECH_VERBS - _NAMING_VERBS
+# Verb forms that are more often nouns ("her mental state", "the report's claims"): a
+# verb only after a pronoun or a name.
+_NOUNISH_VERBS = frozenset("""state states report reports claim claims note notes tweet
+    tweets post posts reply replies answer answers promise promises joke jokes hint hints
+    counter counters remark remarks comment comments estimate estimates view views plan
+    plans hope hopes doubt doubts fear fears want wants warning stress record caution
+    cautions charge charges confirm demand demands insist respond quip quips lament
+    laments boast boasts concern concerns""".split())
+_VERB_SUBJECT = re.compile(r"(?:\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I|who|which|that)|[A-Z][\w'’.\-]*)"
+                           r"(?:[ ]\w+ly)?[ ]$")
+_WORD = re.compile(r"[\w'’]+")
+# After the verb, the content starts past an object or an adverbial and a complementiser
+# ("told reporters outside a polling place that", "said on Twitter Monday that"), but not
+# past a clause ("said Nunberg was bound by an agreement that ...").
+_OBJECT_THAT = re.compile(
+    r"[ \t,]*(?:(?!(?:is|are|was|were|be|been|has|have|had|will|would|can|could|should|"
+    r"may|might|must|do|does|did|he|she|they|we|I|it)\b)[^\s\"“”.;:!?]+[ \t,]+){0,7}?that\b")
+# A parenthetical attribution: ', she said, is "..."' (the content is on both sides).
+_PARENTHETICAL = re.compile(r"(?:[ \t]+[^\s,\"“”.;:!?]+){0,4}?[ \t]*,[ \t]*(?=[^\s\"“”'‘])")
+_CONTENT_END_PUNCT = " \t.,;:!?—–-"
+
+
+def _solid(text: str) -> int:
+    return len(text) - sum(1 for ch in text if ch.isspace())
 
 
 @dataclass
@@ -145,6 +193,101 @@ class Attributor:
         if i > 0 and self.quotes[i - 1].paragraph == q.paragraph:
             start = self.quotes[i - 1].mark_end
         return self.body[start : q.mark_start], start
+
+    # -- how much of the reported content is quoted -----------------------------------
+    def quoted_share(self, i: int, trailing: bool = False) -> float:
+        return self._content(i, trailing)[0]
+
+    def _content(self, i: int, trailing: bool = False) -> tuple[float, re.Match | None, int]:
+        """Share of the non-space characters of the content the quote belongs to that lie
+        inside quote marks (marks included). The content runs from the last reporting verb
+        before the quote in its sentence (past an object and "that") to the sentence end;
+        with no verb before it and `trailing` (the attribution follows the quote), from the
+        sentence start to the quote. 0.0 when no content can be delimited. Also returns
+        the reporting verb (a match, or None) and the sentence start.
+
+        'He says Obama "knows full well that ..."' is a direct quote by this measure (the
+        content is nearly all quoted); 'called the plan "a disaster"' is not."""
+        q = self.quotes[i]
+        para = self.paras[q.paragraph]
+        starts = self.r.sentence_starts
+        k = bisect.bisect_right(starts, q.mark_start) - 1
+        s0 = max(starts[k], para.start) if k >= 0 else para.start
+        s1 = starts[k + 1] if k + 1 < len(starts) else para.end
+        s1 = min(max(s1, q.mark_end), para.end)
+        # Quoted spans of this paragraph, extended to their marks.
+        spans = []
+        j = i
+        while j > 0 and self.quotes[j - 1].paragraph == q.paragraph:
+            j -= 1
+        while j < len(self.quotes) and self.quotes[j].paragraph == q.paragraph:
+            spans.append((self.quotes[j].mark_start, self.quotes[j].mark_end))
+            j += 1
+        cue = thought = None
+        for m in _WORD.finditer(self.body, s0, q.mark_start):
+            word = m.group()
+            if word in _SPEECH_VERBS or word in _THOUGHT_VERBS:
+                if any(a <= m.start() < b for a, b in spans):
+                    continue
+                if word in _NOUNISH_VERBS and not _VERB_SUBJECT.search(
+                        self.body, max(s0, m.start() - 40), m.start()):
+                    continue
+                if word in _SPEECH_VERBS:
+                    cue = m
+                else:
+                    thought = m
+        cue = cue or thought
+        # The sentence ends with the first quote from this one on that ends one.
+        for a, b in spans:
+            if a >= q.mark_start and b <= s1 and b > a:
+                inner = self.body[a:b].rstrip("\"'”’ \t")
+                if inner[-1:] in ".!?…":
+                    s1 = b
+                    break
+        skip = (0, 0)
+        if cue is None:
+            if not trailing:
+                return 0.0, None, s0
+            cs, ce = s0, q.mark_end
+        else:
+            cs, ce = cue.end(), s1
+            pm = _PARENTHETICAL.match(self.body, cs, q.mark_start)
+            comma = self.body.rfind(",", s0, cue.start())
+            if pm and comma >= 0 and not any(a <= comma < b for a, b in spans):
+                skip, cs = (comma, pm.end()), s0  # 'The industry, she said, is "..."'
+            else:
+                om = _OBJECT_THAT.match(self.body, cs, q.mark_start)
+                if om and not any(w in _SPEECH_VERBS or w in _THOUGHT_VERBS
+                                  for w in _WORD.findall(om.group())):
+                    cs = om.end()
+        while ce > cs and self.body[ce - 1] in _CONTENT_END_PUNCT:
+            ce -= 1
+        total = _solid(self.body[cs:ce]) - _solid(self.body[skip[0] : skip[1]])
+        if total <= 0:
+            return 0.0, cue, s0
+        inside = sum(_solid(self.body[max(a, cs) : min(b, ce)]) for a, b in spans
+                     if b > cs and a < ce)
+        return inside / total, cue, s0
+
+    def reporting_subject(self, i: int) -> Attribution | None:
+        """The source of a quote whose content follows a reporting verb in its sentence
+        ('Hoover estimated that there are "..."', 'Carson shared a syllabus ..., writing
+        "..."'): the speaker phrase right before the verb, else the sentence subject."""
+        _, cue, s0 = self._content(i)
+        if cue is None:
+            return None
+        seg = self.body[s0 : cue.start()]
+        verb = cue.group().lower()
+        if not verb.endswith("ing"):
+            m = _SPEAKER_BEFORE_VERB.search(seg)
+            if m:
+                return self._attribute(m.group("sp"), s0 + m.start("sp"), verb,
+                                       "reporting_subject", 0.8, i)
+        sm = self._subject(seg.lstrip())
+        if sm is None:
+            return None
+        off = s0 + len(seg) - len(seg.lstrip())
+        return self._attribute(sm[0], off + sm[1], verb, "reporting_subject", 0.75, i)
 
     # -- resolution ------------------------------------------------------------------
     def _resolve(self, text: str, at: int, quote_index: int) -> tuple[str | None, float]:

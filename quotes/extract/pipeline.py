@@ -102,6 +102,10 @@ def run(article: Article) -> Extraction:
             kind = "partial"  # mid-sentence and no cue: part of the writer's sentence
         else:
             kind = "direct"
+        if kind == "partial" and att.quoted_share(
+                i, trailing=bool(a and a.method.startswith("quote_cue"))) >= 0.9:
+            kind = "direct"  # 'He says Obama "knows full well ..."': the content is quoted
+            a = a or att.reporting_subject(i)
         if kind == "partial" and a is None:
             a = att.sentence_subject(i)
         results[i] = a
