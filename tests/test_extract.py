@@ -454,3 +454,21 @@ def test_quoted_content_makes_a_direct_quote(body, text, speaker):
 ])
 def test_mostly_unquoted_content_stays_partial(body):
     assert only(body) == []
+
+
+@pytest.mark.parametrize("body", [
+    # The sentence has words of its own before the quote: the content is mixed.
+    'When it comes to the budget of the new bridge, "it is fine," Jane Porter said.',
+])
+def test_sentence_words_before_the_attribution_make_a_partial_quote(body):
+    assert only(body) == []
+
+
+@pytest.mark.parametrize("body,text", [
+    # ... but not the attribution's own words, a sentence end the splitter missed or a dash.
+    ("Jane Porter spoke first. ''It is fine,'' she said.", "It is fine"),
+    ("Jane Porter praised the plan - ''It is fine,'' she said - and sat down.", "It is fine"),
+    ('Asked about the budget, Jane Porter warned, "It is not fine," and left.', "It is not fine"),
+])
+def test_attribution_words_before_the_quote_keep_it_direct(body, text):
+    assert [(q.text, q.speaker) for q in only(body)] == [(text, "Jane Porter")]

@@ -17,7 +17,7 @@ from quotes.extract.speakers import (
     ADVERB, APPOSITION, NAME, PREFIXED_NAME, SPEAKER, SPEAKER_AFTER_CUE, Resolver, classify,
     plausible_speaker, trim_name,
 )
-from quotes.extract.text import Span
+from quotes.extract.text import Span, _is_abbreviation
 
 _CUE = lexicon.strong_cue_pattern()
 _ANY_CUE = lexicon.any_cue_pattern()
@@ -139,6 +139,12 @@ _PARENTHETICAL = re.compile(r"(?:[ \t]+[^\s,\"“”.;:!?]+){0,4}?[ \t]*,[ \t]*(
 _CONTENT_END_PUNCT = " \t.,;:!?—–-"
 
 
+# What may stand between a verb of speech and the quote it introduces.
+_LEADS_IN = re.compile(r"(?:[ \t]+[^\s\"“”.;:!?]+){0,8}?[ \t]*(?:[,:]|[ \t]that)?[ \t]*")
+_BREAK = re.compile(r"[.!?][\"'”’)\]]*(?:\s+|(?=[\"“'‘]))|[:;(][ \t]*")
+_DASH_BREAK = re.compile(rf"{_BREAK.pattern}|[—–][ \t]*|[ \t]--?[ \t]+")
+
+
 def _solid(text: str) -> int:
     return len(text) - sum(1 for ch in text if ch.isspace())
 
@@ -209,34 +215,8 @@ class Attributor:
         'He says Obama "knows full well that ..."' is a direct quote by this measure (the
         content is nearly all quoted); 'called the plan "a disaster"' is not."""
         q = self.quotes[i]
-        para = self.paras[q.paragraph]
-        starts = self.r.sentence_starts
-        k = bisect.bisect_right(starts, q.mark_start) - 1
-        s0 = max(starts[k], para.start) if k >= 0 else para.start
-        s1 = starts[k + 1] if k + 1 < len(starts) else para.end
-        s1 = min(max(s1, q.mark_end), para.end)
-        # Quoted spans of this paragraph, extended to their marks.
-        spans = []
-        j = i
-        while j > 0 and self.quotes[j - 1].paragraph == q.paragraph:
-            j -= 1
-        while j < len(self.quotes) and self.quotes[j].paragraph == q.paragraph:
-            spans.append((self.quotes[j].mark_start, self.quotes[j].mark_end))
-            j += 1
-        cue = thought = None
-        for m in _WORD.finditer(self.body, s0, q.mark_start):
-            word = m.group()
-            if word in _SPEECH_VERBS or word in _THOUGHT_VERBS:
-                if any(a <= m.start() < b for a, b in spans):
-                    continue
-                if word in _NOUNISH_VERBS and not _VERB_SUBJECT.search(
-                        self.body, max(s0, m.start() - 40), m.start()):
-                    continue
-                if word in _SPEECH_VERBS:
-                    cue = m
-                else:
-                    thought = m
-        cue = cue or thought
+        s0, s1, spans = self._sentence_of_quote(i)
+        cue = self._reporting_verb(s0, q.mark_start, spans)
         # The sentence ends with the first quote from this one on that ends one.
         for a, b in spans:
             if a >= q.mark_start and b <= s1 and b > a:
@@ -260,14 +240,76 @@ class Attributor:
                 if om and not any(w in _SPEECH_VERBS or w in _THOUGHT_VERBS
                                   for w in _WORD.findall(om.group())):
                     cs = om.end()
+        return self._share(cs, ce, spans, skip), cue, s0
+
+    def opening_share(self, i: int) -> float:
+        """For a quote with its attribution after it, the quoted share of a content that
+        also holds the sentence's words before the quote: 'Sooner or later, "I think we
+        will ...," he said' is a mixed quote. 1.0 when the sentence has nothing of its own
+        there, or only words that introduce the quote ('he warned, "..." ...')."""
+        q = self.quotes[i]
+        s0, _, spans = self._sentence_of_quote(i, dashes=True)
+        if not self.body[s0 : q.mark_start].strip(" \t\"“”'‘’"):
+            return 1.0
+        cue = self._reporting_verb(s0, q.mark_start, spans)
+        if cue is not None and _LEADS_IN.fullmatch(self.body, cue.end(), q.mark_start):
+            return 1.0  # 'he warned, "..." ...': the words before introduce the quote
+        return self._share(s0, q.mark_end, spans)
+
+    def _sentence_of_quote(self, i: int, dashes: bool = False) -> tuple[int, int, list[tuple[int, int]]]:
+        """Start and end of the quote's sentence (with `dashes`, of its stretch between
+        dashes), and the quoted spans of its paragraph (marks included)."""
+        q = self.quotes[i]
+        para = self.paras[q.paragraph]
+        starts = self.r.sentence_starts
+        k = bisect.bisect_right(starts, q.mark_start) - 1
+        s0 = max(starts[k], para.start) if k >= 0 else para.start
+        s1 = starts[k + 1] if k + 1 < len(starts) else para.end
+        s1 = min(max(s1, q.mark_end), para.end)
+        spans = []
+        j = i
+        while j > 0 and self.quotes[j - 1].paragraph == q.paragraph:
+            j -= 1
+        while j < len(self.quotes) and self.quotes[j].paragraph == q.paragraph:
+            spans.append((self.quotes[j].mark_start, self.quotes[j].mark_end))
+            j += 1
+        # Sentence ends the splitter leaves out ('view. \'\'We're', 'born.”“Your') and
+        # clause breaks that open a quotation ('declared the need: "...').
+        for m in (_DASH_BREAK if dashes else _BREAK).finditer(self.body, s0, q.mark_start):
+            if m.group()[0] == "." and _is_abbreviation(self.body, m.start()):
+                continue
+            if not any(a <= m.start() < b for a, b in spans):
+                s0 = m.end()
+        return s0, s1, spans
+
+    def _share(self, cs: int, ce: int, spans: list[tuple[int, int]],
+               skip: tuple[int, int] = (0, 0)) -> float:
         while ce > cs and self.body[ce - 1] in _CONTENT_END_PUNCT:
             ce -= 1
         total = _solid(self.body[cs:ce]) - _solid(self.body[skip[0] : skip[1]])
         if total <= 0:
-            return 0.0, cue, s0
+            return 0.0
         inside = sum(_solid(self.body[max(a, cs) : min(b, ce)]) for a, b in spans
                      if b > cs and a < ce)
-        return inside / total, cue, s0
+        return inside / total
+
+    def _reporting_verb(self, start: int, end: int, spans: list[tuple[int, int]]) -> re.Match | None:
+        """The last verb of speech outside quotes in body[start:end], else the last verb of
+        thought."""
+        cue = thought = None
+        for m in _WORD.finditer(self.body, start, end):
+            word = m.group()
+            if word in _SPEECH_VERBS or word in _THOUGHT_VERBS:
+                if any(a <= m.start() < b for a, b in spans):
+                    continue
+                if word in _NOUNISH_VERBS and not _VERB_SUBJECT.search(
+                        self.body, max(start, m.start() - 40), m.start()):
+                    continue
+                if word in _SPEECH_VERBS:
+                    cue = m
+                else:
+                    thought = m
+        return cue or thought
 
     def reporting_subject(self, i: int) -> Attribution | None:
         """The source of a quote whose content follows a reporting verb in its sentence
