@@ -472,3 +472,18 @@ def test_sentence_words_before_the_attribution_make_a_partial_quote(body):
 ])
 def test_attribution_words_before_the_quote_keep_it_direct(body, text):
     assert [(q.text, q.speaker) for q in only(body)] == [(text, "Jane Porter")]
+
+
+@pytest.mark.parametrize("body,speaker", [
+    # An apposition never runs past a sentence end; abbreviations inside it are no end.
+    ("The plans of Tom Baker, for that matter, are late. As Jane Porter, an engineer at "
+     "Riverside, noted, ''We will rebuild.''", "Jane Porter"),
+    ("''We will rebuild,'' Jane Porter, Mrs. Baker's chief of staff, said.", "Jane Porter"),
+    # NYT style: the party and state as apposition.
+    ("''We will rebuild,'' Representative Jane Porter, Democrat of Ohio, told reporters.",
+     "Jane Porter"),
+    # A possessive noun phrase ending in "and" is no speaker.
+    ("Asked about the bridge, Jane Porter shook her head and said, ''No.''", "Jane Porter"),
+])
+def test_apposition_and_generic_speaker_bounds(body, speaker):
+    assert only(body)[-1].speaker == speaker

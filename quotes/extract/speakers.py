@@ -32,14 +32,20 @@ NOMINAL = (
     rf"|[Tt]he[ ]White[ ]House|[Tt]he[ ][A-Z][\w.\-]*[ ](?:campaign|administration))"
 )
 # Any determiner phrase ending in a common noun: "the ad’s narrator", "The piece".
-GENERIC_NP = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir)[ ](?:[\w'’\-]+[ ]){0,3}?[\w][\w'’\-]*"
+GENERIC_NP = (r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir)[ ]"
+              r"(?:[\w'’\-]+[ ]){0,3}?(?!(?:and|or|but|by|to|of|in|on|at|for|with)\b)[\w][\w'’\-]*")
 _NOT_DET = r"(?!(?:The|A|An|One|This|That|These|Those)[ ][a-z])"  # "The piece": no name
 SPEAKER = rf"(?:{NOMINAL}|{PRONOUN}|{_NOT_DET}{NAME}|[Tt]he[ ]{NAME}|{GENERIC_NP})"
 # After an inverted cue ("said Democratic pollster Stan Greenberg") a title run may lead.
 SPEAKER_AFTER_CUE = rf"(?:{NOMINAL}|{PRONOUN}|{_NOT_DET}{PREFIXED_NAME}|{_NOT_DET}{NAME}|[Tt]he[ ]{NAME}|{GENERIC_NP})"
 # An apposition between a name and its cue: ", a doctor at X," / ", who replaced Y,".
+# It never runs past a sentence end ("Mr. Trump, for that matter - are critical. As
+# Andrew Tabler, an expert, noted"); NYT style gives the party: ", Democrat of Ohio,".
 APPOSITION = (
-    r",\s(?=[a-z]|\d|The\s|A\s|An\s|[RDI]-[A-Z]|(?:[A-Z][\w.\-]*\s)?[A-Z][\w.\-]*(?:['’]s|s['’])\s)[^\"“”]{1,160}?,"
+    r",\s(?=[a-z]|\d|The\s|A\s|An\s|[RDI]-[A-Z]|(?:Democrat|Republican|Independent)\s+of\s"
+    r"|(?:[A-Z][\w.\-]*\s)?[A-Z][\w.\-]*(?:['’]s|s['’])\s)"
+    r"(?:\b(?:Mrs|Mr|Ms|Dr|Sen|Rep|Gov|Gen|Jr|Sr|St|Lt|Col|Rev|Prof|Inc|Corp|Co|Ltd|No)\."
+    r"|[^\"“”.!?]|(?<![a-z]{2})[.!?]|[.!?](?!\s+[A-Z])){1,160}?,"
 )
 # Adverbs and auxiliaries between a speaker and its cue: "Trump has often said".
 ADVERB = r"(?:(?:also|later|then|again|once|previously|recently|simply|separately|flatly|bluntly|further|often|still|even|has|had|have|would|\w+ly)[ ]){0,3}"
