@@ -487,3 +487,15 @@ def test_attribution_words_before_the_quote_keep_it_direct(body, text):
 ])
 def test_apposition_and_generic_speaker_bounds(body, speaker):
     assert only(body)[-1].speaker == speaker
+
+
+def test_nested_single_quote_before_the_closing_double():
+    body = "''I would use the word 'old-school,''' said Jane Porter. ''It fits.''"
+    assert [(q.text, q.speaker) for q in only(body)] == [
+        ("I would use the word 'old-school,'", "Jane Porter"), ("It fits.", "Jane Porter")]
+
+
+def test_inverted_speaker_stops_at_the_sentence_end():
+    body = ("Jane Porter works at the Riverside Center.\n\n"
+            "''We will rebuild,'' said Ms. Porter of the Riverside Center. Others agreed.")
+    assert only(body)[0].speaker == "Jane Porter"

@@ -56,6 +56,8 @@ _CLAUSE_BEFORE = re.compile(
 # A paragraph that only signs the quote before it: "- Bernie Sanders." / "-President Obama,
 # tweeting after the speech."
 _DASH_SIGNATURE = re.compile(rf"[-—–―]+[ ]?(?P<sp>{NAME})(?:\.?$|,[ ][a-z][^\"“”]*$)")
+_SENTENCE_IN_NAME = re.compile(r"(?<=\w{4})\.\s+(?=[A-Z])")  # not "Del. Stacey Plaskett"
+_INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.)+$")  # "G.K." in "G.K. Butterfield"
 _NAMING_CUES = frozenset({"called", "calls", "call", "calling", "described", "describes",
                           "describing"})
 _ENDS_SENTENCE = re.compile(r"[a-z]{2}[.!?]\s*$|[)\]][.!?]\s*$")
@@ -372,6 +374,11 @@ class Attributor:
                     and self.r.names.lookup(m.group("sp2"), q.start) is not None):
                 return None
         sp = _speaker_from(m, ("sp1", "sp2", "sp3", "sp4"))
+        for cut in _SENTENCE_IN_NAME.finditer(sp[0]):
+            if not _is_abbreviation(sp[0], cut.start()) and not _INITIALS.search(sp[0], 0, cut.start() + 1):
+                # 'said Mr. Burman of the Tax Policy Center. Proposals ...'
+                sp = (sp[0][: cut.start() + 1], sp[1], sp[2])
+                break
         cue = _cue_from(m, ("cue1", "cue2")) or ("according to" if m.group("sp3") else None)
         return self._attribute(sp[0], off + sp[1], cue, "quote_cue_speaker", 0.97, i, off + m.end())
 
