@@ -499,3 +499,8 @@ def test_inverted_speaker_stops_at_the_sentence_end():
     body = ("Jane Porter works at the Riverside Center.\n\n"
             "''We will rebuild,'' said Ms. Porter of the Riverside Center. Others agreed.")
     assert only(body)[0].speaker == "Jane Porter"
+
+
+def test_description_then_name_after_the_quote():
+    body = "''We will rebuild,'' the city's chief engineer, Jane Porter, told reporters."
+    assert [(q.speaker, q.method) for q in only(body)] == [("Jane Porter", "quote_cue_speaker")]

@@ -14,7 +14,7 @@ from quotes.extract import lexicon
 from quotes.extract.indirect import reporting_verbs
 from quotes.extract.quotemarks import QuotedSpan
 from quotes.extract.speakers import (
-    ADVERB, APPOSITION, NAME, PREFIXED_NAME, SPEAKER, SPEAKER_AFTER_CUE, Resolver, classify,
+    ADVERB, APPOSITION, GENERIC_NP, NAME, NOMINAL, PREFIXED_NAME, SPEAKER, SPEAKER_AFTER_CUE, Resolver, classify,
     plausible_speaker, trim_name,
 )
 from quotes.extract.text import Span, _is_abbreviation
@@ -22,13 +22,15 @@ from quotes.extract.text import Span, _is_abbreviation
 _CUE = lexicon.strong_cue_pattern()
 _ANY_CUE = lexicon.any_cue_pattern()
 
-# "...," Name said / "...," said Name / "...," Name, a doctor at X, said
+# "...," Name said / "...," said Name / "...," Name, a doctor at X, said / "...," the
+# White House spokesman, Josh Earnest, said (the name the description introduces)
 _TRAILING = re.compile(
     rf"""^[ \t\u00a0]*[,.!?—–-]*[ \t\u00a0]*(?:
         (?P<cue1>{_CUE})\s+(?P<sp1>{SPEAKER_AFTER_CUE})
        |(?P<sp2>{SPEAKER}|{PREFIXED_NAME})(?P<appos>{APPOSITION})?\s+{ADVERB}?(?P<cue2>{_ANY_CUE})
        |according\s+to\s+(?P<sp3>{SPEAKER})
        |[―—–]+\s*(?P<sp4>{NAME})\s*[.,]?\s*$
+       |(?:{NOMINAL}|{GENERIC_NP}),\s(?P<sp5>{NAME}),\s+{ADVERB}?(?P<cue3>{_ANY_CUE})
     )(?:\b|$)""",
     re.VERBOSE,
 )
@@ -373,13 +375,13 @@ class Attributor:
             if not (m.group("sp2") and len(inner.split()) >= 5 and classify(m.group("sp2")) == "name"
                     and self.r.names.lookup(m.group("sp2"), q.start) is not None):
                 return None
-        sp = _speaker_from(m, ("sp1", "sp2", "sp3", "sp4"))
+        sp = _speaker_from(m, ("sp1", "sp2", "sp3", "sp4", "sp5"))
         for cut in _SENTENCE_IN_NAME.finditer(sp[0]):
             if not _is_abbreviation(sp[0], cut.start()) and not _INITIALS.search(sp[0], 0, cut.start() + 1):
                 # 'said Mr. Burman of the Tax Policy Center. Proposals ...'
                 sp = (sp[0][: cut.start() + 1], sp[1], sp[2])
                 break
-        cue = _cue_from(m, ("cue1", "cue2")) or ("according to" if m.group("sp3") else None)
+        cue = _cue_from(m, ("cue1", "cue2", "cue3")) or ("according to" if m.group("sp3") else None)
         return self._attribute(sp[0], off + sp[1], cue, "quote_cue_speaker", 0.97, i, off + m.end())
 
     def _dash_paragraph(self, i: int, after: str) -> Attribution | None:
