@@ -504,3 +504,17 @@ def test_inverted_speaker_stops_at_the_sentence_end():
 def test_description_then_name_after_the_quote():
     body = "''We will rebuild,'' the city's chief engineer, Jane Porter, told reporters."
     assert [(q.speaker, q.method) for q in only(body)] == [("Jane Porter", "quote_cue_speaker")]
+
+
+@pytest.mark.parametrize("body,speaker", [
+    # "Mr." ends no sentence: the participle's subject is the sentence's, not a possessor.
+    ("Back in 1999, Jane Porter praised Mr. Baker's skills, telling CNN: ''I wish I could "
+     "be like that.''", "Jane Porter"),
+    # "When asked ..." is no speaker and no cue, and an intro phrase may hold "Mr.".
+    ("When asked whom she supported, Ms. Porter smiled and said, ''Mr. Baker, of course.''",
+     "Porter"),
+    ("Asked whether Mr. Baker would stay, Jane Porter shook her head and said, ''No.''",
+     "Jane Porter"),
+])
+def test_sentence_subject_across_abbreviations(body, speaker):
+    assert speaker in (only(body)[-1].speaker or "")

@@ -80,7 +80,8 @@ _NOT_SUBJECT = (rf"(?!(?:{_INTRO_WORDS}|Monday|Tuesday|Wednesday|Thursday|Friday
                 r"January|February|March|April|June|July|August|September|October|November|"
                 r"December|Next|This|That)\b)")
 _SUBJECT_PLAIN = re.compile(
-    rf"(?:{_INTRO_WORDS}\b[^.!?:;\"“”]{{0,120}}?,\s+)?(?:(?:As|Like)\s+)?{_NOT_SUBJECT}"
+    rf"(?:{_INTRO_WORDS}\b(?:\b(?:Mrs|Mr|Ms|Dr|Sen|Rep|Gov|Gen|Lt|St|Jr|U\.S)\.|[^.!?:;\"“”]){{0,120}}?,\s+)?"
+    rf"(?:(?:As|Like|And|But|So|Yet|Then)\s+)?{_NOT_SUBJECT}"
     rf"(?P<sp>{SPEAKER})(?=\s|,)")
 _SUBJECT_AFTER_PHRASE = re.compile(rf"[A-Z][^,]{{0,50}},\s+{_NOT_SUBJECT}(?P<sp>{SPEAKER})(?=\s|,)")
 
@@ -89,7 +90,7 @@ _NAME_APPOSITION = re.compile(rf"(?:[ ][\w'’\-]+){{0,3}},\s+(?P<sp>{PREFIXED_N
 
 
 _SUBJECT_CUE = re.compile(
-    rf"(?:^|[.!?;]\s+|,\s+)(?P<sp>{SPEAKER})(?:,\s[^,\"“”]{{2,140}},)?\s+{ADVERB}?(?P<cue>{_ANY_CUE})\b"
+    rf"(?:^|[.!?;]\s+|,\s+){_NOT_SUBJECT}(?P<sp>{SPEAKER})(?:,\s[^,\"“”]{{2,140}},)?\s+{ADVERB}?(?P<cue>{_ANY_CUE})\b"
 )
 
 
@@ -147,6 +148,16 @@ _CONTENT_END_PUNCT = " \t.,;:!?—–-"
 _LEADS_IN = re.compile(r"(?:[ \t]+[^\s\"“”.;:!?]+){0,8}?[ \t]*(?:[,:]|[ \t]that)?[ \t]*")
 _BREAK = re.compile(r"[.!?][\"'”’)\]]*(?:\s+|(?=[\"“'‘]))|[:;(][ \t]*")
 _DASH_BREAK = re.compile(rf"{_BREAK.pattern}|[—–][ \t]*|[ \t]--?[ \t]+")
+
+
+def _last_sentence_end(text: str) -> int:
+    """Index of the last '. ', '? ' or '! ' in text that ends a sentence ("Mr. Clinton"
+    does not), or -1."""
+    cut = max(text.rfind("? "), text.rfind("! "))
+    dot = text.rfind(". ")
+    while dot > cut and (_is_abbreviation(text, dot) or _INITIALS.search(text, 0, dot + 1)):
+        dot = text.rfind(". ", 0, dot)
+    return max(cut, dot)
 
 
 def _solid(text: str) -> int:
@@ -406,6 +417,8 @@ class Attributor:
             return self._clause_before(i, before, off)
         sp = _speaker_from(m, ("sp1", "sp2", "sp3", "sp4"))
         cue = _cue_from(m, ("cue1", "cue2")) or ("according to" if m.group("sp2") else None)
+        if m.group("cue2") and lexicon.cue_forms().get(cue, ("",))[0] in ("tell", "ask"):
+            return None  # 'telling CNBC: "..."': who is told is not who speaks
         method = "speaker_cue_colon" if before.rstrip().endswith(":") else "speaker_cue_quote"
         if m.group("sp4"):
             method = "speaker_dash"
@@ -437,7 +450,7 @@ class Attributor:
     def _sentence_before(self, i: int) -> tuple[str, int]:
         """The sentence (outside quotes) that runs up to the quote's opening mark."""
         before, off = self._before(i)
-        cut = max(before.rfind(". "), before.rfind("? "), before.rfind("! "))
+        cut = _last_sentence_end(before)
         if cut >= 0:
             return before[cut + 2 :], off + cut + 2
         return before, off
@@ -559,7 +572,7 @@ class Attributor:
         """For partial quotes: the subject of the sentence's cue verb before the quote."""
         before, off = self._before(i)
         # Only the current sentence: cut at the last sentence end before the quote.
-        cut = max(before.rfind(". "), before.rfind("? "), before.rfind("! "))
+        cut = _last_sentence_end(before)
         seg_off = off + (cut + 2 if cut >= 0 else 0)
         seg = before[cut + 2 :] if cut >= 0 else before
         best = None
