@@ -518,3 +518,30 @@ def test_description_then_name_after_the_quote():
 ])
 def test_sentence_subject_across_abbreviations(body, speaker):
     assert speaker in (only(body)[-1].speaker or "")
+
+
+@pytest.mark.parametrize("body,speaker", [
+    # After a subordinate clause, the pronoun that speaks is the subject, not a name later.
+    ("Tom Baker spoke on Monday.\n\nThough the vote was close, he said, the loyalists of "
+     "Bob Lee and Jim Hart will fight.\n\n''This is a different time,'' he said.", "Tom Baker"),
+    # A courtesy title and a name the name finder missed is still a mention.
+    ("Ildefonso Guajardo Villarreal spoke first. Then Ann Lee spoke.\n\nThe minister, "
+     "Mr. Guajardo Villarreal, argues there is little point in answering Mr. Baker's threats. "
+     "''We must not overreact,'' he said.", "Guajardo Villarreal"),
+])
+def test_pronoun_antecedents(body, speaker):
+    assert speaker in (only(body)[-1].speaker or "")
+
+
+def test_state_abbreviation_is_no_pronoun_antecedent():
+    from quotes.extract.names import Mention, find_names
+    from quotes.extract.speakers import Resolver
+
+    body = "Jane Porter, 59, of Ashton, Md., who watched, spoke. She left."
+    names = find_names(body)
+    md = names._add("md.", "Md.", "person", "Md.", body.index("Md."), "female")
+    names.mentions.append(Mention(body.index("Md."), body.index("Md.") + 3, "Md.", md.key))
+    names.mentions.sort(key=lambda m: m.start)
+    r = Resolver(body, names, [], None, [0, body.index("She")])
+    p = r.resolve_pronoun("She", body.index("She"), 0, 0)
+    assert p is not None and p.name == "Jane Porter"

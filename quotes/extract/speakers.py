@@ -130,6 +130,10 @@ _PERSON_NOMINAL = re.compile(
     % "|".join(re.escape(n) for n in _PERSON_NOUNS if n.isalpha()))
 
 
+_HONORIFIC_NAME = re.compile(
+    r"(?<![\w.])(?:Mrs|Mr|Ms|Dr)\.[ ][A-Z][\w'’\-]+(?:[ ](?:[A-Z][\w'’\-]+|de|la|del|van|von))*")
+# A single abbreviated word ("Md.", "Calif.") is a place, not a person to refer back to.
+_NOT_A_PERSON = re.compile(r"[A-Z][a-z]{1,4}\.")
 _SUBJECT_PRONOUN = re.compile(r"\b([Hh]e|[Ss]he)\b")
 # A pronoun inside a relative or subordinate clause is not the sentence's subject.
 _CLAUSE_WORD_BEFORE = re.compile(r"\b(?:which|that|who|whom|whether|if|what|when|where|as|than)\s+$", re.I)
@@ -152,8 +156,23 @@ class Resolver:
         self._outside = [m for m in names.mentions if not self._in_quote(m.start)]
         self._outside_starts = [m.start for m in self._outside]
         self._common: frozenset[str] | None = None
+        self._add_honorific_mentions()
         self._infer_genders()
         self._appositions = self._find_appositions()
+
+    def _add_honorific_mentions(self) -> None:
+        """'Mr. Guajardo Villarreal' is a person mention even where the name finder missed
+        it (a double surname after 'Ildefonso Guajardo'): a later 'he' can refer to it."""
+        import bisect
+
+        for m in _HONORIFIC_NAME.finditer(self.body):
+            if self._in_quote(m.start()):
+                continue
+            k = bisect.bisect_left(self._outside_starts, m.start())
+            near = self._outside[max(0, k - 1) : k + 1]
+            if any(o.start < m.end() and m.start() < o.end for o in near):
+                continue
+            self.resolve_name(m.group(), m.start())
 
     def _infer_genders(self) -> None:
         """Gender of people whose first name does not tell (Bernie, Leslie, surnames
@@ -272,7 +291,7 @@ class Resolver:
                 continue
             ok = [m for m in by_sentence[sidx]
                   if (p := self.names.people.get(m.key)) and p.kind == "person"
-                  and p.gender in (gender, None)]
+                  and p.gender in (gender, None) and not _NOT_A_PERSON.fullmatch(p.name)]
             if not ok:
                 continue
             if sidx != current and self._pronoun_subject(sidx, ok[0].start, pronoun):
@@ -295,7 +314,13 @@ class Resolver:
             start = first_mention - 200
         word = pronoun.lower()
         if _SUBORDINATE_START.match(self.body, start):
-            return False  # "While he supports Clinton, Groberg admits": the name is the subject
+            # "While he supports Clinton, Groberg admits": the name is the subject; but in
+            # "Though it was seamless, he said, ... Joe Biden" the pronoun after the
+            # subordinate clause is.
+            comma = self.body.find(",", start, first_mention)
+            if comma < 0:
+                return False
+            start = comma + 1
         for m in _SUBJECT_PRONOUN.finditer(self.body, start, first_mention):
             if (m.group(1).lower() == word and not self._in_quote(m.start())
                     and not _CLAUSE_WORD_BEFORE.search(self.body, max(start, m.start() - 12), m.start())):
