@@ -458,6 +458,7 @@ def test_mostly_unquoted_content_stays_partial(body):
 
 @pytest.mark.parametrize("body", [
     # The sentence has words of its own before the quote: the content is mixed.
+    'An economic downturn for the town, Jane Porter said, "could be a good time."',
     'When it comes to the budget of the new bridge, "it is fine," Jane Porter said.',
 ])
 def test_sentence_words_before_the_attribution_make_a_partial_quote(body):
@@ -469,6 +470,8 @@ def test_sentence_words_before_the_attribution_make_a_partial_quote(body):
     ("Jane Porter spoke first. ''It is fine,'' she said.", "It is fine"),
     ("Jane Porter praised the plan - ''It is fine,'' she said - and sat down.", "It is fine"),
     ('Asked about the budget, Jane Porter warned, "It is not fine," and left.', "It is not fine"),
+    # A quote in capitals after a parenthetical attribution is a sentence of its own.
+    ('As for the budget of the new bridge, Jane Porter said, "It is fine."', "It is fine."),
 ])
 def test_attribution_words_before_the_quote_keep_it_direct(body, text):
     assert [(q.text, q.speaker) for q in only(body)] == [(text, "Jane Porter")]

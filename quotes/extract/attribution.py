@@ -146,6 +146,7 @@ _CONTENT_END_PUNCT = " \t.,;:!?—–-"
 
 # What may stand between a verb of speech and the quote it introduces.
 _LEADS_IN = re.compile(r"(?:[ \t]+[^\s\"“”.;:!?]+){0,8}?[ \t]*(?:[,:]|[ \t]that)?[ \t]*")
+_COMMA_LEADS_IN = re.compile(r"(?:[ \t]+[^\s\"“”.;:!?,]+){0,5}?[ \t]*,[ \t]*")
 _BREAK = re.compile(r"[.!?][\"'”’)\]]*(?:\s+|(?=[\"“'‘]))|[:;(][ \t]*")
 _DASH_BREAK = re.compile(rf"{_BREAK.pattern}|[—–][ \t]*|[ \t]--?[ \t]+")
 
@@ -257,13 +258,25 @@ class Attributor:
                     cs = om.end()
         return self._share(cs, ce, spans, skip), cue, s0
 
-    def opening_share(self, i: int) -> float:
-        """For a quote with its attribution after it, the quoted share of a content that
-        also holds the sentence's words before the quote: 'Sooner or later, "I think we
-        will ...," he said' is a mixed quote. 1.0 when the sentence has nothing of its own
-        there, or only words that introduce the quote ('he warned, "..." ...')."""
+    def opening_share(self, i: int, leading: bool = False) -> float:
+        """The quoted share of a content that also holds the sentence's words before the
+        attribution. Trailing ('Sooner or later, "I think we will ...," he said'): the
+        words before the quote. Leading ('An economic downturn, he said, "could be a good
+        time ..."'): the words before a parenthetical speaker, when the quote starts in lower
+        case and so carries on the sentence they began. 1.0 when the sentence has nothing
+        of its own there, or only words that introduce the quote ('he warned, "..." ...')."""
         q = self.quotes[i]
         s0, _, spans = self._sentence_of_quote(i, dashes=True)
+        if leading:
+            first = self.body[q.start : q.start + 1]
+            cue = self._reporting_verb(s0, q.mark_start, spans)
+            if not first.islower() or cue is None or not _COMMA_LEADS_IN.fullmatch(
+                    self.body, cue.end(), q.mark_start):
+                return 1.0
+            m = _SPEAKER_BEFORE_VERB.search(self.body, s0, cue.start())
+            if m is None or not self.body[s0 : m.start("sp")].rstrip().endswith(","):
+                return 1.0
+            return self._share(s0, q.mark_end, spans, (m.start("sp"), q.mark_start))
         if not self.body[s0 : q.mark_start].strip(" \t\"“”'‘’"):
             return 1.0
         cue = self._reporting_verb(s0, q.mark_start, spans)
