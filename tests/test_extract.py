@@ -548,3 +548,15 @@ def test_state_abbreviation_is_no_pronoun_antecedent():
     r = Resolver(body, names, [], None, [0, body.index("She")])
     p = r.resolve_pronoun("She", body.index("She"), 0, 0)
     assert p is not None and p.name == "Jane Porter"
+
+
+@pytest.mark.parametrize("body", [
+    # An abbreviation in the attribution clause starts no new sentence.
+    ("\u201cWe like the candidates,\u201d Jane Porter said at the opening of the St. Regis "
+     "hotel.\n\n\u201cIt is changing every day.\u201d"),
+    # A partial quote's attribution clause ends the paragraph: its speaker goes on.
+    ("Her friends called Tom Baker \u201ca buffoon,\u201d Jane Porter said as she turned "
+     "around.\n\n\u201cBut he is our buffoon, and we love him!\u201d"),
+])
+def test_quote_paragraph_continues_the_clause_before(body):
+    assert [(q.speaker, q.method) for q in only(body)][-1] == ("Jane Porter", "continuation")

@@ -147,8 +147,18 @@ _CONTENT_END_PUNCT = " \t.,;:!?—–-"
 # What may stand between a verb of speech and the quote it introduces.
 _LEADS_IN = re.compile(r"(?:[ \t]+[^\s\"“”.;:!?]+){0,8}?[ \t]*(?:[,:]|[ \t]that)?[ \t]*")
 _COMMA_LEADS_IN = re.compile(r"(?:[ \t]+[^\s\"“”.;:!?,]+){0,5}?[ \t]*,[ \t]*")
+_NEW_SENTENCE = re.compile(r"[.!?]\s+[\"“A-Z]")
 _BREAK = re.compile(r"[.!?][\"'”’)\]]*(?:\s+|(?=[\"“'‘]))|[:;(][ \t]*")
 _DASH_BREAK = re.compile(rf"{_BREAK.pattern}|[—–][ \t]*|[ \t]--?[ \t]+")
+
+
+def starts_new_sentence(text: str) -> bool:
+    """True when text holds a sentence end followed by a new sentence ('... he said. The
+    vote ...'); an abbreviation or initials ('St. Regis', 'G.K. Butterfield') is none."""
+    for m in _NEW_SENTENCE.finditer(text):
+        if not _is_abbreviation(text, m.start()) and not _INITIALS.search(text, 0, m.start() + 1):
+            return True
+    return False
 
 
 def _last_sentence_end(text: str) -> int:

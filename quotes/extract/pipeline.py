@@ -9,7 +9,7 @@ import re
 
 from quotes.extract import claims as claims_mod
 from quotes.extract import lexicon
-from quotes.extract.attribution import Attribution, Attributor
+from quotes.extract.attribution import Attribution, Attributor, starts_new_sentence
 from quotes.extract.dates import find_date
 from quotes.extract.indirect import find_indirect
 from quotes.extract.names import ArticleNames, find_names
@@ -179,12 +179,14 @@ def _fill_continuations(body: str, paras: list[Span], qspans: list[QuotedSpan],
         if q.mark_start != para.start:
             continue
         prev = qspans[i - 1]
-        if prev.paragraph != q.paragraph - 1 or results[i - 1] is None or kinds[i - 1] != "direct":
+        if prev.paragraph != q.paragraph - 1 or results[i - 1] is None:
             continue
+        if kinds[i - 1] != "direct" and not results[i - 1].method.startswith("quote_cue"):
+            continue  # '... calling him "a buffoon," Susan said.' also hands on its speaker
         prev_para = paras[prev.paragraph]
         tail = body[prev.mark_end : prev_para.end].strip()
         # The previous paragraph must end in that quote or its attribution clause.
-        if not prev.closed or not re.search(r"[.!?]\s+[\"“A-Z]", tail):
+        if not prev.closed or not starts_new_sentence(tail):
             a = results[i - 1]
             results[i] = Attribution(a.speaker_text, a.speaker, None, "continuation" + _suffix(a),
                                      round(a.confidence * 0.9, 3))
