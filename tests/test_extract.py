@@ -560,3 +560,23 @@ def test_state_abbreviation_is_no_pronoun_antecedent():
 ])
 def test_quote_paragraph_continues_the_clause_before(body):
     assert [(q.speaker, q.method) for q in only(body)][-1] == ("Jane Porter", "continuation")
+
+
+@pytest.mark.parametrize("body,speaker", [
+    # A byline after a dash, before the colon: not the headline in capitals, not 'Pollsters'.
+    ("BRIDGE PLANS STALL IN RIVERSIDE - Jane Porter: \u201cThe council has not voted.\u201d",
+     "Jane Porter"),
+    ("Engineers agree - Jane Porter: \u201cThe council has not voted.\u201d", "Jane Porter"),
+    # A participle opening the sentence is no subject.
+    ("Appearing before cheering supporters Monday morning at the headquarters, Jane Porter, "
+     "70, said it was too early to congratulate winners but added, \u201cI think you all have "
+     "an idea of the results.\u201d", "Jane Porter"),
+    # The office before 'of' is no name: "Secretary of State Jane Porter".
+    ("Former Secretary of State Jane Porter urged voters to come, saying, \u201cEvery vote "
+     "counts.\u201d", "Jane Porter"),
+    # Lower-case words before a known name: the name is the subject.
+    ("Jane Porter spoke first.\n\nRiverside mayoral candidate Jane Porter then took to "
+     "Twitter, writing: \u201cAnother attack on our town.\u201d", "Jane Porter"),
+])
+def test_subjects_and_bylines(body, speaker):
+    assert only(body)[-1].speaker == speaker

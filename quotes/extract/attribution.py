@@ -76,13 +76,15 @@ _INTRO_WORDS = (r"(?:On|In|At|During|After|Before|With|Without|When|While|As|Sin
                 r"Speaking|Addressing|Following|Under|Over|From|For|By|Like|Unlike|Back|Also|"
                 r"Even|Today|Yesterday|Recently|Separately|Finally|Moreover|Indeed|Now|Once|"
                 r"Although|Though|Because|If|Unless|Until|Amid|Among|Outside|Inside|Within)")
-_NOT_SUBJECT = (rf"(?!(?:{_INTRO_WORDS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+_NOT_SUBJECT = (rf"(?![A-Z][a-z]{{3,}}ing\s+(?!(?:said|says|told|added|wrote|writes)\b)[a-z])"
+                rf"(?!(?:{_INTRO_WORDS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
                 r"January|February|March|April|June|July|August|September|October|November|"
                 r"December|Next|This|That)\b)")
 _SUBJECT_PLAIN = re.compile(
-    rf"(?:{_INTRO_WORDS}\b(?:\b(?:Mrs|Mr|Ms|Dr|Sen|Rep|Gov|Gen|Lt|St|Jr|U\.S)\.|[^.!?:;\"“”]){{0,120}}?,\s+)?"
+    rf"(?:(?:{_INTRO_WORDS}|[A-Z][a-z]{{3,}}ing)\b(?:\b(?:Mrs|Mr|Ms|Dr|Sen|Rep|Gov|Gen|Lt|St|Jr|U\.S)\.|[^.!?:;\"“”]){{0,120}}?,\s+)?"
     rf"(?:(?:As|Like|And|But|So|Yet|Then)\s+)?{_NOT_SUBJECT}"
     rf"(?P<sp>{SPEAKER})(?=\s|,)")
+_SUBJECT_PREFIXED = re.compile(rf"(?P<sp>{PREFIXED_NAME})(?=\s|,)")
 _SUBJECT_AFTER_PHRASE = re.compile(rf"[A-Z][^,]{{0,50}},\s+{_NOT_SUBJECT}(?P<sp>{SPEAKER})(?=\s|,)")
 
 
@@ -98,6 +100,11 @@ _SUBJECT_CUE = re.compile(
 # vice president, insisted", "She has also said".
 _SPEAKER_BEFORE_VERB = re.compile(
     rf"(?:^|(?<=[\s,;(—–-]))(?P<sp>{SPEAKER})(?:{APPOSITION})?\s+{ADVERB}$")
+
+
+# A byline after a dash, then a colon: 'Pollsters agree - Carl Bialik: '.
+_DASH_NAME_COLON = re.compile(rf"(?:^|\s)[-–—]+\s*(?P<sp>{NAME})\s*:\s*$")
+_ANY_CUE_WORD = re.compile(rf"\b(?:{_ANY_CUE})\b")
 
 
 _LABEL = re.compile(r"([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,2}):\s")
@@ -433,6 +440,10 @@ class Attributor:
         before, off = self._before(i)
         if len(before) > 300:  # an attribution clause is never longer
             off, before = off + len(before) - 300, before[-300:]
+        dm = _DASH_NAME_COLON.search(before)
+        if dm and not dm.group("sp").isupper() and _ANY_CUE_WORD.search(before, 0, dm.start()):
+            return None  # 'Pollsters agree - Carl Bialik: "..."': the byline, not 'Pollsters'
+
         if not _LEADING_HINT.search(before[-120:]):
             return None  # no cue word, 'according to' or dash: nothing to match
         m = _LEADING.search(before)
@@ -489,6 +500,11 @@ class Attributor:
                 alt = _SUBJECT_AFTER_PHRASE.match(seg)  # "Hours later, Trump ..."
                 if alt and classify(alt.group("sp")) == "name":
                     m = alt
+                else:
+                    # "Republican presidential candidate Donald Trump quickly took ..."
+                    pm = _SUBJECT_PREFIXED.match(seg, m.start("sp"))
+                    if pm and self.r.names.lookup(trim_name(pm.group("sp"))) is not None:
+                        return trim_name(pm.group("sp")), pm.end("sp") - len(trim_name(pm.group("sp")))
         m = m or _SUBJECT_AFTER_PHRASE.match(seg)
         if not m:
             return None
@@ -523,7 +539,13 @@ class Attributor:
         seg, off = self._sentence_before(i)
         if not seg.rstrip().endswith(":") or len(seg) > 200:
             return None
+        dm = _DASH_NAME_COLON.search(seg)
+        if dm and not dm.group("sp").isupper():
+            # 'HEADLINE IN CAPITALS - Michael P. McDonald: "..."': a byline
+            return self._attribute(dm.group("sp"), off + dm.start("sp"), None, "subject_colon", 0.8, i)
         sm = self._subject(seg)
+        if sm and sm[0].isupper():
+            return None  # a headline in capitals is no subject
         if sm:
             a = self._attribute(sm[0], off + sm[1], None, "subject_colon", 0.75, i)
             if a is not None and (a.speaker or classify(sm[0]) != "name"):

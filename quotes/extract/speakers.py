@@ -105,7 +105,18 @@ def trim_name(text: str) -> str:
     text = re.sub(r"\s*\([^)]*\)$", "", text.strip())
     text = re.split(r"['’]s\s+(?=[A-Z])", text)[-1]  # "Breitbart’s Joel Pollak"
     text = re.split(r"(?<=[a-z]{2})\.\s+", text)[-1]  # "Monday. He"
-    text = re.sub(r"\s+(?:of|from)\s+(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*)*$", "", text)
+    of = re.search(r"\s+(?:of|from)\s+(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*)*$", text)
+    if of:
+        head, rest = text[: of.start()].split(), text[of.start() :].split()
+        if head and all(w.lower().rstrip(".") in lexicon.TITLES or w.lower() in lexicon.TITLES
+                        for w in head):
+            # "Secretary of State Madeleine Albright": the name follows the office
+            from quotes.extract.names import first_name_gender
+
+            k = next((j for j in range(2, len(rest) - 1) if first_name_gender(rest[j])), None)
+            if k is not None:
+                return " ".join(rest[k:])
+        text = text[: of.start()]
     tokens = text.split()
     i = len(tokens)
     while i > 0 and (tokens[i - 1][:1].isupper() or tokens[i - 1] in ("de", "van", "von", "al", "bin")):
