@@ -580,3 +580,9 @@ def test_quote_paragraph_continues_the_clause_before(body):
 ])
 def test_subjects_and_bylines(body, speaker):
     assert only(body)[-1].speaker == speaker
+
+
+def test_multiword_cue_put_it():
+    body = ("As Jane Porter, an engineer at the Riverside Center, recently put it, "
+            "''Did the council fix the bridge or not?''")
+    assert [(q.speaker, q.cue) for q in only(body)] == [("Jane Porter", "put it")]
