@@ -586,3 +586,13 @@ def test_multiword_cue_put_it():
     body = ("As Jane Porter, an engineer at the Riverside Center, recently put it, "
             "''Did the council fix the bridge or not?''")
     assert [(q.speaker, q.cue) for q in only(body)] == [("Jane Porter", "put it")]
+
+
+@pytest.mark.parametrize("body", [
+    # A quote with no attribution that carries on a sentence after a partial quote is part
+    # of the writer's sentence too.
+    'Jane Porter said there were still "some people" who feel that way, "but not many."',
+    '<tweet tweet-author="@porter" tweet-date="March 10, 2016">The bridge is open.</tweet>',
+])
+def test_quote_continuing_a_partial_quote_is_partial(body):
+    assert only(body) == []

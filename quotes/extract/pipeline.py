@@ -98,7 +98,8 @@ def run(article: Article) -> Extraction:
         elif words <= 2 and not a and not (i and qspans[i - 1].paragraph == q.paragraph
                                                and _starts_sentence(body, para, q)):
             kind = "partial"
-        elif not a and not _starts_sentence(body, para, q) and not _continues_quote(body, qspans, i):
+        elif not a and not _starts_sentence(body, para, q) and not (
+                _continues_quote(body, qspans, i) and kinds[i - 1] == "direct"):
             kind = "partial"  # mid-sentence and no cue: part of the writer's sentence
         else:
             kind = "direct"
