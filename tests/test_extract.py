@@ -438,6 +438,10 @@ def test_a_speaker_never_starts_inside_a_word():
      "first snow of the winter", "Jane Porter"),
     ('Tom Baker opened the meeting with an hour on the budget, but Jane Porter said '
      'only that "the bridge comes first."', "the bridge comes first.", "Jane Porter"),
+    # A naming verb with a short object before a long quote: the content is nearly all quoted.
+    ('Jane Porter called the bridge "a celebration of the ways a town can come together and '
+     'rebuild what the flood took from all of us."', "a celebration of the ways a town can "
+     "come together and rebuild what the flood took from all of us.", "Jane Porter"),
 ])
 def test_quoted_content_makes_a_direct_quote(body, text, speaker):
     quotes = only(body)
@@ -449,6 +453,7 @@ def test_quoted_content_makes_a_direct_quote(body, text, speaker):
     'Jane Porter said the long-delayed plan for the bridge was "a disaster."',
     'The bridge, Jane Porter said, is "falling apart."',
     'Jane Porter called the plan "a disaster for every family in the town."',
+    'Tom Baker sat next to Jane Porter, whom he called a "con artist who lies about bridges."',
     'Jane Porter said her mental state is "fine."',
     'Jane Porter said she hopes the council sends a message that "bridges matter."',
 ])

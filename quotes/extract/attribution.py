@@ -140,6 +140,9 @@ _NOUNISH_VERBS = frozenset("""state states report reports claim claims note note
 _VERB_SUBJECT = re.compile(r"(?:\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I|who|which|that)|[A-Z][\w'’.\-]*)"
                            r"(?:[ ]\w+ly)?[ ]$")
 _WORD = re.compile(r"[\w'’]+")
+# Words after a naming verb that are no object: 'whom he called a "con artist"',
+# 'which he described as "an evil act"', 'calls for "a ban"'.
+_NAMING_FILLERS = frozenset("a an the as it for of on to".split())
 # After the verb, the content starts past an object or an adverbial and a complementiser
 # ("told reporters outside a polling place that", "said on Twitter Monday that"), but not
 # past a clause ("said Nunberg was bound by an agreement that ...").
@@ -344,6 +347,10 @@ class Attributor:
         cue = thought = None
         for m in _WORD.finditer(self.body, start, end):
             word = m.group()
+            if word in _NAMING_VERBS and any(
+                    w.lower() not in _NAMING_FILLERS for w in _WORD.findall(self.body, m.end(), end)):
+                word = "said"  # 'called the holiday "...": the object is content too; not
+                #                'what she calls "..."', whose content is the phrase alone
             if word in _SPEECH_VERBS or word in _THOUGHT_VERBS:
                 if any(a <= m.start() < b for a, b in spans):
                     continue
