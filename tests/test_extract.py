@@ -601,3 +601,17 @@ def test_multiword_cue_put_it():
 ])
 def test_quote_continuing_a_partial_quote_is_partial(body):
     assert only(body) == []
+
+
+@pytest.mark.parametrize("body,speaker", [
+    # Only a role that heads an apposition or stands right before the name resolves it.
+    ("Tom Baker, who interviewed the president, wrote a book.\n\n"
+     "''We will rebuild,'' the president said.", None),
+    ("Jane Porter, the president of the council, spoke.\n\n"
+     "''We will rebuild,'' the president said.", "Jane Porter"),
+    # A report is no person.
+    ("Tom Baker, who wrote the report on the flood, spoke.\n\n"
+     "''The bridge failed,'' the report said.", None),
+])
+def test_role_descriptions_resolve_only_from_their_head(body, speaker):
+    assert only(body)[-1].speaker == speaker

@@ -143,6 +143,9 @@ _PERSON_NOMINAL = re.compile(
 
 _HONORIFIC_NAME = re.compile(
     r"(?<![\w.])(?:Mrs|Mr|Ms|Dr)\.[ ][A-Z][\w'’\-]+(?:[ ](?:[A-Z][\w'’\-]+|de|la|del|van|von))*")
+_DOCUMENTS = frozenset("""report statement letter ad memo survey poll study newspaper paper
+    website magazine""".split())
+_RELATIVE = re.compile(r"(?:who|whom|whose|which|that|where|when|said|says)\b")
 # A single abbreviated word ("Md.", "Calif.") is a place, not a person to refer back to.
 _NOT_A_PERSON = re.compile(r"[A-Z][a-z]{1,4}\.")
 _SUBJECT_PRONOUN = re.compile(r"\b([Hh]e|[Ss]he)\b")
@@ -353,8 +356,9 @@ class Resolver:
         return bisect.bisect_right(self.sentence_starts, pos)
 
     # -- role noun phrases --------------------------------------------------------
-    def _find_appositions(self) -> list[tuple[str, Person]]:
-        """(description, person) pairs from 'Name, the role of X,' and 'role Name'."""
+    def _find_appositions(self) -> list[tuple[str, Person, str]]:
+        """(description, person, where its role word may stand) from 'Name, the role of
+        X,' and 'role Name'."""
         out = []
         for m in self._outside:
             p = self.names.people.get(m.key)
@@ -363,11 +367,24 @@ class Resolver:
             after = self.body[m.end : m.end + 160]
             am = re.match(r",\s+((?:the |a |an )?[^,\"“”;:.]{3,120})(?:,|\.|;)", after)
             if am:
-                out.append((am.group(1), p))
+                # The role heads the apposition: ", the chief executive of Twitter," names
+                # an executive; ", who interviewed the president," names no president.
+                desc = am.group(1)
+                if not _RELATIVE.match(desc):
+                    out.append((desc, p, " ".join(desc.split()[:5])))
             before = self.body[max(0, m.start - 80) : m.start]
             bm = re.search(r"((?:[\w'’.\-]+ ){1,6})$", before)
             if bm:
-                out.append((bm.group(1).strip(), p))
+                # Only a title run right before the name: "White House spokesman Josh
+                # Earnest", not "... said the president of the group, Tom Baker".
+                words = bm.group(1).split()
+                k = len(words)
+                while k > 0 and (words[k - 1].lower() in lexicon.ROLE_NOUNS
+                                 or words[k - 1].lower().rstrip(".") in lexicon.TITLES
+                                 or words[k - 1][:1].isupper()):
+                    k -= 1
+                desc = " ".join(words[max(0, k - 2):])
+                out.append((desc, p, desc))
         return out
 
     def resolve_nominal(self, text: str) -> Person | None:
@@ -380,9 +397,11 @@ class Resolver:
         tail = text.split(head, 1)[-1] if head in text else ""
         tail_names = set(re.findall(r"[A-Z][\w'’\-]+", tail))
         matches = []
-        for desc, p in self._appositions:
+        for desc, p, zone in self._appositions:
+            if head in _DOCUMENTS:
+                break  # a report or a statement is no person
             dw = desc.lower()
-            if re.search(rf"\b{re.escape(head)}\b", dw) and (
+            if re.search(rf"\b{re.escape(head)}\b", zone.lower()) and (
                 not tail_names or all(n.lower() in dw for n in tail_names)
             ):
                 matches.append(p)
