@@ -615,3 +615,16 @@ def test_quote_continuing_a_partial_quote_is_partial(body):
 ])
 def test_role_descriptions_resolve_only_from_their_head(body, speaker):
     assert only(body)[-1].speaker == speaker
+
+
+def test_described_name_is_a_pronoun_antecedent():
+    body = ("Bernie Sanders spoke in Ohio.\n\nChristyn Gionfriddo, a Neptune native and 2009 "
+            "graduate of Centenary College of Ohio, still lives at home at 29.\n\n"
+            "\"Who wants to live at home at 29?\" she said.")
+    assert "Gionfriddo" in (only(body)[-1].speaker or "")
+
+
+def test_place_after_of_is_no_described_person():
+    body = ("Rep. Debbie Wasserman Schultz of Florida, the chairwoman of the committee, spoke.\n\n"
+            "\"We will win,\" she said.")
+    assert only(body)[-1].speaker != "Florida"

@@ -143,6 +143,21 @@ _PERSON_NOMINAL = re.compile(
 
 _HONORIFIC_NAME = re.compile(
     r"(?<![\w.])(?:Mrs|Mr|Ms|Dr)\.[ ][A-Z][\w'’\-]+(?:[ ](?:[A-Z][\w'’\-]+|de|la|del|van|von))*")
+# A name the finder may miss, described as a person: "Christyn Gionfriddo, 29,", "Garcia,
+# the grocery store worker": the description, then the name right before it.
+_DESCRIBED_TAIL = re.compile(
+    r",[ ](?:\d{1,3},|(?:a|an|the)[ ](?:[\w\-]+[ ]){0,4}?(?:%s)\b)"
+    % "|".join(sorted(["worker", "voter", "resident", "native", "student", "graduate", "mother",
+                       "father", "owner", "veteran", "activist", "supporter", "teacher",
+                       "retiree", "nurse", "farmer", "pastor", "member", "volunteer", "lawyer",
+                       "attorney", "professor", "spokesman", "spokeswoman", "director",
+                       "executive", "president", "chairman", "chairwoman", "founder", "adviser",
+                       "aide", "analyst", "official", "candidate", "senator", "governor",
+                       "mayor", "officer", "manager", "strategist", "pollster"], key=len,
+                      reverse=True)))
+_NAME_BEFORE = re.compile(
+    r"(?<![\w'’.])(?<!of )(?<!in )(?<!at )(?<!from )(?<!for )(?<!to )"
+    r"(?P<sp>[A-Z][a-z][\w'’\-]*(?:[ ][A-Z][a-z][\w'’\-]*){0,2})$")
 _DOCUMENTS = frozenset("""report statement letter ad memo survey poll study newspaper paper
     website magazine""".split())
 _RELATIVE = re.compile(r"(?:who|whom|whose|which|that|where|when|said|says)\b")
@@ -179,14 +194,26 @@ class Resolver:
         it (a double surname after 'Ildefonso Guajardo'): a later 'he' can refer to it."""
         import bisect
 
-        for m in _HONORIFIC_NAME.finditer(self.body):
-            if self._in_quote(m.start()):
+        found = [(m.start(), m.group()) for m in _HONORIFIC_NAME.finditer(self.body)]
+        for t in _DESCRIBED_TAIL.finditer(self.body):  # ", 29," / ", a grocery store worker"
+            m = _NAME_BEFORE.search(self.body, max(0, t.start() - 60), t.start())
+            if m is None:
                 continue
-            k = bisect.bisect_left(self._outside_starts, m.start())
+            sp = m.group("sp")
+            if sp.split()[0].lower() in self._common_words():
+                continue  # "Yesterday, a ..."
+            found.append((m.start("sp"), sp))
+        quote_starts = [a for a, _ in self.quoted]
+        for start, text in sorted(found):
+            end = start + len(text)
+            q = bisect.bisect_right(quote_starts, start) - 1
+            if q >= 0 and start < self.quoted[q][1]:
+                continue  # inside a quote
+            k = bisect.bisect_left(self._outside_starts, start)
             near = self._outside[max(0, k - 1) : k + 1]
-            if any(o.start < m.end() and m.start() < o.end for o in near):
+            if any(o.start < end and start < o.end for o in near):
                 continue
-            self.resolve_name(m.group(), m.start())
+            self.resolve_name(text, start)
 
     def _infer_genders(self) -> None:
         """Gender of people whose first name does not tell (Bernie, Leslie, surnames
