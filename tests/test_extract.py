@@ -628,3 +628,10 @@ def test_place_after_of_is_no_described_person():
     body = ("Rep. Debbie Wasserman Schultz of Florida, the chairwoman of the committee, spoke.\n\n"
             "\"We will win,\" she said.")
     assert only(body)[-1].speaker != "Florida"
+
+
+def test_person_of_an_organisation_is_a_person_mention():
+    body = ("Donald Trump led the poll.\n\nAnother pollster, David Woodard of Clemson University, "
+            "said his survey showed Mr. Trump's support holding steady. ''Even after the debate, "
+            "the numbers held,'' he said in an email.")
+    assert only(body)[-1].speaker == "David Woodard"

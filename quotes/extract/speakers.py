@@ -145,6 +145,8 @@ _HONORIFIC_NAME = re.compile(
     r"(?<![\w.])(?:Mrs|Mr|Ms|Dr)\.[ ][A-Z][\w'’\-]+(?:[ ](?:[A-Z][\w'’\-]+|de|la|del|van|von))*")
 # A name the finder may miss, described as a person: "Christyn Gionfriddo, 29,", "Garcia,
 # the grocery store worker": the description, then the name right before it.
+_PERSON_OF_ORG = re.compile(
+    r"(?P<person>([A-Z][\w'’\-]+)(?:[ ][A-Z]\.)?[ ](?P<last>[A-Z][\w'’\-]+))[ ](?:of|from)[ ]")
 _DESCRIBED_TAIL = re.compile(
     r",[ ](?:\d{1,3},|(?:a|an|the)[ ](?:[\w\-]+[ ]){0,4}?(?:%s)\b)"
     % "|".join(sorted(["worker", "voter", "resident", "native", "student", "graduate", "mother",
@@ -203,6 +205,21 @@ class Resolver:
             if sp.split()[0].lower() in self._common_words():
                 continue  # "Yesterday, a ..."
             found.append((m.start("sp"), sp))
+        # "David Woodard of Clemson University" taken for an organisation: the person is
+        # "David Woodard" (the mention is replaced in this resolver's list only).
+        from quotes.extract.names import first_name_gender
+
+        for idx in range(len(self._outside) - 1, -1, -1):
+            o = self._outside[idx]
+            p = self.names.people.get(o.key)
+            m = _PERSON_OF_ORG.match(o.text)
+            if (p is None or p.kind != "organization" or m is None
+                    or not first_name_gender(m.group(2))
+                    or m.group("last").lower() in lexicon.ORG_KEYWORDS):
+                continue
+            del self._outside[idx]
+            del self._outside_starts[idx]
+            found.append((o.start, m.group("person")))
         quote_starts = [a for a, _ in self.quoted]
         for start, text in sorted(found):
             end = start + len(text)
