@@ -438,6 +438,9 @@ def test_a_speaker_never_starts_inside_a_word():
      "first snow of the winter", "Jane Porter"),
     ('Tom Baker opened the meeting with an hour on the budget, but Jane Porter said '
      'only that "the bridge comes first."', "the bridge comes first.", "Jane Porter"),
+    # A phrase between the verb and the quote is no content; a relative clause names whom.
+    ("Celebrities like Tom Baker and Jane Porter, who joked of the museum, ''I haven't seen "
+     "it yet, but I'm going to.''", "I haven't seen it yet, but I'm going to.", "Jane Porter"),
     # A naming verb with a short object before a long quote: the content is nearly all quoted.
     ('Jane Porter called the bridge "a celebration of the ways a town can come together and '
      'rebuild what the flood took from all of us."', "a celebration of the ways a town can "
@@ -454,6 +457,7 @@ def test_quoted_content_makes_a_direct_quote(body, text, speaker):
     'The bridge, Jane Porter said, is "falling apart."',
     'Jane Porter called the plan "a disaster for every family in the town."',
     'Tom Baker sat next to Jane Porter, whom he called a "con artist who lies about bridges."',
+    "The Riverside Post called them in an article last week ''bridge vandals.''",
     'Jane Porter said her mental state is "fine."',
     'Jane Porter said she hopes the council sends a message that "bridges matter."',
 ])

@@ -107,6 +107,9 @@ _DASH_NAME_COLON = re.compile(rf"(?:^|\s)[-–—]+\s*(?P<sp>{NAME})\s*:\s*$")
 _ANY_CUE_WORD = re.compile(rf"\b(?:{_ANY_CUE})\b")
 
 
+_WHO_BEFORE_VERB = re.compile(rf"(?<![\w'’])(?P<sp>{NAME}),\s+who\s+{ADVERB}$")
+
+
 _LABEL = re.compile(r"([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,2}):\s")
 
 
@@ -149,6 +152,11 @@ _NAMING_FILLERS = frozenset("a an the as it for of on to".split())
 _OBJECT_THAT = re.compile(
     r"[ \t,]*(?:(?!(?:is|are|was|were|be|been|has|have|had|will|would|can|could|should|"
     r"may|might|must|do|does|did|he|she|they|we|I|it)\b)[^\s\"“”.;:!?]+[ \t,]+){0,7}?that\b")
+# Between a verb and its quote, a phrase that is no content: "told reporters on Monday,",
+# "joked of the museum,", "said in a statement:".
+_ADVERBIAL_LEAD = re.compile(r"(?:[ \t]+[^\s\"“”.;:!?,]+){1,8}?[ \t]*[,:][ \t]*")
+_CLAUSE_WORDS = frozenset("""is are was were be been has have had will would can could should
+    may might must do does did he she they we i it that which who""".split())
 # A parenthetical attribution: ', she said, is "..."' (the content is on both sides).
 _PARENTHETICAL = re.compile(r"(?:[ \t]+[^\s,\"“”.;:!?]+){0,4}?[ \t]*,[ \t]*(?=[^\s\"“”'‘])")
 _CONTENT_END_PUNCT = " \t.,;:!?—–-"
@@ -271,6 +279,11 @@ class Attributor:
             comma = self.body.rfind(",", s0, cue.start())
             if pm and comma >= 0 and not any(a <= comma < b for a, b in spans):
                 skip, cs = (comma, pm.end()), s0  # 'The industry, she said, is "..."'
+            elif cue.group() not in _NAMING_VERBS and _ADVERBIAL_LEAD.fullmatch(
+                    self.body, cs, q.mark_start) and not any(
+                    w in _SPEECH_VERBS or w in _THOUGHT_VERBS or w.lower() in _CLAUSE_WORDS
+                    for w in _WORD.findall(self.body, cs, q.mark_start)):
+                cs = q.mark_start  # 'joked of the museum, "..."': a phrase, then the quote
             else:
                 om = _OBJECT_THAT.match(self.body, cs, q.mark_start)
                 if om and not any(w in _SPEECH_VERBS or w in _THOUGHT_VERBS
@@ -372,6 +385,10 @@ class Attributor:
             return None
         seg = self.body[s0 : cue.start()]
         verb = cue.group().lower()
+        wm = _WHO_BEFORE_VERB.search(seg)
+        if wm:  # 'Stevie Wonder, who joked of the museum, "..."'
+            return self._attribute(wm.group("sp"), s0 + wm.start("sp"), verb,
+                                   "reporting_subject", 0.8, i)
         if not verb.endswith("ing"):
             m = _SPEAKER_BEFORE_VERB.search(seg)
             if m:
