@@ -639,3 +639,12 @@ def test_person_of_an_organisation_is_a_person_mention():
             "said his survey showed Mr. Trump's support holding steady. ''Even after the debate, "
             "the numbers held,'' he said in an email.")
     assert only(body)[-1].speaker == "David Woodard"
+
+
+@pytest.mark.parametrize("body,speaker", [
+    ("\u201cGo back to the council,\u201d Jane Porter barked.", "Jane Porter"),
+    ("\u201cThe bridge is a tough guy tonight,\u201d Jane Porter shot back.", "Jane Porter"),
+    ("\u201cThe market has not failed the town,\u201d Jane Porter mocks.", "Jane Porter"),
+])
+def test_more_speech_verbs(body, speaker):
+    assert only(body)[0].speaker == speaker
