@@ -14,7 +14,8 @@ from quotes.extract import lexicon
 from quotes.extract.indirect import reporting_verbs
 from quotes.extract.quotemarks import QuotedSpan
 from quotes.extract.speakers import (
-    ADVERB, APPOSITION, GENERIC_NP, NAME, NOMINAL, PREFIXED_NAME, SPEAKER, SPEAKER_AFTER_CUE, Resolver, classify,
+    ADVERB, APPOSITION, GENERIC_NP, NAME, NOMINAL, PREFIXED_NAME, SPEAKER, SPEAKER_AFTER_CUE,
+    Resolver, classify,
     plausible_speaker, trim_name,
 )
 from quotes.extract.text import Span, _is_abbreviation
@@ -81,7 +82,8 @@ _NOT_SUBJECT = (rf"(?![A-Z][a-z]{{3,}}ing\s+(?!(?:said|says|told|added|wrote|wri
                 r"January|February|March|April|June|July|August|September|October|November|"
                 r"December|Next|This|That)\b)")
 _SUBJECT_PLAIN = re.compile(
-    rf"(?:(?:{_INTRO_WORDS}|[A-Z][a-z]{{3,}}ing)\b(?:\b(?:Mrs|Mr|Ms|Dr|Sen|Rep|Gov|Gen|Lt|St|Jr|U\.S)\.|[^.!?:;\"“”]){{0,120}}?,\s+)?"
+    rf"(?:(?:{_INTRO_WORDS}|[A-Z][a-z]{{3,}}ing)\b"
+    rf"(?:\b(?:Mrs|Mr|Ms|Dr|Sen|Rep|Gov|Gen|Lt|St|Jr|U\.S)\.|[^.!?:;\"“”]){{0,120}}?,\s+)?"
     rf"(?:(?:As|Like|And|But|So|Yet|Then)\s+)?{_NOT_SUBJECT}"
     rf"(?P<sp>{SPEAKER})(?=\s|,)")
 _SUBJECT_PREFIXED = re.compile(rf"(?P<sp>{PREFIXED_NAME})(?=\s|,)")
@@ -92,7 +94,8 @@ _NAME_APPOSITION = re.compile(rf"(?:[ ][\w'’\-]+){{0,3}},\s+(?P<sp>{PREFIXED_N
 
 
 _SUBJECT_CUE = re.compile(
-    rf"(?:^|[.!?;]\s+|,\s+){_NOT_SUBJECT}(?P<sp>{SPEAKER})(?:,\s[^,\"“”]{{2,140}},)?\s+{ADVERB}?(?P<cue>{_ANY_CUE})\b"
+    rf"(?:^|[.!?;]\s+|,\s+){_NOT_SUBJECT}(?P<sp>{SPEAKER})(?:,\s[^,\"“”]{{2,140}},)?\s+{ADVERB}?"
+    rf"(?P<cue>{_ANY_CUE})\b"
 )
 
 
@@ -140,8 +143,8 @@ _NOUNISH_VERBS = frozenset("""state states report reports claim claims note note
     plans hope hopes doubt doubts fear fears want wants warning stress record caution
     cautions charge charges confirm demand demands insist respond quip quips lament
     laments boast boasts concern concerns""".split())
-_VERB_SUBJECT = re.compile(r"(?:\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I|who|which|that)|[A-Z][\w'’.\-]*)"
-                           r"(?:[ ]\w+ly)?[ ]$")
+_VERB_SUBJECT = re.compile(
+    r"(?:\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I|who|which|that)|[A-Z][\w'’.\-]*)(?:[ ]\w+ly)?[ ]$")
 _WORD = re.compile(r"[\w'’]+")
 # Words after a naming verb that are no object: 'whom he called a "con artist"',
 # 'which he described as "an evil act"', 'calls for "a ban"'.
@@ -158,7 +161,8 @@ _ADVERBIAL_LEAD = re.compile(r"(?:[ \t]+[^\s\"“”.;:!?,]+){1,8}?[ \t]*[,:][ \
 _CLAUSE_WORDS = frozenset("""is are was were be been has have had will would can could should
     may might must do does did he she they we i it that which who""".split())
 # A parenthetical attribution: ', she said, is "..."' (the content is on both sides).
-_PARENTHETICAL = re.compile(r"(?:[ \t]+[^\s,\"“”.;:!?]+){0,4}?[ \t]*,[ \t]*(?=[^\s\"“”'‘])")
+_PARENTHETICAL = re.compile(
+    r"(?:[ \t]+[^\s,\"“”.;:!?]+){0,4}?[ \t]*,[ \t]*(?=[^\s\"“”'‘])")
 _CONTENT_END_PUNCT = " \t.,;:!?—–-"
 
 
@@ -317,7 +321,8 @@ class Attributor:
             return 1.0  # 'he warned, "..." ...': the words before introduce the quote
         return self._share(s0, q.mark_end, spans)
 
-    def _sentence_of_quote(self, i: int, dashes: bool = False) -> tuple[int, int, list[tuple[int, int]]]:
+    def _sentence_of_quote(self, i: int,
+                           dashes: bool = False) -> tuple[int, int, list[tuple[int, int]]]:
         """Start and end of the quote's sentence (with `dashes`, of its stretch between
         dashes), and the quoted spans of its paragraph (marks included)."""
         q = self.quotes[i]
@@ -354,14 +359,15 @@ class Attributor:
                      if b > cs and a < ce)
         return inside / total
 
-    def _reporting_verb(self, start: int, end: int, spans: list[tuple[int, int]]) -> re.Match | None:
+    def _reporting_verb(self, start: int, end: int,
+                        spans: list[tuple[int, int]]) -> re.Match | None:
         """The last verb of speech outside quotes in body[start:end], else the last verb of
         thought."""
         cue = thought = None
         for m in _WORD.finditer(self.body, start, end):
             word = m.group()
-            if word in _NAMING_VERBS and any(
-                    w.lower() not in _NAMING_FILLERS for w in _WORD.findall(self.body, m.end(), end)):
+            if word in _NAMING_VERBS and any(w.lower() not in _NAMING_FILLERS
+                                             for w in _WORD.findall(self.body, m.end(), end)):
                 word = "said"  # 'called the holiday "...": the object is content too; not
                 #                'what she calls "..."', whose content is the phrase alone
             if word in _SPEECH_VERBS or word in _THOUGHT_VERBS:
@@ -442,7 +448,8 @@ class Attributor:
                 return None
         sp = _speaker_from(m, ("sp1", "sp2", "sp3", "sp4", "sp5"))
         for cut in _SENTENCE_IN_NAME.finditer(sp[0]):
-            if not _is_abbreviation(sp[0], cut.start()) and not _INITIALS.search(sp[0], 0, cut.start() + 1):
+            if not _is_abbreviation(sp[0], cut.start()) and not _INITIALS.search(
+                    sp[0], 0, cut.start() + 1):
                 # 'said Mr. Burman of the Tax Policy Center. Proposals ...'
                 sp = (sp[0][: cut.start() + 1], sp[1], sp[2])
                 break
@@ -528,7 +535,8 @@ class Attributor:
                     # "Republican presidential candidate Donald Trump quickly took ..."
                     pm = _SUBJECT_PREFIXED.match(seg, m.start("sp"))
                     if pm and self.r.names.lookup(trim_name(pm.group("sp"))) is not None:
-                        return trim_name(pm.group("sp")), pm.end("sp") - len(trim_name(pm.group("sp")))
+                        name = trim_name(pm.group("sp"))
+                        return name, pm.end("sp") - len(name)
         m = m or _SUBJECT_AFTER_PHRASE.match(seg)
         if not m:
             return None
@@ -566,7 +574,8 @@ class Attributor:
         dm = _DASH_NAME_COLON.search(seg)
         if dm and not dm.group("sp").isupper():
             # 'HEADLINE IN CAPITALS - Michael P. McDonald: "..."': a byline
-            return self._attribute(dm.group("sp"), off + dm.start("sp"), None, "subject_colon", 0.8, i)
+            return self._attribute(dm.group("sp"), off + dm.start("sp"), None, "subject_colon",
+                                   0.8, i)
         sm = self._subject(seg)
         if sm and sm[0].isupper():
             return None  # a headline in capitals is no subject

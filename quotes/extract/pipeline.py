@@ -103,8 +103,9 @@ def run(article: Article) -> Extraction:
             kind = "partial"  # mid-sentence and no cue: part of the writer's sentence
         else:
             kind = "direct"
-        if kind == "direct" and a is not None and a.method.startswith(("quote_cue", "speaker_cue")) \
-                and att.opening_share(i, leading=a.method.startswith("speaker_cue")) < 0.9:
+        if (kind == "direct" and a is not None
+                and a.method.startswith(("quote_cue", "speaker_cue"))
+                and att.opening_share(i, leading=a.method.startswith("speaker_cue")) < 0.9):
             kind = "partial"  # 'Sooner or later, "we will ...," he said': not all quoted
         elif kind == "partial" and att.quoted_share(
                 i, trailing=bool(a and a.method.startswith("quote_cue"))) >= 0.9:

@@ -33,7 +33,8 @@ NOMINAL = (
 )
 # Any determiner phrase ending in a common noun: "the ad’s narrator", "The piece".
 GENERIC_NP = (r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir)[ ]"
-              r"(?:[\w'’\-]+[ ]){0,3}?(?!(?:and|or|but|by|to|of|in|on|at|for|with)\b)[\w][\w'’\-]*")
+              r"(?:[\w'’\-]+[ ]){0,3}?(?!(?:and|or|but|by|to|of|in|on|at|for|with)\b)"
+              r"[\w][\w'’\-]*")
 _NOT_DET = r"(?!(?:The|A|An|One|This|That|These|Those)[ ][a-z])"  # "The piece": no name
 SPEAKER = rf"(?:{NOMINAL}|{PRONOUN}|{_NOT_DET}{NAME}|[Tt]he[ ]{NAME}|{GENERIC_NP})"
 # After an inverted cue ("said Democratic pollster Stan Greenberg") a title run may lead.
@@ -142,7 +143,8 @@ _PERSON_NOMINAL = re.compile(
 
 
 _HONORIFIC_NAME = re.compile(
-    r"(?<![\w.])(?:Mrs|Mr|Ms|Dr)\.[ ][A-Z][\w'’\-]+(?:[ ](?:[A-Z][\w'’\-]+|de|la|del|van|von))*")
+    r"(?<![\w.])(?:Mrs|Mr|Ms|Dr)\.[ ][A-Z][\w'’\-]+"
+    r"(?:[ ](?:[A-Z][\w'’\-]+|de|la|del|van|von))*")
 # A name the finder may miss, described as a person: "Christyn Gionfriddo, 29,", "Garcia,
 # the grocery store worker": the description, then the name right before it.
 _PERSON_OF_ORG = re.compile(
