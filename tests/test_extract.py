@@ -421,3 +421,230 @@ def test_a_speaker_never_starts_inside_a_word():
     quotes = extract_article(Article(body=body, source="t")).quotes
     partial = [q for q in quotes if q.kind == "partial"]
     assert [(q.speaker, q.speaker_text) for q in partial] == [("Donald Trump", "Donald Trump")]
+
+
+@pytest.mark.parametrize("body,text,speaker", [
+    # The reported content is (nearly) all quoted: a direct quote mid-sentence.
+    ('Jane Porter says Riverside "has rebuilt every bridge the flood took, and it will '
+     'rebuild this one as well before the first snow of the winter."',
+     'has rebuilt every bridge the flood took, and it will rebuild this one as well before '
+     'the first snow of the winter.', "Jane Porter"),
+    ('Jane Porter told reporters outside City Hall on Monday that "we will rebuild the '
+     'bridge before the winter."', "we will rebuild the bridge before the winter.",
+     "Jane Porter"),
+    ('Riverside "will rebuild every bridge the flood took, and it will rebuild all of them '
+     'before the first snow of the winter," Jane Porter said.',
+     "will rebuild every bridge the flood took, and it will rebuild all of them before the "
+     "first snow of the winter", "Jane Porter"),
+    ('Tom Baker opened the meeting with an hour on the budget, but Jane Porter said '
+     'only that "the bridge comes first."', "the bridge comes first.", "Jane Porter"),
+    # A phrase between the verb and the quote is no content; a relative clause names whom.
+    ("Celebrities like Tom Baker and Jane Porter, who joked of the museum, ''I haven't seen "
+     "it yet, but I'm going to.''", "I haven't seen it yet, but I'm going to.", "Jane Porter"),
+    # A naming verb with a short object before a long quote: the content is nearly all quoted.
+    ('Jane Porter called the bridge "a celebration of the ways a town can come together and '
+     'rebuild what the flood took from all of us."', "a celebration of the ways a town can "
+     "come together and rebuild what the flood took from all of us.", "Jane Porter"),
+])
+def test_quoted_content_makes_a_direct_quote(body, text, speaker):
+    quotes = only(body)
+    assert [(q.text, q.speaker) for q in quotes] == [(text, speaker)]
+
+
+@pytest.mark.parametrize("body", [
+    # Much of the content is the writer's: partial quotes.
+    'Jane Porter said the long-delayed plan for the bridge was "a disaster."',
+    'The bridge, Jane Porter said, is "falling apart."',
+    'Jane Porter called the plan "a disaster for every family in the town."',
+    'Tom Baker sat next to Jane Porter, whom he called a "con artist who lies about bridges."',
+    "The Riverside Post called them in an article last week ''bridge vandals.''",
+    'Jane Porter said her mental state is "fine."',
+    'Jane Porter said she hopes the council sends a message that "bridges matter."',
+])
+def test_mostly_unquoted_content_stays_partial(body):
+    assert only(body) == []
+
+
+@pytest.mark.parametrize("body", [
+    # The sentence has words of its own before the quote: the content is mixed.
+    'An economic downturn for the town, Jane Porter said, "could be a good time."',
+    'When it comes to the budget of the new bridge, "it is fine," Jane Porter said.',
+])
+def test_sentence_words_before_the_attribution_make_a_partial_quote(body):
+    assert only(body) == []
+
+
+@pytest.mark.parametrize("body,text", [
+    # ... but not the attribution's own words, a sentence end the splitter missed or a dash.
+    ("Jane Porter spoke first. ''It is fine,'' she said.", "It is fine"),
+    ("Jane Porter praised the plan - ''It is fine,'' she said - and sat down.", "It is fine"),
+    ('Asked about the budget, Jane Porter warned, "It is not fine," and left.', "It is not fine"),
+    # A quote in capitals after a parenthetical attribution is a sentence of its own.
+    ('As for the budget of the new bridge, Jane Porter said, "It is fine."', "It is fine."),
+])
+def test_attribution_words_before_the_quote_keep_it_direct(body, text):
+    assert [(q.text, q.speaker) for q in only(body)] == [(text, "Jane Porter")]
+
+
+@pytest.mark.parametrize("body,speaker", [
+    # An apposition never runs past a sentence end; abbreviations inside it are no end.
+    ("The plans of Tom Baker, for that matter, are late. As Jane Porter, an engineer at "
+     "Riverside, noted, ''We will rebuild.''", "Jane Porter"),
+    ("''We will rebuild,'' Jane Porter, Mrs. Baker's chief of staff, said.", "Jane Porter"),
+    # NYT style: the party and state as apposition.
+    ("''We will rebuild,'' Representative Jane Porter, Democrat of Ohio, told reporters.",
+     "Jane Porter"),
+    # A possessive noun phrase ending in "and" is no speaker.
+    ("Asked about the bridge, Jane Porter shook her head and said, ''No.''", "Jane Porter"),
+])
+def test_apposition_and_generic_speaker_bounds(body, speaker):
+    assert only(body)[-1].speaker == speaker
+
+
+def test_nested_single_quote_before_the_closing_double():
+    body = "''I would use the word 'old-school,''' said Jane Porter. ''It fits.''"
+    assert [(q.text, q.speaker) for q in only(body)] == [
+        ("I would use the word 'old-school,'", "Jane Porter"), ("It fits.", "Jane Porter")]
+
+
+def test_inverted_speaker_stops_at_the_sentence_end():
+    body = ("Jane Porter works at the Riverside Center.\n\n"
+            "''We will rebuild,'' said Ms. Porter of the Riverside Center. Others agreed.")
+    assert only(body)[0].speaker == "Jane Porter"
+
+
+def test_description_then_name_after_the_quote():
+    body = "''We will rebuild,'' the city's chief engineer, Jane Porter, told reporters."
+    assert [(q.speaker, q.method) for q in only(body)] == [("Jane Porter", "quote_cue_speaker")]
+
+
+@pytest.mark.parametrize("body,speaker", [
+    # "Mr." ends no sentence: the participle's subject is the sentence's, not a possessor.
+    ("Back in 1999, Jane Porter praised Mr. Baker's skills, telling CNN: ''I wish I could "
+     "be like that.''", "Jane Porter"),
+    # "When asked ..." is no speaker and no cue, and an intro phrase may hold "Mr.".
+    ("When asked whom she supported, Ms. Porter smiled and said, ''Mr. Baker, of course.''",
+     "Porter"),
+    ("Asked whether Mr. Baker would stay, Jane Porter shook her head and said, ''No.''",
+     "Jane Porter"),
+])
+def test_sentence_subject_across_abbreviations(body, speaker):
+    assert speaker in (only(body)[-1].speaker or "")
+
+
+@pytest.mark.parametrize("body,speaker", [
+    # After a subordinate clause, the pronoun that speaks is the subject, not a name later.
+    ("Tom Baker spoke on Monday.\n\nThough the vote was close, he said, the loyalists of "
+     "Bob Lee and Jim Hart will fight.\n\n''This is a different time,'' he said.", "Tom Baker"),
+    # A courtesy title and a name the name finder missed is still a mention.
+    ("Ildefonso Guajardo Villarreal spoke first. Then Ann Lee spoke.\n\nThe minister, "
+     "Mr. Guajardo Villarreal, argues there is little point in answering Mr. Baker's threats. "
+     "''We must not overreact,'' he said.", "Guajardo Villarreal"),
+])
+def test_pronoun_antecedents(body, speaker):
+    assert speaker in (only(body)[-1].speaker or "")
+
+
+def test_state_abbreviation_is_no_pronoun_antecedent():
+    from quotes.extract.names import Mention, find_names
+    from quotes.extract.speakers import Resolver
+
+    body = "Jane Porter, 59, of Ashton, Md., who watched, spoke. She left."
+    names = find_names(body)
+    md = names._add("md.", "Md.", "person", "Md.", body.index("Md."), "female")
+    names.mentions.append(Mention(body.index("Md."), body.index("Md.") + 3, "Md.", md.key))
+    names.mentions.sort(key=lambda m: m.start)
+    r = Resolver(body, names, [], None, [0, body.index("She")])
+    p = r.resolve_pronoun("She", body.index("She"), 0, 0)
+    assert p is not None and p.name == "Jane Porter"
+
+
+@pytest.mark.parametrize("body", [
+    # An abbreviation in the attribution clause starts no new sentence.
+    ("\u201cWe like the candidates,\u201d Jane Porter said at the opening of the St. Regis "
+     "hotel.\n\n\u201cIt is changing every day.\u201d"),
+    # A partial quote's attribution clause ends the paragraph: its speaker goes on.
+    ("Her friends called Tom Baker \u201ca buffoon,\u201d Jane Porter said as she turned "
+     "around.\n\n\u201cBut he is our buffoon, and we love him!\u201d"),
+])
+def test_quote_paragraph_continues_the_clause_before(body):
+    assert [(q.speaker, q.method) for q in only(body)][-1] == ("Jane Porter", "continuation")
+
+
+@pytest.mark.parametrize("body,speaker", [
+    # A byline after a dash, before the colon: not the headline in capitals, not 'Pollsters'.
+    ("BRIDGE PLANS STALL IN RIVERSIDE - Jane Porter: \u201cThe council has not voted.\u201d",
+     "Jane Porter"),
+    ("Engineers agree - Jane Porter: \u201cThe council has not voted.\u201d", "Jane Porter"),
+    # A participle opening the sentence is no subject.
+    ("Appearing before cheering supporters Monday morning at the headquarters, Jane Porter, "
+     "70, said it was too early to congratulate winners but added, \u201cI think you all have "
+     "an idea of the results.\u201d", "Jane Porter"),
+    # The office before 'of' is no name: "Secretary of State Jane Porter".
+    ("Former Secretary of State Jane Porter urged voters to come, saying, \u201cEvery vote "
+     "counts.\u201d", "Jane Porter"),
+    # Lower-case words before a known name: the name is the subject.
+    ("Jane Porter spoke first.\n\nRiverside mayoral candidate Jane Porter then took to "
+     "Twitter, writing: \u201cAnother attack on our town.\u201d", "Jane Porter"),
+])
+def test_subjects_and_bylines(body, speaker):
+    assert only(body)[-1].speaker == speaker
+
+
+def test_multiword_cue_put_it():
+    body = ("As Jane Porter, an engineer at the Riverside Center, recently put it, "
+            "''Did the council fix the bridge or not?''")
+    assert [(q.speaker, q.cue) for q in only(body)] == [("Jane Porter", "put it")]
+
+
+@pytest.mark.parametrize("body", [
+    # A quote with no attribution that carries on a sentence after a partial quote is part
+    # of the writer's sentence too.
+    'Jane Porter said there were still "some people" who feel that way, "but not many."',
+    '<tweet tweet-author="@porter" tweet-date="March 10, 2016">The bridge is open.</tweet>',
+])
+def test_quote_continuing_a_partial_quote_is_partial(body):
+    assert only(body) == []
+
+
+@pytest.mark.parametrize("body,speaker", [
+    # Only a role that heads an apposition or stands right before the name resolves it.
+    ("Tom Baker, who interviewed the president, wrote a book.\n\n"
+     "''We will rebuild,'' the president said.", None),
+    ("Jane Porter, the president of the council, spoke.\n\n"
+     "''We will rebuild,'' the president said.", "Jane Porter"),
+    # A report is no person.
+    ("Tom Baker, who wrote the report on the flood, spoke.\n\n"
+     "''The bridge failed,'' the report said.", None),
+])
+def test_role_descriptions_resolve_only_from_their_head(body, speaker):
+    assert only(body)[-1].speaker == speaker
+
+
+def test_described_name_is_a_pronoun_antecedent():
+    body = ("Bernie Sanders spoke in Ohio.\n\nChristyn Gionfriddo, a Neptune native and 2009 "
+            "graduate of Centenary College of Ohio, still lives at home at 29.\n\n"
+            "\"Who wants to live at home at 29?\" she said.")
+    assert "Gionfriddo" in (only(body)[-1].speaker or "")
+
+
+def test_place_after_of_is_no_described_person():
+    body = ("Rep. Debbie Wasserman Schultz of Florida, the chairwoman of the committee, spoke.\n\n"
+            "\"We will win,\" she said.")
+    assert only(body)[-1].speaker != "Florida"
+
+
+def test_person_of_an_organisation_is_a_person_mention():
+    body = ("Donald Trump led the poll.\n\nAnother pollster, David Woodard of Clemson University, "
+            "said his survey showed Mr. Trump's support holding steady. ''Even after the debate, "
+            "the numbers held,'' he said in an email.")
+    assert only(body)[-1].speaker == "David Woodard"
+
+
+@pytest.mark.parametrize("body,speaker", [
+    ("\u201cGo back to the council,\u201d Jane Porter barked.", "Jane Porter"),
+    ("\u201cThe bridge is a tough guy tonight,\u201d Jane Porter shot back.", "Jane Porter"),
+    ("\u201cThe market has not failed the town,\u201d Jane Porter mocks.", "Jane Porter"),
+])
+def test_more_speech_verbs(body, speaker):
+    assert only(body)[0].speaker == speaker

@@ -6,27 +6,32 @@ quotes the earlier ones left open.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
 from quotes.extract import lexicon
+from quotes.extract.indirect import reporting_verbs
 from quotes.extract.quotemarks import QuotedSpan
 from quotes.extract.speakers import (
-    ADVERB, APPOSITION, NAME, PREFIXED_NAME, SPEAKER, SPEAKER_AFTER_CUE, Resolver, classify,
+    ADVERB, APPOSITION, GENERIC_NP, NAME, NOMINAL, PREFIXED_NAME, SPEAKER, SPEAKER_AFTER_CUE,
+    Resolver, classify,
     plausible_speaker, trim_name,
 )
-from quotes.extract.text import Span
+from quotes.extract.text import Span, _is_abbreviation
 
 _CUE = lexicon.strong_cue_pattern()
 _ANY_CUE = lexicon.any_cue_pattern()
 
-# "...," Name said / "...," said Name / "...," Name, a doctor at X, said
+# "...," Name said / "...," said Name / "...," Name, a doctor at X, said / "...," the
+# White House spokesman, Josh Earnest, said (the name the description introduces)
 _TRAILING = re.compile(
     rf"""^[ \t\u00a0]*[,.!?—–-]*[ \t\u00a0]*(?:
         (?P<cue1>{_CUE})\s+(?P<sp1>{SPEAKER_AFTER_CUE})
        |(?P<sp2>{SPEAKER}|{PREFIXED_NAME})(?P<appos>{APPOSITION})?\s+{ADVERB}?(?P<cue2>{_ANY_CUE})
        |according\s+to\s+(?P<sp3>{SPEAKER})
        |[―—–]+\s*(?P<sp4>{NAME})\s*[.,]?\s*$
+       |(?:{NOMINAL}|{GENERIC_NP}),\s(?P<sp5>{NAME}),\s+{ADVERB}?(?P<cue3>{_ANY_CUE})
     )(?:\b|$)""",
     re.VERBOSE,
 )
@@ -54,6 +59,8 @@ _CLAUSE_BEFORE = re.compile(
 # A paragraph that only signs the quote before it: "- Bernie Sanders." / "-President Obama,
 # tweeting after the speech."
 _DASH_SIGNATURE = re.compile(rf"[-—–―]+[ ]?(?P<sp>{NAME})(?:\.?$|,[ ][a-z][^\"“”]*$)")
+_SENTENCE_IN_NAME = re.compile(r"(?<=\w{4})\.\s+(?=[A-Z])")  # not "Del. Stacey Plaskett"
+_INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.)+$")  # "G.K." in "G.K. Butterfield"
 _NAMING_CUES = frozenset({"called", "calls", "call", "calling", "described", "describes",
                           "describing"})
 _ENDS_SENTENCE = re.compile(r"[a-z]{2}[.!?]\s*$|[)\]][.!?]\s*$")
@@ -70,12 +77,16 @@ _INTRO_WORDS = (r"(?:On|In|At|During|After|Before|With|Without|When|While|As|Sin
                 r"Speaking|Addressing|Following|Under|Over|From|For|By|Like|Unlike|Back|Also|"
                 r"Even|Today|Yesterday|Recently|Separately|Finally|Moreover|Indeed|Now|Once|"
                 r"Although|Though|Because|If|Unless|Until|Amid|Among|Outside|Inside|Within)")
-_NOT_SUBJECT = (rf"(?!(?:{_INTRO_WORDS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+_NOT_SUBJECT = (rf"(?![A-Z][a-z]{{3,}}ing\s+(?!(?:said|says|told|added|wrote|writes)\b)[a-z])"
+                rf"(?!(?:{_INTRO_WORDS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
                 r"January|February|March|April|June|July|August|September|October|November|"
                 r"December|Next|This|That)\b)")
 _SUBJECT_PLAIN = re.compile(
-    rf"(?:{_INTRO_WORDS}\b[^.!?:;\"“”]{{0,120}}?,\s+)?(?:(?:As|Like)\s+)?{_NOT_SUBJECT}"
+    rf"(?:(?:{_INTRO_WORDS}|[A-Z][a-z]{{3,}}ing)\b"
+    rf"(?:\b(?:Mrs|Mr|Ms|Dr|Sen|Rep|Gov|Gen|Lt|St|Jr|U\.S)\.|[^.!?:;\"“”]){{0,120}}?,\s+)?"
+    rf"(?:(?:As|Like|And|But|So|Yet|Then)\s+)?{_NOT_SUBJECT}"
     rf"(?P<sp>{SPEAKER})(?=\s|,)")
+_SUBJECT_PREFIXED = re.compile(rf"(?P<sp>{PREFIXED_NAME})(?=\s|,)")
 _SUBJECT_AFTER_PHRASE = re.compile(rf"[A-Z][^,]{{0,50}},\s+{_NOT_SUBJECT}(?P<sp>{SPEAKER})(?=\s|,)")
 
 
@@ -83,8 +94,23 @@ _NAME_APPOSITION = re.compile(rf"(?:[ ][\w'’\-]+){{0,3}},\s+(?P<sp>{PREFIXED_N
 
 
 _SUBJECT_CUE = re.compile(
-    rf"(?:^|[.!?;]\s+|,\s+)(?P<sp>{SPEAKER})(?:,\s[^,\"“”]{{2,140}},)?\s+{ADVERB}?(?P<cue>{_ANY_CUE})\b"
+    rf"(?:^|[.!?;]\s+|,\s+){_NOT_SUBJECT}(?P<sp>{SPEAKER})(?:,\s[^,\"“”]{{2,140}},)?\s+{ADVERB}?"
+    rf"(?P<cue>{_ANY_CUE})\b"
 )
+
+
+# The speaker phrase just before a reporting verb: "Hoover estimated", "Gore, the former
+# vice president, insisted", "She has also said".
+_SPEAKER_BEFORE_VERB = re.compile(
+    rf"(?:^|(?<=[\s,;(—–-]))(?P<sp>{SPEAKER})(?:{APPOSITION})?\s+{ADVERB}$")
+
+
+# A byline after a dash, then a colon: 'Pollsters agree - Carl Bialik: '.
+_DASH_NAME_COLON = re.compile(rf"(?:^|\s)[-–—]+\s*(?P<sp>{NAME})\s*:\s*$")
+_ANY_CUE_WORD = re.compile(rf"\b(?:{_ANY_CUE})\b")
+
+
+_WHO_BEFORE_VERB = re.compile(rf"(?<![\w'’])(?P<sp>{NAME}),\s+who\s+{ADVERB}$")
 
 
 _LABEL = re.compile(r"([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,2}):\s")
@@ -93,6 +119,82 @@ _LABEL = re.compile(r"([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,2}):\s")
 _NOT_LABELS = frozenset({"VIDEO", "UPDATE", "WATCH", "PHOTO", "PHOTOS", "EXCLUSIVE", "BREAKING",
                          "READ", "NOTE", "EDITOR'S NOTE", "EDITOR’S NOTE", "LISTEN", "AUDIO",
                          "RELATED", "CORRECTION", "WARNING", "SPOILER", "Q", "A", "PS", "P.S"})
+
+
+# Verbs that report speech or thought and take a clause: the cue lexicon and the
+# speech and thought verbs of the reporting lexicon. Naming verbs are left out: what
+# they govern is a name for something ('called the plan "a disaster"'), not words said.
+_NAMING_VERBS = frozenset("""call calls called calling describe describes described describing
+    dub dubs dubbed label labels labeled labelled name names named term terms termed""".split())
+_SPEECH_VERBS = (frozenset(f for f, (_, strong) in lexicon.cue_forms().items() if strong)
+                 | frozenset(f for f, (_, frame) in reporting_verbs().items()
+                             if frame == "speech")) - _NAMING_VERBS
+# Verbs of thought ("thinks", "hopes", "wants") report content only when no verb of
+# speech does: in 'said she hopes the day sends a message that "..."' the content is
+# what "said" governs.
+_THOUGHT_VERBS = (frozenset(f for f, (_, strong) in lexicon.cue_forms().items() if not strong)
+                  | frozenset(f for f, (_, frame) in reporting_verbs().items()
+                              if frame == "clause")) - _SPEECH_VERBS - _NAMING_VERBS
+# Verb forms that are more often nouns ("her mental state", "the report's claims"): a
+# verb only after a pronoun or a name.
+_NOUNISH_VERBS = frozenset("""state states report reports claim claims note notes tweet
+    tweets post posts reply replies answer answers promise promises joke jokes hint hints
+    counter counters remark remarks comment comments estimate estimates view views plan
+    plans hope hopes doubt doubts fear fears want wants warning stress record caution
+    cautions charge charges confirm demand demands insist respond quip quips lament
+    laments boast boasts concern concerns""".split())
+_VERB_SUBJECT = re.compile(
+    r"(?:\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I|who|which|that)|[A-Z][\w'’.\-]*)(?:[ ]\w+ly)?[ ]$")
+_WORD = re.compile(r"[\w'’]+")
+# Words after a naming verb that are no object: 'whom he called a "con artist"',
+# 'which he described as "an evil act"', 'calls for "a ban"'.
+_NAMING_FILLERS = frozenset("a an the as it for of on to".split())
+# After the verb, the content starts past an object or an adverbial and a complementiser
+# ("told reporters outside a polling place that", "said on Twitter Monday that"), but not
+# past a clause ("said Nunberg was bound by an agreement that ...").
+_OBJECT_THAT = re.compile(
+    r"[ \t,]*(?:(?!(?:is|are|was|were|be|been|has|have|had|will|would|can|could|should|"
+    r"may|might|must|do|does|did|he|she|they|we|I|it)\b)[^\s\"“”.;:!?]+[ \t,]+){0,7}?that\b")
+# Between a verb and its quote, a phrase that is no content: "told reporters on Monday,",
+# "joked of the museum,", "said in a statement:".
+_ADVERBIAL_LEAD = re.compile(r"(?:[ \t]+[^\s\"“”.;:!?,]+){1,8}?[ \t]*[,:][ \t]*")
+_CLAUSE_WORDS = frozenset("""is are was were be been has have had will would can could should
+    may might must do does did he she they we i it that which who""".split())
+# A parenthetical attribution: ', she said, is "..."' (the content is on both sides).
+_PARENTHETICAL = re.compile(
+    r"(?:[ \t]+[^\s,\"“”.;:!?]+){0,4}?[ \t]*,[ \t]*(?=[^\s\"“”'‘])")
+_CONTENT_END_PUNCT = " \t.,;:!?—–-"
+
+
+# What may stand between a verb of speech and the quote it introduces.
+_LEADS_IN = re.compile(r"(?:[ \t]+[^\s\"“”.;:!?]+){0,8}?[ \t]*(?:[,:]|[ \t]that)?[ \t]*")
+_COMMA_LEADS_IN = re.compile(r"(?:[ \t]+[^\s\"“”.;:!?,]+){0,5}?[ \t]*,[ \t]*")
+_NEW_SENTENCE = re.compile(r"[.!?]\s+[\"“A-Z]")
+_BREAK = re.compile(r"[.!?][\"'”’)\]]*(?:\s+|(?=[\"“'‘]))|[:;(][ \t]*")
+_DASH_BREAK = re.compile(rf"{_BREAK.pattern}|[—–][ \t]*|[ \t]--?[ \t]+")
+
+
+def starts_new_sentence(text: str) -> bool:
+    """True when text holds a sentence end followed by a new sentence ('... he said. The
+    vote ...'); an abbreviation or initials ('St. Regis', 'G.K. Butterfield') is none."""
+    for m in _NEW_SENTENCE.finditer(text):
+        if not _is_abbreviation(text, m.start()) and not _INITIALS.search(text, 0, m.start() + 1):
+            return True
+    return False
+
+
+def _last_sentence_end(text: str) -> int:
+    """Index of the last '. ', '? ' or '! ' in text that ends a sentence ("Mr. Clinton"
+    does not), or -1."""
+    cut = max(text.rfind("? "), text.rfind("! "))
+    dot = text.rfind(". ")
+    while dot > cut and (_is_abbreviation(text, dot) or _INITIALS.search(text, 0, dot + 1)):
+        dot = text.rfind(". ", 0, dot)
+    return max(cut, dot)
+
+
+def _solid(text: str) -> int:
+    return len(text) - sum(1 for ch in text if ch.isspace())
 
 
 @dataclass
@@ -146,6 +248,164 @@ class Attributor:
             start = self.quotes[i - 1].mark_end
         return self.body[start : q.mark_start], start
 
+    # -- how much of the reported content is quoted -----------------------------------
+    def quoted_share(self, i: int, trailing: bool = False) -> float:
+        return self._content(i, trailing)[0]
+
+    def _content(self, i: int, trailing: bool = False) -> tuple[float, re.Match | None, int]:
+        """Share of the non-space characters of the content the quote belongs to that lie
+        inside quote marks (marks included). The content runs from the last reporting verb
+        before the quote in its sentence (past an object and "that") to the sentence end;
+        with no verb before it and `trailing` (the attribution follows the quote), from the
+        sentence start to the quote. 0.0 when no content can be delimited. Also returns
+        the reporting verb (a match, or None) and the sentence start.
+
+        'He says Obama "knows full well that ..."' is a direct quote by this measure (the
+        content is nearly all quoted); 'called the plan "a disaster"' is not."""
+        q = self.quotes[i]
+        s0, s1, spans = self._sentence_of_quote(i)
+        cue = self._reporting_verb(s0, q.mark_start, spans)
+        # The sentence ends with the first quote from this one on that ends one.
+        for a, b in spans:
+            if a >= q.mark_start and b <= s1 and b > a:
+                inner = self.body[a:b].rstrip("\"'”’ \t")
+                if inner[-1:] in ".!?…":
+                    s1 = b
+                    break
+        skip = (0, 0)
+        if cue is None:
+            if not trailing:
+                return 0.0, None, s0
+            cs, ce = s0, q.mark_end
+        else:
+            cs, ce = cue.end(), s1
+            pm = _PARENTHETICAL.match(self.body, cs, q.mark_start)
+            comma = self.body.rfind(",", s0, cue.start())
+            if pm and comma >= 0 and not any(a <= comma < b for a, b in spans):
+                skip, cs = (comma, pm.end()), s0  # 'The industry, she said, is "..."'
+            elif cue.group() not in _NAMING_VERBS and _ADVERBIAL_LEAD.fullmatch(
+                    self.body, cs, q.mark_start) and not any(
+                    w in _SPEECH_VERBS or w in _THOUGHT_VERBS or w.lower() in _CLAUSE_WORDS
+                    for w in _WORD.findall(self.body, cs, q.mark_start)):
+                cs = q.mark_start  # 'joked of the museum, "..."': a phrase, then the quote
+            else:
+                om = _OBJECT_THAT.match(self.body, cs, q.mark_start)
+                if om and not any(w in _SPEECH_VERBS or w in _THOUGHT_VERBS
+                                  for w in _WORD.findall(om.group())):
+                    cs = om.end()
+        return self._share(cs, ce, spans, skip), cue, s0
+
+    def opening_share(self, i: int, leading: bool = False) -> float:
+        """The quoted share of a content that also holds the sentence's words before the
+        attribution. Trailing ('Sooner or later, "I think we will ...," he said'): the
+        words before the quote. Leading ('An economic downturn, he said, "could be a good
+        time ..."'): the words before a parenthetical speaker, when the quote starts in lower
+        case and so carries on the sentence they began. 1.0 when the sentence has nothing
+        of its own there, or only words that introduce the quote ('he warned, "..." ...')."""
+        q = self.quotes[i]
+        s0, _, spans = self._sentence_of_quote(i, dashes=True)
+        if leading:
+            first = self.body[q.start : q.start + 1]
+            cue = self._reporting_verb(s0, q.mark_start, spans)
+            if not first.islower() or cue is None or not _COMMA_LEADS_IN.fullmatch(
+                    self.body, cue.end(), q.mark_start):
+                return 1.0
+            m = _SPEAKER_BEFORE_VERB.search(self.body, s0, cue.start())
+            if m is None or not self.body[s0 : m.start("sp")].rstrip().endswith(","):
+                return 1.0
+            return self._share(s0, q.mark_end, spans, (m.start("sp"), q.mark_start))
+        if not self.body[s0 : q.mark_start].strip(" \t\"“”'‘’"):
+            return 1.0
+        cue = self._reporting_verb(s0, q.mark_start, spans)
+        if cue is not None and _LEADS_IN.fullmatch(self.body, cue.end(), q.mark_start):
+            return 1.0  # 'he warned, "..." ...': the words before introduce the quote
+        return self._share(s0, q.mark_end, spans)
+
+    def _sentence_of_quote(self, i: int,
+                           dashes: bool = False) -> tuple[int, int, list[tuple[int, int]]]:
+        """Start and end of the quote's sentence (with `dashes`, of its stretch between
+        dashes), and the quoted spans of its paragraph (marks included)."""
+        q = self.quotes[i]
+        para = self.paras[q.paragraph]
+        starts = self.r.sentence_starts
+        k = bisect.bisect_right(starts, q.mark_start) - 1
+        s0 = max(starts[k], para.start) if k >= 0 else para.start
+        s1 = starts[k + 1] if k + 1 < len(starts) else para.end
+        s1 = min(max(s1, q.mark_end), para.end)
+        spans = []
+        j = i
+        while j > 0 and self.quotes[j - 1].paragraph == q.paragraph:
+            j -= 1
+        while j < len(self.quotes) and self.quotes[j].paragraph == q.paragraph:
+            spans.append((self.quotes[j].mark_start, self.quotes[j].mark_end))
+            j += 1
+        # Sentence ends the splitter leaves out ('view. \'\'We're', 'born.”“Your') and
+        # clause breaks that open a quotation ('declared the need: "...').
+        for m in (_DASH_BREAK if dashes else _BREAK).finditer(self.body, s0, q.mark_start):
+            if m.group()[0] == "." and _is_abbreviation(self.body, m.start()):
+                continue
+            if not any(a <= m.start() < b for a, b in spans):
+                s0 = m.end()
+        return s0, s1, spans
+
+    def _share(self, cs: int, ce: int, spans: list[tuple[int, int]],
+               skip: tuple[int, int] = (0, 0)) -> float:
+        while ce > cs and self.body[ce - 1] in _CONTENT_END_PUNCT:
+            ce -= 1
+        total = _solid(self.body[cs:ce]) - _solid(self.body[skip[0] : skip[1]])
+        if total <= 0:
+            return 0.0
+        inside = sum(_solid(self.body[max(a, cs) : min(b, ce)]) for a, b in spans
+                     if b > cs and a < ce)
+        return inside / total
+
+    def _reporting_verb(self, start: int, end: int,
+                        spans: list[tuple[int, int]]) -> re.Match | None:
+        """The last verb of speech outside quotes in body[start:end], else the last verb of
+        thought."""
+        cue = thought = None
+        for m in _WORD.finditer(self.body, start, end):
+            word = m.group()
+            if word in _NAMING_VERBS and any(w.lower() not in _NAMING_FILLERS
+                                             for w in _WORD.findall(self.body, m.end(), end)):
+                word = "said"  # 'called the holiday "...": the object is content too; not
+                #                'what she calls "..."', whose content is the phrase alone
+            if word in _SPEECH_VERBS or word in _THOUGHT_VERBS:
+                if any(a <= m.start() < b for a, b in spans):
+                    continue
+                if word in _NOUNISH_VERBS and not _VERB_SUBJECT.search(
+                        self.body, max(start, m.start() - 40), m.start()):
+                    continue
+                if word in _SPEECH_VERBS:
+                    cue = m
+                else:
+                    thought = m
+        return cue or thought
+
+    def reporting_subject(self, i: int) -> Attribution | None:
+        """The source of a quote whose content follows a reporting verb in its sentence
+        ('Hoover estimated that there are "..."', 'Carson shared a syllabus ..., writing
+        "..."'): the speaker phrase right before the verb, else the sentence subject."""
+        _, cue, s0 = self._content(i)
+        if cue is None:
+            return None
+        seg = self.body[s0 : cue.start()]
+        verb = cue.group().lower()
+        wm = _WHO_BEFORE_VERB.search(seg)
+        if wm:  # 'Stevie Wonder, who joked of the museum, "..."'
+            return self._attribute(wm.group("sp"), s0 + wm.start("sp"), verb,
+                                   "reporting_subject", 0.8, i)
+        if not verb.endswith("ing"):
+            m = _SPEAKER_BEFORE_VERB.search(seg)
+            if m:
+                return self._attribute(m.group("sp"), s0 + m.start("sp"), verb,
+                                       "reporting_subject", 0.8, i)
+        sm = self._subject(seg.lstrip())
+        if sm is None:
+            return None
+        off = s0 + len(seg) - len(seg.lstrip())
+        return self._attribute(sm[0], off + sm[1], verb, "reporting_subject", 0.75, i)
+
     # -- resolution ------------------------------------------------------------------
     def _resolve(self, text: str, at: int, quote_index: int) -> tuple[str | None, float]:
         """Canonical name for a speaker phrase, and a confidence factor."""
@@ -186,8 +446,14 @@ class Attributor:
             if not (m.group("sp2") and len(inner.split()) >= 5 and classify(m.group("sp2")) == "name"
                     and self.r.names.lookup(m.group("sp2"), q.start) is not None):
                 return None
-        sp = _speaker_from(m, ("sp1", "sp2", "sp3", "sp4"))
-        cue = _cue_from(m, ("cue1", "cue2")) or ("according to" if m.group("sp3") else None)
+        sp = _speaker_from(m, ("sp1", "sp2", "sp3", "sp4", "sp5"))
+        for cut in _SENTENCE_IN_NAME.finditer(sp[0]):
+            if not _is_abbreviation(sp[0], cut.start()) and not _INITIALS.search(
+                    sp[0], 0, cut.start() + 1):
+                # 'said Mr. Burman of the Tax Policy Center. Proposals ...'
+                sp = (sp[0][: cut.start() + 1], sp[1], sp[2])
+                break
+        cue = _cue_from(m, ("cue1", "cue2", "cue3")) or ("according to" if m.group("sp3") else None)
         return self._attribute(sp[0], off + sp[1], cue, "quote_cue_speaker", 0.97, i, off + m.end())
 
     def _dash_paragraph(self, i: int, after: str) -> Attribution | None:
@@ -205,6 +471,10 @@ class Attributor:
         before, off = self._before(i)
         if len(before) > 300:  # an attribution clause is never longer
             off, before = off + len(before) - 300, before[-300:]
+        dm = _DASH_NAME_COLON.search(before)
+        if dm and not dm.group("sp").isupper() and _ANY_CUE_WORD.search(before, 0, dm.start()):
+            return None  # 'Pollsters agree - Carl Bialik: "..."': the byline, not 'Pollsters'
+
         if not _LEADING_HINT.search(before[-120:]):
             return None  # no cue word, 'according to' or dash: nothing to match
         m = _LEADING.search(before)
@@ -212,6 +482,8 @@ class Attributor:
             return self._clause_before(i, before, off)
         sp = _speaker_from(m, ("sp1", "sp2", "sp3", "sp4"))
         cue = _cue_from(m, ("cue1", "cue2")) or ("according to" if m.group("sp2") else None)
+        if m.group("cue2") and lexicon.cue_forms().get(cue, ("",))[0] in ("tell", "ask"):
+            return None  # 'telling CNBC: "..."': who is told is not who speaks
         method = "speaker_cue_colon" if before.rstrip().endswith(":") else "speaker_cue_quote"
         if m.group("sp4"):
             method = "speaker_dash"
@@ -243,7 +515,7 @@ class Attributor:
     def _sentence_before(self, i: int) -> tuple[str, int]:
         """The sentence (outside quotes) that runs up to the quote's opening mark."""
         before, off = self._before(i)
-        cut = max(before.rfind(". "), before.rfind("? "), before.rfind("! "))
+        cut = _last_sentence_end(before)
         if cut >= 0:
             return before[cut + 2 :], off + cut + 2
         return before, off
@@ -259,6 +531,12 @@ class Attributor:
                 alt = _SUBJECT_AFTER_PHRASE.match(seg)  # "Hours later, Trump ..."
                 if alt and classify(alt.group("sp")) == "name":
                     m = alt
+                else:
+                    # "Republican presidential candidate Donald Trump quickly took ..."
+                    pm = _SUBJECT_PREFIXED.match(seg, m.start("sp"))
+                    if pm and self.r.names.lookup(trim_name(pm.group("sp"))) is not None:
+                        name = trim_name(pm.group("sp"))
+                        return name, pm.end("sp") - len(name)
         m = m or _SUBJECT_AFTER_PHRASE.match(seg)
         if not m:
             return None
@@ -293,7 +571,14 @@ class Attributor:
         seg, off = self._sentence_before(i)
         if not seg.rstrip().endswith(":") or len(seg) > 200:
             return None
+        dm = _DASH_NAME_COLON.search(seg)
+        if dm and not dm.group("sp").isupper():
+            # 'HEADLINE IN CAPITALS - Michael P. McDonald: "..."': a byline
+            return self._attribute(dm.group("sp"), off + dm.start("sp"), None, "subject_colon",
+                                   0.8, i)
         sm = self._subject(seg)
+        if sm and sm[0].isupper():
+            return None  # a headline in capitals is no subject
         if sm:
             a = self._attribute(sm[0], off + sm[1], None, "subject_colon", 0.75, i)
             if a is not None and (a.speaker or classify(sm[0]) != "name"):
@@ -365,7 +650,7 @@ class Attributor:
         """For partial quotes: the subject of the sentence's cue verb before the quote."""
         before, off = self._before(i)
         # Only the current sentence: cut at the last sentence end before the quote.
-        cut = max(before.rfind(". "), before.rfind("? "), before.rfind("! "))
+        cut = _last_sentence_end(before)
         seg_off = off + (cut + 2 if cut >= 0 else 0)
         seg = before[cut + 2 :] if cut >= 0 else before
         best = None

@@ -4,6 +4,7 @@ Loaded once from package data into frozen sets; nothing here changes at run time
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -29,15 +30,20 @@ def cue_forms() -> dict[str, tuple[str, bool]]:
     return forms
 
 
+def _form_pattern(form: str) -> str:
+    """A cue form as a regex: "put_it" is the two words "put it"."""
+    return r"[ ]+".join(re.escape(w) for w in form.split("_"))
+
+
 def strong_cue_pattern() -> str:
     """Regex alternation of strong cue forms, longest first."""
     forms = sorted((f for f, (_, s) in cue_forms().items() if s), key=len, reverse=True)
-    return "(?i:" + "|".join(forms) + ")"
+    return "(?i:" + "|".join(map(_form_pattern, forms)) + ")"
 
 
 def any_cue_pattern() -> str:
     forms = sorted(cue_forms(), key=len, reverse=True)
-    return "(?i:" + "|".join(forms) + ")"
+    return "(?i:" + "|".join(map(_form_pattern, forms)) + ")"
 
 
 PRONOUNS = {"he": "male", "she": "female", "him": "male", "her": "female"}

@@ -9,7 +9,7 @@ import re
 
 from quotes.extract import claims as claims_mod
 from quotes.extract import lexicon
-from quotes.extract.attribution import Attribution, Attributor
+from quotes.extract.attribution import Attribution, Attributor, starts_new_sentence
 from quotes.extract.dates import find_date
 from quotes.extract.indirect import find_indirect
 from quotes.extract.names import ArticleNames, find_names
@@ -98,10 +98,19 @@ def run(article: Article) -> Extraction:
         elif words <= 2 and not a and not (i and qspans[i - 1].paragraph == q.paragraph
                                                and _starts_sentence(body, para, q)):
             kind = "partial"
-        elif not a and not _starts_sentence(body, para, q) and not _continues_quote(body, qspans, i):
+        elif not a and not _starts_sentence(body, para, q) and not (
+                _continues_quote(body, qspans, i) and kinds[i - 1] == "direct"):
             kind = "partial"  # mid-sentence and no cue: part of the writer's sentence
         else:
             kind = "direct"
+        if (kind == "direct" and a is not None
+                and a.method.startswith(("quote_cue", "speaker_cue"))
+                and att.opening_share(i, leading=a.method.startswith("speaker_cue")) < 0.9):
+            kind = "partial"  # 'Sooner or later, "we will ...," he said': not all quoted
+        elif kind == "partial" and att.quoted_share(
+                i, trailing=bool(a and a.method.startswith("quote_cue"))) >= 0.9:
+            kind = "direct"  # 'He says Obama "knows full well ..."': the content is quoted
+            a = a or att.reporting_subject(i)
         if kind == "partial" and a is None:
             a = att.sentence_subject(i)
         results[i] = a
@@ -172,12 +181,14 @@ def _fill_continuations(body: str, paras: list[Span], qspans: list[QuotedSpan],
         if q.mark_start != para.start:
             continue
         prev = qspans[i - 1]
-        if prev.paragraph != q.paragraph - 1 or results[i - 1] is None or kinds[i - 1] != "direct":
+        if prev.paragraph != q.paragraph - 1 or results[i - 1] is None:
             continue
+        if kinds[i - 1] != "direct" and not results[i - 1].method.startswith("quote_cue"):
+            continue  # '... calling him "a buffoon," Susan said.' also hands on its speaker
         prev_para = paras[prev.paragraph]
         tail = body[prev.mark_end : prev_para.end].strip()
         # The previous paragraph must end in that quote or its attribution clause.
-        if not prev.closed or not re.search(r"[.!?]\s+[\"“A-Z]", tail):
+        if not prev.closed or not starts_new_sentence(tail):
             a = results[i - 1]
             results[i] = Attribution(a.speaker_text, a.speaker, None, "continuation" + _suffix(a),
                                      round(a.confidence * 0.9, 3))

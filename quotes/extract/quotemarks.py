@@ -69,7 +69,16 @@ def _trim(body: str, start: int, end: int) -> tuple[int, int]:
 
 def _double_marks(text: str) -> list[tuple[int, str]]:
     inches = {m.end() - 1 for m in _INCHES.finditer(text)}
-    return [(m.start(), m.group()) for m in _DOUBLE.finditer(text) if m.start() not in inches]
+    out = []
+    for m in _DOUBLE.finditer(text):
+        i = m.start()
+        if i in inches:
+            continue
+        if (m.group() == "''" and text[i + 2 : i + 3] == "'" and i > 0
+                and not text[i - 1].isspace() and not text[i + 3 : i + 4].isalnum()):
+            i += 1  # three apostrophes closing: a nested single quote ends, then the double
+        out.append((i, m.group()))
+    return out
 
 
 def _pair(text: str, marks: list[tuple[int, str]]) -> list[tuple[int, int, int, int, bool]]:

@@ -32,14 +32,21 @@ NOMINAL = (
     rf"|[Tt]he[ ]White[ ]House|[Tt]he[ ][A-Z][\w.\-]*[ ](?:campaign|administration))"
 )
 # Any determiner phrase ending in a common noun: "the ad’s narrator", "The piece".
-GENERIC_NP = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir)[ ](?:[\w'’\-]+[ ]){0,3}?[\w][\w'’\-]*"
+GENERIC_NP = (r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir)[ ]"
+              r"(?:[\w'’\-]+[ ]){0,3}?(?!(?:and|or|but|by|to|of|in|on|at|for|with)\b)"
+              r"[\w][\w'’\-]*")
 _NOT_DET = r"(?!(?:The|A|An|One|This|That|These|Those)[ ][a-z])"  # "The piece": no name
 SPEAKER = rf"(?:{NOMINAL}|{PRONOUN}|{_NOT_DET}{NAME}|[Tt]he[ ]{NAME}|{GENERIC_NP})"
 # After an inverted cue ("said Democratic pollster Stan Greenberg") a title run may lead.
 SPEAKER_AFTER_CUE = rf"(?:{NOMINAL}|{PRONOUN}|{_NOT_DET}{PREFIXED_NAME}|{_NOT_DET}{NAME}|[Tt]he[ ]{NAME}|{GENERIC_NP})"
 # An apposition between a name and its cue: ", a doctor at X," / ", who replaced Y,".
+# It never runs past a sentence end ("Mr. Trump, for that matter - are critical. As
+# Andrew Tabler, an expert, noted"); NYT style gives the party: ", Democrat of Ohio,".
 APPOSITION = (
-    r",\s(?=[a-z]|\d|The\s|A\s|An\s|[RDI]-[A-Z]|(?:[A-Z][\w.\-]*\s)?[A-Z][\w.\-]*(?:['’]s|s['’])\s)[^\"“”]{1,160}?,"
+    r",\s(?=[a-z]|\d|The\s|A\s|An\s|[RDI]-[A-Z]|(?:Democrat|Republican|Independent)\s+of\s"
+    r"|(?:[A-Z][\w.\-]*\s)?[A-Z][\w.\-]*(?:['’]s|s['’])\s)"
+    r"(?:\b(?:Mrs|Mr|Ms|Dr|Sen|Rep|Gov|Gen|Jr|Sr|St|Lt|Col|Rev|Prof|Inc|Corp|Co|Ltd|No)\."
+    r"|[^\"“”.!?]|(?<![a-z]{2})[.!?]|[.!?](?!\s+[A-Z])){1,160}?,"
 )
 # Adverbs and auxiliaries between a speaker and its cue: "Trump has often said".
 ADVERB = r"(?:(?:also|later|then|again|once|previously|recently|simply|separately|flatly|bluntly|further|often|still|even|has|had|have|would|\w+ly)[ ]){0,3}"
@@ -99,7 +106,18 @@ def trim_name(text: str) -> str:
     text = re.sub(r"\s*\([^)]*\)$", "", text.strip())
     text = re.split(r"['’]s\s+(?=[A-Z])", text)[-1]  # "Breitbart’s Joel Pollak"
     text = re.split(r"(?<=[a-z]{2})\.\s+", text)[-1]  # "Monday. He"
-    text = re.sub(r"\s+(?:of|from)\s+(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*)*$", "", text)
+    of = re.search(r"\s+(?:of|from)\s+(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*)*$", text)
+    if of:
+        head, rest = text[: of.start()].split(), text[of.start() :].split()
+        if head and all(w.lower().rstrip(".") in lexicon.TITLES or w.lower() in lexicon.TITLES
+                        for w in head):
+            # "Secretary of State Madeleine Albright": the name follows the office
+            from quotes.extract.names import first_name_gender
+
+            k = next((j for j in range(2, len(rest) - 1) if first_name_gender(rest[j])), None)
+            if k is not None:
+                return " ".join(rest[k:])
+        text = text[: of.start()]
     tokens = text.split()
     i = len(tokens)
     while i > 0 and (tokens[i - 1][:1].isupper() or tokens[i - 1] in ("de", "van", "von", "al", "bin")):
@@ -124,6 +142,31 @@ _PERSON_NOMINAL = re.compile(
     % "|".join(re.escape(n) for n in _PERSON_NOUNS if n.isalpha()))
 
 
+_HONORIFIC_NAME = re.compile(
+    r"(?<![\w.])(?:Mrs|Mr|Ms|Dr)\.[ ][A-Z][\w'’\-]+"
+    r"(?:[ ](?:[A-Z][\w'’\-]+|de|la|del|van|von))*")
+# A name the finder may miss, described as a person: "Christyn Gionfriddo, 29,", "Garcia,
+# the grocery store worker": the description, then the name right before it.
+_PERSON_OF_ORG = re.compile(
+    r"(?P<person>([A-Z][\w'’\-]+)(?:[ ][A-Z]\.)?[ ](?P<last>[A-Z][\w'’\-]+))[ ](?:of|from)[ ]")
+_DESCRIBED_TAIL = re.compile(
+    r",[ ](?:\d{1,3},|(?:a|an|the)[ ](?:[\w\-]+[ ]){0,4}?(?:%s)\b)"
+    % "|".join(sorted(["worker", "voter", "resident", "native", "student", "graduate", "mother",
+                       "father", "owner", "veteran", "activist", "supporter", "teacher",
+                       "retiree", "nurse", "farmer", "pastor", "member", "volunteer", "lawyer",
+                       "attorney", "professor", "spokesman", "spokeswoman", "director",
+                       "executive", "president", "chairman", "chairwoman", "founder", "adviser",
+                       "aide", "analyst", "official", "candidate", "senator", "governor",
+                       "mayor", "officer", "manager", "strategist", "pollster"], key=len,
+                      reverse=True)))
+_NAME_BEFORE = re.compile(
+    r"(?<![\w'’.])(?<!of )(?<!in )(?<!at )(?<!from )(?<!for )(?<!to )"
+    r"(?P<sp>[A-Z][a-z][\w'’\-]*(?:[ ][A-Z][a-z][\w'’\-]*){0,2})$")
+_DOCUMENTS = frozenset("""report statement letter ad memo survey poll study newspaper paper
+    website magazine""".split())
+_RELATIVE = re.compile(r"(?:who|whom|whose|which|that|where|when|said|says)\b")
+# A single abbreviated word ("Md.", "Calif.") is a place, not a person to refer back to.
+_NOT_A_PERSON = re.compile(r"[A-Z][a-z]{1,4}\.")
 _SUBJECT_PRONOUN = re.compile(r"\b([Hh]e|[Ss]he)\b")
 # A pronoun inside a relative or subordinate clause is not the sentence's subject.
 _CLAUSE_WORD_BEFORE = re.compile(r"\b(?:which|that|who|whom|whether|if|what|when|where|as|than)\s+$", re.I)
@@ -146,8 +189,50 @@ class Resolver:
         self._outside = [m for m in names.mentions if not self._in_quote(m.start)]
         self._outside_starts = [m.start for m in self._outside]
         self._common: frozenset[str] | None = None
+        self._add_honorific_mentions()
         self._infer_genders()
         self._appositions = self._find_appositions()
+
+    def _add_honorific_mentions(self) -> None:
+        """'Mr. Guajardo Villarreal' is a person mention even where the name finder missed
+        it (a double surname after 'Ildefonso Guajardo'): a later 'he' can refer to it."""
+        import bisect
+
+        found = [(m.start(), m.group()) for m in _HONORIFIC_NAME.finditer(self.body)]
+        for t in _DESCRIBED_TAIL.finditer(self.body):  # ", 29," / ", a grocery store worker"
+            m = _NAME_BEFORE.search(self.body, max(0, t.start() - 60), t.start())
+            if m is None:
+                continue
+            sp = m.group("sp")
+            if sp.split()[0].lower() in self._common_words():
+                continue  # "Yesterday, a ..."
+            found.append((m.start("sp"), sp))
+        # "David Woodard of Clemson University" taken for an organisation: the person is
+        # "David Woodard" (the mention is replaced in this resolver's list only).
+        from quotes.extract.names import first_name_gender
+
+        for idx in range(len(self._outside) - 1, -1, -1):
+            o = self._outside[idx]
+            p = self.names.people.get(o.key)
+            m = _PERSON_OF_ORG.match(o.text)
+            if (p is None or p.kind != "organization" or m is None
+                    or not first_name_gender(m.group(2))
+                    or m.group("last").lower() in lexicon.ORG_KEYWORDS):
+                continue
+            del self._outside[idx]
+            del self._outside_starts[idx]
+            found.append((o.start, m.group("person")))
+        quote_starts = [a for a, _ in self.quoted]
+        for start, text in sorted(found):
+            end = start + len(text)
+            q = bisect.bisect_right(quote_starts, start) - 1
+            if q >= 0 and start < self.quoted[q][1]:
+                continue  # inside a quote
+            k = bisect.bisect_left(self._outside_starts, start)
+            near = self._outside[max(0, k - 1) : k + 1]
+            if any(o.start < end and start < o.end for o in near):
+                continue
+            self.resolve_name(text, start)
 
     def _infer_genders(self) -> None:
         """Gender of people whose first name does not tell (Bernie, Leslie, surnames
@@ -266,7 +351,7 @@ class Resolver:
                 continue
             ok = [m for m in by_sentence[sidx]
                   if (p := self.names.people.get(m.key)) and p.kind == "person"
-                  and p.gender in (gender, None)]
+                  and p.gender in (gender, None) and not _NOT_A_PERSON.fullmatch(p.name)]
             if not ok:
                 continue
             if sidx != current and self._pronoun_subject(sidx, ok[0].start, pronoun):
@@ -289,7 +374,13 @@ class Resolver:
             start = first_mention - 200
         word = pronoun.lower()
         if _SUBORDINATE_START.match(self.body, start):
-            return False  # "While he supports Clinton, Groberg admits": the name is the subject
+            # "While he supports Clinton, Groberg admits": the name is the subject; but in
+            # "Though it was seamless, he said, ... Joe Biden" the pronoun after the
+            # subordinate clause is.
+            comma = self.body.find(",", start, first_mention)
+            if comma < 0:
+                return False
+            start = comma + 1
         for m in _SUBJECT_PRONOUN.finditer(self.body, start, first_mention):
             if (m.group(1).lower() == word and not self._in_quote(m.start())
                     and not _CLAUSE_WORD_BEFORE.search(self.body, max(start, m.start() - 12), m.start())):
@@ -311,8 +402,9 @@ class Resolver:
         return bisect.bisect_right(self.sentence_starts, pos)
 
     # -- role noun phrases --------------------------------------------------------
-    def _find_appositions(self) -> list[tuple[str, Person]]:
-        """(description, person) pairs from 'Name, the role of X,' and 'role Name'."""
+    def _find_appositions(self) -> list[tuple[str, Person, str]]:
+        """(description, person, where its role word may stand) from 'Name, the role of
+        X,' and 'role Name'."""
         out = []
         for m in self._outside:
             p = self.names.people.get(m.key)
@@ -321,11 +413,24 @@ class Resolver:
             after = self.body[m.end : m.end + 160]
             am = re.match(r",\s+((?:the |a |an )?[^,\"“”;:.]{3,120})(?:,|\.|;)", after)
             if am:
-                out.append((am.group(1), p))
+                # The role heads the apposition: ", the chief executive of Twitter," names
+                # an executive; ", who interviewed the president," names no president.
+                desc = am.group(1)
+                if not _RELATIVE.match(desc):
+                    out.append((desc, p, " ".join(desc.split()[:5])))
             before = self.body[max(0, m.start - 80) : m.start]
             bm = re.search(r"((?:[\w'’.\-]+ ){1,6})$", before)
             if bm:
-                out.append((bm.group(1).strip(), p))
+                # Only a title run right before the name: "White House spokesman Josh
+                # Earnest", not "... said the president of the group, Tom Baker".
+                words = bm.group(1).split()
+                k = len(words)
+                while k > 0 and (words[k - 1].lower() in lexicon.ROLE_NOUNS
+                                 or words[k - 1].lower().rstrip(".") in lexicon.TITLES
+                                 or words[k - 1][:1].isupper()):
+                    k -= 1
+                desc = " ".join(words[max(0, k - 2):])
+                out.append((desc, p, desc))
         return out
 
     def resolve_nominal(self, text: str) -> Person | None:
@@ -338,9 +443,11 @@ class Resolver:
         tail = text.split(head, 1)[-1] if head in text else ""
         tail_names = set(re.findall(r"[A-Z][\w'’\-]+", tail))
         matches = []
-        for desc, p in self._appositions:
+        for desc, p, zone in self._appositions:
+            if head in _DOCUMENTS:
+                break  # a report or a statement is no person
             dw = desc.lower()
-            if re.search(rf"\b{re.escape(head)}\b", dw) and (
+            if re.search(rf"\b{re.escape(head)}\b", zone.lower()) and (
                 not tail_names or all(n.lower() in dw for n in tail_names)
             ):
                 matches.append(p)
