@@ -214,7 +214,8 @@ def timed(name, fn):
 import quotes.extract
 parallel.extract_article = timed("extract", quotes.extract.extract_article)
 store.write_article = timed("write (resolve, rows)", store.write_article)
-parallel.BulkFts.end = timed("full-text index", parallel.BulkFts.end)
+import quotes.bulk
+quotes.bulk.BatchIndexes.end = timed("full-text index and facet counts (batched)", quotes.bulk.BatchIndexes.end)
 load.Loader.refresh = timed("refresh (quotes.tracking)", load.Loader.refresh)
 real_read = quotes.limits.read_within_limits
 def read(*args, **kwargs):
