@@ -9,11 +9,18 @@ a third of its wall time (benchmarks/load_bench.py). During a load the writer's 
 automatic checkpoints are off and a thread with its own connection runs a passive
 checkpoint (it never blocks the writer or a reader) every `interval` seconds, while
 the writer goes on: SQLite leaves Python's lock while it works, so the disk waits and
-the writer's work overlap. The log is copied back as often as before; only who waits
-for it changes. When the load ends, automatic checkpoints are back.
+the writer's work overlap. When the load ends, automatic checkpoints are back.
+
+The log is reused from its start only when a write transaction begins after every frame
+was copied back, and the thread is always a batch behind the writer: left alone, the
+log would grow for the whole load (every page the writer reads is looked up in it, so
+the writer slows down as it grows). So once the log passes `limit` bytes, the writer
+copies back what is left itself between two batches (`between_batches`), and the next
+batch starts the log again: the writer waits for one batch's pages in several.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 
@@ -21,14 +28,16 @@ import sqlite_utils
 
 INTERVAL = 0.5  # seconds between checkpoints
 AUTOCHECKPOINT = 1000  # SQLite's default, restored at the end
+LIMIT = 256 * 2**20  # log bytes past which the writer catches up between batches
 
 
 class Checkpointer:
     """`with Checkpointer(db):` around a load's writes."""
 
-    def __init__(self, db: sqlite_utils.Database, interval: float = INTERVAL):
+    def __init__(self, db: sqlite_utils.Database, interval: float = INTERVAL, limit: int = LIMIT):
         self.db = db
         self.interval = interval
+        self.limit = limit
         self.stop = threading.Event()
         self.thread: threading.Thread | None = None
         row = db.execute("pragma database_list").fetchone()
@@ -47,6 +56,21 @@ class Checkpointer:
             self.stop.set()
             self.thread.join()
             self.db.execute(f"pragma wal_autocheckpoint = {AUTOCHECKPOINT}")
+
+    def between_batches(self) -> None:
+        """After a commit: copy back the rest of a log grown past the limit, so that the
+        next transaction starts it again."""
+        if self.thread is None:
+            return
+        try:
+            size = os.path.getsize(f"{self.path}-wal")
+        except OSError:
+            return
+        if size > self.limit:
+            try:
+                self.db.execute("pragma wal_checkpoint(PASSIVE)").fetchall()
+            except sqlite3.Error:
+                pass  # the thread holds the checkpoint: the next batch tries again
 
     def _run(self) -> None:
         conn = sqlite3.connect(self.path, timeout=0, check_same_thread=False)

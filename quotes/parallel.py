@@ -263,6 +263,7 @@ class Writer:
         self._in_batch = 0
         self._started = 0.0
         self._transaction = None
+        self.checkpointer = None  # a quotes.checkpoint.Checkpointer while load_records runs
 
     def _extraction(self, article: Article) -> Extraction:
         result = self._results.pop(id(article), None)
@@ -309,6 +310,8 @@ class Writer:
             self.loader.registry.reload()
             raise
         transaction.__exit__(None, None, None)
+        if self.checkpointer is not None:
+            self.checkpointer.between_batches()
 
     def abort(self, error: BaseException) -> None:
         """Roll the batch in progress back (triggers included) after an unexpected error."""
@@ -334,7 +337,7 @@ def load_records(loader, records: Iterable[Any], engine: Engine | None = None,
     without one, in this process. Either way the database is the same.
     """
     writer = Writer(loader, batch_size=batch_size, batch_seconds=batch_seconds)
-    with Checkpointer(loader.db):  # the disk waits for the log to be copied back: not the writer
+    with Checkpointer(loader.db) as writer.checkpointer:  # the disk waits, not the writer
         _write_all(writer, loader, records, engine, chunk_size)
 
 

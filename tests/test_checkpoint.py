@@ -50,3 +50,22 @@ def test_an_in_memory_database_needs_none():
     db = sqlite_utils.Database(memory=True)
     with checkpoint.Checkpointer(db) as cp:
         assert cp.thread is None
+
+
+def test_a_writer_that_never_pauses_keeps_the_log_short(tmp_path):
+    """The thread is always a batch behind a busy writer: past the limit, the writer
+    catches up between two batches so that the log starts again."""
+    sizes = {}
+    for name, limit in (("unbounded", 2**40), ("bounded", 256 * 1024)):
+        path = tmp_path / f"{name}.db"
+        db = store.connect(path)
+        db.execute("create table t (x)")
+        with checkpoint.Checkpointer(db, interval=0.01, limit=limit) as cp:
+            for i in range(40):
+                with store.write_transaction(db):
+                    db.conn.executemany("insert into t values (?)", [(f"{i}-{j}-" * 40,) for j in range(300)])
+                cp.between_batches()
+            sizes[name] = wal_size(path)
+        assert db.execute("select count(*) from t").fetchone()[0] == 12000
+        db.close()
+    assert sizes["bounded"] < sizes["unbounded"] / 3
