@@ -217,6 +217,8 @@ store.write_article = timed("write (resolve, rows)", store.write_article)
 import quotes.bulk
 quotes.bulk.BatchIndexes.end = timed("full-text index and facet counts (batched)", quotes.bulk.BatchIndexes.end)
 load.Loader.refresh = timed("refresh (quotes.tracking)", load.Loader.refresh)
+import quotes.deferred
+quotes.deferred.restore = timed("serving indexes built at the end (quotes.deferred)", quotes.deferred.restore)
 real_read = quotes.limits.read_within_limits
 def read(*args, **kwargs):
     it = real_read(*args, **kwargs)

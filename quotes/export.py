@@ -25,7 +25,8 @@ def names(db: sqlite_utils.Database) -> list[str]:
     """Tables and views a user may export (FTS shadow tables left out)."""
     hidden = set(db.table_names(fts4=True)) | set(db.table_names(fts5=True))
     shadow = {t for t in db.table_names() for f in hidden if t.startswith(f + "_")}
-    return sorted(set(db.table_names()) - hidden - shadow) + sorted(db.view_names())
+    internal = {t for t in db.table_names() if t.startswith("_")}  # migrations, index ledger
+    return sorted(set(db.table_names()) - hidden - shadow - internal) + sorted(db.view_names())
 
 
 def rows(db: sqlite_utils.Database, table: str, where: str | None = None) -> tuple[list[str], Iterator[tuple]]:

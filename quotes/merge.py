@@ -26,6 +26,7 @@ from pathlib import Path
 import sqlite_utils
 
 from quotes import store
+from quotes.deferred import IndexDeferral
 
 # Base tables in the order their foreign keys need, with the columns holding entity ids.
 COPIED: list[tuple[str, tuple[str, ...]]] = [
@@ -87,17 +88,18 @@ def merge_databases(target: str | Path, shards: Iterable[str | Path],
             except MergeError as error:
                 _log_refusal(db, shard, error)
                 raise
-        for shard in shards:  # each shard in one transaction: all of its articles or none
-            try:
-                added, skipped = _merge_one(db, shard, summary)
-            except sqlite3.DatabaseError as error:  # damaged past its first pages
-                error = MergeError(f"cannot read {shard}: {error}; nothing of it was merged")
-                _log_refusal(db, shard, error)
-                raise error from None
-            summary.shards += 1
-            summary.per_shard.append((str(shard), added, skipped))
-            if progress:
-                progress(str(shard), added, skipped)
+        with IndexDeferral(db) as deferral:  # big shards: serving indexes built once, at the end
+            for shard in shards:  # each shard in one transaction: all of its articles or none
+                try:
+                    added, skipped = _merge_one(db, shard, summary, deferral)
+                except sqlite3.DatabaseError as error:  # damaged past its first pages
+                    error = MergeError(f"cannot read {shard}: {error}; nothing of it was merged")
+                    _log_refusal(db, shard, error)
+                    raise error from None
+                summary.shards += 1
+                summary.per_shard.append((str(shard), added, skipped))
+                if progress:
+                    progress(str(shard), added, skipped)
         if summary.articles:
             summary.refreshed = refresh(db)
     finally:
@@ -134,7 +136,8 @@ def _check_shard(shard: Path, wanted: str | None) -> None:
             f"once with this version (`quotes refresh --db {shard}`) to bring it up to date")
 
 
-def _merge_one(db: sqlite_utils.Database, shard: Path, summary: MergeSummary) -> tuple[int, int]:
+def _merge_one(db: sqlite_utils.Database, shard: Path, summary: MergeSummary,
+               deferral: IndexDeferral) -> tuple[int, int]:
     """One shard, in one transaction: all of its new articles or none."""
     from quotes.bulk import BatchIndexes
 
@@ -143,6 +146,7 @@ def _merge_one(db: sqlite_utils.Database, shard: Path, summary: MergeSummary) ->
     try:
         indexes = BatchIndexes(db)
         with store.write_transaction(db):
+            deferral.maybe_set_aside(coming=conn.execute("select count(*) from shard.quotes").fetchone()[0])
             indexes.begin()
             added, skipped = _copy(db, shard, summary)
             indexes.end()

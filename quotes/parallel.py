@@ -17,7 +17,9 @@ failure rolls back that article alone and the batch goes on. A crash loses the b
 progress as a unit (nothing half-written); loading again fills it in.
 
 The full-text index and the facet counts of a batch's new rows are written once, at
-the end of the batch, not by a trigger for each row (quotes.bulk.BatchIndexes).
+the end of the batch, not by a trigger for each row (quotes.bulk.BatchIndexes). A load
+that grows big sets the indexes that only serve readers aside and builds them once, at
+its end (quotes.deferred).
 """
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ import sqlite_utils
 
 from quotes.bulk import BatchIndexes
 from quotes.checkpoint import Checkpointer
+from quotes.deferred import IndexDeferral
 from quotes.extract import extract_article
 from quotes.model import Article, Extraction
 
@@ -264,6 +267,7 @@ class Writer:
         self._started = 0.0
         self._transaction = None
         self.checkpointer = None  # a quotes.checkpoint.Checkpointer while load_records runs
+        self.deferral = None  # a quotes.deferred.IndexDeferral while load_records runs
 
     def _extraction(self, article: Article) -> Extraction:
         result = self._results.pop(id(article), None)
@@ -295,6 +299,8 @@ class Writer:
 
         self._transaction = store.write_transaction(self.db)  # the write lock first (see store)
         self._transaction.__enter__()
+        if self.deferral is not None:
+            self.deferral.maybe_set_aside()
         self.indexes.begin()
         self._in_batch = 0
         self._started = time.monotonic()
@@ -337,7 +343,8 @@ def load_records(loader, records: Iterable[Any], engine: Engine | None = None,
     without one, in this process. Either way the database is the same.
     """
     writer = Writer(loader, batch_size=batch_size, batch_seconds=batch_seconds)
-    with Checkpointer(loader.db) as writer.checkpointer:  # the disk waits, not the writer
+    with (Checkpointer(loader.db) as writer.checkpointer,  # the disk waits, not the writer
+          IndexDeferral(loader.db) as writer.deferral):  # serving indexes built once, at the end
         _write_all(writer, loader, records, engine, chunk_size)
 
 

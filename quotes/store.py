@@ -500,6 +500,14 @@ def _fts_update_of_columns(db: sqlite_utils.Database) -> None:
             db.execute(fts_update_trigger(table, columns))
 
 
+@MIGRATIONS(name="0009_perf_deferred_indexes")
+def _deferred_indexes(db: sqlite_utils.Database) -> None:
+    """The ledger of indexes a big load sets aside until its end (quotes/deferred.py)."""
+    from quotes import deferred
+
+    deferred.create_ledger(db)
+
+
 def schema_version(db: sqlite_utils.Database) -> str | None:
     """The name of the last migration applied, or None for a database never ensured."""
     applied = MIGRATIONS.applied(db)
@@ -533,6 +541,9 @@ def ensure_schema(db: sqlite_utils.Database) -> sqlite_utils.Database:
         # the schema; apply() looks again inside and finds nothing left for the second.
         with write_transaction(db):
             MIGRATIONS.apply(db)
+    from quotes import deferred
+
+    deferred.restore(db)  # indexes a load set aside and did not get to build (a crash)
     return db
 
 

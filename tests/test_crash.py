@@ -53,6 +53,9 @@ def traced(*args, **kwargs):
     conn.set_trace_callback(trace)
     return conn
 sqlite3.connect = traced
+if os.environ.get("MIN_NEW_QUOTES"):  # set the serving indexes aside early (quotes.deferred)
+    import quotes.deferred
+    quotes.deferred.MIN_NEW_QUOTES = int(os.environ["MIN_NEW_QUOTES"])
 from quotes.cli import cli
 cli(sys.argv[1:], prog_name="quotes")
 """
@@ -97,6 +100,15 @@ def entity_names(path: Path) -> list[str]:
     conn = _connect(path)
     try:
         return sorted(r[0] for r in conn.execute("select name from entities"))
+    finally:
+        conn.close()
+
+
+def index_sql(path: Path) -> set[tuple[str, str]]:
+    conn = _connect(path)
+    try:
+        assert conn.execute("select count(*) from _deferred_indexes").fetchone()[0] == 0
+        return set(conn.execute("select name, sql from sqlite_master where type = 'index' and sql is not null"))
     finally:
         conn.close()
 
@@ -217,9 +229,23 @@ def test_sigkill_at_many_points_loses_nothing(corpus, reference, tmp_path):
         assert proc.returncode in (0, -signal.SIGKILL), err.decode()[-2000:]
         log.append(f"outside {delay:.1f}: {check_sound(fresh, expected)} articles")
 
-    assert len(kills) >= 20, "\n".join(log)
+    # A load that sets the serving indexes aside (quotes.deferred), each on a new file,
+    # killed while they are aside or while it builds them again at its end.
+    aside: list[Path] = []
+    for what, marker, at in [("indexes set aside", "drop index", rng.randint(1, 3000)),
+                             ("indexes set aside", "drop index", rng.randint(1, 3000)),
+                             ("building set-aside indexes", "from [_deferred_indexes] order by name", 1),
+                             ("building set-aside indexes", "from [_deferred_indexes] order by name", 4)]:
+        aside.append(tmp_path / f"aside-{len(aside)}.db")
+        result = _run([corpus], aside[-1], {"MIN_NEW_QUOTES": "1", "KILL_AFTER": marker, "KILL_AT": str(at)},
+                      ("--batch-size", "7"))
+        assert result.returncode == -signal.SIGKILL, (what, at, result.stderr[-2000:])
+        kills.append(what)
+        log.append(f"{what} at {at}: {check_sound(aside[-1], expected)} articles")
+
+    assert len(kills) >= 24, "\n".join(log)
     want = table_counts(reference)
-    for path in (db, fresh):
+    for path in (db, fresh, *aside):
         result = _run([corpus], path)
         assert result.returncode == 0, result.stderr[-2000:]
         assert check_sound(path, expected) == N_ARTICLES
@@ -228,6 +254,7 @@ def test_sigkill_at_many_points_loses_nothing(corpus, reference, tmp_path):
         lost = sum(max(0, n - got.get(table, 0)) for table, n in want.items())
         assert lost == 0 and got == want, "\n".join(log)
         assert entity_names(path) == entity_names(reference)
+        assert index_sql(path) == index_sql(reference)  # none left aside (quotes.deferred)
         database = sqlite_utils.Database(path)
         try:
             assert_exact(database)  # the facet counts are those of the rows

@@ -51,11 +51,34 @@ def single(corpus, tmp_path_factory) -> Path:
     return _loaded(tmp_path_factory.mktemp("single") / "quotes.db", corpus)
 
 
-def test_two_shards_merge_into_the_database_one_load_makes(corpus, single, tmp_path):
+def index_sql(path: Path) -> set:
+    conn = sqlite3.connect(path)
+    try:
+        return set(conn.execute("select name, sql from sqlite_master where type = 'index' and sql is not null"))
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("big", [False, True], ids=["indexes kept", "indexes set aside"])
+def test_two_shards_merge_into_the_database_one_load_makes(corpus, single, tmp_path, monkeypatch, big):
+    """Big shards (here: any) are merged with the serving indexes set aside, built at the end."""
+    from quotes import deferred
+
     a = _loaded(tmp_path / "a.db", corpus[:3])
     b = _loaded(tmp_path / "b.db", corpus[3:])
     target = tmp_path / "merged.db"
+    set_aside = []
+    monkeypatch.setattr(deferred, "MIN_NEW_QUOTES", 1 if big else -1)
+    real = deferred.set_aside
+
+    def recording(db) -> int:
+        set_aside.append(real(db))
+        return set_aside[-1]
+
+    monkeypatch.setattr(deferred, "set_aside", recording)
     summary = merge_databases(target, [a, b])
+    assert set_aside == ([18] if big else [])
+    assert index_sql(target) == index_sql(single)
     assert (summary.shards, summary.articles, summary.skipped) == (2, len(corpus), 0)
     assert summary.quotes == rows(single, "select count(*) as n from quotes")[0]["n"]
     assert _content(target) == _content(single)
