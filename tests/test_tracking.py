@@ -598,6 +598,13 @@ def test_conflicts_are_between_articles():
                        quote("c", direct, "Y", speaker=2)) == 0
     assert conflicting(quote("a", direct, "X", speaker=2), quote("c", direct, "Y", speaker=3)) == 1
     assert conflicting(quote("a", direct, "X", speaker=2), quote("c", direct, "Y")) == 0  # unknown is no conflict
+    # a quote reprinted by many articles: same speakers, or no speaker every one gives
+    assert conflicting(*[quote(f"r{n}", direct, f"R{n}", speaker=2) for n in range(300)]) == 0
+    assert conflicting(*[q for n, (a, b) in enumerate([(1, 2), (2, 3), (3, 1)] * 50)
+                         for q in (quote(f"p{n}", direct, f"P{n}", speaker=a),
+                                   quote(f"q{n}", wrapper, f"P{n}", speaker=b))]) == 0
+    assert conflicting(*[quote(f"r{n}", direct, f"R{n}", speaker=2) for n in range(300)],
+                       quote("s", direct, "S", speaker=1), quote("t", wrapper, "S", speaker=3)) == 1
 
 
 def test_refresh_leaves_no_staging_tables(tmp_path):
