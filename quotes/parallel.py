@@ -136,9 +136,14 @@ class PoolEngine(Engine):
     def __init__(self, workers: int):
         from concurrent.futures import ProcessPoolExecutor
 
+        import quotes.extract.pipeline  # noqa: F401 - compiled once here; forked workers inherit it
+
         self.name = f"{workers} local processes"
         self.workers = workers
         self.pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm_up)
+        # The first task starts every worker: they are forked now, from a process that
+        # runs no thread of its own yet (the load's checkpointer and warm-up come later).
+        self.pool.submit(int).result()
 
     def submit(self, fn, arg):
         return self.pool.submit(fn, arg)
