@@ -403,16 +403,16 @@ def _appearance_order(q: dict):
     return (q["published"] is None, q["published"] or "", q["article_id"], q["start"] or 0, q["id"])
 
 
-def _articles_disagree(members: list[dict]) -> bool:
+def _articles_disagree(said: Iterable[tuple[str, int | None]]) -> bool:
     """Do two articles give these words to different speakers: two articles that name
-    known speakers for them, and no speaker in common? (Within one article, a
-    reported-speech span that wraps another speaker's direct quote is an overlap of
-    extraction, not a misattribution: an article agrees with another when any of its
-    speakers for the words is the other's.)"""
+    known speakers for them, and no speaker in common? `said`: (article, speaker) pairs.
+    (Within one article, a reported-speech span that wraps another speaker's direct
+    quote is an overlap of extraction, not a misattribution: an article agrees with
+    another when any of its speakers for the words is the other's.)"""
     by_article: dict[str, set] = defaultdict(set)
-    for q in members:
-        if q["speaker_id"] is not None:
-            by_article[q["article_id"]].add(q["speaker_id"])
+    for article_id, speaker_id in said:
+        if speaker_id is not None:
+            by_article[article_id].add(speaker_id)
     # Articles giving the same speakers cannot disagree with each other, and a speaker
     # every article gives settles it: a quote reprinted by hundreds of articles is then
     # one set, not hundreds squared pairs.
@@ -455,34 +455,61 @@ def quote_roots(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
     return root
 
 
+QUOTE_FIELDS = ("id", "text", "text_hash", "article_id", "start", "published", "publisher", "url",
+                "speaker_id", "speaker_name")
+_ID, _TEXT, _HASH, _ARTICLE, _START, _PUBLISHED, _PUBLISHER, _URL, _SPEAKER, _NAME = range(len(QUOTE_FIELDS))
+
+
 def quote_group(key: str, members: list[dict]) -> dict:
-    """The quote_groups row of one group, from its members (dicts with id, text,
-    text_hash, article_id, start, published, publisher, url, speaker_id, speaker_name)
+    """The quote_groups row of one group, from its members (dicts with QUOTE_FIELDS)
     in order of appearance."""
-    first = members[0]
-    own = [q for q in members if q["text_hash"] == key]
-    speakers = {q["speaker_id"]: q["speaker_name"] for q in members if q["speaker_id"] is not None}
-    dates = [q["published"] for q in members if q["published"]]
-    group = {
+    return quote_group_of_rows(key, [tuple(q[f] for f in QUOTE_FIELDS) for q in members])
+
+
+def quote_group_of_rows(key: str, rows: list[tuple]) -> dict:
+    """quote_group for members as tuples in QUOTE_FIELDS order: one pass over them,
+    which the refresh makes for every quote of the corpus."""
+    first = rows[0]
+    text = least = None
+    articles, publishers, speakers = set(), set(), {}
+    last = None
+    for row in rows:
+        if row[_HASH] == key:
+            if text is None:
+                text = least = row[_TEXT]
+            elif row[_TEXT] < least:
+                least = row[_TEXT]
+        articles.add(row[_ARTICLE])
+        if row[_PUBLISHER]:
+            publishers.add(row[_PUBLISHER])
+        if row[_SPEAKER] is not None:
+            speakers[row[_SPEAKER]] = row[_NAME]
+        if row[_PUBLISHED] and (last is None or row[_PUBLISHED] > last):
+            last = row[_PUBLISHED]
+    if text is None:
+        raise ValueError(f"quote group {key} has no member with its own text")
+    # Disagreement needs two articles and two speakers.
+    conflicting = (len(articles) > 1 and len(speakers) > 1
+                   and _articles_disagree((row[_ARTICLE], row[_SPEAKER]) for row in rows))
+    return {
         "key": key,
-        "text": own[0]["text"],
-        "words": len(quote_words(min(q["text"] for q in own))),
-        "quotes": len(members),
-        "articles": len({q["article_id"] for q in members}),
-        "publishers": len({q["publisher"] for q in members if q["publisher"]}),
+        "text": text,
+        "words": len(quote_words(least)),
+        "quotes": len(rows),
+        "articles": len(articles),
+        "publishers": len(publishers),
         "speakers": len(speakers),
         "speaker_names": ", ".join(sorted({n for n in speakers.values() if n})) or None,
-        "conflicting": int(_articles_disagree(members)),
-        "first_quote_id": first["id"],
-        "first_article_id": first["article_id"],
-        "first_published": first["published"],
-        "first_publisher": first["publisher"],
-        "first_url": first["url"],
-        "first_speaker_id": first["speaker_id"],
-        "first_speaker_name": first["speaker_name"],
-        "last_published": max(dates) if dates else None,
+        "conflicting": int(conflicting),
+        "first_quote_id": first[_ID],
+        "first_article_id": first[_ARTICLE],
+        "first_published": first[_PUBLISHED],
+        "first_publisher": first[_PUBLISHER],
+        "first_url": first[_URL],
+        "first_speaker_id": first[_SPEAKER],
+        "first_speaker_name": first[_NAME],
+        "last_published": last,
     }
-    return group
 
 
 def group_quotes(quotes: list[dict]) -> tuple[list[dict], list[dict]]:
@@ -506,8 +533,6 @@ def group_quotes(quotes: list[dict]) -> tuple[list[dict], list[dict]]:
     return groups, members
 
 
-QUOTE_FIELDS = ("id", "text", "text_hash", "article_id", "start", "published", "publisher", "url",
-                "speaker_id", "speaker_name")
 QUOTE_GROUP_COLUMNS = ("key", "text", "words", "quotes", "articles", "publishers", "speakers",
                        "speaker_names", "conflicting", "first_quote_id", "first_article_id",
                        "first_published", "first_publisher", "first_url", "first_speaker_id",
@@ -533,7 +558,7 @@ def refresh_quote_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> 
         order by 1, articles.published is null, coalesce(articles.published, ''), quotes.article_id,
           coalesce(quotes.start, 0), quotes.id""")
     for key, rows in itertools.groupby(cursor, key=lambda r: r[0]):
-        group = quote_group(key, [dict(zip(QUOTE_FIELDS, r[1:])) for r in rows])
+        group = quote_group_of_rows(key, [r[1:] for r in rows])
         groups.add(group)
         summary.quote_groups += 1
         summary.multi_article_groups += group["articles"] > 1
