@@ -542,7 +542,9 @@ QUOTE_GROUP_COLUMNS = ("key", "text", "words", "quotes", "articles", "publishers
 def refresh_quote_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> None:
     """Group the corpus's quotes, one group in memory at a time: the roots come from the
     distinct texts, then every quote is read once, in group and appearance order."""
-    root = quote_roots(db.execute("select text_hash, min(text) from quotes group by text_hash"))
+    # One pass over the table and a sort: walking the text_hash index instead reads each
+    # quote's text at random (3x slower on a million quotes).
+    root = quote_roots(db.execute("select text_hash, min(text) from quotes not indexed group by text_hash"))
     db.execute("create temp table if not exists refresh_roots (hash text primary key, root text)")
     db.execute("delete from temp.refresh_roots")
     db.conn.executemany("insert into temp.refresh_roots (hash, root) values (?, ?)", sorted(root.items()))
@@ -552,7 +554,7 @@ def refresh_quote_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> 
         select coalesce(refresh_roots.root, quotes.text_hash), quotes.id, quotes.text, quotes.text_hash,
           quotes.article_id, quotes.start, articles.published, articles.publisher, articles.url,
           quotes.speaker_id, entities.name
-        from quotes join articles on articles.id = quotes.article_id
+        from quotes not indexed join articles on articles.id = quotes.article_id
           left join entities on entities.id = quotes.speaker_id
           left join temp.refresh_roots on refresh_roots.hash = quotes.text_hash
         order by 1, articles.published is null, coalesce(articles.published, ''), quotes.article_id,
