@@ -3,7 +3,7 @@
 In WAL mode each commit appends the pages it changed to the write-ahead log, and every
 1,000 pages SQLite copies the log back into the database file (a checkpoint, with an
 fsync) inside the commit that crossed the mark: the writer waits for the disk. Into a
-big database a batch of 200 articles changes thousands of pages spread over the
+big database a batch of 1,000 articles changes thousands of pages spread over the
 indexes, so at 94,000 articles those checkpoints were half of the writer's commits and
 a third of its wall time (benchmarks/load_bench.py). During a load the writer's own
 automatic checkpoints are off and a thread with its own connection runs a passive

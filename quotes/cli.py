@@ -77,7 +77,7 @@ def cli():
 @click.option("--scheduler", metavar="ADDRESS",
               help="Run extraction on a Dask cluster, e.g. tcp://10.0.0.5:8786")
 @click.option("--batch-size", type=click.IntRange(min=1), metavar="N",
-              help="Articles per transaction (default 200)")
+              help="Articles per transaction (default 1000, or 5 seconds)")
 @click.option("--max-size", type=click.FloatRange(min=0), default=20, show_default=True, metavar="MB",
               help="Largest file, JSON line or archive record read whole (0: no limit)")
 @click.option("--time-limit", type=click.FloatRange(min=0), default=30, show_default=True, metavar="SECONDS",

@@ -39,8 +39,9 @@ from quotes.deferred import IndexDeferral
 from quotes.extract import extract_article
 from quotes.model import Article, Extraction
 
-BATCH_SIZE = 200  # articles per transaction
-BATCH_SECONDS = 2.0  # ... or this long, so readers see progress and other writers get a turn
+BATCH_SIZE = 1000  # articles per transaction: into a big database, each commit writes every
+# page its rows touched, and 1,000 articles share more pages than 200 (11% less writer time)
+BATCH_SECONDS = 5.0  # ... or this long, so readers see progress and other writers get a turn
 CHUNK_SIZE = 32  # articles per task sent to a worker
 WINDOW_PER_WORKER = 3  # chunks in flight per worker: bounds memory, keeps workers busy
 
