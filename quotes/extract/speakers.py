@@ -25,7 +25,8 @@ _NOT_PREFIX = r"(?!(?:the|a|an|he|she|they|it|we|on|in|at|to|of|for|with|during|
 PREFIXED_NAME = rf"(?:(?:{_NOT_PREFIX}[\w'’.\-/]+[ ]){{1,5}}{NAME})"
 PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)"
 _DET = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[A-Z][\w.\-]*(?:[ ][A-Z][\w.\-]*)?['’]s)"
-_ROLE = "|".join(sorted(lexicon.ROLE_NOUNS - {"white house"}, key=len, reverse=True))
+# A trie: the same matches as the longest-first alternation it replaced, tried far faster.
+_ROLE = lexicon.word_trie(lexicon.ROLE_NOUNS - {"white house"})
 NOMINAL = (
     rf"(?:{_DET}[ ](?:[\w'’.\-]+[ ]){{0,5}}?(?:{_ROLE})"
     rf"(?:[ ](?:of|for|at|with|to|in)[ ](?:the[ ])?(?:[A-Z][\w'’.\-]*|[a-z][\w'’\-]*)(?:[ ][A-Z][\w'’.\-]*|[ ]of|[ ]and|[ ]for){{0,6}})?"
