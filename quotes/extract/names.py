@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -131,7 +132,29 @@ def _split_person(tokens: list[str]) -> tuple[list[str], list[str]]:
 _CONNECTORS = frozenset({"of", "and", "for", "the", "on", "&"})
 
 
-def _org_name(span: str, common: frozenset[str] = frozenset()) -> str | None:
+_LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
+
+
+@lru_cache(maxsize=2)
+def lowercase_words(body: str) -> frozenset[str]:
+    """Words the text writes in lower case (two letters or more): never names on their
+    own. Cached for the article at hand, which the name finder and the resolver share."""
+    return frozenset(_LOWER_WORD.findall(body))
+
+
+class _LowercaseWords:
+    """lowercase_words(body) as a container, read only when a span asks (few do)."""
+
+    __slots__ = ("body",)
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+
+    def __contains__(self, word: object) -> bool:
+        return word in lowercase_words(self.body)
+
+
+def _org_name(span: str, common: Container[str] = frozenset()) -> str | None:
     """The organisation named by a capitalised span, or None.
 
     'Washington Post Trump' -> 'Washington Post' (a name glued on after the keyword);
@@ -142,8 +165,10 @@ def _org_name(span: str, common: frozenset[str] = frozenset()) -> str | None:
     if not words:
         return None
     lowered = [w.lower().strip("'’s") if w.endswith(("'s", "’s")) else w.lower() for w in words]
-    while (len(words) > 2 and lowered[0] in common and lowered[0] not in lexicon.ORG_KEYWORDS
-           and lowered[1] in _CONNECTORS):
+    if lexicon.ORG_KEYWORDS.isdisjoint(lowered):
+        return None  # no keyword, none left after the loop below either
+    while (len(words) > 2 and lowered[1] in _CONNECTORS and lowered[0] not in lexicon.ORG_KEYWORDS
+           and lowered[0] in common):
         words, lowered = words[2:], lowered[2:]
     keyed = [i for i, w in enumerate(lowered) if w in lexicon.ORG_KEYWORDS]
     if not keyed:
@@ -241,7 +266,7 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
     taken: list[tuple[int, int]] = []  # disjoint spans, kept sorted
 
     # 1. Organisations with a keyword: "Russian Union of Industrialists and Entrepreneurs".
-    common = frozenset(w for w in re.findall(r"\b[a-z][a-z]+\b", body))
+    common = _LowercaseWords(body)
     for s, e, text in org_spans:
         org = _org_name(text, common)
         if org:
@@ -255,7 +280,8 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
         return i == 0 or taken[i - 1][1] <= s
 
     # 2. Full person names: optional titles, a first name, one or more name tokens.
-    pending_single: list[tuple[int, int, str, list[str]]] = []
+    # (start, end, text, tokens, _split_person(tokens)) of spans left for step 3
+    pending_single: list[tuple[int, int, str, list[str], tuple[list[str], list[str]]]] = []
     for s, e, text in spans:
         if text.lower() in _NOT_A_NAME:
             continue  # step 3 would drop it too
@@ -269,7 +295,7 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
                 continue
             s, text = e - len(tail), tail
         tokens = text.split()
-        titles, name = _split_person(tokens)
+        split = titles, name = _split_person(tokens)
         if not name:
             continue
         if not first_name_gender(name[0]):
@@ -293,14 +319,11 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
             reg.mentions.append(Mention(name_off, name_off + len(full), full, p.key))
             bisect.insort(taken, (s, e))
         else:
-            pending_single.append((s, e, text, tokens))
+            pending_single.append((s, e, text, tokens, split))
 
     # 3. Titled surnames ("Mr. Putin", "Sen. Graham") and bare surnames of known people.
     reg.mentions.sort(key=lambda m: m.start)
-    for s, e, text, tokens in pending_single:
-        titles, name = _split_person(tokens)
-        if not name:
-            continue
+    for s, e, text, tokens, (titles, name) in pending_single:
         last = name[-1]
         off = s + text.rindex(last)
         if last.lower() in _STOP or last.lower() in _DATE_WORDS:

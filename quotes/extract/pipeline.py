@@ -20,17 +20,19 @@ from quotes.model import Article, Entity, Extraction, Quote
 
 _CUE_WORDS = set(lexicon.cue_forms())
 _NAMING_CUES = {"called", "calls", "call", "calling", "described", "describes", "describing"}
-_WORD_BEFORE = re.compile(r"([\w'’]+)[ \t]*$")
+# The last word of a text, read on the reversed text: searching for "([\w'’]+)[ \t]*$"
+# tries every position of the text; this match tries one.
+_LAST_WORD_REVERSED = re.compile(r"[ \t]*([\w'’]+)")
 _SAID_OF = re.compile(r"\b(?:of|about)\s+([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)")
 
 
 def _is_embedded(body: str, para: Span, q: QuotedSpan) -> bool:
     """True when the quote continues a sentence: preceded by a word that is no cue."""
     before = body[max(para.start, q.mark_start - 100) : q.mark_start]  # linear in quotes
-    m = _WORD_BEFORE.search(before)
+    m = _LAST_WORD_REVERSED.match(before[::-1])
     if not m:
         return False
-    word = m.group(1).lower()
+    word = m.group(1)[::-1].lower()
     return word not in _CUE_WORDS and word != "that"
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from quotes.extract import lexicon
-from quotes.extract.names import ArticleNames, Person, fold
+from quotes.extract.names import ArticleNames, Person, fold, lowercase_words
 
 _NAME_TOKEN = r"(?:[A-Z][\w'’.\-]*|de|van|von|al|bin|la|le|del|da)"
 NAME = (
@@ -189,7 +189,6 @@ class Resolver:
         self.sentence_starts = sentence_starts
         self._outside = [m for m in names.mentions if not self._in_quote(m.start)]
         self._outside_starts = [m.start for m in self._outside]
-        self._common: frozenset[str] | None = None
         self._add_honorific_mentions()
         self._infer_genders()
         self._appositions = self._find_appositions()
@@ -261,9 +260,7 @@ class Resolver:
 
     def _common_words(self) -> frozenset[str]:
         """Words the article writes in lower case: never names on their own."""
-        if self._common is None:
-            self._common = frozenset(re.findall(r"\b[a-z][a-z]+\b", self.body))
-        return self._common
+        return lowercase_words(self.body)
 
     def _in_quote(self, pos: int) -> bool:
         return any(s <= pos < e for s, e in self.quoted)
