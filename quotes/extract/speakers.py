@@ -173,6 +173,20 @@ _SUBJECT_PRONOUN = re.compile(r"\b([Hh]e|[Ss]he)\b")
 _CLAUSE_WORD_BEFORE = re.compile(r"\b(?:which|that|who|whom|whether|if|what|when|where|as|than)\s+$", re.I)
 _SUBORDINATE_START = re.compile(
     r"[\"“‘'(]?(?:While|When|Although|Though|If|As|After|Before|Since|Because|Once|Until|Unless|Whether)\b")
+# Up to six words, each followed by one space, read backwards from the end of a text.
+_WORDS_REVERSED = re.compile(r"(?: [\w'’.\-]+){1,6}")
+
+
+def _words_at_end(text: str) -> str | None:
+    r"""What re.search(r"((?:[\w'’.\-]+ ){1,6})$", text) captures, without trying the
+    pattern at every position: the match is the longest run of such words that ends
+    the text (the tokens are delimited, so reading them backwards finds the same run).
+    Like $, it may end before a final newline."""
+    end = len(text) - 1 if text.endswith("\n") else len(text)
+    m = _WORDS_REVERSED.match(text[end - 1 :: -1] if end else "")
+    return m.group()[::-1] if m else None
+
+
 _MALE = re.compile(r"\b(?:he|his|him|himself)\b")
 _FEMALE = re.compile(r"\b(?:she|her|hers|herself)\b")
 
@@ -417,11 +431,11 @@ class Resolver:
                 if not _RELATIVE.match(desc):
                     out.append((desc, p, " ".join(desc.split()[:5])))
             before = self.body[max(0, m.start - 80) : m.start]
-            bm = re.search(r"((?:[\w'’.\-]+ ){1,6})$", before)
-            if bm:
+            run = _words_at_end(before)
+            if run:
                 # Only a title run right before the name: "White House spokesman Josh
                 # Earnest", not "... said the president of the group, Tom Baker".
-                words = bm.group(1).split()
+                words = run.split()
                 k = len(words)
                 while k > 0 and (words[k - 1].lower() in lexicon.ROLE_NOUNS
                                  or words[k - 1].lower().rstrip(".") in lexicon.TITLES
