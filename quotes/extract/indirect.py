@@ -258,9 +258,6 @@ _CUE_WORD_I = re.compile(rf"(?<![\w'’])(?:{_CUE})(?![\w'’])", re.IGNORECASE)
 # (?=[A-Z]) changes no match (every verb here starts with a capital); it fails fast at
 # the lower-case letters that make up most of a sentence (a third of the time).
 _CAPITAL_CUE = re.compile(rf"(?=[A-Z])\b(?:{_trie(w[:1].upper() + w[1:] for w in _VERBS)})\b")
-# Words without which find_date finds nothing (a cheap test before the full expression).
-_DATEISH = re.compile(r"\d|(?i:day|night|morning|afternoon|evening|week|month|year|ago|"
-                      r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 _CAPITAL_WORD = re.compile(r"(?<![\w'’])[A-Z]")
 _LEADING_THAT = re.compile(r"[\s,:—–-]*that\b")
 _REST = re.compile(r"[ ]*(?:,|$)")
@@ -484,7 +481,7 @@ class _Finder:
             if b <= a:
                 continue
             head = text[h.sp_at : h.content[0] if h.content[0] > h.sp_at else h.sp_at + 200]
-            said_on, date_text = find_date(head, self.published) if _DATEISH.search(head) else (None, None)
+            said_on, date_text = find_date(head, self.published)  # tests DATEISH first
             if not said_on:
                 said_on = self.published[:10] if self.published else None
             out.append(Quote(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from quotes.extract import lexicon
 from quotes.extract.names import ArticleNames, Person, fold, lowercase_words
@@ -61,9 +62,17 @@ class Speaker:
     kind: str  # name, pronoun, nominal
 
 
+_PRONOUN_RE = re.compile(PRONOUN)
+_DET_RE = re.compile(_DET)
+_POSSESSIVE_END = re.compile(r"['’]s$")
+
+
+@lru_cache(maxsize=8192)
 def classify(text: str) -> str:
+    """'pronoun', 'nominal' or 'name' for a speaker phrase (a pure function of the
+    phrase, asked about the same phrases many times: cached)."""
     t = text.strip()
-    if re.fullmatch(PRONOUN, t):
+    if _PRONOUN_RE.fullmatch(t):
         return "pronoun"
     first = t.split()[0] if t.split() else ""
     rest = t.split()[1:]
@@ -71,15 +80,15 @@ def classify(text: str) -> str:
         w.lower() in lexicon.ROLE_NOUNS for w in rest
     ):
         return "name"  # "The New York Times"
-    if re.fullmatch(_DET, first) or first.lower() in {"the", "a", "an", "my", "our", "your"} or t.lower().startswith("the white house"):
-        if not re.search(r"['’]s$", first) or t.split()[-1].lower() in lexicon.ROLE_NOUNS:
+    if _DET_RE.fullmatch(first) or first.lower() in {"the", "a", "an", "my", "our", "your"} or t.lower().startswith("the white house"):
+        if not _POSSESSIVE_END.search(first) or t.split()[-1].lower() in lexicon.ROLE_NOUNS:
             return "nominal"
     return "name"
 
 
 def plausible_speaker(body: str, text: str, offset: int) -> bool:
     """Reject possessives ("Trump's claims") and names cut out of a longer name."""
-    if re.search(r"['’]s$", text.strip()):
+    if _POSSESSIVE_END.search(text.strip()):
         return False
     if classify(text) == "name":
         j = offset - 1
@@ -101,13 +110,21 @@ def _sentence_start(body: str, k: int) -> bool:
     return j < 0 or body[j] in ".!?\n:"
 
 
+_PARENTHESIS_END = re.compile(r"\s*\([^)]*\)$")
+_POSSESSIVE_BEFORE_NAME = re.compile(r"['’]s\s+(?=[A-Z])")
+_SENTENCE_BREAK = re.compile(r"(?<=[a-z]{2})\.\s+")
+_OF_NAME_END = re.compile(r"\s+(?:of|from)\s+(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*)*$")
+
+
+@lru_cache(maxsize=8192)
 def trim_name(text: str) -> str:
     """The name core of a speaker phrase: 'Tulsa police Chief Chuck Jordan (D)' ->
-    'Chief Chuck Jordan'; 'Mr. Morgan of the Sierra Club' -> 'Mr. Morgan'."""
-    text = re.sub(r"\s*\([^)]*\)$", "", text.strip())
-    text = re.split(r"['’]s\s+(?=[A-Z])", text)[-1]  # "Breitbart’s Joel Pollak"
-    text = re.split(r"(?<=[a-z]{2})\.\s+", text)[-1]  # "Monday. He"
-    of = re.search(r"\s+(?:of|from)\s+(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*)*$", text)
+    'Chief Chuck Jordan'; 'Mr. Morgan of the Sierra Club' -> 'Mr. Morgan'. A pure
+    function of the phrase (cached: resolution trims the same phrase several times)."""
+    text = _PARENTHESIS_END.sub("", text.strip())
+    text = _POSSESSIVE_BEFORE_NAME.split(text)[-1]  # "Breitbart’s Joel Pollak"
+    text = _SENTENCE_BREAK.split(text)[-1]  # "Monday. He"
+    of = _OF_NAME_END.search(text)
     if of:
         head, rest = text[: of.start()].split(), text[of.start() :].split()
         if head and all(w.lower().rstrip(".") in lexicon.TITLES or w.lower() in lexicon.TITLES
@@ -143,8 +160,10 @@ _PERSON_NOMINAL = re.compile(
     % "|".join(re.escape(n) for n in _PERSON_NOUNS if n.isalpha()))
 
 
+# "(?<![\w.])(?:Mrs|Mr|Ms|Dr)\." with the look-behind moved past the first letter: a
+# pattern that opens with literals lets the engine skip to the next M or D.
 _HONORIFIC_NAME = re.compile(
-    r"(?<![\w.])(?:Mrs|Mr|Ms|Dr)\.[ ][A-Z][\w'’\-]+"
+    r"(?:M(?<![\w.]M)(?:rs|r|s)|D(?<![\w.]D)r)\.[ ][A-Z][\w'’\-]+"
     r"(?:[ ](?:[A-Z][\w'’\-]+|de|la|del|van|von))*")
 # A name the finder may miss, described as a person: "Christyn Gionfriddo, 29,", "Garcia,
 # the grocery store worker": the description, then the name right before it.
@@ -302,7 +321,7 @@ class Resolver:
             return p
         # An unknown name next to a cue verb is still a speaker: register it.
 
-        if re.fullmatch(PRONOUN, trim_name(text)):
+        if _PRONOUN_RE.fullmatch(trim_name(text)):
             return None
         tokens = trim_name(text).replace("’s", "").split()
         titles, core = _split_person(tokens)
