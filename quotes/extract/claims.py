@@ -95,11 +95,18 @@ def _ends_with_role(before: str) -> bool:
 _HYPOTHETICAL = re.compile(r"\b(?:potential|possible|would|could|might|may|if|plans?|will)\b")
 
 
+_INTRO_PHRASE = re.compile(r"^(?:[A-Z][^,]{0,40}),\s")
+_TWO_CAPITALS = re.compile(r"^\s*[A-Z][\w'’\-]+\s+[A-Z]")
+# Compiled once: an f-string pattern is rebuilt (and its cache key hashed) at every call.
+_SUBJECT = re.compile(rf"\s*(?P<sp>{SPEAKER})")
+_POSSESSIVE_REST = re.compile(r"['’]s\b.*$")
+
+
 def _subject_of(sentence: str, offset: int, names: ArticleNames, resolver: Resolver) -> Person | None:
     """The person or organisation a sentence is about: its grammatical subject."""
     text = _AS_OF.sub(lambda m: " " * len(m.group(0)), sentence)
-    text = re.sub(r"^(?:[A-Z][^,]{0,40}),\s", lambda m: " " * len(m.group(0)), text) if not re.match(r"^\s*[A-Z][\w'’\-]+\s+[A-Z]", text) else text
-    m = re.match(rf"\s*(?P<sp>{SPEAKER})", text)
+    text = _INTRO_PHRASE.sub(lambda m: " " * len(m.group(0)), text) if not _TWO_CAPITALS.match(text) else text
+    m = _SUBJECT.match(text)
     if not m:
         return None
     sp = m.group("sp")
@@ -109,7 +116,7 @@ def _subject_of(sentence: str, offset: int, names: ArticleNames, resolver: Resol
         return resolver.resolve_pronoun(sp, at, at, max(0, at - 1500))
     if kind == "nominal":
         return resolver.resolve_nominal(sp)
-    sp = re.sub(r"['’]s\b.*$", "", sp)
+    sp = _POSSESSIVE_REST.sub("", sp)
     return names.lookup(sp, at)
 
 

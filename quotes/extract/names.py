@@ -159,6 +159,9 @@ def _org_name(span: str, common: Container[str] = frozenset()) -> str | None:
 
     'Washington Post Trump' -> 'Washington Post' (a name glued on after the keyword);
     'Support for NATO' -> 'NATO' when 'support' is an ordinary word in the article."""
+    if "'s" not in span and "’s" not in span and lexicon.ORG_KEYWORDS.isdisjoint(
+            span.lower().split()):
+        return None  # no keyword (most spans): what `lowered` below would find out
     words = span.split()
     if words and words[0].lower() == "the":
         words = words[1:]
@@ -298,16 +301,17 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
         split = titles, name = _split_person(tokens)
         if not name:
             continue
-        if not first_name_gender(name[0]):
+        if len(name) > 2 and not first_name_gender(name[0]):
             # "PolitiFact Executive Director Aaron Sharockman": the name starts later.
             k = next((j for j in range(1, len(name) - 1) if first_name_gender(name[j])
                       and name[j + 1][:1].isupper()), None)
             if k is not None and not _org_name(" ".join(name[: k + 2])):
                 titles, name = titles + name[:k], name[k:]
-        name_off = s + len(text) - len(" ".join(name)) - (len(text) - len(text.rstrip()))
-        name_off = s + text.rindex(" ".join(name)) if " ".join(name) in text else name_off
         if len(name) >= 2 and first_name_gender(name[0]) and not (
                 name[1].isupper() and not _INITIAL.fullmatch(name[1])):  # "Donald J. Trump"
+            joined = " ".join(name)
+            name_off = s + len(text) - len(joined) - (len(text) - len(text.rstrip()))
+            name_off = s + text.rindex(joined) if joined in text else name_off
             name = _name_core(name)
             full = " ".join(name)
             gender = first_name_gender(name[0])
@@ -333,10 +337,10 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
             _honorific_gender(titles) or any(t.lower().rstrip(".") in _PERSON_TITLES for t in titles)
         ):
             p = reg._add(fold(last), last, "person", last, off, _honorific_gender(titles))
-        if p is None:
+        if p is None and len(name) == 1:
             before = body[max(0, s - 40) : s].lower()
             after = body[e : e + 30].lower()
-            if len(name) == 1 and (_ORG_APPOSITION.search(before) or _ORG_ROLE_AFTER.match(after)):
+            if _ORG_APPOSITION.search(before) or _ORG_ROLE_AFTER.match(after):
                 p = reg._add(fold(last), last, "organization", last, off)
         if p is None:
             continue

@@ -49,6 +49,10 @@ def _continues_quote(body: str, qspans: list[QuotedSpan], i: int) -> bool:
     return not re.search(r"[.!?]\s", between)
 
 
+_LOWER_AFTER = re.compile(r"\s+[a-z]")
+_CUE_AFTER = re.compile(rf"\s+(?:{lexicon.any_cue_pattern()})\b")
+
+
 def _runs_on(body: str, para: Span, q: QuotedSpan) -> bool:
     """True for a quote at a sentence start that the sentence carries on past
     without punctuation: a title or a scare-quoted phrase, not an utterance."""
@@ -56,9 +60,7 @@ def _runs_on(body: str, para: Span, q: QuotedSpan) -> bool:
     if inner[-1:] in ".,!?…—–-:;" or not q.closed:
         return False
     after = body[q.mark_end : para.end]
-    return bool(re.match(r"\s+[a-z]", after)) and not re.match(
-        rf"\s+(?:{lexicon.any_cue_pattern()})\b", after
-    )
+    return bool(_LOWER_AFTER.match(after)) and not _CUE_AFTER.match(after)
 
 
 def _clip(body: str, start: int, end: int) -> tuple[int, int]:
