@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import re
 
-from quotes.extract import dates, lexicon, names, speakers
+from quotes.extract import dates, lexicon, names, quotemarks, speakers
 
 
 def _strings(alphabet: list[str], n: int = 20000, longest: int = 14, seed: int = 7):
@@ -65,3 +65,11 @@ def test_dateish_holds_wherever_a_date_expression_matches():
     for text in _strings(alphabet, n=20000, longest=8):
         if dates.DATE_EXPRESSION.search(text):
             assert dates.DATEISH.search(text), text
+
+
+def test_double_marks_same_as_plain_alternation():
+    plain = re.compile(r"''|[\"“”„«»‟]")
+    alphabet = ["'", "''", '"', "“", "”", "„", "«", "»", "‟", "a", " ", "’", "\n"]
+    for text in _strings(alphabet, n=40000):
+        assert ([(m.span(), m.group()) for m in plain.finditer(text)]
+                == [(m.span(), m.group()) for m in quotemarks._DOUBLE.finditer(text)]), text

@@ -272,6 +272,8 @@ evangelicals latinos hispanics gop voters independents""".split())
 _NOT_SPEAKER = frozenset("""it this that there these those who which what here today
 yesterday q""".split())
 _BE = re.compile(r"\b(?:is|are|was|were|been|be|being)\b")
+_POSSESSIVE_END = re.compile(r"['’]s$")
+_AND_BUT_END = re.compile(r"\b(?:and|but)$")
 _MIN_WORDS = {"speech": 2, "clause": 2, "object": 1, "evidence": 2}
 _TO_VERBS = frozenset("plan intend threaten refuse decline".split())
 _QUOTE_MARKS = "\"“”„‟«»'‘’"
@@ -343,7 +345,9 @@ def _ahead(masked: str, start: int, end: int) -> str:
     return masked[start : min(end, start + 300)]
 
 
+@lru_cache(maxsize=1024)
 def _words(text: str) -> int:
+    """The number of words (cached: the rules count the same content several times)."""
     return len(_WORD.findall(text))
 
 
@@ -552,20 +556,20 @@ class _Finder:
             # not far, unless an apposition stretches the phrase.
             verb = cues[i + 1] if nxt == b and i + 1 < len(cues) else nxt
             h = None
-            before = masked[max(0, b - 40) : b].rstrip()
             if verb > b and (verb - b <= 90 or verb - b <= 160 and _APPOS_MARK.search(masked, b, verb)):
                 m = subj_re.match(masked, b)
                 if m and (m.group("cue").islower()
                           or title and m.group("cue").lower() not in _NOUNISH):
                     h = self._subject_rule(masked, m, b, n)
             if h is None and b and nxt - b <= 40:  # the verb opens the clause
+                before = masked[max(0, b - 40) : b].rstrip()
                 if before.rstrip("'’”\" ")[-1:] in ",—–":
                     h = self._cue_subject_rule(masked, b, n)
                 if h is None and before.endswith(","):
                     h = self._who_rule(masked, b, n) or self._verb_rule(masked, b, n, _PARTICIPLE)
                 if h is None and before.endswith(" who"):
                     h = self._who_rule(masked, b, n, restrictive=True)
-                if h is None and re.search(r"\b(?:and|but)$", before):
+                if h is None and before.endswith(("and", "but")) and _AND_BUT_END.search(before):
                     h = self._verb_rule(masked, b, n, _COORDINATE)
             if h is not None:
                 hits.append(h)
@@ -799,7 +803,7 @@ def _valid_subject(m: re.Match) -> bool:
     apposition that is no clause ("Trump, the nominee, said", not "The party, ..., "allows
     us ...," said Coleman")."""
     sp = m.group("sp")
-    if re.search(r"['’]s$", sp):
+    if _POSSESSIVE_END.search(sp):
         return False
     if m.group("pname"):
         words = sp.split()
@@ -807,7 +811,7 @@ def _valid_subject(m: re.Match) -> bool:
             return False
         if any(w[:1].islower() and _BAD_PREFIX.fullmatch(w) for w in words):
             return False
-    appos = m.groupdict().get("appos")
+    appos = m.group("appos") if "appos" in m.re.groupindex else None  # no groupdict() built
     if appos and _BAD_APPOS.search(appos):
         return False
     return True
@@ -827,9 +831,14 @@ def _is_nominal(t: str) -> bool:
             "our", "my", "all", "few", "more", "no", "each", "just", "only", "nearly", "about",
             "half", "none"):
         return True
-    if first[:1].isdigit() or re.search(r"['’]s$", first):
+    if first[:1].isdigit() or _POSSESSIVE_END.search(first):
         return True
     return words[-1][:1].islower()
+
+
+_DANGLING = re.compile(r"(?:\s|^)(?:and|but|or|while|as|because|though|although|so|yet)$")
+_DANGLING_ENDS = ("and", "but", "or", "while", "as", "because", "though", "although", "so",
+                  "yet", "\n")
 
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:
@@ -840,8 +849,9 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
             a += 1
         while b > a and text[b - 1] in " ,;:—–-(":
             b -= 1
-        m = re.search(r"(?:\s|^)(?:and|but|or|while|as|because|though|although|so|yet)$",
-                      text[a:b])
+        # The pattern ends with one of these words ($ may also stand before a final
+        # newline): a cheap test first.
+        m = _DANGLING.search(text[a:b]) if text.endswith(_DANGLING_ENDS, a, b) else None
         if m and text[a : a + m.start()].strip():
             b = a + m.start()
         if (a, b) == (a0, b0):
