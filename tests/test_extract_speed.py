@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import re
 
-from quotes.extract import dates, lexicon, names, quotemarks, speakers
+from quotes.extract import attribution, dates, lexicon, names, quotemarks, speakers
 
 
 def _strings(alphabet: list[str], n: int = 20000, longest: int = 14, seed: int = 7):
@@ -73,3 +73,16 @@ def test_double_marks_same_as_plain_alternation():
     for text in _strings(alphabet, n=40000):
         assert ([(m.span(), m.group()) for m in plain.finditer(text)]
                 == [(m.span(), m.group()) for m in quotemarks._DOUBLE.finditer(text)]), text
+
+
+def test_may_lead_holds_wherever_leading_matches():
+    alphabet = ["said ", "says ", "told ", "put it ", "put  it", "Put It ", "according to ",
+                "According to ", "Trump ", "He ", "he ", "the spokesman ", " ", "  ", "\t", "\n",
+                ", ", ":", "—", "–", "--", "-", "that ", "That", "thats", ".", "!", "x", "Mr. ",
+                "(", ")", "’s", "'", '"', "“", "also ", "quickly ", "SAID", "sayS", "shot back "]
+    matched = 0
+    for text in _strings(alphabet, n=60000, longest=9):
+        if attribution._LEADING.search(text):
+            matched += 1
+            assert attribution._may_lead(text), text
+    assert matched > 1000
