@@ -196,6 +196,12 @@ def _org_name(span: str, common: Container[str] = frozenset()) -> str | None:
     return " ".join(words)
 
 
+def _index_person(index: dict[tuple[str, str], list[Person]], p: Person) -> None:
+    index.setdefault(("last", p.last), []).append(p)
+    if len(p.name.split()) > 1:
+        index.setdefault(("first", p.first), []).append(p)
+
+
 class ArticleNames:
     """In-article registry of people and organisations, with every mention."""
 
@@ -209,7 +215,8 @@ class ArticleNames:
         p = self.people.get(key)
         if p is None:
             p = self.people[key] = Person(key, name, kind, gender, [], at)
-            self._by_part = None
+            if self._by_part is not None and kind == "person":
+                _index_person(self._by_part, p)  # a new entry goes last, as in registry order
         if surface not in p.aliases:
             p.aliases.append(surface)
         if gender and not p.gender:
@@ -222,17 +229,19 @@ class ArticleNames:
 
     def _people_by(self, part: str, token: str) -> list[Person]:
         """People by folded last name ("last") or, among multi-word names, first name
-        ("first"), in registry order: an index made once the registry stops changing,
-        where a scan of every person for every surname was quadratic."""
+        ("first"), in registry order: an index, where a scan of every person for every
+        surname was quadratic. _add appends a new person to it; a rename rebuilds it."""
         if self._by_part is None:
             index: dict[tuple[str, str], list[Person]] = {}
             for p in self.people.values():
                 if p.kind == "person":
-                    index.setdefault(("last", p.last), []).append(p)
-                    if len(p.name.split()) > 1:
-                        index.setdefault(("first", p.first), []).append(p)
+                    _index_person(index, p)
             self._by_part = index
         return self._by_part.get((part, token), [])
+
+    def people_by_last_name(self, last: str) -> list[Person]:
+        """People whose folded last name is `last`, in registry order."""
+        return self._people_by("last", last)
 
     def person_by_surname(self, token: str, before: int | None = None) -> Person | None:
         """The person a bare surname (or known first name) refers to, if unambiguous."""
@@ -414,7 +423,7 @@ def _honorific_gender(titles: list[str]) -> str | None:
 def _person_key(reg: ArticleNames, name: list[str]) -> str:
     """Key for a full name: an existing entry with the same first and last name, else new."""
     first, last = fold(name[0]), fold(name[-1])
-    for p in reg.people.values():
-        if p.kind == "person" and p.last == last and (p.first == first or len(p.name.split()) == 1):
+    for p in reg.people_by_last_name(last):  # the people with that last name, in order
+        if p.first == first or len(p.name.split()) == 1:
             return p.key
     return fold(" ".join(name))
