@@ -55,6 +55,9 @@ _LEADING_CUE_AT_END_REVERSED = re.compile(
     rf"(?i:{lexicon.word_trie(form[::-1] for form in lexicon.cue_forms())})(?=\s)")
 
 
+_FINAL_STOP = re.compile(r"(?<=[a-z]{2})[.,]$")
+
+
 def _may_lead(before: str) -> bool:
     """False when _LEADING cannot match: none of its alternatives finds what it needs at
     the end of the text (a cue, 'according', a colon, a dash). _LEADING is searched from
@@ -442,7 +445,7 @@ class Attributor:
 
     def _attribute(self, text: str, offset: int, cue: str | None, method: str,
                    base: float, quote_index: int, cue_end: int | None = None) -> Attribution | None:
-        text = re.sub(r"(?<=[a-z]{2})[.,]$", "", text.strip())  # sentence end, not "Jr."
+        text = _FINAL_STOP.sub("", text.strip())  # sentence end, not "Jr."
         if not plausible_speaker(self.body, text, offset):
             return None
         speaker, factor = self._resolve(text, offset, quote_index)

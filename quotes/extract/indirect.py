@@ -253,7 +253,9 @@ _MID_CONTENT = re.compile(
 _SPLIT = re.compile(r"(?:[,;][\"'”’]*[ ]+(?:and|but|while|whereas|yet)?|[ ](?:and|but|while|whereas)|[ ][—–-]{1,2})[ ]*$")
 _QUESTION = re.compile(r"(?:Did|Does|Do|Is|Are|Was|Were|Will|Would|Can|Could|Should|Has|Have|"
                        r"Why|How|What|Who|Where|When)\b")
-_CUE_WORD = re.compile(rf"(?<![\w'’])(?:{_CUE})(?![\w'’])")
+# The look-ahead at the verbs' first letters changes no match; it fails fast elsewhere.
+_CUE_WORD = re.compile(
+    rf"(?<![\w'’])(?=[{''.join(sorted({v[0] for v in _VERBS}))}])(?:{_CUE})(?![\w'’])")
 _CUE_WORD_I = re.compile(rf"(?<![\w'’])(?:{_CUE})(?![\w'’])", re.IGNORECASE)
 # (?=[A-Z]) changes no match (every verb here starts with a capital); it fails fast at
 # the lower-case letters that make up most of a sentence (a third of the time).
@@ -274,6 +276,7 @@ yesterday q""".split())
 _BE = re.compile(r"\b(?:is|are|was|were|been|be|being)\b")
 _POSSESSIVE_END = re.compile(r"['’]s$")
 _AND_BUT_END = re.compile(r"\b(?:and|but)$")
+_PLURAL_END = re.compile(r"(?:s|people|staff|police)\b(?:[ ](?:of|for|at|in|from|with|on|by|to)\b.*)?$")
 _MIN_WORDS = {"speech": 2, "clause": 2, "object": 1, "evidence": 2}
 _TO_VERBS = frozenset("plan intend threaten refuse decline".split())
 _QUOTE_MARKS = "\"“”„‟«»'‘’"
@@ -542,7 +545,8 @@ class _Finder:
     def _clause_hits(self, masked: str, cues: list[int], title: bool, hits: list[_Hit]) -> None:
         """The attributions that open a clause, in order."""
         n = len(masked.rstrip(" .!?\"'”’"))
-        starts = sorted({0} | {m.end() for m in _BOUNDARY.finditer(masked, 0, cues[-1])})
+        # The matches do not overlap and are never empty: their ends come in order, after 0.
+        starts = [0, *(m.end() for m in _BOUNDARY.finditer(masked, 0, cues[-1]))]
         busy = -1  # the end of the last attribution clause: no new one starts before it
         subj_re = _SUBJECT_CUE_I if title else _SUBJECT_CUE
         for b in starts:
@@ -732,7 +736,7 @@ class _Finder:
             return None, "nominal", 0.55  # "the White House", "the Clinton campaign"
         if kind == "nominal" or words[-1].lower() in _GROUPS:
             # A plural ("experts", "Clinton aides") is a group, never one person.
-            plural = re.search(r"(?:s|people|staff|police)\b(?:[ ](?:of|for|at|in|from|with|on|by|to)\b.*)?$", t)
+            plural = _PLURAL_END.search(t)
             p = None if plural else self.r.resolve_nominal(t)
             return (p.name if p else None), "nominal", 0.55
         p = self.r.resolve_name(t, at)

@@ -192,6 +192,7 @@ _SUBJECT_PRONOUN = re.compile(r"\b([Hh]e|[Ss]he)\b")
 _CLAUSE_WORD_BEFORE = re.compile(r"\b(?:which|that|who|whom|whether|if|what|when|where|as|than)\s+$", re.I)
 _SUBORDINATE_START = re.compile(
     r"[\"“‘'(]?(?:While|When|Although|Though|If|As|After|Before|Since|Because|Once|Until|Unless|Whether)\b")
+_APPOSITION_AFTER = re.compile(r",\s+((?:the |a |an )?[^,\"“”;:.]{3,120})(?:,|\.|;)")
 # Up to six words, each followed by one space, read backwards from the end of a text.
 _WORDS_REVERSED = re.compile(r"(?: [\w'’.\-]+){1,6}")
 
@@ -442,7 +443,7 @@ class Resolver:
             if not p or p.kind != "person":
                 continue
             after = self.body[m.end : m.end + 160]
-            am = re.match(r",\s+((?:the |a |an )?[^,\"“”;:.]{3,120})(?:,|\.|;)", after)
+            am = _APPOSITION_AFTER.match(after)
             if am:
                 # The role heads the apposition: ", the chief executive of Twitter," names
                 # an executive; ", who interviewed the president," names no president.
