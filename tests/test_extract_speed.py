@@ -86,3 +86,15 @@ def test_may_lead_holds_wherever_leading_matches():
             matched += 1
             assert attribution._may_lead(text), text
     assert matched > 1000
+
+
+def test_org_apposition_reversed_same_as_end_anchored_search():
+    plain = re.compile(
+        r"(?:agency|company|firm|group|fund|network|bank|party|ministry|corporation|giant|"
+        r"startup|maker|operator|broadcaster|newspaper|organi[sz]ation|union|regulator)"
+        r"(?:\s*\]|,)?\s+$")
+    alphabet = ["agency", "firm", "organisation", "organization", "union", "party", " ", "  ",
+                "\n", "]", ",", "x", "the ", "s"]
+    for text in _strings(alphabet, n=40000, longest=6):
+        assert (bool(plain.search(text))
+                == bool(names._ORG_APPOSITION_REVERSED.match(text[::-1]))), text

@@ -46,11 +46,14 @@ _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _DATE_WORDS = frozenset(lexicon.WEEKDAYS | lexicon.MONTHS)
 # One capitalised word that names nobody ("The", "But", "March"): most spans are these.
 _NOT_A_NAME = _STOP | _DATE_WORDS
-_ORG_APPOSITION = re.compile(
-    r"(?:agency|company|firm|group|fund|network|bank|party|ministry|corporation|giant|"
-    r"startup|maker|operator|broadcaster|newspaper|organi[sz]ation|union|regulator)"
-    r"(?:\s*\]|,)?\s+$"
-)
+_ORG_NOUNS = """agency company firm group fund network bank party ministry corporation giant
+startup maker operator broadcaster newspaper organisation organization union regulator""".split()
+# "the agency ", "the company, ": such a noun, an optional comma or bracket, then spaces
+# ending the text. Only whether it matches is asked, so it is matched once on the
+# reversed text rather than searched from every position: the text ends with it iff the
+# reversed text starts with it reversed (a trailing newline is one of the spaces).
+_ORG_APPOSITION_REVERSED = re.compile(
+    rf"\s+(?:\]\s*|,)?(?:{lexicon.word_trie(n[::-1] for n in _ORG_NOUNS)})")
 _ORG_ROLE_AFTER = re.compile(r"^\s+(?:founder|co-founder|chief|ceo|spokes\w+|executive|boss)\b")
 
 
@@ -356,7 +359,7 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
         if p is None and len(name) == 1:
             before = body[max(0, s - 40) : s].lower()
             after = body[e : e + 30].lower()
-            if _ORG_APPOSITION.search(before) or _ORG_ROLE_AFTER.match(after):
+            if _ORG_APPOSITION_REVERSED.match(before[::-1]) or _ORG_ROLE_AFTER.match(after):
                 p = reg._add(fold(last), last, "organization", last, off)
         if p is None:
             continue
