@@ -317,6 +317,12 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
                 continue
             s, text = e - len(tail), tail
         tokens = text.split()
+        if len(tokens) == 1:
+            # One word (most spans): _split_person finds no title and drops a date word;
+            # the rest of this step only handles names of two words or more.
+            if tokens[0].lower() not in _DATE_WORDS:
+                pending_single.append((s, e, text, tokens, ([], tokens)))
+            continue
         split = titles, name = _split_person(tokens)
         if not name:
             continue
