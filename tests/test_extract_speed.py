@@ -98,3 +98,14 @@ def test_org_apposition_reversed_same_as_end_anchored_search():
     for text in _strings(alphabet, n=40000, longest=6):
         assert (bool(plain.search(text))
                 == bool(names._ORG_APPOSITION_REVERSED.match(text[::-1]))), text
+
+
+def test_in_quote_same_as_scan_of_every_span():
+    from quotes.extract.names import ArticleNames
+
+    rnd = random.Random(11)
+    for _ in range(3000):
+        quoted = sorted((a, a + rnd.randint(0, 8)) for a in rnd.sample(range(60), rnd.randint(0, 6)))
+        r = speakers.Resolver("x" * 80, ArticleNames(), quoted, None, [])
+        for pos in range(-1, 82):
+            assert r._in_quote(pos) == any(s <= pos < e for s, e in quoted), (quoted, pos)

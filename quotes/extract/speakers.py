@@ -7,6 +7,8 @@ source is anonymous: better no speaker than a wrong one.
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -221,6 +223,9 @@ class Resolver:
         self.quoted = quoted
         self.title = title or ""
         self.sentence_starts = sentence_starts
+        spans = sorted(quoted)
+        self._quote_starts = [s for s, _ in spans]
+        self._quote_reach = list(itertools.accumulate((e for _, e in spans), max))
         self._outside = [m for m in names.mentions if not self._in_quote(m.start)]
         self._outside_starts = [m.start for m in self._outside]
         self._add_honorific_mentions()
@@ -230,8 +235,6 @@ class Resolver:
     def _add_honorific_mentions(self) -> None:
         """'Mr. Guajardo Villarreal' is a person mention even where the name finder missed
         it (a double surname after 'Ildefonso Guajardo'): a later 'he' can refer to it."""
-        import bisect
-
         found = [(m.start(), m.group()) for m in _HONORIFIC_NAME.finditer(self.body)]
         for t in _DESCRIBED_TAIL.finditer(self.body):  # ", 29," / ", a grocery store worker"
             m = _NAME_BEFORE.search(self.body, max(0, t.start() - 60), t.start())
@@ -271,8 +274,6 @@ class Resolver:
     def _infer_genders(self) -> None:
         """Gender of people whose first name does not tell (Bernie, Leslie, surnames
         only) from the pronouns that follow their mentions in the same sentence."""
-        import bisect
-
         votes: dict[str, list[int]] = {}
         for m in self._outside:
             p = self.names.people.get(m.key)
@@ -297,7 +298,11 @@ class Resolver:
         return lowercase_words(self.body)
 
     def _in_quote(self, pos: int) -> bool:
-        return any(s <= pos < e for s, e in self.quoted)
+        """Whether pos is inside a quoted span: among the spans starting at or before pos,
+        whether the one reaching furthest reaches past it (a bisection, where testing
+        every span for every mention was quadratic)."""
+        k = bisect.bisect_right(self._quote_starts, pos)
+        return k > 0 and self._quote_reach[k - 1] > pos
 
     def person(self, name: str) -> Person | None:
         return self.names.people.get(fold(name))
@@ -349,8 +354,6 @@ class Resolver:
 
     def _note_mention(self, p: Person, at: int, text: str) -> None:
         """A speaker is a mention: a later "she said" can refer back to it ("Melanie said")."""
-        import bisect
-
         from quotes.extract.names import Mention
 
         if p.kind != "person":
@@ -429,8 +432,6 @@ class Resolver:
         return bool(m)
 
     def _sentence_of(self, pos: int) -> int:
-        import bisect
-
         return bisect.bisect_right(self.sentence_starts, pos)
 
     # -- role noun phrases --------------------------------------------------------
