@@ -371,7 +371,10 @@ class Resolver:
         gender = lexicon.PRONOUNS.get(pronoun.lower())
         if gender is None:
             return None
-        cands = [m for m in self._outside if window_start <= m.start < at]
+        # _outside is kept in order of start (its starts in _outside_starts): the mentions
+        # in the window are one slice of it.
+        cands = self._outside[bisect.bisect_left(self._outside_starts, window_start)
+                              : bisect.bisect_left(self._outside_starts, at)]
         if not cands:
             return None
         # Group mentions by sentence, newest sentence first; in each, the first wins.
