@@ -109,3 +109,9 @@ def test_in_quote_same_as_scan_of_every_span():
         r = speakers.Resolver("x" * 80, ArticleNames(), quoted, None, [])
         for pos in range(-1, 82):
             assert r._in_quote(pos) == any(s <= pos < e for s, e in quoted), (quoted, pos)
+
+
+def test_solid_counts_non_space_characters():
+    alphabet = ["a", " ", "\t", "\n", "\xa0", "\u2003", "\u200b", "\x1c", "é", "."]
+    for text in _strings(alphabet, n=20000, longest=20):
+        assert attribution._solid(text) == len(text) - sum(1 for ch in text if ch.isspace()), text
