@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import re
 
-from quotes.extract import attribution, dates, lexicon, names, quotemarks, speakers
+from quotes.extract import attribution, dates, indirect, lexicon, names, quotemarks, speakers
 
 
 def _strings(alphabet: list[str], n: int = 20000, longest: int = 14, seed: int = 7):
@@ -115,3 +115,11 @@ def test_solid_counts_non_space_characters():
     alphabet = ["a", " ", "\t", "\n", "\xa0", "\u2003", "\u200b", "\x1c", "é", "."]
     for text in _strings(alphabet, n=20000, longest=20):
         assert attribution._solid(text) == len(text) - sum(1 for ch in text if ch.isspace()), text
+
+
+def test_capital_word_same_as_look_behind_form():
+    plain = re.compile(r"(?<![\w'’])[A-Z]")
+    alphabet = ["A", "b", "'", "’", " ", "\n", "_", "1", "é", "Éa", "-"]
+    for text in _strings(alphabet, n=20000):
+        assert ([m.span() for m in plain.finditer(text)]
+                == [m.span() for m in indirect._CAPITAL_WORD.finditer(text)]), text
