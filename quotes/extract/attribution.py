@@ -47,6 +47,28 @@ _LEADING = re.compile(
     )$""",
     re.VERBOSE,
 )
+# What the end of a text needs for _LEADING's first alternative, read on the reversed
+# text: a cue after white space, then at most six words and "that", a colon, comma or
+# dash (the look-aheads on "that" left out, so that it matches wherever _LEADING does).
+_LEADING_CUE_AT_END_REVERSED = re.compile(
+    r"\s*(?:\s*taht)?\s*[:,—–]?\s*(?:taht)?\s*(?:[^\"“”.!?:;,\s]+\s+){0,6}"
+    rf"(?i:{lexicon.word_trie(form[::-1] for form in lexicon.cue_forms())})(?=\s)")
+
+
+_FINAL_STOP = re.compile(r"(?<=[a-z]{2})[.,]$")
+
+
+def _may_lead(before: str) -> bool:
+    """False when _LEADING cannot match: none of its alternatives finds what it needs at
+    the end of the text (a cue, 'according', a colon, a dash). _LEADING is searched from
+    every position of up to 300 characters, each trying every speaker phrase; most texts
+    before a quote with a cue word somewhere fail it, and this test rules them out with
+    one anchored match."""
+    end = before.rstrip()
+    return (end.endswith((":", "--", "—", "–")) or "ccording" in before
+            or _LEADING_CUE_AT_END_REVERSED.match(before[::-1]) is not None)
+
+
 # The sentence just before a quote is a whole attribution clause: 'Bystrom agreed. "..."',
 # '"...," Wilcox said. "..."' (after a partial quote), 'said Jon Favreau, an aide. "..."'.
 _CLAUSE_BEFORE = re.compile(
@@ -194,7 +216,9 @@ def _last_sentence_end(text: str) -> int:
 
 
 def _solid(text: str) -> int:
-    return len(text) - sum(1 for ch in text if ch.isspace())
+    """The number of non-space characters (str.split drops exactly the characters
+    str.isspace() accepts; a count in C, not a loop over the characters)."""
+    return len("".join(text.split()))
 
 
 @dataclass
@@ -423,7 +447,7 @@ class Attributor:
 
     def _attribute(self, text: str, offset: int, cue: str | None, method: str,
                    base: float, quote_index: int, cue_end: int | None = None) -> Attribution | None:
-        text = re.sub(r"(?<=[a-z]{2})[.,]$", "", text.strip())  # sentence end, not "Jr."
+        text = _FINAL_STOP.sub("", text.strip())  # sentence end, not "Jr."
         if not plausible_speaker(self.body, text, offset):
             return None
         speaker, factor = self._resolve(text, offset, quote_index)
@@ -477,7 +501,7 @@ class Attributor:
 
         if not _LEADING_HINT.search(before[-120:]):
             return None  # no cue word, 'according to' or dash: nothing to match
-        m = _LEADING.search(before)
+        m = _LEADING.search(before) if _may_lead(before) else None
         if not m:
             return self._clause_before(i, before, off)
         sp = _speaker_from(m, ("sp1", "sp2", "sp3", "sp4"))

@@ -10,6 +10,7 @@ import bisect
 import re
 
 from quotes.extract.dates import find_date
+from quotes.extract.lexicon import word_trie
 from quotes.extract.names import ArticleNames, Person, fold
 from quotes.extract.speakers import SPEAKER, Resolver, classify
 from quotes.extract.text import Span
@@ -47,12 +48,10 @@ _APPOINTED = re.compile(
     r"(?P<who>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)\s+(?:was|has\s+been|had\s+been|is)\s+"
     r"(?:\w+\s+)?(?:appointed|named|nominated|elected|promoted\s+to)\s+(?:as\s+)?(?P<role>[^.;,]{3,120})"
 )
-_EVENT = re.compile(
-    r"\b(?:talks|meeting|meetings|summit|call|visit|conference|hearing|trial|vote|election|"
-    r"speech|rally|debate|deal|agreement|ceasefire|negotiations|interview|attack|strike|"
-    r"invasion|announcement|signing|ceremony|launch)\b",
-    re.IGNORECASE,
-)
+_EVENT_WORDS = """talks meeting meetings summit call visit conference hearing trial vote election
+speech rally debate deal agreement ceasefire negotiations interview attack strike invasion
+announcement signing ceremony launch""".split()
+_EVENT = re.compile(rf"\b(?:{'|'.join(_EVENT_WORDS)})\b", re.IGNORECASE)
 _PLAN = re.compile(
     r"\b(?:plans?|planned|intends?|intended|is\s+expected|are\s+expected|is\s+scheduled|"
     r"are\s+scheduled|is\s+set|are\s+set|will|aims?|hopes?|vowed|pledged)\s+to\s+\w+|\bwill\s+(?!be\s+able)\w+",
@@ -65,7 +64,15 @@ _SAME_DAY = re.compile(r"\b(?:hours?\s+(?:before|after|earlier|later)|later\s+(?
 # times slower) run on the sentence itself: every match of _NO_COMMENT holds one of
 # these words, and _EVENT's words match the folded text wherever they match the text.
 _NO_COMMENT_WORDS = ("comment", "respond", "return", "reach", "reply")
-_EVENT_FOLDED = re.compile(_EVENT.pattern)
+# The words of _EVENT as a trie: it matches where the alternation does (only whether it
+# matches is asked), trying one letter per branch instead of every word.
+_EVENT_FOLDED = re.compile(rf"\b(?:{word_trie(_EVENT_WORDS)})\b")
+# Every match of _APPOINT_WORD and of _PLAN holds one of these words: cheap substring
+# tests before the patterns, which try each of their words at every position.
+_APPOINT_WORDS = ("appointed", "named", "nominated", "tapped", "picked", "chose", "elected",
+                  "promoted")
+_PLAN_WORDS = ("plan", "intend", "expected", "scheduled", "set", "will", "aim", "hope",
+               "vowed", "pledged")
 
 
 def _may_be_no_comment(folded: str) -> bool:
@@ -88,11 +95,18 @@ def _ends_with_role(before: str) -> bool:
 _HYPOTHETICAL = re.compile(r"\b(?:potential|possible|would|could|might|may|if|plans?|will)\b")
 
 
+_INTRO_PHRASE = re.compile(r"^(?:[A-Z][^,]{0,40}),\s")
+_TWO_CAPITALS = re.compile(r"^\s*[A-Z][\w'’\-]+\s+[A-Z]")
+# Compiled once: an f-string pattern is rebuilt (and its cache key hashed) at every call.
+_SUBJECT = re.compile(rf"\s*(?P<sp>{SPEAKER})")
+_POSSESSIVE_REST = re.compile(r"['’]s\b.*$")
+
+
 def _subject_of(sentence: str, offset: int, names: ArticleNames, resolver: Resolver) -> Person | None:
     """The person or organisation a sentence is about: its grammatical subject."""
     text = _AS_OF.sub(lambda m: " " * len(m.group(0)), sentence)
-    text = re.sub(r"^(?:[A-Z][^,]{0,40}),\s", lambda m: " " * len(m.group(0)), text) if not re.match(r"^\s*[A-Z][\w'’\-]+\s+[A-Z]", text) else text
-    m = re.match(rf"\s*(?P<sp>{SPEAKER})", text)
+    text = _INTRO_PHRASE.sub(lambda m: " " * len(m.group(0)), text) if not _TWO_CAPITALS.match(text) else text
+    m = _SUBJECT.match(text)
     if not m:
         return None
     sp = m.group("sp")
@@ -102,7 +116,7 @@ def _subject_of(sentence: str, offset: int, names: ArticleNames, resolver: Resol
         return resolver.resolve_pronoun(sp, at, at, max(0, at - 1500))
     if kind == "nominal":
         return resolver.resolve_nominal(sp)
-    sp = re.sub(r"['’]s\b.*$", "", sp)
+    sp = _POSSESSIVE_REST.sub("", sp)
     return names.lookup(sp, at)
 
 
@@ -113,10 +127,15 @@ def find_claims(body: str, paras: list[Span], sents_by_para: list[list[Span]],
     pub = published[:10] if published else None
 
     starts = [m.start for m in names.mentions]
-    for sents in sents_by_para:
+    for pi, sents in enumerate(sents_by_para):
+        # The quotes that may touch a sentence of this paragraph (in order), not all of
+        # the article's for every sentence.
+        para = paras[pi] if pi < len(paras) else None
+        near = quoted if para is None else [
+            (qs, qe) for qs, qe in quoted if qs <= para.end and qe >= para.start]
         for s in sents:
             text = body[s.start : s.end]
-            masked = _mask_quotes(text, s.start, quoted)
+            masked = _mask_quotes(text, s.start, near)
             folded = masked.casefold()
             no_comment = _NO_COMMENT.search(masked) if _may_be_no_comment(folded) else None
             out.extend(_no_comment(text, masked, no_comment, s, names, resolver, pub))
@@ -144,8 +163,9 @@ def _mask_quotes(text: str, offset: int, quoted: list[tuple[int, int]]) -> str:
         return text
     chars = list(text)
     for qs, qe in inside:
-        for i in range(max(qs - 1, offset), min(qe + 1, offset + len(text))):
-            chars[i - offset] = "_"
+        a, b = max(qs - 1, offset) - offset, min(qe + 1, offset + len(text)) - offset
+        if b > a:
+            chars[a:b] = "_" * (b - a)
     return "".join(chars)
 
 
@@ -184,7 +204,7 @@ def _roles(text, masked, s, names, resolver, pub, mentions) -> list[Claim]:
             role = role.split(" and ")[-1].strip()
             if role and not role.lower() in {"the", "a"}:
                 out.append(_role_claim(text, s, p, role, names, pub, 0.7))
-    if not _APPOINT_WORD.search(masked):
+    if not any(w in masked for w in _APPOINT_WORDS) or not _APPOINT_WORD.search(masked):
         return out
     for m in _APPOINT.finditer(masked):
         who = names.lookup(m.group("who"), s.start + m.start("who"))
@@ -249,7 +269,7 @@ def _events(text, masked, s, names, resolver, published) -> list[Claim]:
 
 
 def _plans(text, masked, s, names, resolver, pub) -> list[Claim]:
-    pm = _PLAN.search(masked)
+    pm = _PLAN.search(masked) if any(w in masked for w in _PLAN_WORDS) else None
     if not pm:
         return []
     subj = _subject_of(masked, s.start, names, resolver)

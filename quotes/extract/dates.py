@@ -12,6 +12,8 @@ from datetime import date
 from dateutil import parser as dateparser
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
+from quotes.extract.lexicon import word_trie
+
 _WEEKDAYS = {"monday": MO, "tuesday": TU, "wednesday": WE, "thursday": TH, "friday": FR,
              "saturday": SA, "sunday": SU}
 _MONTHS = ("january february march april may june july august september october "
@@ -41,6 +43,17 @@ DATE_EXPRESSION = re.compile(
     )\b""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+
+# Every match of DATE_EXPRESSION holds a digit or one of these words (a month name holds
+# its abbreviation, a weekday "day", "tonight" "night"); most texts hold none, and this
+# test is several times cheaper than the expression. A trie behind a look-ahead at the
+# first letters: the same matches as the plain alternation, fewer tries per position.
+_DATE_WORDS = ("day night morning afternoon evening week month year ago jan feb mar apr "
+               "may jun jul aug sep oct nov dec").split()
+DATEISH = re.compile(
+    rf"(?i:(?=[\d{''.join(sorted({w[0] for w in _DATE_WORDS}))}])"
+    rf"(?:\d|{word_trie(_DATE_WORDS)}))")
 
 
 def parse_date(text: str | None) -> str | None:
@@ -153,6 +166,8 @@ def _as_dt(d: date):
 
 def find_date(text: str, published: str | None) -> tuple[str | None, str | None]:
     """(ISO date, the words it came from) for the first resolvable expression in text."""
+    if not DATEISH.search(text):
+        return None, None
     for m in DATE_EXPRESSION.finditer(text):
         iso = resolve(m, published)
         if iso:

@@ -253,13 +253,16 @@ _MID_CONTENT = re.compile(
 _SPLIT = re.compile(r"(?:[,;][\"'”’]*[ ]+(?:and|but|while|whereas|yet)?|[ ](?:and|but|while|whereas)|[ ][—–-]{1,2})[ ]*$")
 _QUESTION = re.compile(r"(?:Did|Does|Do|Is|Are|Was|Were|Will|Would|Can|Could|Should|Has|Have|"
                        r"Why|How|What|Who|Where|When)\b")
-_CUE_WORD = re.compile(rf"(?<![\w'’])(?:{_CUE})(?![\w'’])")
+# The look-ahead at the verbs' first letters changes no match; it fails fast elsewhere.
+_CUE_WORD = re.compile(
+    rf"(?<![\w'’])(?=[{''.join(sorted({v[0] for v in _VERBS}))}])(?:{_CUE})(?![\w'’])")
 _CUE_WORD_I = re.compile(rf"(?<![\w'’])(?:{_CUE})(?![\w'’])", re.IGNORECASE)
-_CAPITAL_CUE = re.compile(rf"\b(?:{_trie(w[:1].upper() + w[1:] for w in _VERBS)})\b")
-# Words without which find_date finds nothing (a cheap test before the full expression).
-_DATEISH = re.compile(r"\d|(?i:day|night|morning|afternoon|evening|week|month|year|ago|"
-                      r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
-_CAPITAL_WORD = re.compile(r"(?<![\w'’])[A-Z]")
+# (?=[A-Z]) changes no match (every verb here starts with a capital); it fails fast at
+# the lower-case letters that make up most of a sentence (a third of the time).
+_CAPITAL_CUE = re.compile(rf"(?=[A-Z])\b(?:{_trie(w[:1].upper() + w[1:] for w in _VERBS)})\b")
+# (?<![\w'’])[A-Z] with the look-behind after the capital: the engine skips to the next
+# capital in C (same matches).
+_CAPITAL_WORD = re.compile(r"[A-Z](?<![\w'’].)")
 _LEADING_THAT = re.compile(r"[\s,:—–-]*that\b")
 _REST = re.compile(r"[ ]*(?:,|$)")
 _APPOS_MARK = re.compile(r"[,—–(]")
@@ -273,6 +276,9 @@ evangelicals latinos hispanics gop voters independents""".split())
 _NOT_SPEAKER = frozenset("""it this that there these those who which what here today
 yesterday q""".split())
 _BE = re.compile(r"\b(?:is|are|was|were|been|be|being)\b")
+_POSSESSIVE_END = re.compile(r"['’]s$")
+_AND_BUT_END = re.compile(r"\b(?:and|but)$")
+_PLURAL_END = re.compile(r"(?:s|people|staff|police)\b(?:[ ](?:of|for|at|in|from|with|on|by|to)\b.*)?$")
 _MIN_WORDS = {"speech": 2, "clause": 2, "object": 1, "evidence": 2}
 _TO_VERBS = frozenset("plan intend threaten refuse decline".split())
 _QUOTE_MARKS = "\"“”„‟«»'‘’"
@@ -344,7 +350,9 @@ def _ahead(masked: str, start: int, end: int) -> str:
     return masked[start : min(end, start + 300)]
 
 
+@lru_cache(maxsize=1024)
 def _words(text: str) -> int:
+    """The number of words (cached: the rules count the same content several times)."""
     return len(_WORD.findall(text))
 
 
@@ -482,7 +490,7 @@ class _Finder:
             if b <= a:
                 continue
             head = text[h.sp_at : h.content[0] if h.content[0] > h.sp_at else h.sp_at + 200]
-            said_on, date_text = find_date(head, self.published) if _DATEISH.search(head) else (None, None)
+            said_on, date_text = find_date(head, self.published)  # tests DATEISH first
             if not said_on:
                 said_on = self.published[:10] if self.published else None
             out.append(Quote(
@@ -519,7 +527,7 @@ class _Finder:
             return []  # "Did Porter say the bridge would reopen?" reports nothing
         # Where the reporting verbs are: no rule applies far from one. A headline ("Trump
         # Says ...") has them capitalised.
-        title = bool(_CAPITAL_CUE.search(masked)) and _is_title(masked)
+        title = _is_title(masked) and bool(_CAPITAL_CUE.search(masked))  # the cheaper test first
         cues = [m.start() for m in (_CUE_WORD_I if title else _CUE_WORD).finditer(masked)]
         hits: list[_Hit] = []
         if cues:
@@ -539,7 +547,8 @@ class _Finder:
     def _clause_hits(self, masked: str, cues: list[int], title: bool, hits: list[_Hit]) -> None:
         """The attributions that open a clause, in order."""
         n = len(masked.rstrip(" .!?\"'”’"))
-        starts = sorted({0} | {m.end() for m in _BOUNDARY.finditer(masked, 0, cues[-1])})
+        # The matches do not overlap and are never empty: their ends come in order, after 0.
+        starts = [0, *(m.end() for m in _BOUNDARY.finditer(masked, 0, cues[-1]))]
         busy = -1  # the end of the last attribution clause: no new one starts before it
         subj_re = _SUBJECT_CUE_I if title else _SUBJECT_CUE
         for b in starts:
@@ -553,20 +562,20 @@ class _Finder:
             # not far, unless an apposition stretches the phrase.
             verb = cues[i + 1] if nxt == b and i + 1 < len(cues) else nxt
             h = None
-            before = masked[max(0, b - 40) : b].rstrip()
             if verb > b and (verb - b <= 90 or verb - b <= 160 and _APPOS_MARK.search(masked, b, verb)):
                 m = subj_re.match(masked, b)
                 if m and (m.group("cue").islower()
                           or title and m.group("cue").lower() not in _NOUNISH):
                     h = self._subject_rule(masked, m, b, n)
             if h is None and b and nxt - b <= 40:  # the verb opens the clause
+                before = masked[max(0, b - 40) : b].rstrip()
                 if before.rstrip("'’”\" ")[-1:] in ",—–":
                     h = self._cue_subject_rule(masked, b, n)
                 if h is None and before.endswith(","):
                     h = self._who_rule(masked, b, n) or self._verb_rule(masked, b, n, _PARTICIPLE)
                 if h is None and before.endswith(" who"):
                     h = self._who_rule(masked, b, n, restrictive=True)
-                if h is None and re.search(r"\b(?:and|but)$", before):
+                if h is None and before.endswith(("and", "but")) and _AND_BUT_END.search(before):
                     h = self._verb_rule(masked, b, n, _COORDINATE)
             if h is not None:
                 hits.append(h)
@@ -729,7 +738,7 @@ class _Finder:
             return None, "nominal", 0.55  # "the White House", "the Clinton campaign"
         if kind == "nominal" or words[-1].lower() in _GROUPS:
             # A plural ("experts", "Clinton aides") is a group, never one person.
-            plural = re.search(r"(?:s|people|staff|police)\b(?:[ ](?:of|for|at|in|from|with|on|by|to)\b.*)?$", t)
+            plural = _PLURAL_END.search(t)
             p = None if plural else self.r.resolve_nominal(t)
             return (p.name if p else None), "nominal", 0.55
         p = self.r.resolve_name(t, at)
@@ -800,7 +809,7 @@ def _valid_subject(m: re.Match) -> bool:
     apposition that is no clause ("Trump, the nominee, said", not "The party, ..., "allows
     us ...," said Coleman")."""
     sp = m.group("sp")
-    if re.search(r"['’]s$", sp):
+    if _POSSESSIVE_END.search(sp):
         return False
     if m.group("pname"):
         words = sp.split()
@@ -808,7 +817,7 @@ def _valid_subject(m: re.Match) -> bool:
             return False
         if any(w[:1].islower() and _BAD_PREFIX.fullmatch(w) for w in words):
             return False
-    appos = m.groupdict().get("appos")
+    appos = m.group("appos") if "appos" in m.re.groupindex else None  # no groupdict() built
     if appos and _BAD_APPOS.search(appos):
         return False
     return True
@@ -828,9 +837,14 @@ def _is_nominal(t: str) -> bool:
             "our", "my", "all", "few", "more", "no", "each", "just", "only", "nearly", "about",
             "half", "none"):
         return True
-    if first[:1].isdigit() or re.search(r"['’]s$", first):
+    if first[:1].isdigit() or _POSSESSIVE_END.search(first):
         return True
     return words[-1][:1].islower()
+
+
+_DANGLING = re.compile(r"(?:\s|^)(?:and|but|or|while|as|because|though|although|so|yet)$")
+_DANGLING_ENDS = ("and", "but", "or", "while", "as", "because", "though", "although", "so",
+                  "yet", "\n")
 
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:
@@ -841,8 +855,9 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
             a += 1
         while b > a and text[b - 1] in " ,;:—–-(":
             b -= 1
-        m = re.search(r"(?:\s|^)(?:and|but|or|while|as|because|though|although|so|yet)$",
-                      text[a:b])
+        # The pattern ends with one of these words ($ may also stand before a final
+        # newline): a cheap test first.
+        m = _DANGLING.search(text[a:b]) if text.endswith(_DANGLING_ENDS, a, b) else None
         if m and text[a : a + m.start()].strip():
             b = a + m.start()
         if (a, b) == (a0, b0):

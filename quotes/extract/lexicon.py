@@ -30,20 +30,44 @@ def cue_forms() -> dict[str, tuple[str, bool]]:
     return forms
 
 
-def _form_pattern(form: str) -> str:
-    """A cue form as a regex: "put_it" is the two words "put it"."""
-    return r"[ ]+".join(re.escape(w) for w in form.split("_"))
+def word_trie(words, gap: str = "_") -> str:
+    """A regex matching exactly these words, with common prefixes shared; `gap` in a
+    word stands for one or more spaces ("put_it" is "put it").
+
+    It tries the words that match at a position in the order of a longest-first
+    alternation (they are all prefixes of one another there, and the trie tries the
+    longer ones first), so it can replace one without changing any match; but where an
+    alternation of hundreds of words tries each of them at every position, the trie
+    tries one character per branch (and case-blind literals get no fast path in
+    alternations at all)."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        alts = [("[ ]+" if ch == gap else re.escape(ch)) + build(child)
+                for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(root)
 
 
+@lru_cache(maxsize=None)
 def strong_cue_pattern() -> str:
-    """Regex alternation of strong cue forms, longest first."""
-    forms = sorted((f for f, (_, s) in cue_forms().items() if s), key=len, reverse=True)
-    return "(?i:" + "|".join(map(_form_pattern, forms)) + ")"
+    """Regex of the strong cue forms, longest first (as a trie)."""
+    return "(?i:" + word_trie(f for f, (_, s) in cue_forms().items() if s) + ")"
 
 
+@lru_cache(maxsize=None)
 def any_cue_pattern() -> str:
-    forms = sorted(cue_forms(), key=len, reverse=True)
-    return "(?i:" + "|".join(map(_form_pattern, forms)) + ")"
+    """Regex of all cue forms, longest first (as a trie)."""
+    return "(?i:" + word_trie(cue_forms()) + ")"
 
 
 PRONOUNS = {"he": "male", "she": "female", "him": "male", "her": "female"}

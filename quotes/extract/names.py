@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -18,14 +19,21 @@ from quotes.extract import lexicon
 _CAP = r"(?:[A-Z]\.(?:[A-Z]\.)+|[A-Z]\.|(?:Mc|Mac|O['’]|D['’])?[A-Z][\w'’\-]*[\w]|[A-Z])"
 _PARTICLE = r"(?:de|del|della|der|di|du|da|van|von|bin|ibn|al|la|le|dos|das|y)"
 _CONNECT = r"(?:of|and|for|the|on|&)"
-# Each pattern opens with (?=[A-Z]), which changes no match: it lets the regex engine
-# skip to the next capital instead of trying the look-behind at every character (half
-# the time of a scan of the body).
+# The first capital of a span is matched apart: a pattern that opens with a character
+# class lets the regex engine skip to the next capital in C, where a look-ahead or a
+# look-behind at the start is tried at every character. After that capital, _CAP_REST
+# is what each alternative of _CAP matches after its own first capital, tried in the
+# same order ("Mc"/"Mac"/"O'"/"D'" checked behind), and the look-behind that a span does
+# not continue a word is checked one character back. Same matches as
+# (?<![\w.’'-]){_CAP}... (tests/test_extract_speed.py compares them).
+_FIRST_CAP = r"[A-Z](?<![\w.’'-].)"
+_CAP_REST = (r"(?:\.(?:[A-Z]\.)+|\.|(?:(?<=M)c[A-Z]|(?<=M)ac[A-Z]|(?<=O)['’][A-Z]|(?<=D)['’][A-Z])?"
+             r"[\w'’\-]*[\w]|)")
 _SEQ = re.compile(
-    rf"(?=[A-Z])(?<![\w.’'-]){_CAP}(?:(?: | {_PARTICLE} |-){_CAP})*(?![\w])"
+    rf"{_FIRST_CAP}{_CAP_REST}(?:(?: | {_PARTICLE} |-){_CAP})*(?![\w])"
 )
 _ORG_SEQ = re.compile(
-    rf"(?=[A-Z])(?<![\w.’'-])(?:{_CAP}['’]s +)?{_CAP}(?: +(?:{_CONNECT} +)*{_CAP})*(?![\w])"
+    rf"{_FIRST_CAP}(?:{_CAP_REST}['’]s +{_CAP}|{_CAP_REST})(?: +(?:{_CONNECT} +)*{_CAP})*(?![\w])"
 )
 _STOP = frozenset(
     """the a an in on at but and as if so this that these those it he she they we i
@@ -38,11 +46,14 @@ _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _DATE_WORDS = frozenset(lexicon.WEEKDAYS | lexicon.MONTHS)
 # One capitalised word that names nobody ("The", "But", "March"): most spans are these.
 _NOT_A_NAME = _STOP | _DATE_WORDS
-_ORG_APPOSITION = re.compile(
-    r"(?:agency|company|firm|group|fund|network|bank|party|ministry|corporation|giant|"
-    r"startup|maker|operator|broadcaster|newspaper|organi[sz]ation|union|regulator)"
-    r"(?:\s*\]|,)?\s+$"
-)
+_ORG_NOUNS = """agency company firm group fund network bank party ministry corporation giant
+startup maker operator broadcaster newspaper organisation organization union regulator""".split()
+# "the agency ", "the company, ": such a noun, an optional comma or bracket, then spaces
+# ending the text. Only whether it matches is asked, so it is matched once on the
+# reversed text rather than searched from every position: the text ends with it iff the
+# reversed text starts with it reversed (a trailing newline is one of the spaces).
+_ORG_APPOSITION_REVERSED = re.compile(
+    rf"\s+(?:\]\s*|,)?(?:{lexicon.word_trie(n[::-1] for n in _ORG_NOUNS)})")
 _ORG_ROLE_AFTER = re.compile(r"^\s+(?:founder|co-founder|chief|ceo|spokes\w+|executive|boss)\b")
 
 
@@ -131,19 +142,46 @@ def _split_person(tokens: list[str]) -> tuple[list[str], list[str]]:
 _CONNECTORS = frozenset({"of", "and", "for", "the", "on", "&"})
 
 
-def _org_name(span: str, common: frozenset[str] = frozenset()) -> str | None:
+_LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
+
+
+@lru_cache(maxsize=2)
+def lowercase_words(body: str) -> frozenset[str]:
+    """Words the text writes in lower case (two letters or more): never names on their
+    own. Cached for the article at hand, which the name finder and the resolver share."""
+    return frozenset(_LOWER_WORD.findall(body))
+
+
+class _LowercaseWords:
+    """lowercase_words(body) as a container, read only when a span asks (few do)."""
+
+    __slots__ = ("body",)
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+
+    def __contains__(self, word: object) -> bool:
+        return word in lowercase_words(self.body)
+
+
+def _org_name(span: str, common: Container[str] = frozenset()) -> str | None:
     """The organisation named by a capitalised span, or None.
 
     'Washington Post Trump' -> 'Washington Post' (a name glued on after the keyword);
     'Support for NATO' -> 'NATO' when 'support' is an ordinary word in the article."""
+    if "'s" not in span and "’s" not in span and lexicon.ORG_KEYWORDS.isdisjoint(
+            span.lower().split()):
+        return None  # no keyword (most spans): what `lowered` below would find out
     words = span.split()
     if words and words[0].lower() == "the":
         words = words[1:]
     if not words:
         return None
     lowered = [w.lower().strip("'’s") if w.endswith(("'s", "’s")) else w.lower() for w in words]
-    while (len(words) > 2 and lowered[0] in common and lowered[0] not in lexicon.ORG_KEYWORDS
-           and lowered[1] in _CONNECTORS):
+    if lexicon.ORG_KEYWORDS.isdisjoint(lowered):
+        return None  # no keyword, none left after the loop below either
+    while (len(words) > 2 and lowered[1] in _CONNECTORS and lowered[0] not in lexicon.ORG_KEYWORDS
+           and lowered[0] in common):
         words, lowered = words[2:], lowered[2:]
     keyed = [i for i, w in enumerate(lowered) if w in lexicon.ORG_KEYWORDS]
     if not keyed:
@@ -161,6 +199,12 @@ def _org_name(span: str, common: frozenset[str] = frozenset()) -> str | None:
     return " ".join(words)
 
 
+def _index_person(index: dict[tuple[str, str], list[Person]], p: Person) -> None:
+    index.setdefault(("last", p.last), []).append(p)
+    if len(p.name.split()) > 1:
+        index.setdefault(("first", p.first), []).append(p)
+
+
 class ArticleNames:
     """In-article registry of people and organisations, with every mention."""
 
@@ -174,7 +218,8 @@ class ArticleNames:
         p = self.people.get(key)
         if p is None:
             p = self.people[key] = Person(key, name, kind, gender, [], at)
-            self._by_part = None
+            if self._by_part is not None and kind == "person":
+                _index_person(self._by_part, p)  # a new entry goes last, as in registry order
         if surface not in p.aliases:
             p.aliases.append(surface)
         if gender and not p.gender:
@@ -187,17 +232,19 @@ class ArticleNames:
 
     def _people_by(self, part: str, token: str) -> list[Person]:
         """People by folded last name ("last") or, among multi-word names, first name
-        ("first"), in registry order: an index made once the registry stops changing,
-        where a scan of every person for every surname was quadratic."""
+        ("first"), in registry order: an index, where a scan of every person for every
+        surname was quadratic. _add appends a new person to it; a rename rebuilds it."""
         if self._by_part is None:
             index: dict[tuple[str, str], list[Person]] = {}
             for p in self.people.values():
                 if p.kind == "person":
-                    index.setdefault(("last", p.last), []).append(p)
-                    if len(p.name.split()) > 1:
-                        index.setdefault(("first", p.first), []).append(p)
+                    _index_person(index, p)
             self._by_part = index
         return self._by_part.get((part, token), [])
+
+    def people_by_last_name(self, last: str) -> list[Person]:
+        """People whose folded last name is `last`, in registry order."""
+        return self._people_by("last", last)
 
     def person_by_surname(self, token: str, before: int | None = None) -> Person | None:
         """The person a bare surname (or known first name) refers to, if unambiguous."""
@@ -241,7 +288,7 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
     taken: list[tuple[int, int]] = []  # disjoint spans, kept sorted
 
     # 1. Organisations with a keyword: "Russian Union of Industrialists and Entrepreneurs".
-    common = frozenset(w for w in re.findall(r"\b[a-z][a-z]+\b", body))
+    common = _LowercaseWords(body)
     for s, e, text in org_spans:
         org = _org_name(text, common)
         if org:
@@ -255,7 +302,8 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
         return i == 0 or taken[i - 1][1] <= s
 
     # 2. Full person names: optional titles, a first name, one or more name tokens.
-    pending_single: list[tuple[int, int, str, list[str]]] = []
+    # (start, end, text, tokens, _split_person(tokens)) of spans left for step 3
+    pending_single: list[tuple[int, int, str, list[str], tuple[list[str], list[str]]]] = []
     for s, e, text in spans:
         if text.lower() in _NOT_A_NAME:
             continue  # step 3 would drop it too
@@ -269,19 +317,26 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
                 continue
             s, text = e - len(tail), tail
         tokens = text.split()
-        titles, name = _split_person(tokens)
+        if len(tokens) == 1:
+            # One word (most spans): _split_person finds no title and drops a date word;
+            # the rest of this step only handles names of two words or more.
+            if tokens[0].lower() not in _DATE_WORDS:
+                pending_single.append((s, e, text, tokens, ([], tokens)))
+            continue
+        split = titles, name = _split_person(tokens)
         if not name:
             continue
-        if not first_name_gender(name[0]):
+        if len(name) > 2 and not first_name_gender(name[0]):
             # "PolitiFact Executive Director Aaron Sharockman": the name starts later.
             k = next((j for j in range(1, len(name) - 1) if first_name_gender(name[j])
                       and name[j + 1][:1].isupper()), None)
             if k is not None and not _org_name(" ".join(name[: k + 2])):
                 titles, name = titles + name[:k], name[k:]
-        name_off = s + len(text) - len(" ".join(name)) - (len(text) - len(text.rstrip()))
-        name_off = s + text.rindex(" ".join(name)) if " ".join(name) in text else name_off
         if len(name) >= 2 and first_name_gender(name[0]) and not (
                 name[1].isupper() and not _INITIAL.fullmatch(name[1])):  # "Donald J. Trump"
+            joined = " ".join(name)
+            name_off = s + len(text) - len(joined) - (len(text) - len(text.rstrip()))
+            name_off = s + text.rindex(joined) if joined in text else name_off
             name = _name_core(name)
             full = " ".join(name)
             gender = first_name_gender(name[0])
@@ -293,14 +348,11 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
             reg.mentions.append(Mention(name_off, name_off + len(full), full, p.key))
             bisect.insort(taken, (s, e))
         else:
-            pending_single.append((s, e, text, tokens))
+            pending_single.append((s, e, text, tokens, split))
 
     # 3. Titled surnames ("Mr. Putin", "Sen. Graham") and bare surnames of known people.
     reg.mentions.sort(key=lambda m: m.start)
-    for s, e, text, tokens in pending_single:
-        titles, name = _split_person(tokens)
-        if not name:
-            continue
+    for s, e, text, tokens, (titles, name) in pending_single:
         last = name[-1]
         off = s + text.rindex(last)
         if last.lower() in _STOP or last.lower() in _DATE_WORDS:
@@ -310,10 +362,10 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
             _honorific_gender(titles) or any(t.lower().rstrip(".") in _PERSON_TITLES for t in titles)
         ):
             p = reg._add(fold(last), last, "person", last, off, _honorific_gender(titles))
-        if p is None:
+        if p is None and len(name) == 1:
             before = body[max(0, s - 40) : s].lower()
             after = body[e : e + 30].lower()
-            if len(name) == 1 and (_ORG_APPOSITION.search(before) or _ORG_ROLE_AFTER.match(after)):
+            if _ORG_APPOSITION_REVERSED.match(before[::-1]) or _ORG_ROLE_AFTER.match(after):
                 p = reg._add(fold(last), last, "organization", last, off)
         if p is None:
             continue
@@ -380,7 +432,7 @@ def _honorific_gender(titles: list[str]) -> str | None:
 def _person_key(reg: ArticleNames, name: list[str]) -> str:
     """Key for a full name: an existing entry with the same first and last name, else new."""
     first, last = fold(name[0]), fold(name[-1])
-    for p in reg.people.values():
-        if p.kind == "person" and p.last == last and (p.first == first or len(p.name.split()) == 1):
+    for p in reg.people_by_last_name(last):  # the people with that last name, in order
+        if p.first == first or len(p.name.split()) == 1:
             return p.key
     return fold(" ".join(name))

@@ -20,17 +20,19 @@ from quotes.model import Article, Entity, Extraction, Quote
 
 _CUE_WORDS = set(lexicon.cue_forms())
 _NAMING_CUES = {"called", "calls", "call", "calling", "described", "describes", "describing"}
-_WORD_BEFORE = re.compile(r"([\w'’]+)[ \t]*$")
+# The last word of a text, read on the reversed text: searching for "([\w'’]+)[ \t]*$"
+# tries every position of the text; this match tries one.
+_LAST_WORD_REVERSED = re.compile(r"[ \t]*([\w'’]+)")
 _SAID_OF = re.compile(r"\b(?:of|about)\s+([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)")
 
 
 def _is_embedded(body: str, para: Span, q: QuotedSpan) -> bool:
     """True when the quote continues a sentence: preceded by a word that is no cue."""
     before = body[max(para.start, q.mark_start - 100) : q.mark_start]  # linear in quotes
-    m = _WORD_BEFORE.search(before)
+    m = _LAST_WORD_REVERSED.match(before[::-1])
     if not m:
         return False
-    word = m.group(1).lower()
+    word = m.group(1)[::-1].lower()
     return word not in _CUE_WORDS and word != "that"
 
 
@@ -47,6 +49,10 @@ def _continues_quote(body: str, qspans: list[QuotedSpan], i: int) -> bool:
     return not re.search(r"[.!?]\s", between)
 
 
+_LOWER_AFTER = re.compile(r"\s+[a-z]")
+_CUE_AFTER = re.compile(rf"\s+(?:{lexicon.any_cue_pattern()})\b")
+
+
 def _runs_on(body: str, para: Span, q: QuotedSpan) -> bool:
     """True for a quote at a sentence start that the sentence carries on past
     without punctuation: a title or a scare-quoted phrase, not an utterance."""
@@ -54,9 +60,7 @@ def _runs_on(body: str, para: Span, q: QuotedSpan) -> bool:
     if inner[-1:] in ".,!?…—–-:;" or not q.closed:
         return False
     after = body[q.mark_end : para.end]
-    return bool(re.match(r"\s+[a-z]", after)) and not re.match(
-        rf"\s+(?:{lexicon.any_cue_pattern()})\b", after
-    )
+    return bool(_LOWER_AFTER.match(after)) and not _CUE_AFTER.match(after)
 
 
 def _clip(body: str, start: int, end: int) -> tuple[int, int]:

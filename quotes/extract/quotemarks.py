@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from quotes.extract.text import Span
 
-_DOUBLE = re.compile(r"''|[\"“”„«»‟]")
+# ''|["“”„«»‟] written to open with a character class, which lets the engine skip to
+# the next mark in C: an apostrophe counts only when a second one follows.
+_DOUBLE = re.compile(r"[\"“”„«»‟'](?:(?<=')'|(?<!'))")
 _INCHES = re.compile(r"\d+'\d+\"")
 _OPENERS = "“„«‟"
 _CLOSERS = "”»"
@@ -68,7 +70,8 @@ def _trim(body: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _double_marks(text: str) -> list[tuple[int, str]]:
-    inches = {m.end() - 1 for m in _INCHES.finditer(text)}
+    # Only text with both marks can hold feet and inches (most paragraphs do not).
+    inches = {m.end() - 1 for m in _INCHES.finditer(text)} if '"' in text and "'" in text else ()
     out = []
     for m in _DOUBLE.finditer(text):
         i = m.start()

@@ -58,11 +58,14 @@ def sentences(body: str, para: Span, shield: list[tuple[int, int]] = ()) -> list
     """Sentences of one paragraph; no boundary falls inside a shielded (quoted) span."""
     text = body[para.start : para.end]
     spans, start = [], 0
+    # Only spans that overlap the paragraph can hold a boundary of it: the shield is
+    # every quote of the article, and scanning it for every candidate was quadratic.
+    shield = [(s, e) for s, e in shield if s < para.end and e > para.start]
     for m in _SENTENCE_END.finditer(text):
         if _is_abbreviation(text, m.start()):
             continue
         pos = para.start + m.start()
-        if any(s <= pos < e for s, e in shield):
+        if shield and any(s <= pos < e for s, e in shield):
             continue
         end = m.end()
         while end > start and text[end - 1].isspace():
