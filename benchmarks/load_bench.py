@@ -104,7 +104,7 @@ def run(argv: list[str], env: dict | None = None) -> dict:
     started = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, **(env or {})}, cwd=ROOT)
-    peak = {"main": 0, "tree": 0, "main_cpu": 0.0}
+    peak = {"main": 0, "tree": 0, "tree_pss": 0, "main_cpu": 0.0}
     stop = threading.Event()
 
     def sample() -> None:
@@ -114,15 +114,28 @@ def run(argv: list[str], env: dict | None = None) -> dict:
             parent = psutil.Process(proc.pid)
         except psutil.Error:
             return
+        samples = 0
         while not stop.is_set():
             try:
                 main = parent.memory_info().rss
                 tree = main
-                for child in parent.children(recursive=True):
+                children = parent.children(recursive=True)
+                for child in children:
                     try:
                         tree += child.memory_info().rss
                     except psutil.Error:
                         pass
+                # Proportional set size every half second (reading smaps costs more):
+                # RSS counts the pages forked workers share with the writer once in each.
+                if children and samples % 10 == 0:
+                    pss = 0
+                    for process in (parent, *children):
+                        try:
+                            pss += process.memory_full_info().pss
+                        except (psutil.Error, AttributeError):
+                            pass
+                    peak["tree_pss"] = max(peak["tree_pss"], pss)
+                samples += 1
             except psutil.Error:
                 break
             try:
@@ -151,6 +164,7 @@ def run(argv: list[str], env: dict | None = None) -> dict:
         "cpu_main": peak["main_cpu"],
         "rss_main": peak["main"] / 2**20,
         "rss_tree": peak["tree"] / 2**20,
+        "pss_tree": peak["tree_pss"] / 2**20,
         "stdout": out,
         "last": next((line for line in reversed(lines) if line.startswith("Loaded")), lines[-1] if lines else ""),
     }
@@ -288,15 +302,15 @@ def main() -> None:
 
     print()
     print("| run | seconds | articles/s | CPU s (all) | CPU s (writer process) | vs baseline | vs 1 worker "
-          "| peak MB (writer) | peak MB (all processes) |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "| peak MB (writer) | peak MB (all processes, RSS) | peak MB (all processes, PSS) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     one = loads.get(1)
     for name, r in rows:
         rate = n / r["wall"]
         vs_base = f"{base['wall'] / r['wall']:.3f}x" if r is not base else "1x"
         vs_one = f"{one['wall'] / r['wall']:.2f}x" if one and name.startswith("quotes") else ""
         print(f"| {name} | {r['wall']:.1f} | {rate:,.0f} | {r['cpu']:.1f} | {r['cpu_main']:.1f} | {vs_base} | {vs_one} | "
-              f"{r['rss_main']:.0f} | {r['rss_tree']:.0f} |")
+              f"{r['rss_main']:.0f} | {r['rss_tree']:.0f} | {r['pss_tree'] or r['rss_tree']:.0f} |")
     for name, r in rows[1:]:
         print(f"  {name}: {r['last']}")
 
