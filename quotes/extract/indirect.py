@@ -43,6 +43,7 @@ from functools import lru_cache
 from importlib import resources
 
 from quotes.extract.dates import find_date
+from quotes.extract.lexicon import word_trie
 from quotes.extract.speakers import NAME, NOMINAL, PRONOUN, Resolver
 from quotes.extract.text import Span
 from quotes.model import Quote
@@ -67,33 +68,13 @@ def reporting_verbs() -> dict[str, tuple[str, str]]:
     return forms
 
 
-def _trie(words) -> str:
-    """A regex matching exactly these words, longest first, with common prefixes shared
-    (a plain alternation of hundreds of words is slow to try at every position)."""
-    root: dict = {}
-    for w in words:
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return build(root)
-
-
 _VERBS = reporting_verbs()
-_CUE = _trie(_VERBS)
-_PARTICIPLES = _trie(f for f, (_, frame) in _VERBS.items()
+_CUE = word_trie(_VERBS)
+_PARTICIPLES = word_trie(f for f, (_, frame) in _VERBS.items()
                      if f.endswith("ing") and frame in ("speech", "object"))
 
 # Words that open a sentence or clause but never a name ("In Iowa, ...", "But Trump").
-_FUNCTION = _trie("""In On At But And Or As After Before When While If So Yet For With By From Since
+_FUNCTION = word_trie("""In On At But And Or As After Before When While If So Yet For With By From Since
 Although Though Because Still Now Then Last This That These Those There Here What Why How Who
 Where Asked According Meanwhile However Also Even Just Only Like Unlike During Over Under
 Despite Instead Indeed Later Earlier Speaking Writing Today Yesterday Monday Tuesday Wednesday
@@ -130,7 +111,7 @@ surrogates veterans evangelicals Latinos Hispanics Millennials millennials citiz
 attendees superdelegates""".split()
 # Bare and plural descriptions that are sources: "officials", "critics", "polls", and
 # agent nouns in the plural ("forecasters", "economists").
-_HEADS = (_trie(_HEAD_WORDS)
+_HEADS = (word_trie(_HEAD_WORDS)
           + r"|[a-z][\w\-]*s(?<=ers|ors|sts|nts|ans|ves|ics|ats)(?=[ ,])")
 _NUMBER = (r"(?:(?:[Aa]t[ ]least|[Mm]ore[ ]than|[Ff]ewer[ ]than|[Ll]ess[ ]than|[Nn]early|[Aa]bout|"
            r"[Aa]lmost|[Rr]oughly|[Jj]ust|[Oo]nly|[Oo]ver|[Uu]nder)[ ])?"
@@ -144,7 +125,7 @@ _DET = (r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Ss]ome|[Mm]any|[Mm]ost|[Oo]ther|[T
         r"(?!(?:It|That|There|Here|What|He|She|Who|Where|Let)['’]s)[A-Z][\w.\-]*(?:[ ][A-Z][\w.\-]*)?['’]s|" + _NUMBER + r")(?:[ ]of(?:[ ]the|[ ]his|[ ]her|"
         r"[ ]their|[ ]its)?)?")
 # A word inside a description: no verbs of being, relatives, conjunctions or prepositions.
-_NOT_NP_WORD = "(?!(?:%s)\\b)" % _trie("""that which who whom whose when where what because if is
+_NOT_NP_WORD = "(?!(?:%s)\\b)" % word_trie("""that which who whom whose when where what because if is
 are was were be been has have had will would could can may might should must do does did to
 and but or said says say told not it he she they we after before in on at by with from for as
 than while since during about into over under also then now however just only even
@@ -259,7 +240,7 @@ _CUE_WORD = re.compile(
 _CUE_WORD_I = re.compile(rf"(?<![\w'’])(?:{_CUE})(?![\w'’])", re.IGNORECASE)
 # (?=[A-Z]) changes no match (every verb here starts with a capital); it fails fast at
 # the lower-case letters that make up most of a sentence (a third of the time).
-_CAPITAL_CUE = re.compile(rf"(?=[A-Z])\b(?:{_trie(w[:1].upper() + w[1:] for w in _VERBS)})\b")
+_CAPITAL_CUE = re.compile(rf"(?=[A-Z])\b(?:{word_trie(w[:1].upper() + w[1:] for w in _VERBS)})\b")
 # (?<![\w'’])[A-Z] with the look-behind after the capital: the engine skips to the next
 # capital in C (same matches).
 _CAPITAL_WORD = re.compile(r"[A-Z](?<![\w'’].)")
