@@ -517,12 +517,19 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_error(404, "Not Found")
             return
         status, headers, body, delay = route
+        # Requests are counted while the server works on them (the delay), not while the
+        # response is written: a client that has read a whole response may start its
+        # next request before this thread gets past the write.
         with self.lock:
             type(self).active += 1
             type(self).peak = max(type(self).peak, type(self).active)
         try:
             if delay:
                 time.sleep(delay)
+        finally:
+            with self.lock:
+                type(self).active -= 1
+        try:
             self.send_response(status)
             for key, value in headers.items():
                 self.send_header(key, value)
@@ -533,9 +540,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             pass
-        finally:
-            with self.lock:
-                type(self).active -= 1
 
 
 @pytest.fixture
