@@ -62,6 +62,8 @@ def reporting_verbs() -> dict[str, tuple[str, str]]:
         if line.startswith("["):
             frame = line.strip("[]")
             continue
+        if frame == "intention":
+            break  # what someone wants or means to do, unsaid, is no statement
         lemma, _, rest = line.partition(":")
         for form in rest.split():
             forms.setdefault(form.lower(), (lemma.strip(), frame))
@@ -260,7 +262,7 @@ _BE = re.compile(r"\b(?:is|are|was|were|been|be|being)\b")
 _POSSESSIVE_END = re.compile(r"['’]s$")
 _AND_BUT_END = re.compile(r"\b(?:and|but)$")
 _PLURAL_END = re.compile(r"(?:s|people|staff|police)\b(?:[ ](?:of|for|at|in|from|with|on|by|to)\b.*)?$")
-_MIN_WORDS = {"speech": 2, "clause": 2, "object": 1, "evidence": 2}
+_MIN_WORDS = {"speech": 2, "clause": 2, "belief": 2, "object": 1, "evidence": 2}
 _TO_VERBS = frozenset("plan intend threaten refuse decline".split())
 _QUOTE_MARKS = "\"“”„‟«»'‘’"
 _SUFFIX = {"name": "", "pronoun": "_pronoun", "nominal": "_nominal"}
@@ -617,6 +619,8 @@ class _Finder:
         if not after_quote and not prep and _content_ok(lemma, frame, m.group("aux"), content):
             if frame == "evidence" and not (_DOCUMENT.search(sp) or "that" in masked[m.end():cstart]):
                 return None
+            if frame == "belief" and "that" not in masked[m.end():cstart]:
+                return None  # "he expects the loss to be offset": a state of mind
             return self._named(m, _Hit("subject", sp, m.start("sp"), _kind_of(m), cue, b,
                                        (cstart, len(masked)), m.end()))
         # "..., Trump said." / "..., the poll found Tuesday."
@@ -673,6 +677,8 @@ class _Finder:
         cstart = self._complement(masked, m.end(), lemma)
         if cstart is None or not _content_ok(lemma, frame, m.group("aux"), _ahead(masked, cstart, n)):
             return None
+        if frame == "belief" and "that" not in masked[m.end():cstart]:
+            return None
         lo = max(0, b - 120)
         head = masked[lo:b]
         head = head[: -4] if restrictive else head
@@ -694,6 +700,8 @@ class _Finder:
         if cstart is None:
             return None
         if not _content_ok(lemma, frame, m.group(0), _ahead(masked, cstart, n)):
+            return None
+        if frame == "belief" and "that" not in masked[m.end():cstart]:
             return None
         rule = "participle" if pattern is _PARTICIPLE else "coordinate"
         return _Hit(rule, None, b, "name", cue, b, (cstart, len(masked)))
