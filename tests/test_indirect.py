@@ -58,9 +58,13 @@ RULES = [
      [("A report said the bridge would cost twice as much as planned.", None, "A report",
        "said", "indirect_subject_nominal")]),
     ("subject_infinitive",
-     "Jane Porter wants to rebuild the bridge before the winter.",
-     [("Jane Porter wants to rebuild the bridge before the winter.", "Jane Porter",
-       "Jane Porter", "wants", "indirect_subject")]),
+     "Jane Porter threatened to close the bridge before the winter.",
+     [("Jane Porter threatened to close the bridge before the winter.", "Jane Porter",
+       "Jane Porter", "threatened", "indirect_subject")]),
+    ("belief_with_that",
+     "Jane Porter believes that the bridge will reopen in May.",
+     [("Jane Porter believes that the bridge will reopen in May.", "Jane Porter",
+       "Jane Porter", "believes", "indirect_subject")]),
     ("subject_object_verb",
      "Jane Porter criticized the council's budget.",
      [("Jane Porter criticized the council's budget.", "Jane Porter", "Jane Porter",
@@ -163,6 +167,11 @@ GUARDS = [
     ("name_inside_quote", "\u201cTom Hill said the bridge is safe\u201d was the headline."),
     ("no_cue", "The bridge over the Riverside canal reopened in May after repairs."),
     ("preposition_after_name", "A letter to Jane Porter said nothing new."),
+    # What someone wants, plans or expects, unsaid, is no statement.
+    ("wants_to", "Jane Porter wants to rebuild the bridge before the winter."),
+    ("intends_to", "The city intends to spend a similar sum on the rebuilding work."),
+    ("expects_no_that", "In the affected provinces, Tom Hill expects the loss of revenue to be offset."),
+    ("thought_no_that", "Jane Porter thought she was doing well."),
 ]
 
 

@@ -161,7 +161,7 @@ _AUX_WORD = (r"(?:is|are|was|were|been|be|has|have|had|also|since|later|previous
              r"n['’]t|\w+ly|(?:on|last|this|earlier|late)[ ](?:Monday|Tuesday|Wednesday|Thursday|"
              r"Friday|Saturday|Sunday|week|month|year|night|morning|afternoon|evening|weekend))")
 _AUX = rf"(?:{_AUX_WORD}[ ]){{0,4}}"
-_APPOS = (r"(?P<appos>(?:,[ ][^,;]{2,140}?){1,3},['’”\"]*|[ ][—–-]{1,2}[ ][^—–;]{2,200}?[ ][—–-]{1,2}"
+_APPOS = (r"(?P<appos>(?:,[ ][^,;]{2,140}?){1,3}?,['’”\"]*|[ ][—–-]{1,2}[ ][^—–;]{2,200}?[ ][—–-]{1,2}"
           r"|[ ]\([^)]{1,60}\))?")
 # A clause starts at the sentence start, after a comma, colon or dash, after a
 # conjunction or relative, or after a time ("last week"); a source is looked for there.
