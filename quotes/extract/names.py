@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -280,6 +281,21 @@ class ArticleNames:
         return p if p and len(name) == 2 and name[0].endswith(".") else None
 
 
+_CAPITAL_WORD = re.compile(r"(?<![\w'’\-])[A-Z][\w'’\-]*\w")
+_NAME_WORD = re.compile(r"[A-Z][a-z]+(?:[\-'’][A-Z]?[a-z]+)*")
+
+
+def _unknown_first_name(name: list[str], common: Container[str]) -> bool:
+    """Two name-shaped words ending a span ("Gopaul Govender"), none an ordinary word
+    of the article, a date, a place word or an organisation keyword."""
+    if len(name) < 2:
+        return False
+    pair = name[-2:]
+    return all(_NAME_WORD.fullmatch(w) and w.lower() not in common
+               and w.lower() not in _NOT_A_NAME and w.lower() not in lexicon.NOT_FIRST_NAMES
+               and w.lower() not in lexicon.ORG_KEYWORDS and not _is_title(w) for w in pair)
+
+
 def find_names(body: str, title: str | None = None) -> ArticleNames:
     """Find every person and organisation mention in the body."""
     reg = ArticleNames()
@@ -304,6 +320,7 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
     # 2. Full person names: optional titles, a first name, one or more name tokens.
     # (start, end, text, tokens, _split_person(tokens)) of spans left for step 3
     pending_single: list[tuple[int, int, str, list[str], tuple[list[str], list[str]]]] = []
+    unknown: list[tuple[int, int, str, list[str], tuple[list[str], list[str]]]] = []
     for s, e, text in spans:
         if text.lower() in _NOT_A_NAME:
             continue  # step 3 would drop it too
@@ -347,8 +364,25 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
                 reg._rename(p, full)
             reg.mentions.append(Mention(name_off, name_off + len(full), full, p.key))
             bisect.insort(taken, (s, e))
+        elif _unknown_first_name(name, common):
+            unknown.append((s, e, text, tokens, split))
         else:
             pending_single.append((s, e, text, tokens, split))
+
+    # 2b. A name whose first name the detector does not know ("Duduzile Zuma-Sambudla",
+    # "Gopaul Govender") is a person when the article goes on to use its surname alone.
+    if unknown:
+        counts = Counter(_CAPITAL_WORD.findall(body))
+        for s, e, text, tokens, split in unknown:
+            name = split[1][-2:]
+            full = " ".join(name)
+            if counts[name[-1]] <= body.count(full) or _org_name(full, common):
+                pending_single.append((s, e, text, tokens, split))
+                continue
+            name_off = s + text.rindex(full) if full in text else s
+            p = reg._add(_person_key(reg, name), full, "person", full, name_off, _honorific_gender(split[0]))
+            reg.mentions.append(Mention(name_off, name_off + len(full), full, p.key))
+            bisect.insort(taken, (s, e))
 
     # 3. Titled surnames ("Mr. Putin", "Sen. Graham") and bare surnames of known people.
     reg.mentions.sort(key=lambda m: m.start)

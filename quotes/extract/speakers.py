@@ -209,8 +209,8 @@ def _words_at_end(text: str) -> str | None:
     return m.group()[::-1] if m else None
 
 
-_MALE = re.compile(r"\b(?:he|his|him|himself)\b")
-_FEMALE = re.compile(r"\b(?:she|her|hers|herself)\b")
+_MALE = re.compile(r"\b(?:he|his|himself)\b")
+_FEMALE = re.compile(r"\b(?:she|hers|herself)\b")
 
 
 class Resolver:

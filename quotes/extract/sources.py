@@ -1,0 +1,234 @@
+"""Who a description or a pronoun speaking for someone stands for, read across the
+article's statements.
+
+The sieves resolve a speaker phrase where it stands; what they leave open is mostly
+one of three things a reader resolves without effort: a body named by description
+("the ministry", "the German Federal Labour Agency", "a Treasury spokesperson",
+"TNO's report"), a pronoun whose antecedent is the source of an earlier statement
+("It said ...", "she added"), or a document that speaks for its author. Anonymous
+sources ("a senior official", "critics") stay anonymous: no rule here names a
+description that names no body.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import replace
+from functools import lru_cache
+from importlib import resources
+
+from quotes.extract.names import ArticleNames, Mention, Person, fold
+from quotes.extract.text import Span
+from quotes.model import Quote
+
+# How far back (in paragraphs) a pronoun or a bare description looks for its referent.
+_PRONOUN_REACH = 3
+_DESCRIPTION_REACH = 12
+_DETERMINER = re.compile(r"^(?:the|a|an|one|another|its|their)\s+", re.IGNORECASE)
+_POSSESSOR = re.compile(r"^(?P<owner>[A-Z][\w.&\-]*(?:\s+[A-Z][\w.&\-]*)*|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)"
+                        r"(?:['’]s?)?\s+(?:own\s+)?(?P<rest>.+)$")
+_FOR_BODY = re.compile(r"\b(?:for|of|at)\s+(?:the\s+)?(?P<body>[A-Z][\w.&\-]*(?:\s+(?:[A-Z][\w.&\-]*|of|for|and|&))*)")
+_CONNECTORS = frozenset({"of", "for", "and", "&", "on"})
+_GENDER = {"he": "male", "she": "female", "his": "male", "her": "female"}
+
+
+@lru_cache(maxsize=None)
+def nouns() -> dict[str, frozenset[str]]:
+    """Section -> words, from quotes/data/sources.txt."""
+    out: dict[str, set[str]] = {}
+    section = ""
+    text = resources.files("quotes").joinpath("data/sources.txt").read_text("utf-8")
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            section = line.strip("[]")
+            continue
+        out.setdefault(section, set()).add(line.lower())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+class _Article:
+    """What the rules consult: the registry, paragraph starts, earlier sources."""
+
+    def __init__(self, body: str, names: ArticleNames, paras: list[Span], sentences: list[Span]):
+        self.body = body
+        self.names = names
+        self.para_starts = [p.start for p in paras]
+        self.by_name = {p.name: p for p in names.people.values()}
+        orgs = sorted((m.start, m.key) for m in names.mentions
+                      if (p := names.people.get(m.key)) is not None and p.kind == "organization")
+        self.org_starts = [s for s, _ in orgs]
+        self.org_keys = [k for _, k in orgs]
+        self.history: list[tuple[int, Person]] = []  # resolved sources, in text order
+        self.sentence_starts = [s.start for s in sentences]
+        self.mention_starts = [m.start for m in names.mentions]
+
+    def paragraph(self, pos: int) -> int:
+        return bisect.bisect_right(self.para_starts, pos) - 1
+
+    # -- organisations ---------------------------------------------------------------
+    def organisation(self, name: str, at: int) -> Person:
+        """The registry's organisation of that name, added when the article names it
+        only here ("the German Federal Labour Agency said")."""
+        p = self.names.lookup(name, at)
+        if p is not None and p.kind == "organization":
+            return p
+        key = fold(name)
+        p = self.names.people.get(key)
+        if p is None or p.kind != "organization":
+            p = self.names._add(key if p is None else key + " (organization)", name, "organization", name, at)
+            # The mention list stays in text order: claims bisect it.
+            k = bisect.bisect_left(self.mention_starts, at)
+            self.names.mentions.insert(k, Mention(at, at + len(name), name, p.key))
+            self.mention_starts.insert(k, at)
+            self.by_name[p.name] = p
+        return p
+
+    def organisation_with(self, word: str, at: int) -> Person | None:
+        """The organisation most recently named before `at` whose name holds `word`
+        ("the ministry" -> "Russia's Defense Ministry"), within reach."""
+        k = bisect.bisect_left(self.org_starts, at)
+        floor = self.para_starts[max(0, self.paragraph(at) - _DESCRIPTION_REACH)] if self.para_starts else 0
+        for i in range(k - 1, -1, -1):
+            if self.org_starts[i] < floor:
+                break
+            p = self.names.people[self.org_keys[i]]
+            if word in fold(p.name).split() or word in p.name.lower().split():
+                return p
+        return None
+
+    def subject_organisation(self, at: int) -> Person | None:
+        """The first organisation named in the nearest earlier sentence naming one, when
+        it comes before any person there: the subject a following "It said" continues."""
+        k = bisect.bisect_right(self.sentence_starts, at) - 1
+        for sidx in range(k - 1, max(-1, k - 3), -1):
+            lo = self.sentence_starts[sidx]
+            hi = self.sentence_starts[sidx + 1]
+            first = next((m for m in self.names.mentions[bisect.bisect_left(self.mention_starts, lo):]
+                          if m.start < hi), None)
+            if first is None or first.start >= hi:
+                continue
+            p = self.names.people.get(first.key)
+            return p if p is not None and p.kind == "organization" else None
+        return None
+
+    # -- earlier sources ---------------------------------------------------------------
+    def earlier(self, at: int, reach: int, fits) -> Person | None:
+        floor = self.paragraph(at) - reach
+        for pos, p in reversed(self.history):
+            if pos > at:
+                continue
+            if self.paragraph(pos) < floor:
+                return None
+            if fits(p):
+                return p
+        return None
+
+
+def resolve_sources(body: str, quotes: list[Quote], names: ArticleNames,
+                    paras: list[Span], sentences: list[Span]) -> list[Quote]:
+    """The quotes, in text order, with the sources the sieves left open resolved where
+    the article makes them clear."""
+    art = _Article(body, names, paras, sentences)
+    out = []
+    for q in sorted(quotes, key=lambda q: (q.start, q.end)):
+        if q.speaker is None and q.speaker_text:
+            at = _phrase_at(body, q)
+            p = _resolve(art, q.speaker_text.strip(), at)
+            if p is not None:
+                q = replace(q, speaker=p.name, method=(q.method or "source") + "_resolved")
+        if q.speaker is not None and (p := art.by_name.get(q.speaker)) is not None:
+            art.history.append((q.start, p))
+        out.append(q)
+    return out
+
+
+def _phrase_at(body: str, q: Quote) -> int:
+    """Where the speaker phrase stands: its occurrence nearest the quote."""
+    lo, hi = max(0, q.start - 400), min(len(body), q.end + 300)
+    best, i = None, body.find(q.speaker_text, lo, hi)
+    while i >= 0:
+        if best is None or abs(i - q.start) < abs(best - q.start):
+            best = i
+        i = body.find(q.speaker_text, i + 1, hi)
+    return q.start if best is None else best
+
+
+def _resolve(art: _Article, phrase: str, at: int) -> Person | None:
+    low = phrase.lower()
+    if low == "it":
+        # A body speaking again ("The institute said ... It added ..."): the organisation
+        # that opens the nearest sentence before naming one, or the last body quoted.
+        return art.subject_organisation(at) or art.earlier(
+            at, _PRONOUN_REACH, lambda p: p.kind == "organization")
+    if low in ("he", "she"):
+        g = _GENDER[low]
+        return art.earlier(at, _PRONOUN_REACH, lambda p: p.kind == "person" and p.gender in (g, None))
+    return _described(art, phrase, at)
+
+
+def _described(art: _Article, phrase: str, at: int) -> Person | None:
+    """'the ministry', 'a Treasury spokesperson', 'TNO's report', 'the Labor Department'."""
+    words_all = nouns()
+    org_nouns, spokes, docs = words_all["organisation"], words_all["spokesperson"], words_all["document"]
+    core = _DETERMINER.sub("", phrase)
+    words = core.split()
+    if not words:
+        return None
+    head = words[-1].lower().strip(".,")
+    if head not in org_nouns | spokes | docs:
+        m = _FOR_BODY.search(core)  # "a spokeswoman for Acme Hotels"
+        if m and any(w.lower() in spokes for w in core[: m.start()].split()):
+            return art.organisation(_strip_connectors(m.group("body")), at)
+        return None
+    owner = _POSSESSOR.match(core)
+    if owner and re.search(r"['’]s?\s", core) or owner and owner.group("owner").lower() in ("his", "her", "its", "their"):
+        who = owner.group("owner")
+        if who.lower() in ("his", "her"):
+            g = _GENDER[who.lower()]
+            return art.earlier(at, _PRONOUN_REACH, lambda p: p.kind == "person" and p.gender in (g, None))
+        if who.lower() in ("its", "their"):
+            return art.earlier(at, _PRONOUN_REACH, lambda p: p.kind == "organization")
+        if head in docs or head in spokes:
+            p = art.names.lookup(who, at)
+            return p if p is not None else None
+        return None  # "Ukraine's emergency service": a body of its own, named below
+    capitals = [w for w in words[:-1] if w[:1].isupper() or w.lower() in _CONNECTORS]
+    lead = _capital_run(words[:-1])
+    if head in org_nouns:
+        if lead and words[-1][:1].isupper():
+            return art.organisation(" ".join(lead + [words[-1]]), at)  # "the Labor Department"
+        if lead or capitals:
+            return None
+        return art.organisation_with(head, at)  # "the ministry", "the ruling party"
+    # A spokesperson or a document: the body named before it, else none.
+    if lead:
+        return art.organisation(" ".join(lead), at)
+    m = _FOR_BODY.search(core)
+    if m:
+        return art.organisation(_strip_connectors(m.group("body")), at)
+    if head in spokes and len(words) >= 2 and words[-2].islower():
+        return art.organisation_with(words[-2].lower(), at)  # "a bureau spokesperson"
+    return None
+
+
+def _capital_run(words: list[str]) -> list[str]:
+    """The capitalised words that end a modifier list: 'German Federal Labour'."""
+    run: list[str] = []
+    for w in reversed(words):
+        if w[:1].isupper() or (run and w.lower() in _CONNECTORS):
+            run.insert(0, w)
+        else:
+            break
+    while run and run[0].lower() in _CONNECTORS:
+        run.pop(0)
+    return run
+
+
+def _strip_connectors(name: str) -> str:
+    words = name.split()
+    while words and words[-1].lower() in _CONNECTORS:
+        words.pop()
+    return " ".join(words)
