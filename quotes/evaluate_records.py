@@ -52,6 +52,7 @@ class Tally:
     examples: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
     def note(self, kind: str, example: str) -> None:
+        """Keep one example of an error of this kind."""
         self.examples[kind].append(example)
 
     def add(self, other: Tally, prefix: str) -> None:
@@ -377,6 +378,7 @@ def ratio(a: int, b: int) -> float | None:
 
 
 def f1(p: float | None, r: float | None) -> float:
+    """Harmonic mean of two rounded figures (0.0 when either is missing or zero)."""
     p, r = p or 0, r or 0
     return round(2 * p * r / (p + r), 3) if p and r else 0.0
 
