@@ -313,6 +313,29 @@ def demo(db_path, port, no_serve, silent):
         _serve(db_path, "127.0.0.1", port, False)
 
 
+@cli.command(name="eval-records")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
+@click.argument("input_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--db", "db_path", type=click.Path(dir_okay=False),
+              help="Score this database as it is (loaded with the inputs first if missing; "
+                   "default: a fresh temporary one)")
+@click.option("--errors", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Show N examples of each kind of error")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON summary")
+def eval_records(gold_dir, input_dir, db_path, errors, as_json):
+    """Score statements, speakers, dates, claims and entities against record gold.
+
+    GOLD_DIR and INPUT_DIR hold one JSON file per article (see
+    ../shared/data/records/GUIDE.md); the figures are those of
+    ../shared/tools/score_records.py, line by line.
+
+        cd ../shared/data/records && quotes eval-records gold input --errors 10
+    """
+    from quotes.evaluate_records import report
+
+    click.echo(report(gold_dir, input_dir, db_path, errors=errors, as_json=as_json))
+
+
 def _require_db(db_path: str) -> None:
     if not Path(db_path).exists():
         raise click.ClickException(f"no database at {db_path}: run 'quotes load PATH... --db {db_path}' first")
