@@ -262,6 +262,9 @@ _BE = re.compile(r"\b(?:is|are|was|were|been|be|being)\b")
 _POSSESSIVE_END = re.compile(r"['’]s$")
 _AND_BUT_END = re.compile(r"\b(?:and|but)$")
 _PLURAL_END = re.compile(r"(?:s|people|staff|police)\b(?:[ ](?:of|for|at|in|from|with|on|by|to)\b.*)?$")
+# Frames whose verbs report a statement only with a "that" clause: "criticized the plan"
+# and "believes the plan failed" name a stance, "criticized that ..." reports words.
+_THAT_FRAMES = frozenset({"belief", "object"})
 _MIN_WORDS = {"speech": 2, "clause": 2, "belief": 2, "object": 1, "evidence": 2}
 _TO_VERBS = frozenset("plan intend threaten refuse decline".split())
 _QUOTE_MARKS = "\"“”„‟«»'‘’"
@@ -619,12 +622,13 @@ class _Finder:
         if not after_quote and not prep and _content_ok(lemma, frame, m.group("aux"), content):
             if frame == "evidence" and not (_DOCUMENT.search(sp) or "that" in masked[m.end():cstart]):
                 return None
-            if frame == "belief" and "that" not in masked[m.end():cstart]:
+            if frame in _THAT_FRAMES and not _reports_clause(masked, m.end(), cstart, frame):
                 return None  # "he expects the loss to be offset": a state of mind
             return self._named(m, _Hit("subject", sp, m.start("sp"), _kind_of(m), cue, b,
                                        (cstart, len(masked)), m.end()))
         # "..., Trump said." / "..., the poll found Tuesday."
-        if frame in ("speech", "evidence") and b and _words(masked[max(0, b - 60) : b]) >= 3 \
+        if frame in ("speech", "evidence") and b and not _NEGATION.search(m.group("aux")) \
+                and _words(masked[max(0, b - 60) : b]) >= 3 \
                 and masked[max(0, b - 8) : b].rstrip()[-1:] in ",—–\"'”’" \
                 and (after_quote or prep or words <= 8):
             return self._named(m, _Hit("inverted", sp, m.start("sp"), _kind_of(m), cue, b, (0, b),
@@ -677,7 +681,7 @@ class _Finder:
         cstart = self._complement(masked, m.end(), lemma)
         if cstart is None or not _content_ok(lemma, frame, m.group("aux"), _ahead(masked, cstart, n)):
             return None
-        if frame == "belief" and "that" not in masked[m.end():cstart]:
+        if frame in _THAT_FRAMES and not _reports_clause(masked, m.end(), cstart, frame):
             return None
         lo = max(0, b - 120)
         head = masked[lo:b]
@@ -701,7 +705,7 @@ class _Finder:
             return None
         if not _content_ok(lemma, frame, m.group(0), _ahead(masked, cstart, n)):
             return None
-        if frame == "belief" and "that" not in masked[m.end():cstart]:
+        if frame in _THAT_FRAMES and not _reports_clause(masked, m.end(), cstart, frame):
             return None
         rule = "participle" if pattern is _PARTICIPLE else "coordinate"
         return _Hit(rule, None, b, "name", cue, b, (cstart, len(masked)))
@@ -736,6 +740,24 @@ class _Finder:
         return p.name, "name", 0.75
 
 
+# A finite verb near the start of the content: "criticized that the plan was ..." or
+# "described the fine as unfair"; not inside a relative clause ("a donor who was").
+_FINITE = re.compile(r"(?<!who )(?<!which )(?<!that )\b(?:is|are|was|were|had|has|would|will|could|"
+                     r"can|should|must|did|does|might|may)\b|\bas[ ](?!well\b|part\b)\w")
+
+
+def _reports_clause(masked: str, verb_end: int, cstart: int, frame: str) -> bool:
+    """Whether a belief or object verb reports words: a "that" clause, or for object
+    verbs a clause of its own within its first words ("described the fine as unfair",
+    "criticised the plan, which was ..." is no clause)."""
+    if "that" in masked[verb_end:cstart]:
+        return True
+    if frame != "object":
+        return False
+    head = " ".join(masked[cstart : cstart + 80].split()[:7])
+    return bool(_FINITE.search(head))
+
+
 def _content_ok(lemma: str, frame: str, aux: str, content: str) -> bool:
     """Whether what follows the verb is reported content: long enough for the verb's
     frame, not "nothing" or "so", "to" after "wants", and no refusal to comment
@@ -750,7 +772,9 @@ def _content_ok(lemma: str, frame: str, aux: str, content: str) -> bool:
         return False
     if lemma == "compare" and re.match(r"(?:with|to)\b", content):
         return False
-    if lemma in _NO_COMMENT_VERBS and (_NEGATION.search(aux) or _NO_COMMENT.match(content)):
+    if _NEGATION.search(aux):
+        return False  # "did not deny", "has not claimed": nothing was said
+    if lemma in _NO_COMMENT_VERBS and _NO_COMMENT.match(content):
         return False
     if lemma in ("decline", "refuse") and _NO_COMMENT.match(content):
         return False

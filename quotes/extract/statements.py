@@ -84,10 +84,10 @@ def _without_direct(body: str, row: Quote, direct: list[Quote]) -> Quote | None:
     end = first.start
     while end > row.start and body[end - 1] in _EDGE:
         end -= 1
-    start = row.start
-    if len(body[start:end].split()) < _MIN_CONTENT_WORDS:
-        return None
-    return replace(row, text=body[start:end], end=end)
+    trimmed = replace(row, text=body[row.start:end], end=end)
+    if len(body[_content_start(body, trimmed):end].split()) < _MIN_CONTENT_WORDS:
+        return None  # "the IDF said": only the frame of the quote was left
+    return trimmed
 
 
 def _unquoted_words(body: str, row: Quote, partials: list[Quote]) -> int:
