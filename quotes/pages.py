@@ -12,7 +12,7 @@ from __future__ import annotations
 import urllib.parse
 from collections.abc import Mapping
 
-from quotes import highlight, timeline
+from quotes import display, highlight, timeline
 
 DEFAULT_DATABASE = "quotes"
 QUOTE_LIMIT = 500  # quotes listed on a speaker page; the table has the rest
@@ -399,6 +399,8 @@ async def quote_group(db, urls, key: str) -> dict | None:
         order by date_published, id""", {f"q{i}": v for i, v in enumerate(ids)})
     for r in reviews:
         r["href"] = safe_href(r["url"])
+    # Shown in quote marks when some article quotes these words, as paraphrase when all report them.
+    group["kind"] = display.group_kind(q["kind"] for q in appearances)
     people = [dict(p, articles=len(p["articles"])) for p in speakers.values()]
     people.sort(key=lambda p: (p["id"] is None, -p["articles"], p["name"]))
     return {
@@ -467,7 +469,8 @@ async def speaker_timeline(db, urls, entity_id: int, limit: int = QUOTE_LIMIT) -
         limit :limit""", params)
     followups = await _rows(db, """
         select claim_followups.claim_id, claim_followups.rank, claim_followups.days_later,
-          claim_followups.reason, quotes.id as quote_id, quotes.text, quotes.article_id, quotes.published
+          claim_followups.reason, quotes.id as quote_id, quotes.text, quotes.kind, quotes.article_id,
+          quotes.published
         from claim_followups join quotes on quotes.id = claim_followups.quote_id
         where claim_followups.subject_id = :id
         order by claim_followups.claim_id, claim_followups.rank""", params)
@@ -517,7 +520,8 @@ async def speaker_timeline(db, urls, entity_id: int, limit: int = QUOTE_LIMIT) -
 
 
 async def corpus(db, urls, top: int = 10, latest: int = 10) -> dict:
-    """Counts, date ranges, the most quoted people and the latest quotes.
+    """Counts, date ranges, the most quoted people, the most quoted organisations (apart)
+    and the latest quotes.
 
     Every query is an indexed lookup or a count, so the front page stays fast on a
     million quotes.
@@ -536,9 +540,13 @@ async def corpus(db, urls, top: int = 10, latest: int = 10) -> dict:
           (select max(published) from articles) as last_published,
           (select min(said_on) from quotes) as first_said,
           (select max(said_on) from quotes) as last_said""")
-    people = await _rows(db, """
-        select id, name, kind, quote_count from entities where quote_count > 0
-        order by quote_count desc, name limit :top""", {"top": top})
+    # People and organisations apart: a ministry's statements are not a person's words.
+    # `+kind` keeps SQLite on the quote_count index, read from the top until ten match
+    # (on the kind index it sorts every person: 28 ms against 0.1 for 200,000 entities).
+    most_quoted = {kind: await _rows(db, """
+        select id, name, kind, quote_count from entities where +kind = :kind and quote_count > 0
+        order by quote_count desc, name limit :top""", {"kind": kind, "top": top})
+        for kind in ("person", "organization")}
     recent = await _rows(db, """
         select quotes.id, quotes.text, quotes.kind, quotes.said_on, quotes.article_id,
           quotes.speaker_id, coalesce(quotes.speaker_name, quotes.speaker_text) as speaker_name,
@@ -547,7 +555,7 @@ async def corpus(db, urls, top: int = 10, latest: int = 10) -> dict:
         where quotes.said_on is not null
         order by quotes.said_on desc, quotes.published desc, quotes.article_id, quotes.start
         limit :latest""", {"latest": latest})
-    for p in people:
+    for p in most_quoted["person"] + most_quoted["organization"]:
         p["url"] = speaker_url(urls, p["id"], database)
     for q in recent:
         q["url"] = article_url(urls, q["article_id"], database, quote=q["id"])
@@ -556,7 +564,8 @@ async def corpus(db, urls, top: int = 10, latest: int = 10) -> dict:
         "database": database,
         "counts": counts,
         "dates": dates,
-        "most_quoted": people,
+        "most_quoted_people": most_quoted["person"],
+        "most_quoted_organizations": most_quoted["organization"],
         "latest_quotes": recent,
         "links": {
             "quotes": urls.table(database, "quotes"),

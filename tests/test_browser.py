@@ -177,11 +177,46 @@ def test_speaker_page_has_timeline_chart(page, server, db_file):
     assert not page.errors
 
 
+def test_reported_speech_reads_as_paraphrase(page, server, db_file):
+    """On the speaker page a journalist sees at a glance which words are a quotation:
+    reported speech has a "paraphrase" label, in italics, and no quote marks."""
+    entity_id = one(db_file, "select id from entities where name = 'Kirill Dmitriev'")
+    indirect = one(db_file, "select count(*) from quotes where speaker_id = ? and kind = 'indirect'", [entity_id])
+    direct = one(db_file, "select count(*) from quotes where speaker_id = ? and kind = 'direct'", [entity_id])
+    assert indirect and direct
+    page.goto(f"{server}/-/quotes/speaker/{entity_id}")
+    paraphrases = page.locator("table.quotes-list td.text .paraphrase")
+    assert paraphrases.count() == indirect
+    for cell in paraphrases.all():
+        label = cell.locator(".paraphrase-label")
+        assert label.is_visible() and label.inner_text().strip().lower() == "paraphrase"
+        assert cell.evaluate("e => getComputedStyle(e).fontStyle") == "italic"
+        words = cell.inner_text().strip()
+        assert not words.startswith("\u201c") and not words.endswith("\u201d"), words
+    quoted = page.locator("table.quotes-list td.text .quoted.k-direct")
+    assert quoted.count() == direct
+    for cell in quoted.all():
+        words = cell.inner_text().strip()
+        assert words.startswith("\u201c") and words.endswith("\u201d"), words
+        assert cell.evaluate("e => getComputedStyle(e).fontStyle") == "normal"
+    shot(page, "05b-speaker-paraphrase", at="table.quotes-list")
+    assert not page.errors
+
+
 def test_front_page_shows_the_corpus(page, server):
     page.goto(server + "/")
     counts = page.locator(".corpus .counts li")
     assert counts.count() == 5
     assert page.locator(".corpus .bar-row a", has_text="Kirill Dmitriev").count() == 1
+    # People and organisations in two lists side by side, each under its own heading.
+    people, organisations = page.locator(".corpus .most-quoted.people"), page.locator(".corpus .most-quoted.organizations")
+    assert people.locator("h2").inner_text() == "Most quoted people"
+    assert organisations.locator("h2").inner_text() == "Most quoted organisations"
+    assert people.locator(".bar-row a", has_text="Kirill Dmitriev").count() == 1
+    assert organisations.locator(".bar-row a", has_text="Lakeview Teachers Association").count() == 1
+    assert people.locator(".bar-row a", has_text="Lakeview Teachers Association").count() == 0
+    assert organisations.locator(".bar-row a", has_text="Kirill Dmitriev").count() == 0
+    assert people.bounding_box()["x"] != organisations.bounding_box()["x"]
     assert page.locator(".corpus .latest li").count() >= 5
     page.fill(".corpus-search input[type=search]", "flood")
     page.press(".corpus-search input[type=search]", "Enter")

@@ -231,7 +231,9 @@ def test_every_canned_query_is_exported_by_a_test():
     tested = {"quotes_by_person", "who_commented_on", "topic_across_publishers", "no_comment",
               "most_quoted_by_publisher", "reprinted",
               # on the multi-article corpus, in tests/test_tracking_pages.py
-              "conflicting_attributions", "superseded_no_comment"}
+              "conflicting_attributions", "superseded_no_comment",
+              # on the people-and-organisations corpus, in tests/test_pages.py
+              "most_quoted_organizations_by_publisher"}
     assert set(METADATA["databases"]["quotes"]["queries"]) == tested
 
 

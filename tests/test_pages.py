@@ -207,8 +207,10 @@ async def test_speaker_page(ds, db_file):
     assert f'<a href="/-/quotes/speaker/{i["ann"]}">Ann Lee</a>' in html  # quoted in the same article
     assert f'<a href="/-/quotes/speaker/{i["musk"]}">Elon Musk</a> <span class="note">2 quotes</span>' in html
     quotes_section = html[html.index("Quotes by date"):html.index("Claims about")]
-    texts = re.findall(r'<td class="text"><a href="[^"]+">([^<]+)</a>', quotes_section)
-    assert texts == ["Back then,", "Talks on Mars will come soon,", "Dmitriev said he would meet Musk.", "Energy first,"]
+    texts = re.findall(r'<td class="text"><a href="[^"]+"><span class="(\w+) k-\w+">(?:<span [^>]+>paraphrase</span> )?'
+                       r'([^<]+)</span></a>', quotes_section)
+    assert texts == [("quoted", "“Back then,”"), ("quoted", "“Talks on Mars will come soon,”"),
+                     ("paraphrase", "Dmitriev said he would meet Musk."), ("quoted", "“Energy first,”")]
     musk = (await ds.client.get(f"/-/quotes/speaker/{i['musk']}")).text
     assert "Quoted about Elon Musk" in musk and "No quotes attributed to Elon Musk." in musk
     assert "had not commented" in musk and "No dated quotes" in musk
@@ -298,7 +300,7 @@ async def test_front_page_and_summary(ds, db_file):
     assert summary["counts"] == {"articles": 4, "quotes": 8, "speakers": 4, "claims": 3, "publishers": 4}
     assert summary["dates"] == {"first_published": "2019", "last_published": "2025-05-02",
                                 "first_said": "2019", "last_said": "2025-05-02"}
-    most = [(p["name"], p["quote_count"]) for p in summary["most_quoted"]]
+    most = [(p["name"], p["quote_count"]) for p in summary["most_quoted_people"]]
     assert most[0] == ("Kirill Dmitriev", 4) and ("Ann Lee", 1) in most and len(most) == 4
     assert [q["text"] for q in summary["latest_quotes"]][:2] == ["Energy first,", "Nobody knows,"]
     html = (await ds.client.get("/")).text
@@ -410,6 +412,154 @@ async def test_stylesheet(ds):
     response = await ds.client.get("/-/quotes/quotes.css")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/css")
     assert "mark.q" in response.text and ".claim" in response.text
+
+
+# --- quotes and paraphrase, people and organisations ---------------------------------------------
+# One person quoted directly, in part and in reported speech, and an organisation quoted
+# more often than the person: reported speech must never appear inside quote marks, and
+# the organisation must not crowd the people out of "Most quoted people".
+
+BRIDGE = ('"The bridge will open in May," Maria Ortiz said. Ortiz called the delay "a scandal." '
+          "Ortiz said the council had ignored the engineers.\n\n"
+          '"We are reviewing the schedule," the Harbor Authority said. "No date is final," the authority '
+          'added. "Crews are on site," the authority said.')
+DIRECT, PARTIAL, INDIRECT = "The bridge will open in May,", "a scandal.", "the council had ignored the engineers"
+ORG_QUOTES = ("We are reviewing the schedule,", "No date is final,", "Crews are on site,")
+# The paraphrase marker exactly as quotes/display.py writes it.
+PARAPHRASE = ('<span class="paraphrase k-indirect"><span class="paraphrase-label" '
+              'title="Reported speech: the reporter&#39;s wording, not a direct quote">paraphrase</span> {}</span>')
+
+
+def _bridge_quote(text, kind, speaker, speaker_text):
+    start = BRIDGE.index(text)
+    return Quote(text=text, kind=kind, start=start, end=start + len(text), paragraph=BRIDGE.count("\n\n", 0, start),
+                 speaker=speaker, speaker_text=speaker_text, cue="said", said_on="2025-06-03")
+
+
+BRIDGE_ARTICLE = (
+    Article(body=BRIDGE, source="bridge.txt", title="Bridge delayed", url="https://ledger.example/bridge",
+            publisher="The Ledger", published="2025-06-03"),
+    Extraction(
+        entities=[Entity("Maria Ortiz", "person", ["Ortiz"]),
+                  Entity("Harbor Authority", "organization", ["the authority"])],
+        quotes=[_bridge_quote(DIRECT, "direct", "Maria Ortiz", "Maria Ortiz"),
+                _bridge_quote(PARTIAL, "partial", "Maria Ortiz", "Ortiz"),
+                _bridge_quote(INDIRECT, "indirect", "Maria Ortiz", "Ortiz"),
+                *(_bridge_quote(t, "direct", "Harbor Authority", "the authority") for t in ORG_QUOTES)],
+    ),
+)
+
+
+@pytest.fixture
+def bridge(tmp_path):
+    """A Datasette on the bridge article alone, and the ids of its article and speakers."""
+    path = tmp_path / "quotes.db"
+    store_articles(path, [BRIDGE_ARTICLE])
+    db = sqlite_utils.Database(path)
+    found = {name: db.execute("select id from entities where name = ?", [name]).fetchone()[0]
+             for name in ("Maria Ortiz", "Harbor Authority")}
+    found["article"] = db.execute("select id from articles").fetchone()[0]
+    db.close()
+    return Datasette([str(path)], metadata=METADATA, plugins_dir=PLUGINS), found
+
+
+def assert_quotes_and_paraphrase(html: str, direct=(DIRECT,)) -> None:
+    """The indirect words carry the paraphrase marker and never follow an opening quote
+    mark; the direct and partial ones stand inside quote marks."""
+    assert html.count(INDIRECT) >= 1
+    assert PARAPHRASE.format(INDIRECT) in html
+    assert "\u201c" + INDIRECT not in html and "&ldquo;" + INDIRECT not in html
+    assert all(html[at - 1] not in "\u201c\"" for at in (m.start() for m in re.finditer(re.escape(INDIRECT), html)))
+    for text in direct:
+        assert f'<span class="quoted k-direct">\u201c{text}\u201d</span>' in html
+
+
+def names_under(html: str, css: str) -> list[str]:
+    """The entity names listed in the front page's `<div class="most-quoted CSS">`."""
+    start = html.find(f'<div class="most-quoted {css}">')
+    assert start >= 0, f"no most-quoted {css} list"
+    end = html.index("<h2>", html.index("<h2>", start) + 1)  # the next list's heading
+    return re.findall(r'<a class="name" href="[^"]+">([^<]+)</a>', html[start:end])
+
+
+@pytest.mark.asyncio
+async def test_front_page_shows_reported_speech_as_paraphrase(bridge):
+    ds, _ = bridge
+    html = (await ds.client.get("/")).text
+    latest = html[html.index("<h2>Latest quotes</h2>"):]
+    latest = latest[:latest.index("</ul>")]
+    assert_quotes_and_paraphrase(latest, direct=(DIRECT, *ORG_QUOTES))
+    assert f'<span class="quoted k-partial">\u201c{PARTIAL}\u201d</span>' in latest
+    summary = (await ds.client.get("/-/quotes/summary.json")).json()
+    assert {q["text"]: q["kind"] for q in summary["latest_quotes"]}[INDIRECT] == "indirect"
+
+
+@pytest.mark.asyncio
+async def test_front_page_counts_people_and_organisations_apart(bridge):
+    ds, found = bridge
+    html = (await ds.client.get("/")).text
+    assert "<h2>Most quoted people</h2>" in html and "<h2>Most quoted organisations</h2>" in html
+    assert names_under(html, "people") == ["Maria Ortiz"]
+    assert names_under(html, "organizations") == ["Harbor Authority"]
+    summary = (await ds.client.get("/-/quotes/summary.json")).json()
+    assert [(p["name"], p["kind"], p["quote_count"]) for p in summary["most_quoted_people"]] == [
+        ("Maria Ortiz", "person", 3)]
+    assert [(p["name"], p["kind"], p["quote_count"]) for p in summary["most_quoted_organizations"]] == [
+        ("Harbor Authority", "organization", 3)]
+    assert "most_quoted" not in summary
+
+
+@pytest.mark.asyncio
+async def test_speaker_page_shows_reported_speech_as_paraphrase(bridge):
+    ds, found = bridge
+    html = (await ds.client.get(f"/-/quotes/speaker/{found['Maria Ortiz']}")).text
+    section = html[html.index("Quotes by date"):html.index("Claims about")]
+    assert_quotes_and_paraphrase(section)
+    cells = re.findall(r'<td class="text"><a href="[^"]+">(.*?)</a>', section)
+    assert cells == [f'<span class="quoted k-direct">\u201c{DIRECT}\u201d</span>',
+                     f'<span class="quoted k-partial">\u201c{PARTIAL}\u201d</span>',
+                     PARAPHRASE.format(INDIRECT)]
+    assert_quotes_and_paraphrase(html)  # and nowhere else on the page in quote marks
+    organisation = (await ds.client.get(f"/-/quotes/speaker/{found['Harbor Authority']}")).text
+    for text in ORG_QUOTES:
+        assert f'<span class="quoted k-direct">\u201c{text}\u201d</span>' in organisation
+
+
+@pytest.mark.asyncio
+async def test_article_page_shows_reported_speech_as_paraphrase(bridge):
+    ds, found = bridge
+    html = (await ds.client.get(f"/-/quotes/article/{found['article']}")).text
+    assert_quotes_and_paraphrase(html, direct=(DIRECT, *ORG_QUOTES))
+    table = html[html.index('<table class="rows-and-columns quotes-list">'):]
+    rows = re.findall(r'<td class="text"><a href="[^"]+">(.*?)</a></td>\s*<td>(\w+)</td>', table)
+    assert rows[:3] == [(f'<span class="quoted k-direct">\u201c{DIRECT}\u201d</span>', "direct"),
+                        (f'<span class="quoted k-partial">\u201c{PARTIAL}\u201d</span>', "partial"),
+                        (PARAPHRASE.format(INDIRECT), "indirect")]
+    assert '<span class="chip indirect-key">dotted: reported speech (paraphrase)</span>' in html
+
+
+@pytest.mark.asyncio
+async def test_most_quoted_canned_queries_count_people_and_organisations_apart(bridge):
+    ds, _ = bridge
+    for query, expected in (("most_quoted_by_publisher", [("Maria Ortiz", 3)]),
+                            ("most_quoted_organizations_by_publisher", [("Harbor Authority", 3)])):
+        as_json = (await ds.client.get(f"/quotes/{query}.json?_shape=array&publisher=")).json()
+        assert [(r["speaker_name"], r["quotes"]) for r in as_json] == expected, query
+        as_csv = (await ds.client.get(f"/quotes/{query}.csv?publisher=The+Ledger&_dl=1")).text
+        assert as_csv.splitlines()[1].split(",")[:3] == ["The Ledger", expected[0][0], "3"], query
+
+
+def test_quoted_marks_quotes_and_labels_paraphrase():
+    from quotes.display import group_kind, quoted
+
+    assert quoted('He said "no" <b>', "direct") == (
+        '<span class="quoted k-direct">\u201cHe said &#34;no&#34; &lt;b&gt;\u201d</span>')
+    assert quoted("soon.", "partial") == '<span class="quoted k-partial">\u201csoon.\u201d</span>'
+    assert quoted("he would <go>", "indirect") == PARAPHRASE.format("he would &lt;go&gt;")
+    assert quoted("who knows", None) == '<span class="unmarked">who knows</span>'
+    assert quoted(None, "direct") == '<span class="quoted k-direct">\u201c\u201d</span>'
+    assert [group_kind(k) for k in (["indirect", "direct"], ["indirect", "partial"], ["indirect", "indirect"],
+                                    ["indirect", None], [])] == ["direct", "partial", "indirect", None, None]
 
 
 # --- safety ------------------------------------------------------------------------------------------

@@ -132,6 +132,29 @@ async def test_timeline_page(ds, db_file):
 
 
 @pytest.mark.asyncio
+async def test_reported_speech_is_paraphrase_on_the_group_and_timeline_pages(ds, db_file):
+    """Reported speech shows with its paraphrase label and without quote marks; quotes keep them."""
+    i = ids(db_file)
+    reported = "Aurora Motors would join the Arctic wind talks"
+    label = '<span class="paraphrase k-indirect"><span class="paraphrase-label" title="[^"]+">paraphrase</span> '
+    db = sqlite_utils.Database(db_file)
+    key = db.execute("""select group_key from quote_group_members join quotes on quotes.id = quote_id
+                        where quotes.text like ?""", [reported + "%"]).fetchone()[0]
+    db.close()
+    group = (await ds.client.get(f"/-/quotes/group/{key}")).text
+    assert re.search(f'<blockquote class="group-text">{label}{reported}', group)
+    assert "\u201c" + reported not in group
+    assert (await ds.client.get(f"/-/quotes/group/{key}.json")).json()["group"]["kind"] == "indirect"
+    quoted = (await ds.client.get(f"/-/quotes/group/{i['group']}")).text
+    assert f'<blockquote class="group-text"><span class="quoted k-direct">\u201c{Q1},\u201d</span></blockquote>' in quoted
+    timeline = (await ds.client.get(f"/-/quotes/speaker/{i['lindgren']}/timeline")).text
+    # As a timeline item and under each no-comment claim it broke.
+    assert len(re.findall(f"{label}{reported}", timeline)) == 3
+    assert "\u201c" + reported not in timeline
+    assert '<span class="quoted k-direct">\u201cWe are ready to build the turbines' in timeline
+
+
+@pytest.mark.asyncio
 async def test_timeline_json_shows_posts_and_reprints(ds, db_file):
     i = ids(db_file)
     data = (await ds.client.get(f"/-/quotes/speaker/{i['volkova']}/timeline.json")).json()
