@@ -126,6 +126,16 @@ ORG_KEYWORDS = frozenset(
     movement center centre initiative commission""".split()
 )
 
+# Capitalised at a sentence start, never the first word of a name ("But Ferguson said",
+# "Although Diageo ...").
+LEADING_FUNCTION_WORDS = frozenset("""and but or so yet then also meanwhile however now still
+    while when after before if as on in at for with by from since although though because
+    during despite under over according asked said says vote""".split())
+
+NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten eleven twelve
+    twenty thirty forty fifty hundred thousand million dozen dozens""".split())
+DETERMINERS = frozenset("a an the this that these those another".split())
+
 MONTHS = frozenset(
     """january february march april may june july august september october november
     december jan feb mar apr jun jul aug sep sept oct nov dec""".split()

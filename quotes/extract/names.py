@@ -174,6 +174,9 @@ def _org_name(span: str, common: Container[str] = frozenset()) -> str | None:
             span.lower().split()):
         return None  # no keyword (most spans): what `lowered` below would find out
     words = span.split()
+    while len(words) > 1 and (words[0].lower() in lexicon.LEADING_FUNCTION_WORDS
+                              or words[0] in ("A", "An")):
+        words = words[1:]  # "Although Diageo", "But the Big Lottery Fund"
     if words and words[0].lower() == "the":
         words = words[1:]
     if not words:
@@ -291,6 +294,8 @@ def _unknown_first_name(name: list[str], common: Container[str]) -> bool:
     if len(name) < 2:
         return False
     pair = name[-2:]
+    if pair[0].lower() in lexicon.LEADING_FUNCTION_WORDS | lexicon.NUMBER_WORDS | lexicon.DETERMINERS:
+        return False  # "Although Diageo", "Five Live"
     return all(_NAME_WORD.fullmatch(w) and w.lower() not in common
                and w.lower() not in _NOT_A_NAME and w.lower() not in lexicon.NOT_FIRST_NAMES
                and w.lower() not in lexicon.ORG_KEYWORDS and not _is_title(w) for w in pair)

@@ -29,6 +29,8 @@ _POSSESSOR = re.compile(r"^(?P<owner>[A-Z][\w.&\-]*(?:\s+[A-Z][\w.&\-]*)*|[Hh]is
                         r"(?:['’]s?)?\s+(?:own\s+)?(?P<rest>.+)$")
 _FOR_BODY = re.compile(r"\b(?:for|of|at)\s+(?:the\s+)?(?P<body>[A-Z][\w.&\-]*(?:\s+(?:[A-Z][\w.&\-]*|of|for|and|&))*)")
 _CONNECTORS = frozenset({"of", "for", "and", "&", "on"})
+_SENTENCE_BREAK = re.compile(r"(?<=[a-z]{2})[.!?]\s+")
+_NOT_A_BODY = frozenset({"a", "an", "the", "this", "that", "these", "those", "one", "another"})
 _GENDER = {"he": "male", "she": "female", "his": "male", "her": "female"}
 
 
@@ -173,6 +175,7 @@ def _described(art: _Article, phrase: str, at: int) -> Person | None:
     """'the ministry', 'a Treasury spokesperson', 'TNO's report', 'the Labor Department'."""
     words_all = nouns()
     org_nouns, spokes, docs = words_all["organisation"], words_all["spokesperson"], words_all["document"]
+    phrase = _SENTENCE_BREAK.split(phrase)[-1]  # "... guidelines. A spokesperson"
     core = _DETERMINER.sub("", phrase)
     words = core.split()
     if not words:
@@ -218,6 +221,8 @@ def _capital_run(words: list[str]) -> list[str]:
     """The capitalised words that end a modifier list: 'German Federal Labour'."""
     run: list[str] = []
     for w in reversed(words):
+        if w.lower() in _NOT_A_BODY:
+            break
         if w[:1].isupper() or (run and w.lower() in _CONNECTORS):
             run.insert(0, w)
         else:

@@ -142,6 +142,8 @@ def trim_name(text: str) -> str:
     i = len(tokens)
     while i > 0 and (tokens[i - 1][:1].isupper() or tokens[i - 1] in ("de", "van", "von", "al", "bin")):
         i -= 1
+    while i < len(tokens) - 1 and tokens[i].lower() in lexicon.LEADING_FUNCTION_WORDS:
+        i += 1  # "But Ferguson", "And Wenger": a sentence opens with the conjunction
     return " ".join(tokens[i:]) if i < len(tokens) else text
 
 
@@ -226,6 +228,9 @@ class Resolver:
         spans = sorted(quoted)
         self._quote_starts = [s for s, _ in spans]
         self._quote_reach = list(itertools.accumulate((e for _, e in spans), max))
+        self._org_mentions = [m for m in names.mentions
+                              if (p := names.people.get(m.key)) is not None and p.kind == "organization"]
+        self._org_starts = [m.start for m in self._org_mentions]
         self._outside = [m for m in names.mentions if not self._in_quote(m.start)]
         self._outside_starts = [m.start for m in self._outside]
         self._add_honorific_mentions()
@@ -314,6 +319,11 @@ class Resolver:
         )
 
         surface = trim_name(text)
+        if surface.lower() in lexicon.LEADING_FUNCTION_WORDS | lexicon.NUMBER_WORDS:
+            return None  # "Despite the peg, officials insist": no name
+        org = self._organisation_around(at, len(text))
+        if org is not None:
+            return org  # "Social Research (NIESR)" inside "The National Institute of ..."
         toks = surface.split()
         # "State Senate President Steve Sweeney": look up the person's name, not the office.
         k = next((j for j in range(1, len(toks) - 1)
@@ -351,6 +361,14 @@ class Resolver:
         p = self.names._add(fold(name), name, kind, name, at, _honorific_gender(titles))
         self._note_mention(p, at, text)
         return p
+
+    def _organisation_around(self, at: int, length: int) -> Person | None:
+        """The organisation whose mention holds the phrase at `at` and starts before it."""
+        k = bisect.bisect_right(self._org_starts, at) - 1
+        if k < 0:
+            return None
+        m = self._org_mentions[k]
+        return self.names.people[m.key] if m.start < at and at + length <= m.end + 8 and at < m.end else None
 
     def _note_mention(self, p: Person, at: int, text: str) -> None:
         """A speaker is a mention: a later "she said" can refer back to it ("Melanie said")."""
