@@ -196,7 +196,9 @@ def _described(art: _Article, phrase: str, at: int) -> Person | None:
             return art.earlier(at, _PRONOUN_REACH, lambda p: p.kind == "organization")
         if head in docs or head in spokes:
             p = art.names.lookup(who, at)
-            return p if p is not None else None
+            if p is None and who.isupper() and len(who) > 1:
+                p = art.organisation(who, at)  # "TNO's report": an acronym is a body
+            return p
         return None  # "Ukraine's emergency service": a body of its own, named below
     capitals = [w for w in words[:-1] if w[:1].isupper() or w.lower() in _CONNECTORS]
     lead = _capital_run(words[:-1])
