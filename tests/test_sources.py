@@ -87,3 +87,16 @@ def test_weekday_and_function_words_are_never_speakers():
             "Monday said nothing. But the club said it would appeal the decision.")
     for name in speakers(body):
         assert name is None or name.split()[0].lower() not in {"despite", "monday", "but"}
+
+
+def test_partial_quote_without_cue_takes_the_name_its_sentence_opens_with():
+    body = ("Charles Kennedy will speak in London on Saturday.\n\n"
+            "Mr Kennedy will also highlight the anger among people of \u201call races\u201d over the war.")
+    found = [(q.kind, q.text, q.speaker) for q in statements(body)]
+    assert found == [("partial", "all races", "Charles Kennedy")]
+
+
+def test_partial_quote_in_a_sentence_opening_with_no_name_keeps_no_speaker():
+    body = ("Charles Kennedy will speak in London on Saturday.\n\n"
+            "The so-called \u201csmart\u201d meters went on sale in May.")
+    assert [q.speaker for q in statements(body)] in ([], [None])

@@ -23,6 +23,9 @@ from quotes.model import Quote
 
 # How far back (in paragraphs) a pronoun or a bare description looks for its referent.
 _PRONOUN_REACH = 3
+# A sentence "opens with" a name that starts within this many characters ("Mr Kennedy",
+# "Lawmakers on the House Select Committee").
+_OPENING_REACH = 24
 _DESCRIPTION_REACH = 12
 _DETERMINER = re.compile(r"^(?:the|a|an|one|another|its|their)\s+", re.IGNORECASE)
 _POSSESSOR = re.compile(r"^(?P<owner>[A-Z][\w.&\-]*(?:\s+[A-Z][\w.&\-]*)*|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)"
@@ -116,6 +119,22 @@ class _Article:
             return p if p is not None and p.kind == "organization" else None
         return None
 
+    def opening_mention(self, pos: int) -> Mention | None:
+        """The person or body a sentence opens with, when `pos` (a partial quote with no
+        cue of its own) lies later in it: 'Mr Kennedy will also highlight the anger of
+        "all races"', 'Lawmakers on the X Committee requested "more information"'."""
+        k = bisect.bisect_right(self.sentence_starts, pos) - 1
+        if k < 0:
+            return None
+        lo = self.sentence_starts[k]
+        i = bisect.bisect_left(self.mention_starts, lo)
+        if i >= len(self.names.mentions):
+            return None
+        m = self.names.mentions[i]
+        if m.start >= pos or m.start - lo > _OPENING_REACH or self.body[m.end : m.end + 2] in ("'s", "’s"):
+            return None
+        return m if m.key in self.names.people else None
+
     # -- earlier sources ---------------------------------------------------------------
     def earlier(self, at: int, reach: int, fits) -> Person | None:
         floor = self.paragraph(at) - reach
@@ -141,6 +160,11 @@ def resolve_sources(body: str, quotes: list[Quote], names: ArticleNames,
             p = _resolve(art, q.speaker_text.strip(), at)
             if p is not None:
                 q = replace(q, speaker=p.name, method=(q.method or "source") + "_resolved")
+        elif q.speaker is None and q.kind == "partial":
+            m = art.opening_mention(q.start)
+            if m is not None:
+                q = replace(q, speaker=art.names.people[m.key].name, speaker_text=m.text,
+                            method="sentence_opening", confidence=0.6)
         if q.speaker is not None and (p := art.by_name.get(q.speaker)) is not None:
             art.history.append((q.start, p))
         out.append(q)
