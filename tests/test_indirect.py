@@ -130,6 +130,15 @@ RULES = [
        "indirect_subject"),
       ("Tom Hill said the ferry would stop.", "Tom Hill", "Tom Hill", "said",
        "indirect_subject")]),
+    # Verbs that also take a noun phrase report speech with a clause of their own.
+    ("announcement_clause",
+     "The council announced the bridge would reopen in May.",
+     [("The council announced the bridge would reopen in May.", None, "The council",
+       "announced", "indirect_subject_nominal")]),
+    ("late_that_after_particle",
+     "Jane Porter pointed out that the ferry would stop in June.",
+     [("Jane Porter pointed out that the ferry would stop in June.", "Jane Porter",
+       "Jane Porter", "pointed", "indirect_subject")]),
     ("split_coordinate",
      "Jane Porter praised the engineers as heroes and warned that the ferry would stop in June.",
      [("Jane Porter praised the engineers as heroes", "Jane Porter", "Jane Porter", "praised",
@@ -178,6 +187,12 @@ GUARDS = [
     ("thought_no_that", "Jane Porter thought she was doing well."),
     # A stance toward a thing, not words reported: "criticized the plan".
     ("object_noun_phrase", "Jane Porter criticized the council's budget."),
+    # An announcement, a work written, a call repeated: acts, not words reported.
+    ("announced_noun_phrase", "The council announced two days of mourning for the victims."),
+    ("wrote_a_film", "Tom Hill, 45, wrote, directed and starred in the film about the bridge."),
+    ("reiterated_call", "Jane Porter reiterated her call for a thorough investigation by the council."),
+    ("declared_gifts", "However, Tom Hill declared the gifts to his wife, received before the vote."),
+    ("object_clause_inside_noun", "Tom Hill commented on the fact that the council is expected to spend more."),
     # A denial that never happened, a claim not made.
     ("did_not_deny", "At her bail hearing, Jane Porter did not deny sending the messages."),
     ("has_not_claimed", "Tom Hill has not claimed responsibility for the delay."),

@@ -150,7 +150,7 @@ _NAMING_VERBS = frozenset("""call calls called calling describe describes descri
     dub dubs dubbed label labels labeled labelled name names named term terms termed""".split())
 _SPEECH_VERBS = (frozenset(f for f, (_, strong) in lexicon.cue_forms().items() if strong)
                  | frozenset(f for f, (_, frame) in reporting_verbs().items()
-                             if frame == "speech")) - _NAMING_VERBS
+                             if frame in ("speech", "announcement"))) - _NAMING_VERBS
 # Verbs of thought ("thinks", "hopes", "wants") report content only when no verb of
 # speech does: in 'said she hopes the day sends a message that "..."' the content is
 # what "said" governs.

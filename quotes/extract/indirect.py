@@ -73,7 +73,7 @@ def reporting_verbs() -> dict[str, tuple[str, str]]:
 _VERBS = reporting_verbs()
 _CUE = word_trie(_VERBS)
 _PARTICIPLES = word_trie(f for f, (_, frame) in _VERBS.items()
-                     if f.endswith("ing") and frame in ("speech", "object"))
+                     if f.endswith("ing") and frame in ("speech", "announcement", "object"))
 
 # Words that open a sentence or clause but never a name ("In Iowa, ...", "But Trump").
 _FUNCTION = word_trie("""In On At But And Or As After Before When While If So Yet For With By From Since
@@ -264,8 +264,8 @@ _AND_BUT_END = re.compile(r"\b(?:and|but)$")
 _PLURAL_END = re.compile(r"(?:s|people|staff|police)\b(?:[ ](?:of|for|at|in|from|with|on|by|to)\b.*)?$")
 # Frames whose verbs report a statement only with a "that" clause: "criticized the plan"
 # and "believes the plan failed" name a stance, "criticized that ..." reports words.
-_THAT_FRAMES = frozenset({"belief", "object"})
-_MIN_WORDS = {"speech": 2, "clause": 2, "belief": 2, "object": 1, "evidence": 2}
+_THAT_FRAMES = frozenset({"belief", "object", "announcement"})
+_MIN_WORDS = {"speech": 2, "announcement": 2, "clause": 2, "belief": 2, "object": 1, "evidence": 2}
 _TO_VERBS = frozenset("plan intend threaten refuse decline".split())
 _QUOTE_MARKS = "\"“”„‟«»'‘’"
 _SUFFIX = {"name": "", "pronoun": "_pronoun", "nominal": "_nominal"}
@@ -627,7 +627,7 @@ class _Finder:
             return self._named(m, _Hit("subject", sp, m.start("sp"), _kind_of(m), cue, b,
                                        (cstart, len(masked)), m.end()))
         # "..., Trump said." / "..., the poll found Tuesday."
-        if frame in ("speech", "evidence") and b and not _NEGATION.search(m.group("aux")) \
+        if frame in ("speech", "announcement", "evidence") and b and not _NEGATION.search(m.group("aux")) \
                 and _words(masked[max(0, b - 60) : b]) >= 3 \
                 and masked[max(0, b - 8) : b].rstrip()[-1:] in ",—–\"'”’" \
                 and (after_quote or prep or words <= 8):
@@ -742,8 +742,15 @@ class _Finder:
 
 # A finite verb near the start of the content: "criticized that the plan was ..." or
 # "described the fine as unfair"; not inside a relative clause ("a donor who was").
+# How many words after the verb its own clause must show a finite verb within.
+_CLAUSE_REACH = 10
 _FINITE = re.compile(r"(?<!who )(?<!which )(?<!that )\b(?:is|are|was|were|had|has|would|will|could|"
                      r"can|should|must|did|does|might|may)\b|\bas[ ](?!well\b|part\b)\w")
+# A clause opened inside the object ("expressed views about whether it was", "commented
+# on the fact that the LDP is"): a finite verb after it is not the reported clause's.
+# "pointed out that": a particle or an adverb before the "that" clause.
+_LATE_THAT_CLAUSE = re.compile(r"(?:(?:out|up|back|again|also|[a-z]+ly)[ ]){1,2}that[ ]")
+_EMBEDDED = re.compile(r"\b(?:that|how|whether|why|what|which|who|when|where|if)\b")
 
 
 def _reports_clause(masked: str, verb_end: int, cstart: int, frame: str) -> bool:
@@ -752,10 +759,13 @@ def _reports_clause(masked: str, verb_end: int, cstart: int, frame: str) -> bool
     "criticised the plan, which was ..." is no clause)."""
     if "that" in masked[verb_end:cstart]:
         return True
-    if frame != "object":
+    if frame == "belief":
         return False
-    head = " ".join(masked[cstart : cstart + 80].split()[:7])
-    return bool(_FINITE.search(head))
+    head = " ".join(masked[cstart : cstart + 100].split()[:_CLAUSE_REACH])
+    if _LATE_THAT_CLAUSE.match(head):
+        return True
+    f = _FINITE.search(head)
+    return bool(f) and not _EMBEDDED.search(head, 0, f.start())
 
 
 def _content_ok(lemma: str, frame: str, aux: str, content: str) -> bool:
