@@ -320,7 +320,7 @@ def test_subject_name_before_apposition_and_colon():
 def test_description_then_name_apposition_names_the_subject():
     body = ("Clinton's campaign chairman, John Podesta, said in a statement: "
             '"Tonight, Donald Trump painted a dark picture."')
-    assert [(q.speaker, q.method) for q in only(body)] == [("John Podesta", "subject_colon")]
+    assert [(q.speaker, q.method) for q in only(body)] == [("John Podesta", "speaker_cue_colon")]
 
 
 def test_participle_takes_the_nearest_cue_subject():
@@ -648,3 +648,9 @@ def test_person_of_an_organisation_is_a_person_mention():
 ])
 def test_more_speech_verbs(body, speaker):
     assert only(body)[0].speaker == speaker
+
+
+def test_description_then_name_in_apposition_before_the_cue():
+    body = ('Jimmy Connors spent three days at the camp. "It went well," said Connors. '
+            'LTA chief executive, John Crowther, added: "We want him back next year."')
+    assert [(q.speaker, q.speaker_text) for q in only(body)][-1] == ("John Crowther", "John Crowther")

@@ -100,3 +100,14 @@ def test_partial_quote_in_a_sentence_opening_with_no_name_keeps_no_speaker():
     body = ("Charles Kennedy will speak in London on Saturday.\n\n"
             "The so-called \u201csmart\u201d meters went on sale in May.")
     assert [q.speaker for q in statements(body)] in ([], [None])
+
+
+def test_acronym_in_parentheses_names_the_organisation_where_it_stands_alone():
+    from quotes.extract.names import find_names
+    body = ("The National Institute of Economic and Social Research (NIESR) expects growth. "
+            "The NIESR report was optimistic. Fiscal tightening is needed, NIESR said.")
+    names = find_names(body)
+    org = names.people["national institute of economic and social research"]
+    assert "NIESR" in org.aliases
+    assert [m.text for m in names.mentions if m.key == org.key] == [
+        "National Institute of Economic and Social Research", "NIESR", "NIESR", "NIESR"]

@@ -59,3 +59,14 @@ def test_partial_without_cue_shares_the_sentence_source():
 def test_unattributed_partial_stays_without_speaker():
     body = INTRO + 'The so-called "smart" meters went on sale in May.'
     assert [(k, s) for k, _, s in rows(body)] in ([], [("partial", None)])
+
+
+def test_quote_reopened_on_one_line_is_one_row_with_its_speaker():
+    # Paragraph breaks lost: each paragraph of the quotation reopens without closing.
+    body = INTRO + ('"The drivers have waited long enough," said Ms Reyes. "We asked the council '
+                    'twice. "Nobody answered. "We will strike on Monday." The council said nothing.')
+    assert rows(body) == [
+        ("direct", "The drivers have waited long enough", "Maria Reyes"),
+        ("direct", 'We asked the council twice. "Nobody answered. "We will strike on Monday.',
+         "Maria Reyes"),
+    ]

@@ -232,9 +232,24 @@ class Attribution:
     adjacent: bool = False  # the cue verb (and "that") stands right before the quote
 
 
+_APPOSITIVE_NAME = re.compile(r",\s(?P<n>[A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+){1,3}),")
+
+
+_DESCRIBED_THEN_NAMED = re.compile(
+    rf"[^\"“”,.!?]{{2,60}},\s(?P<n>[A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+){{1,3}}),\s+{ADVERB}?(?P<cue>{_ANY_CUE})\b")
+
+
 def _speaker_from(match: re.Match, groups: tuple[str, ...]) -> tuple[str, int, int] | None:
+    """The speaker phrase a sieve matched; after a description, the name in apposition
+    ("LTA chief executive, John Crowther, added")."""
     for g in groups:
         if match.group(g):
+            appos = match.groupdict().get("appos")
+            if appos and classify(match.group(g)) == "nominal":
+                a = _APPOSITIVE_NAME.fullmatch(appos)
+                if a:
+                    at = match.start("appos") + a.start("n")
+                    return a.group("n"), at, at + len(a.group("n"))
             return match.group(g), match.start(g), match.end(g)
     return None
 
@@ -600,6 +615,12 @@ class Attributor:
             # 'HEADLINE IN CAPITALS - Michael P. McDonald: "..."': a byline
             return self._attribute(dm.group("sp"), off + dm.start("sp"), None, "subject_colon",
                                    0.8, i)
+        am = _DESCRIBED_THEN_NAMED.match(seg)
+        if am:  # 'LTA chief executive, John Crowther, added:'
+            a = self._attribute(am.group("n"), off + am.start("n"), am.group("cue").lower(),
+                                "speaker_cue_colon", 0.9, i)
+            if a is not None:
+                return a
         sm = self._subject(seg)
         if sm and sm[0].isupper():
             return None  # a headline in capitals is no subject

@@ -322,6 +322,16 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
         i = bisect.bisect_left(taken, (e,))  # the taken spans starting before e end in order
         return i == 0 or taken[i - 1][1] <= s
 
+    # 1b. An acronym an organisation is introduced with ("... Research (NIESR)") names it
+    # wherever it stands alone: "the NIESR report", "NIESR said".
+    for short, p in _acronyms(body, reg):
+        for m in re.finditer(rf"(?<![\w\-]){re.escape(short)}(?![\w\-])", body):
+            if free(m.start(), m.end()):
+                reg.mentions.append(Mention(m.start(), m.end(), short, p.key))
+                bisect.insort(taken, (m.start(), m.end()))
+        if short not in p.aliases:
+            p.aliases.append(short)
+
     # 2. Full person names: optional titles, a first name, one or more name tokens.
     # (start, end, text, tokens, _split_person(tokens)) of spans left for step 3
     pending_single: list[tuple[int, int, str, list[str], tuple[list[str], list[str]]]] = []
@@ -426,6 +436,26 @@ _PERSON_TITLES = frozenset(
 
 _INITIAL = re.compile(r"[A-Z]\.")
 _POSSESSIVE = re.compile(r"['’]s\b\s*")
+
+
+_PAREN_ACRONYM = re.compile(r"\s\((?P<a>[A-Z][A-Z0-9&]{1,7}s?)\)")
+
+
+def _acronyms(body: str, reg: ArticleNames) -> list[tuple[str, Person]]:
+    """(acronym, organisation) for each organisation the body names and follows with its
+    acronym in parentheses, the acronym's letters starting its words' initials."""
+    out = []
+    ends = {m.end: m for m in reg.mentions}
+    for a in _PAREN_ACRONYM.finditer(body):
+        m = ends.get(a.start())
+        if m is None:
+            continue
+        p = reg.people.get(m.key)
+        short = a.group("a")
+        initials = "".join(w[0] for w in re.findall(r"[\w'’\-]+", m.text) if w[0].isupper())
+        if p is not None and p.kind == "organization" and initials.startswith(short.rstrip("s")[:2]):
+            out.append((short, p))
+    return out
 
 
 def _split_possessive(start: int, text: str) -> list[tuple[int, int, str]]:

@@ -122,6 +122,7 @@ def run(article: Article) -> Extraction:
         results[i] = a
         kinds.append(kind)
 
+    qspans, kinds, results = _join_flattened(body, qspans, kinds, results)
     _fill_same_paragraph(qspans, kinds, results)
     _fill_continuations(body, paras, qspans, kinds, results)
 
@@ -151,6 +152,28 @@ def run(article: Article) -> Extraction:
                                           article.published, qspans, results)
     entities = _entities(names, quotes, found_claims)
     return Extraction(entities=entities, quotes=quotes, claims=found_claims)
+
+
+def _join_flattened(body: str, qspans: list[QuotedSpan], kinds: list[str],
+                    results: list[Attribution | None]):
+    """One statement, one row: a quote left open and reopened at once ('... the better.
+    "A short-term ...') is one quotation whose paragraph breaks were lost; its pieces
+    join into one row, attributed as its first piece is (or the first attributed one)."""
+    out_q: list[QuotedSpan] = []
+    out_k: list[str] = []
+    out_r: list[Attribution | None] = []
+    for q, kind, a in zip(qspans, kinds, results):
+        prev = out_q[-1] if out_q else None
+        if (prev is not None and not prev.closed and prev.paragraph == q.paragraph
+                and out_k[-1] == "direct" and kind == "direct"
+                and not body[prev.end : q.mark_start].strip()):
+            out_q[-1] = QuotedSpan(prev.mark_start, prev.start, q.end, q.mark_end, q.paragraph, q.closed)
+            out_r[-1] = out_r[-1] or a
+            continue
+        out_q.append(q)
+        out_k.append(kind)
+        out_r.append(a)
+    return out_q, out_k, out_r
 
 
 def _suffix(a: Attribution) -> str:

@@ -48,7 +48,8 @@ SPEAKER_AFTER_CUE = rf"(?:{NOMINAL}|{PRONOUN}|{_NOT_DET}{PREFIXED_NAME}|{_NOT_DE
 # Andrew Tabler, an expert, noted"); NYT style gives the party: ", Democrat of Ohio,".
 APPOSITION = (
     r",\s(?=[a-z]|\d|The\s|A\s|An\s|[RDI]-[A-Z]|(?:Democrat|Republican|Independent)\s+of\s"
-    r"|(?:[A-Z][\w.\-]*\s)?[A-Z][\w.\-]*(?:['’]s|s['’])\s)"
+    r"|(?:[A-Z][\w.\-]*\s)?[A-Z][\w.\-]*(?:['’]s|s['’])\s"
+    r"|[A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+){1,3},)"
     r"(?:\b(?:Mrs|Mr|Ms|Dr|Sen|Rep|Gov|Gen|Jr|Sr|St|Lt|Col|Rev|Prof|Inc|Corp|Co|Ltd|No)\."
     r"|[^\"“”.!?]|(?<![a-z]{2})[.!?]|[.!?](?!\s+[A-Z])){1,160}?,"
 )
