@@ -53,6 +53,23 @@ CASES = [
      "Duduzile Zuma-Sambudla appeared in court on Monday.\n\n"
      "Zuma-Sambudla said the state was clutching at straws.",
      "Duduzile Zuma-Sambudla"),
+    ("lawmakers_speak_for_the_body_they_sit_on",
+     "In March, lawmakers on the House Transport Committee met.\n\n"
+     "The lawmakers wrote that the rail budget was too small.",
+     "House Transport Committee"),
+    ("committee_members_are_the_committee",
+     "The House Transport Committee met in March.\n\n"
+     "Committee members said the rail budget was too small.",
+     "House Transport Committee"),
+    ("the_letter_speaks_for_the_body_that_sent_it",
+     "The House Transport Committee held a hearing in March. The new committee on rail sent "
+     "a letter to the minister on Wednesday.\n\n"
+     "\u201cThe budget is too small,\u201d the letter stated.",
+     "House Transport Committee"),
+    ("bureau_is_the_acronym_holding_its_initial",
+     "The FBI arrested two men on Monday.\n\n"
+     "\u201cWe take this very seriously,\u201d a bureau spokesperson said.",
+     "FBI"),
     ("conjunction_is_not_part_of_the_name",
      "Alex Ferguson spoke after the match.\n\n"
      "But Ferguson said the referee had made the right call in the end.",
@@ -69,7 +86,9 @@ def test_speaker_resolved(body, speaker):
     "The talks ended on Monday.\n\nA senior official said the talks had failed.",
     "The talks ended on Monday.\n\nCritics said the deal would not last the winter.",
     "The talks ended on Monday.\n\nOne resident said the water had reached the first floor.",
-], ids=["senior_official", "critics", "one_resident"])
+    "The talks ended on Monday.\n\nMediators said it takes several days to exchange messages.",
+    "The talks ended on Monday.\n\nCritics said the deal was weak. They added that it would not last.",
+], ids=["senior_official", "critics", "one_resident", "capitalised_plural", "they_after_a_group"])
 def test_anonymous_sources_stay_anonymous(body):
     found = statements(body)
     assert found and all(q.speaker is None and q.speaker_text for q in found)
@@ -111,3 +130,20 @@ def test_acronym_in_parentheses_names_the_organisation_where_it_stands_alone():
     assert "NIESR" in org.aliases
     assert [m.text for m in names.mentions if m.key == org.key] == [
         "National Institute of Economic and Social Research", "NIESR", "NIESR", "NIESR"]
+
+
+@pytest.mark.parametrize("body,speaker", [
+    ("The House Transport Committee met in March.\n\n"
+     "The committee said the budget was too small. They wrote that rail fares would rise.",
+     "House Transport Committee"),
+    ("The Acme Workers Union wrote to the council on Monday. The FBI was not involved.\n\n"
+     "\u201cThe budget is too small,\u201d the union said. It described the cuts as \u201creckless\u201d.",
+     "Acme Workers Union"),
+    ("The report came out on Monday.\n\n"
+     "According to the Acme Workers Union, the fares will rise. Should the cuts come sooner, "
+     "the chance of a strike rises to \u201c50/50\u201d.",
+     "Acme Workers Union"),
+], ids=["they_continue_a_body", "it_continues_the_source_of_the_sentence_before",
+        "partial_quote_continues_the_source_of_the_sentence_before"])
+def test_the_last_statement_continues_the_source(body, speaker):
+    assert speakers(body)[-1] == speaker

@@ -256,6 +256,9 @@ _BAD_CONTENT = re.compile(
     r"her|by|for|of|goodbye|hello|thanks|sorry)\W*$", re.IGNORECASE)
 _GROUPS = frozenset("""republicans democrats americans conservatives liberals progressives
 evangelicals latinos hispanics gop voters independents""".split())
+# A capitalised plural that names no one in the article is a group of people, not an
+# entity: "Mediators said", "Ex-friends claimed", "The Israelis described".
+_PLURAL_GROUP = re.compile(r"(?:The[ ])?[A-Z][a-z\-]{3,}(?:ors|ers|ists|ants|ents|ians|[a-z]is|ese|ees|nds)")
 _NOT_SPEAKER = frozenset("""it this that there these those who which what here today
 yesterday q""".split())
 _BE = re.compile(r"\b(?:is|are|was|were|been|be|being)\b")
@@ -729,7 +732,8 @@ class _Finder:
             return None
         if _INSTITUTION.search(t):
             return None, "nominal", 0.55  # "the White House", "the Clinton campaign"
-        if kind == "nominal" or words[-1].lower() in _GROUPS:
+        if kind == "nominal" or words[-1].lower() in _GROUPS or (
+                _PLURAL_GROUP.fullmatch(t) and self.r.names.lookup(t, at) is None):
             # A plural ("experts", "Clinton aides") is a group, never one person.
             plural = _PLURAL_END.search(t)
             p = None if plural else self.r.resolve_nominal(t)

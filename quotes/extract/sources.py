@@ -34,6 +34,10 @@ _FOR_BODY = re.compile(r"\b(?:for|of|at)\s+(?:the\s+)?(?P<body>[A-Z][\w.&\-]*(?:
 _CONNECTORS = frozenset({"of", "for", "and", "&", "on"})
 _SENTENCE_BREAK = re.compile(r"(?<=[a-z]{2})[.!?]\s+")
 _NOT_A_BODY = frozenset({"a", "an", "the", "this", "that", "these", "those", "one", "another"})
+# A short introductory phrase before a sentence's subject: "Following the arrests, ".
+_INTRO = re.compile(r"(?:After|Following|Before|Earlier|Later|Last|On|In|At|During|Since|Amid|"
+                    r"Meanwhile|However)\b[^,.;:\"“”]{0,40},\s+")
+_ACRONYM = re.compile(r"[A-Z]{2,5}")
 _GENDER = {"he": "male", "she": "female", "his": "male", "her": "female"}
 
 
@@ -57,8 +61,12 @@ def nouns() -> dict[str, frozenset[str]]:
 class _Article:
     """What the rules consult: the registry, paragraph starts, earlier sources."""
 
-    def __init__(self, body: str, names: ArticleNames, paras: list[Span], sentences: list[Span]):
+    def __init__(self, body: str, names: ArticleNames, paras: list[Span], sentences: list[Span],
+                 quoted: list[tuple[int, int]] = ()):
         self.body = body
+        self.quoted = sorted(quoted)
+        self.quoted_starts = [a for a, _ in self.quoted]
+        self.sources: list[tuple[int, Person | None]] = []  # every statement's source
         self.names = names
         self.para_starts = [p.start for p in paras]
         self.by_name = {p.name: p for p in names.people.values()}
@@ -102,9 +110,13 @@ class _Article:
             p = self.names.people[self.org_keys[i]]
             if word in fold(p.name).split() or word in p.name.lower().split():
                 return p
-        return None
+        # "the bureau" for the FBI: one acronym within reach holds the word's initial.
+        found = {self.org_keys[i] for i in range(k - 1, -1, -1) if self.org_starts[i] >= floor
+                 and _ACRONYM.fullmatch(self.names.people[self.org_keys[i]].name)
+                 and word[:1].upper() in self.names.people[self.org_keys[i]].name[1:]}
+        return self.names.people[found.pop()] if len(found) == 1 else None
 
-    def subject_organisation(self, at: int) -> Person | None:
+    def subject_organisation(self, at: int) -> tuple[int, Person] | None:
         """The first organisation named in the nearest earlier sentence naming one, when
         it comes before any person there: the subject a following "It said" continues."""
         k = bisect.bisect_right(self.sentence_starts, at) - 1
@@ -112,11 +124,11 @@ class _Article:
             lo = self.sentence_starts[sidx]
             hi = self.sentence_starts[sidx + 1]
             first = next((m for m in self.names.mentions[bisect.bisect_left(self.mention_starts, lo):]
-                          if m.start < hi), None)
+                          if m.start < hi and not self.in_quote(m.start)), None)
             if first is None or first.start >= hi:
                 continue
             p = self.names.people.get(first.key)
-            return p if p is not None and p.kind == "organization" else None
+            return (first.start, p) if p is not None and p.kind == "organization" else None
         return None
 
     def opening_mention(self, pos: int) -> Mention | None:
@@ -127,6 +139,12 @@ class _Article:
         if k < 0:
             return None
         lo = self.sentence_starts[k]
+        intro = _INTRO.match(self.body, lo, pos)
+        if intro:
+            lo = intro.end()  # "Following the arrests, lawmakers on ..."
+        member = _members_of().match(self.body, lo, pos)
+        if member:
+            lo = member.end()  # "Lawmakers on the X Committee requested": the committee
         i = bisect.bisect_left(self.mention_starts, lo)
         if i >= len(self.names.mentions):
             return None
@@ -135,7 +153,73 @@ class _Article:
             return None
         return m if m.key in self.names.people else None
 
+    def in_quote(self, pos: int) -> bool:
+        k = bisect.bisect_right(self.quoted_starts, pos) - 1
+        return k >= 0 and pos < self.quoted[k][1]
+
+    def member_body(self, at: int) -> Person | None:
+        """The body that members named on their own ("the lawmakers") were introduced as
+        sitting on: "lawmakers on the House Select Committee ..."."""
+        for m in reversed(list(_members_of().finditer(self.body, 0, at))):
+            k = bisect.bisect_left(self.mention_starts, m.end())
+            if k < len(self.mention_starts) and self.mention_starts[k] - m.end() <= 4:
+                p = self.names.people.get(self.names.mentions[k].key)
+                if p is not None and p.kind == "organization":
+                    return p
+        return None
+
+    def sender(self, head: str, at: int) -> Person | None:
+        """The body the article says sent or wrote a document named with no owner ("the
+        letter"): "The new House committee on China sent a letter ...". The body named
+        in the sender's phrase, or the organisation its description points to; a
+        person's report is not the person speaking."""
+        found = None
+        for m in _sent(head).finditer(self.body, 0, at):
+            found = m
+        if found is None:
+            return None
+        k = bisect.bisect_right(self.sentence_starts, found.start()) - 1
+        lo = max(self.sentence_starts[k] if k >= 0 else 0, found.start() - 120)
+        subject = self.body[lo : found.start()]
+        i = bisect.bisect_left(self.mention_starts, lo)
+        for mention in self.names.mentions[i:]:
+            if mention.start >= found.start():
+                break
+            p = self.names.people.get(mention.key)
+            if p is not None and not self.in_quote(mention.start):
+                return p if p.kind == "organization" else None
+        org_nouns = nouns()["organisation"]
+        for w in reversed(re.findall(r"[a-z]+", subject)):
+            if w in org_nouns:
+                return self.organisation_with(w, at)
+        return None
+
     # -- earlier sources ---------------------------------------------------------------
+    def last_statement(self, at: int) -> tuple[int, Person | None] | None:
+        """(where, source) of the statement just before `at` in its paragraph or the one before."""
+        floor = self.paragraph(at) - 1
+        for pos, p in reversed(self.sources):
+            if pos < at:
+                return (pos, p) if self.paragraph(pos) >= floor else None
+        return None
+
+    def previous_sentence_source(self, at: int) -> Person | None:
+        """The source of a statement in the sentence before `at`, same paragraph."""
+        last = self.last_statement(at)
+        if last is None or last[1] is None or self.paragraph(last[0]) != self.paragraph(at):
+            return None
+        k = bisect.bisect_right(self.sentence_starts, at) - 1
+        return last[1] if k >= 1 and last[0] >= self.sentence_starts[k - 1] else None
+
+    def last_source(self, at: int, reach: int) -> Person | None:
+        """The source of the statement just before `at`, when within reach (None when it
+        was anonymous)."""
+        floor = self.paragraph(at) - reach
+        for pos, p in reversed(self.sources):
+            if pos < at:
+                return p if self.paragraph(pos) >= floor else None
+        return None
+
     def earlier(self, at: int, reach: int, fits) -> Person | None:
         floor = self.paragraph(at) - reach
         for pos, p in reversed(self.history):
@@ -152,7 +236,8 @@ def resolve_sources(body: str, quotes: list[Quote], names: ArticleNames,
                     paras: list[Span], sentences: list[Span]) -> list[Quote]:
     """The quotes, in text order, with the sources the sieves left open resolved where
     the article makes them clear."""
-    art = _Article(body, names, paras, sentences)
+    quoted = [(q.start, q.end) for q in quotes if q.kind in ("direct", "partial")]
+    art = _Article(body, names, paras, sentences, quoted)
     out = []
     for q in sorted(quotes, key=lambda q: (q.start, q.end)):
         if q.speaker is None and q.speaker_text:
@@ -165,8 +250,14 @@ def resolve_sources(body: str, quotes: list[Quote], names: ArticleNames,
             if m is not None:
                 q = replace(q, speaker=art.names.people[m.key].name, speaker_text=m.text,
                             method="sentence_opening", confidence=0.6)
-        if q.speaker is not None and (p := art.by_name.get(q.speaker)) is not None:
+            elif (p := art.previous_sentence_source(q.start)) is not None:
+                # 'According to NIESR, ... Should the cycle end earlier, the chances
+                # improve to "50/50".': the same source goes on.
+                q = replace(q, speaker=p.name, method="previous_sentence", confidence=0.5)
+        p = art.by_name.get(q.speaker) if q.speaker is not None else None
+        if p is not None:
             art.history.append((q.start, p))
+        art.sources.append((q.start, p))
         out.append(q)
     return out
 
@@ -187,11 +278,24 @@ def _resolve(art: _Article, phrase: str, at: int) -> Person | None:
     if low == "it":
         # A body speaking again ("The institute said ... It added ..."): the organisation
         # that opens the nearest sentence before naming one, or the last body quoted.
-        return art.subject_organisation(at) or art.earlier(
+        # Whichever comes nearer: 'The letter stated "..." It described ...' continues
+        # the letter's author, 'A spokesperson said ... The NIESR report was ... It said'
+        # the report's.
+        subject = art.subject_organisation(at)
+        last = art.last_statement(at)
+        if last is not None and last[1] is not None and last[1].kind == "organization" and (
+                subject is None or last[0] > subject[0]):
+            return last[1]
+        return subject[1] if subject else art.earlier(
             at, _PRONOUN_REACH, lambda p: p.kind == "organization")
     if low in ("he", "she"):
         g = _GENDER[low]
         return art.earlier(at, _PRONOUN_REACH, lambda p: p.kind == "person" and p.gender in (g, None))
+    if low == "they":
+        # A body speaking again ("the committee said ... they wrote"); never a person, and
+        # not after an anonymous group ("critics said ... they added").
+        p = art.last_source(at, _PRONOUN_REACH)
+        return p if p is not None and p.kind == "organization" else None
     return _described(art, phrase, at)
 
 
@@ -199,12 +303,21 @@ def _described(art: _Article, phrase: str, at: int) -> Person | None:
     """'the ministry', 'a Treasury spokesperson', 'TNO's report', 'the Labor Department'."""
     words_all = nouns()
     org_nouns, spokes, docs = words_all["organisation"], words_all["spokesperson"], words_all["document"]
+    members = words_all["member"]
     phrase = _SENTENCE_BREAK.split(phrase)[-1]  # "... guidelines. A spokesperson"
     core = _DETERMINER.sub("", phrase)
     words = core.split()
     if not words:
         return None
     head = words[-1].lower().strip(".,")
+    if head in members:
+        # "committee members": the committee; "the lawmakers": the body they sit on.
+        body_word = next((w.lower() for w in words[:-1] if w.lower() in org_nouns), None)
+        if body_word is not None:
+            return art.organisation_with(body_word, at)
+        if len(words) == 1 and phrase.lower().startswith("the "):
+            return art.member_body(at)
+        return None
     if head not in org_nouns | spokes | docs:
         m = _FOR_BODY.search(core)  # "a spokeswoman for Acme Hotels"
         if m and any(w.lower() in spokes for w in core[: m.start()].split()):
@@ -240,7 +353,21 @@ def _described(art: _Article, phrase: str, at: int) -> Person | None:
         return art.organisation(_strip_connectors(m.group("body")), at)
     if head in spokes and len(words) >= 2 and words[-2].islower():
         return art.organisation_with(words[-2].lower(), at)  # "a bureau spokesperson"
+    if head in docs and len(words) == 1 and phrase.lower().startswith("the "):
+        return art.sender(head, at)  # "the letter": who sent it
     return None
+
+
+@lru_cache(maxsize=None)
+def _members_of() -> re.Pattern:
+    words = "|".join(sorted(nouns()["member"]))
+    return re.compile(rf"\b(?i:{words})\s+(?:on|of|from|at|in)\s+")
+
+
+@lru_cache(maxsize=None)
+def _sent(head: str) -> re.Pattern:
+    return re.compile(rf"\s(?:sent|wrote|issued|released|published|signed|delivered)\s+"
+                      rf"(?:a|an|the|its|their|his|her)\s+(?:[\w\-]+\s+){{0,2}}?{re.escape(head)}\b")
 
 
 def _capital_run(words: list[str]) -> list[str]:
