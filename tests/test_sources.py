@@ -70,6 +70,22 @@ CASES = [
      "The FBI arrested two men on Monday.\n\n"
      "\u201cWe take this very seriously,\u201d a bureau spokesperson said.",
      "FBI"),
+    ("document_owner_before_a_phrase_after_the_head",
+     "The Netherlands Organisation for Applied Scientific Research, known as TNO, studied the video.\n\n"
+     "TNO's analysis of the machine gun fire showed that the rounds came from a tank.",
+     "TNO"),
+    ("body_named_as_the_plural_of_its_members",
+     "The row went on for a week.\n\n"
+     "The Conservatives\u2019 letter to the commissioner said that an inquiry was needed.",
+     "Conservatives"),
+    ("a_country_s_service_is_a_body",
+     "Russia fired missiles at Kyiv overnight.\n\n"
+     "Ukraine\u2019s state emergency service said 20 people were injured.",
+     "Ukraine\u2019s state emergency service"),
+    ("headline_shorthand_for_a_title",
+     "Prime Minister Keir Starmer spoke on Monday.\n\n"
+     "PM suggests he will continue to accept gifts from donors.",
+     "Keir Starmer"),
     ("conjunction_is_not_part_of_the_name",
      "Alex Ferguson spoke after the match.\n\n"
      "But Ferguson said the referee had made the right call in the end.",
@@ -147,3 +163,18 @@ def test_acronym_in_parentheses_names_the_organisation_where_it_stands_alone():
         "partial_quote_continues_the_source_of_the_sentence_before"])
 def test_the_last_statement_continues_the_source(body, speaker):
     assert speakers(body)[-1] == speaker
+
+
+def test_the_letter_speaks_for_the_body_whose_letter_spoke_last():
+    body = ("The row went on for a week.\n\n"
+            "The Conservatives\u2019 letter to the commissioner said: \u201cAn inquiry is needed.\u201d "
+            "\u201cThe rules were broken,\u201d the letter said.")
+    assert speakers(body)[-1] == "Conservatives"
+
+
+def test_a_noun_form_of_a_cue_is_no_attribution():
+    body = ("Kaja Kallas spoke on Sunday.\n\n"
+            "Kaja Kallas said top diplomats from EU states will meet within days to "
+            "\u201cdiscuss the pressure on Russia.\u201d")
+    found = [(q.kind, q.speaker) for q in statements(body) if q.kind == "partial"]
+    assert found == [("partial", "Kaja Kallas")]

@@ -165,6 +165,7 @@ _NOUNISH_VERBS = frozenset("""state states report reports claim claims note note
     plans hope hopes doubt doubts fear fears want wants warning stress record caution
     cautions charge charges confirm demand demands insist respond quip quips lament
     laments boast boasts concern concerns""".split())
+_FINITE_IN_TAIL = re.compile(r"\b(?:will|would|can|could|should|must|may|might|are|were|have|had|did)\b")
 _VERB_SUBJECT = re.compile(
     r"(?:\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I|who|which|that)|[A-Z][\w'’.\-]*)(?:[ ]\w+ly)?[ ]$")
 _WORD = re.compile(r"[\w'’]+")
@@ -523,6 +524,8 @@ class Attributor:
         cue = _cue_from(m, ("cue1", "cue2")) or ("according to" if m.group("sp2") else None)
         if m.group("cue2") and lexicon.cue_forms().get(cue, ("",))[0] in ("tell", "ask"):
             return None  # 'telling CNBC: "..."': who is told is not who speaks
+        if cue in _NOUNISH_VERBS and _FINITE_IN_TAIL.search(m.group("tail") or ""):
+            return None  # 'diplomats from EU states will meet to "..."': a noun
         method = "speaker_cue_colon" if before.rstrip().endswith(":") else "speaker_cue_quote"
         if m.group("sp4"):
             method = "speaker_dash"

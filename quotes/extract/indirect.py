@@ -259,6 +259,8 @@ evangelicals latinos hispanics gop voters independents""".split())
 # A capitalised plural that names no one in the article is a group of people, not an
 # entity: "Mediators said", "Ex-friends claimed", "The Israelis described".
 _PLURAL_GROUP = re.compile(r"(?:The[ ])?[A-Z][a-z\-]{3,}(?:ors|ers|ists|ants|ents|ians|[a-z]is|ese|ees|nds)")
+# Headline shorthand for a title: "PM says ...".
+_TITLE_SHORT = {"PM": "the Prime Minister"}
 _NOT_SPEAKER = frozenset("""it this that there these those who which what here today
 yesterday q""".split())
 _BE = re.compile(r"\b(?:is|are|was|were|been|be|being)\b")
@@ -730,6 +732,9 @@ class _Finder:
             return None, "pronoun", 0.4
         if low in _NOT_SPEAKER:
             return None
+        if len(words) <= 2 and words[-1] in _TITLE_SHORT:  # "PM suggests ...": the Prime Minister
+            p = self.r.resolve_nominal(_TITLE_SHORT[words[-1]])
+            return (p.name if p else None), "nominal", 0.55
         if _INSTITUTION.search(t):
             return None, "nominal", 0.55  # "the White House", "the Clinton campaign"
         if kind == "nominal" or words[-1].lower() in _GROUPS or (

@@ -37,6 +37,10 @@ _NOT_A_BODY = frozenset({"a", "an", "the", "this", "that", "these", "those", "on
 # A short introductory phrase before a sentence's subject: "Following the arrests, ".
 _INTRO = re.compile(r"(?:After|Following|Before|Earlier|Later|Last|On|In|At|During|Since|Amid|"
                     r"Meanwhile|However)\b[^,.;:\"“”]{0,40},\s+")
+# What follows a description's head: "analysis of the fire", "a report into the incident".
+_AFTER_HEAD = re.compile(r"\s(?:of|into|to|on|about|published|released|issued|from)\s")
+# A body named as a plural of its members: "the Conservatives", "the Democrats".
+_PLURAL_BODY = re.compile(r"[A-Z][a-z]+(?:ives|ats|ans|ists|ers)")
 _ACRONYM = re.compile(r"[A-Z]{2,5}")
 _GENDER = {"he": "male", "she": "female", "his": "male", "her": "female"}
 
@@ -67,6 +71,7 @@ class _Article:
         self.quoted = sorted(quoted)
         self.quoted_starts = [a for a, _ in self.quoted]
         self.sources: list[tuple[int, Person | None]] = []  # every statement's source
+        self.documents: list[tuple[int, str, Person]] = []  # (where, head word, whose)
         self.names = names
         self.para_starts = [p.start for p in paras]
         self.by_name = {p.name: p for p in names.people.values()}
@@ -257,6 +262,9 @@ def resolve_sources(body: str, quotes: list[Quote], names: ArticleNames,
         p = art.by_name.get(q.speaker) if q.speaker is not None else None
         if p is not None:
             art.history.append((q.start, p))
+            if q.speaker_text:
+                art.documents.extend((q.start, w.lower(), p) for w in q.speaker_text.split()
+                                     if w.lower() in nouns()["document"])
         art.sources.append((q.start, p))
         out.append(q)
     return out
@@ -310,6 +318,11 @@ def _described(art: _Article, phrase: str, at: int) -> Person | None:
     if not words:
         return None
     head = words[-1].lower().strip(".,")
+    cut = _AFTER_HEAD.split(core, 1)[0]
+    if cut != core and cut.split() and cut.split()[-1].lower() in org_nouns | spokes | docs | members:
+        # "TNO's analysis of the machine gun fire", "The Conservatives' letter to Mr Greenberg"
+        core, words = cut, cut.split()
+        head = words[-1].lower()
     if head in members:
         # "committee members": the committee; "the lawmakers": the body they sit on.
         body_word = next((w.lower() for w in words[:-1] if w.lower() in org_nouns), None)
@@ -333,10 +346,12 @@ def _described(art: _Article, phrase: str, at: int) -> Person | None:
             return art.earlier(at, _PRONOUN_REACH, lambda p: p.kind == "organization")
         if head in docs or head in spokes:
             p = art.names.lookup(who, at)
-            if p is None and who.isupper() and len(who) > 1:
-                p = art.organisation(who, at)  # "TNO's report": an acronym is a body
+            if p is None and (who.isupper() and len(who) > 1 or _PLURAL_BODY.fullmatch(who)):
+                p = art.organisation(who, at)  # "TNO's report", "The Conservatives' letter"
             return p
-        return None  # "Ukraine's emergency service": a body of its own, named below
+        if head in org_nouns and who[:1].isupper():
+            return art.organisation(core, at)  # "Ukraine's emergency service", "Israel's military"
+        return None
     capitals = [w for w in words[:-1] if w[:1].isupper() or w.lower() in _CONNECTORS]
     lead = _capital_run(words[:-1])
     if head in org_nouns:
@@ -354,7 +369,9 @@ def _described(art: _Article, phrase: str, at: int) -> Person | None:
     if head in spokes and len(words) >= 2 and words[-2].islower():
         return art.organisation_with(words[-2].lower(), at)  # "a bureau spokesperson"
     if head in docs and len(words) == 1 and phrase.lower().startswith("the "):
-        return art.sender(head, at)  # "the letter": who sent it
+        # "the letter": who sent it, or whose letter spoke last ("The Conservatives' letter")
+        return art.sender(head, at) or next(
+            (p for pos, w, p in reversed(art.documents) if w == head and pos < at), None)
     return None
 
 
