@@ -654,3 +654,9 @@ def test_description_then_name_in_apposition_before_the_cue():
     body = ('Jimmy Connors spent three days at the camp. "It went well," said Connors. '
             'LTA chief executive, John Crowther, added: "We want him back next year."')
     assert [(q.speaker, q.speaker_text) for q in only(body)][-1] == ("John Crowther", "John Crowther")
+
+
+def test_question_put_to_someone_is_not_their_statement():
+    body = ('Jane Porter took questions on Monday. During the session, Porter was asked, '
+            '"Do you feel any guilt?" She said she did.')
+    assert [q.text for q in extract(body).quotes if q.kind in ("direct", "partial")] == []

@@ -193,6 +193,9 @@ GUARDS = [
     ("reiterated_call", "Jane Porter reiterated her call for a thorough investigation by the council."),
     ("declared_gifts", "However, Tom Hill declared the gifts to his wife, received before the vote."),
     ("object_clause_inside_noun", "Tom Hill commented on the fact that the council is expected to spend more."),
+    ("object_then_other_clause", "While Tom Hill has blamed the council for the delay, the council has not replied."),
+    ("coordinate_adjective", "The committee sent a letter to the mayor and alleged secret payments to the builder."),
+    ("relative_finding", "For families who do find child care, the expense can become overwhelming."),
     # A denial that never happened, a claim not made.
     ("did_not_deny", "At her bail hearing, Jane Porter did not deny sending the messages."),
     ("has_not_claimed", "Tom Hill has not claimed responsibility for the delay."),

@@ -695,6 +695,8 @@ class _Finder:
         if not sm:
             return None
         sp = sm.group("sp")
+        if frame == "evidence" and not (_DOCUMENT.search(sp) or "that" in masked[m.end():cstart]):
+            return None  # "women who do find child care": finding, not reporting
         return _Hit("relative", sp, lo + sm.start("sp"),
                     "nominal" if _is_nominal(sp) else "name", cue, b, (cstart, len(masked)))
 
@@ -710,9 +712,10 @@ class _Finder:
             return None
         if not _content_ok(lemma, frame, m.group(0), _ahead(masked, cstart, n)):
             return None
-        if frame in _THAT_FRAMES and not _reports_clause(masked, m.end(), cstart, frame):
-            return None
         rule = "participle" if pattern is _PARTICIPLE else "coordinate"
+        if (frame in _THAT_FRAMES or rule == "coordinate" and lemma not in _PLAIN_SPEECH) and \
+                not _reports_clause(masked, m.end(), cstart, frame if frame in _THAT_FRAMES else "object"):
+            return None  # "... and alleged secret police stations": an adjective, no clause
         return _Hit(rule, None, b, "name", cue, b, (cstart, len(masked)))
 
     # -- speakers ----------------------------------------------------------------------
@@ -770,7 +773,7 @@ def _reports_clause(masked: str, verb_end: int, cstart: int, frame: str) -> bool
         return True
     if frame == "belief":
         return False
-    head = " ".join(masked[cstart : cstart + 100].split()[:_CLAUSE_REACH])
+    head = " ".join(masked[cstart : cstart + 100].split(",")[0].split()[:_CLAUSE_REACH])
     if _LATE_THAT_CLAUSE.match(head):
         return True
     f = _FINITE.search(head)
@@ -835,14 +838,17 @@ def _kind_of(m: re.Match) -> str:
     return "name"
 
 
+_ENDS_COORDINATED = re.compile(r"[ ](?:and|or|but)$")
+
+
 def _valid_subject(m: re.Match) -> bool:
     """No possessive ("Trump's"); before a name only title and role words ("Cruz
     spokeswoman Catherine Frazier", not "referencing a super PAC" or "But Democrats"); an
     apposition that is no clause ("Trump, the nominee, said", not "The party, ..., "allows
     us ...," said Coleman")."""
     sp = m.group("sp")
-    if _POSSESSIVE_END.search(sp):
-        return False
+    if _POSSESSIVE_END.search(sp) or _ENDS_COORDINATED.search(sp):
+        return False  # "The committee sent a letter to the mayor and": a clause, no subject
     if m.group("pname"):
         words = sp.split()
         if _FUNCTION_RE.fullmatch(words[0]) and words[0] not in ("His", "Her", "Their", "Its"):

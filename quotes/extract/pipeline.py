@@ -25,6 +25,9 @@ _NAMING_CUES = {"called", "calls", "call", "calling", "described", "describes", 
 # The last word of a text, read on the reversed text: searching for "([\w'’]+)[ \t]*$"
 # tries every position of the text; this match tries one.
 _LAST_WORD_REVERSED = re.compile(r"[ \t]*([\w'’]+)")
+# A question put to someone ("was asked, "...?""): not that person's statement.
+_PUT_TO = re.compile(r"\b(?:was|were|been|being|is|are|got|gets)\s+(?:\w+ly\s+)?asked"
+                     r"(?:\s+[\w'’]+){0,5}?\s*[,:]?\s*$")
 _SAID_OF = re.compile(r"\b(?:of|about)\s+([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)")
 
 
@@ -132,6 +135,8 @@ def run(article: Article) -> Extraction:
         start, end = _clip(body, q.start, q.end)
         if end <= start:
             continue
+        if _PUT_TO.search(body, max(paras[q.paragraph].start, q.mark_start - 80), q.mark_start):
+            continue  # 'Ishiba was asked, "Do you feel any guilt?"': a question put to him
         said_on, date_text = _quote_date(body, paras[q.paragraph], q, a, article.published)
         mentions = _mentions(body, names, q, a, qspans, i, paras)
         quotes.append(Quote(
@@ -158,7 +163,8 @@ def _join_flattened(body: str, qspans: list[QuotedSpan], kinds: list[str],
                     results: list[Attribution | None]):
     """One statement, one row: a quote left open and reopened at once ('... the better.
     "A short-term ...') is one quotation whose paragraph breaks were lost; its pieces
-    join into one row, attributed as its first piece is (or the first attributed one)."""
+    join into one row, attributed as its first piece is (or the first attributed one).
+    Across real paragraph breaks each paragraph stays a row, as PolNeAR counts them."""
     out_q: list[QuotedSpan] = []
     out_k: list[str] = []
     out_r: list[Attribution | None] = []
