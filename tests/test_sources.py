@@ -86,6 +86,15 @@ CASES = [
      "Prime Minister Keir Starmer spoke on Monday.\n\n"
      "PM suggests he will continue to accept gifts from donors.",
      "Keir Starmer"),
+    ("the_title_as_subject",
+     "Prime Minister Keir Starmer spoke on Monday.\n\n"
+     "The Prime Minister suggested he would continue to take gifts from donors.",
+     "Keir Starmer"),
+    ("document_by_a_body",
+     "Child care costs rose again.\n\n"
+     "Parents lose days of work, according to an analysis of Census data by The Associated "
+     "Press in partnership with a reporting group.",
+     "Associated Press"),
     ("conjunction_is_not_part_of_the_name",
      "Alex Ferguson spoke after the match.\n\n"
      "But Ferguson said the referee had made the right call in the end.",

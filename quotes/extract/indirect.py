@@ -188,7 +188,7 @@ _CUE_SUBJECT = re.compile(
 _WHO = re.compile(rf"who[ ]+(?P<aux>{_AUX})(?P<cue>{_CUE})\b")
 _PARTICIPLE = re.compile(rf"(?:(?:also|then|later|even|while|before|after|by)[ ])?(?P<cue>{_PARTICIPLES})\b")
 _COORDINATE = re.compile(rf"(?P<aux>{_AUX})(?P<cue>{_CUE})\b")
-_ACCORDING = re.compile(rf"\b[Aa]ccording[ ]to[ ]+(?P<sp>(?P<sub>{_SUBJECT})|[^,;.]{{2,80}}?)(?=[,;.]|$)")
+_ACCORDING = re.compile(rf"\b[Aa]ccording[ ]to[ ]+(?P<sp>(?P<sub>{_SUBJECT})|[^,;.]{{2,140}}?)(?=[,;.]|$)")
 _COLON = re.compile(rf"(?P<sp>{_NOT_NAME}{NAME}|{_NOT_NP}(?:{NOMINAL}|{_EXTRA_NOMINAL})):[ ]+(?=\S)")
 # Whoever does something in a clause: "Trump lashed out ...", the source of a later
 # "..., saying ..." or "... and warned ...".
@@ -214,7 +214,8 @@ _ADVERBIAL = re.compile(
     r"before|after|from|with)[ ](?:[\w'’.\-]+[ ]){0,5}?(?:Monday|Tuesday|Wednesday|Thursday|"
     r"Friday|Saturday|Sunday|week|month|year|night|morning|afternoon|evening|weekend|"
     r"statement|interview|speech|letter|email|release|tweet|post|appearance|rally|debate|"
-    r"conference|call|hearing|briefing|event|meeting|op-ed|[A-Z][\w.\-]+)\b)+"
+    r"conference|call|hearing|briefing|event|meeting|op-ed|[A-Z][\w.\-]+)\b"
+    r"|[ ]+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tonight)\b)+"
 )
 # A quote (or any clause) closed by a comma right before the attribution clause.
 _AFTER_QUOTE = re.compile(r"[,?!—–][\"'”’]+[ ]*$|[\"'”’][ ]*[,—–][ ]*$")
@@ -261,6 +262,8 @@ evangelicals latinos hispanics gop voters independents""".split())
 _PLURAL_GROUP = re.compile(r"(?:The[ ])?[A-Z][a-z\-]{3,}(?:ors|ers|ists|ants|ents|ians|[a-z]is|ese|ees|nds)")
 # Headline shorthand for a title: "PM says ...".
 _TITLE_SHORT = {"PM": "the Prime Minister"}
+# Verbs whose past tense is their base form: "it forecast" is past, not a noun.
+_PAST_IS_BASE = frozenset({"forecast", "broadcast"})
 _NOT_SPEAKER = frozenset("""it this that there these those who which what here today
 yesterday q""".split())
 _BE = re.compile(r"\b(?:is|are|was|were|been|be|being)\b")
@@ -606,7 +609,7 @@ class _Finder:
             return None  # "a new group called Black Votes Matter"
         if _NOT_A_VERB.match(masked, m.end()):
             return None  # "tame compared with", "20 pledged delegates"
-        if cue == lemma and _singular(m) and not _MODAL.search(m.group("aux")) \
+        if cue == lemma and cue not in _PAST_IS_BASE and _singular(m) and not _MODAL.search(m.group("aux")) \
                 and not masked.endswith(("and ", "or ", "nor "), 0, b):
             return None  # "The Romney attack hit Trump": a noun, not a verb
         cstart = self._complement(masked, m.end(), lemma)
@@ -748,6 +751,10 @@ class _Finder:
             return (p.name if p else None), "nominal", 0.55
         p = self.r.resolve_name(t, at)
         if p is None:
+            if low == "the" and len(words) > 1:
+                # "The Prime Minister suggested ...": a title, resolved as a description
+                p = self.r.resolve_nominal(t)
+                return (p.name if p else None), "nominal", 0.55
             return None
         return p.name, "name", 0.75
 
@@ -762,6 +769,8 @@ _FINITE = re.compile(r"(?<!who )(?<!which )(?<!that )\b(?:is|are|was|were|had|ha
 # on the fact that the LDP is"): a finite verb after it is not the reported clause's.
 # "pointed out that": a particle or an adverb before the "that" clause.
 _LATE_THAT_CLAUSE = re.compile(r"(?:(?:out|up|back|again|also|[a-z]+ly)[ ]){1,2}that[ ]")
+_NOT_A_SUBJECT_END = frozenset("""a an the its his her their our this that these those some any no
+and or but to""".split())
 _EMBEDDED = re.compile(r"\b(?:that|how|whether|why|what|which|who|when|where|if)\b")
 
 
@@ -777,7 +786,20 @@ def _reports_clause(masked: str, verb_end: int, cstart: int, frame: str) -> bool
     if _LATE_THAT_CLAUSE.match(head):
         return True
     f = _FINITE.search(head)
-    return bool(f) and not _EMBEDDED.search(head, 0, f.start())
+    if f:
+        return not _EMBEDDED.search(head, 0, f.start())
+    # A past-tense verb after its subject: "confirmed the commissioner declined to ...",
+    # not an adjective after a determiner ("announced the planned closure").
+    words = head.split()
+    if not words or _EMBEDDED.fullmatch(words[0]) or words[0].endswith("ed"):
+        return False  # "how attitudes have changed", "directed and starred in"
+    for k in range(1, len(words)):
+        w = words[k]
+        if _EMBEDDED.fullmatch(w):
+            return False
+        if w.endswith("ed") and len(w) > 4 and w.islower() and words[k - 1].lower() not in _NOT_A_SUBJECT_END:
+            return True
+    return False
 
 
 def _content_ok(lemma: str, frame: str, aux: str, content: str) -> bool:

@@ -41,6 +41,7 @@ _INTRO = re.compile(r"(?:After|Following|Before|Earlier|Later|Last|On|In|At|Duri
 _AFTER_HEAD = re.compile(r"\s(?:of|into|to|on|about|published|released|issued|from)\s")
 # A body named as a plural of its members: "the Conservatives", "the Democrats".
 _PLURAL_BODY = re.compile(r"[A-Z][a-z]+(?:ives|ats|ans|ists|ers)")
+_BY_BODY = re.compile(r"\bby\s+(?:the\s+)?(?P<body>(?:The\s+)?[A-Z][\w.&\-]*(?:\s+[A-Z][\w.&\-]*)*)")
 _ACRONYM = re.compile(r"[A-Z]{2,5}")
 _GENDER = {"he": "male", "she": "female", "his": "male", "her": "female"}
 
@@ -368,6 +369,9 @@ def _described(art: _Article, phrase: str, at: int) -> Person | None:
         return art.organisation(_strip_connectors(m.group("body")), at)
     if head in spokes and len(words) >= 2 and words[-2].islower():
         return art.organisation_with(words[-2].lower(), at)  # "a bureau spokesperson"
+    by = _BY_BODY.search(phrase)
+    if head in docs and by:  # "an analysis of Census data by The Associated Press"
+        return art.organisation(_strip_connectors(by.group("body")), at)
     if head in docs and len(words) == 1 and phrase.lower().startswith("the "):
         # "the letter": who sent it, or whose letter spoke last ("The Conservatives' letter")
         return art.sender(head, at) or next(
