@@ -70,3 +70,25 @@ def test_quote_reopened_on_one_line_is_one_row_with_its_speaker():
         ("direct", 'We asked the council twice. "Nobody answered. "We will strike on Monday.',
          "Maria Reyes"),
     ]
+
+
+def test_headline_single_quotes_are_quotes_apostrophes_are_not():
+    body = ("Riverside mayor 'turned and hissed' at a staffer in Okafor's office\n\n"
+            'Maria Reyes said the mayor "turned and hissed" at her staff. It\'s the third time.')
+    found = [(q.kind, q.text) for q in extract_article(Article(body=body, source="t")).quotes
+             if q.kind != "indirect"]
+    assert ("partial", "turned and hissed") in found
+    assert all("Okafor" not in t and not t.startswith("s ") for _, t in found)
+    assert [t for _, t in found].count("turned and hissed") == 2
+
+
+def test_headline_quote_takes_the_speaker_of_the_same_words_in_the_body():
+    body = ("Union chief says cuts will 'gut the service'\n\n"
+            'Maria Reyes warned that the cuts would "gut the service".')
+    quotes = extract_article(Article(body=body, source="t")).quotes
+    assert [q.speaker for q in quotes if q.text == "gut the service"] == ["Maria Reyes", "Maria Reyes"]
+
+
+def test_a_word_or_two_in_quotes_that_no_one_said_is_a_term_not_a_statement():
+    body = INTRO + 'The so-called "smart" meters went on sale in May, shown on "breakfast TV".'
+    assert rows(body) == []

@@ -16,7 +16,7 @@ from quotes.extract.names import ArticleNames, find_names
 from quotes.extract.quotemarks import QuotedSpan, find_quotes
 from quotes.extract.speakers import Resolver
 from quotes.extract.sources import resolve_sources
-from quotes.extract.statements import reconcile
+from quotes.extract.statements import reconcile, without_terms
 from quotes.extract.text import Span, paragraphs, sentences
 from quotes.model import Article, Entity, Extraction, Quote
 
@@ -151,7 +151,7 @@ def run(article: Article) -> Extraction:
     quotes.extend(find_indirect(body, paras, sents_by_para, quoted, resolver, article.published))
     all_sentences = [s for ss in sents_by_para for s in ss]
     quotes = reconcile(body, quotes, all_sentences)
-    quotes = resolve_sources(body, quotes, names, paras, all_sentences)
+    quotes = without_terms(resolve_sources(body, quotes, names, paras, all_sentences))
 
     found_claims = claims_mod.find_claims(body, paras, sents_by_para, quoted, names, resolver,
                                           article.published, qspans, results)

@@ -144,13 +144,39 @@ def _single_marks(text: str) -> list[tuple[int, int, int, int, bool]]:
     return out
 
 
+_STRAIGHT_SINGLE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–]))'(?=[A-Za-z])(?P<inner>[^'\n]{1,80}?[\w.!?…])'(?=[\s.,;:!?)\]—–]|$)")
+
+
+def _straight_singles(text: str) -> list[tuple[int, int, int, int, bool]]:
+    """'turned and hissed' in a line with no double marks (a British-style headline):
+    straight single marks around a few words; no apostrophe (It's, Okafor's) opens or
+    closes one."""
+    out = []
+    for m in _STRAIGHT_SINGLE.finditer(text):
+        inner = m.group("inner")
+        if len(inner.split()) > 12 or re.search(r"\w'\w", inner) and inner.count("'") % 2:
+            continue
+        out.append((m.start(), m.start() + 1, m.end() - 1, m.end(), True))
+    return out
+
+
+def is_headline(text: str) -> bool:
+    """A short line that ends with no sentence punctuation."""
+    stripped = text.rstrip()
+    return bool(stripped) and stripped.rstrip("'’")[-1:] not in ".!?:;,\"”)" and len(stripped.split()) <= 25
+
+
 def find_quotes(body: str, paras: list[Span]) -> list[QuotedSpan]:
     """Every quoted stretch of the body, in order."""
     uses_double = bool(_DOUBLE.search(body))
     found = []
     for pi, para in enumerate(paras):
         text = body[para.start : para.end]
-        pairs = _pair(text, _double_marks(text)) if uses_double else _single_marks(text)
+        if uses_double and not _DOUBLE.search(text) and is_headline(text):
+            # A headline with single marks: British style, whatever the body uses.
+            pairs = sorted(_single_marks(text) + _straight_singles(text))
+        else:
+            pairs = _pair(text, _double_marks(text)) if uses_double else _single_marks(text)
         for mark_start, s, e, mark_end, closed in pairs:
             s, e = _trim(body, para.start + s, para.start + e)
             if e <= s:

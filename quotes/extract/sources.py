@@ -18,6 +18,7 @@ from functools import lru_cache
 from importlib import resources
 
 from quotes.extract.names import ArticleNames, Mention, Person, fold
+from quotes.extract.quotemarks import is_headline
 from quotes.extract.text import Span
 from quotes.model import Quote
 
@@ -159,6 +160,14 @@ class _Article:
             return None
         return m if m.key in self.names.people else None
 
+    def in_headline(self, pos: int) -> bool:
+        """Whether `pos` lies in a headline-like paragraph (short, no final stop)."""
+        k = self.paragraph(pos)
+        if k < 0:
+            return False
+        end = self.para_starts[k + 1] if k + 1 < len(self.para_starts) else len(self.body)
+        return is_headline(self.body[self.para_starts[k] : end])
+
     def in_quote(self, pos: int) -> bool:
         k = bisect.bisect_right(self.quoted_starts, pos) - 1
         return k >= 0 and pos < self.quoted[k][1]
@@ -251,6 +260,13 @@ def resolve_sources(body: str, quotes: list[Quote], names: ArticleNames,
             p = _resolve(art, q.speaker_text.strip(), at)
             if p is not None:
                 q = replace(q, speaker=p.name, method=(q.method or "source") + "_resolved")
+        elif q.speaker is None and q.kind == "partial" and art.in_headline(q.start):
+            # A headline's quoted words are the body's: who says them there says them here.
+            same = next((o for o in quotes if o is not q and o.text.casefold() == q.text.casefold()
+                         and not art.in_headline(o.start)), None)
+            if same is not None and same.speaker_text:
+                q = replace(q, speaker=same.speaker, speaker_text=same.speaker_text,
+                            method="same_words", confidence=0.5)
         elif q.speaker is None and q.kind == "partial":
             m = art.opening_mention(q.start)
             if m is not None:

@@ -133,3 +133,14 @@ def _share_sentence_speakers(quoted: list[Quote], sentences: list[Span]) -> list
                              method="same_sentence" + _suffix(src.method),
                              confidence=round(src.confidence * 0.9, 3))
     return out
+
+
+# Quoted words this short that no one is found to have said are a term, a title or a
+# scare quote ('"TV"', '"likely"', '"Hartz IV"'), not a statement.
+_MAX_TERM_WORDS = 2
+
+
+def without_terms(quotes: list[Quote]) -> list[Quote]:
+    """The statements, without partial quotes of a word or two that have no source."""
+    return [q for q in quotes if not (q.kind == "partial" and q.speaker is None and not q.speaker_text
+                                      and len(q.text.split()) <= _MAX_TERM_WORDS)]
