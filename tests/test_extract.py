@@ -660,3 +660,10 @@ def test_question_put_to_someone_is_not_their_statement():
     body = ('Jane Porter took questions on Monday. During the session, Porter was asked, '
             '"Do you feel any guilt?" She said she did.')
     assert [q.text for q in extract(body).quotes if q.kind in ("direct", "partial")] == []
+
+
+def test_a_name_going_on_to_do_something_after_a_closed_quote_is_no_cue():
+    body = ('"I knew nothing about him before this film," said Kate Bosworth.\n\n'
+            '"It was a dream for me to land this part." Actress Sandra Dee continues to live '
+            'in Los Angeles.')
+    assert [q.speaker for q in only(body)] == ["Kate Bosworth", "Kate Bosworth"]
