@@ -125,6 +125,14 @@ def test_a_described_body_is_an_organisation():
     assert kind_of(body, "German Federal Labour Agency") == "organization"
 
 
+def test_a_count_before_a_body_is_not_part_of_its_name():
+    body = ("Regulators met on Monday.\n\n"
+            "Five Bank of America subsidiaries said they would pay $515m. "
+            "Two weeks' ago the group also announced it would cut costs.")
+    for name in speakers(body):
+        assert name is None or name.split()[0].lower() not in {"five", "two"}
+
+
 def test_weekday_and_function_words_are_never_speakers():
     body = ("The league met on Monday.\n\n"
             "Despite the peg, officials insist they are far from ready. "

@@ -17,6 +17,7 @@ from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 
+from quotes.extract import lexicon
 from quotes.extract.names import ArticleNames, Mention, Person, fold
 from quotes.extract.quotemarks import is_headline
 from quotes.extract.text import Span
@@ -354,7 +355,9 @@ def _described(art: _Article, phrase: str, at: int) -> Person | None:
             return art.organisation(_strip_connectors(m.group("body")), at)
         return None
     owner = _POSSESSOR.match(core)
-    if owner and re.search(r"['’]s?\s", core) or owner and owner.group("owner").lower() in ("his", "her", "its", "their"):
+    if owner and core[owner.end("owner") : owner.end("owner") + 1] in ("'", "’") \
+            and owner.group("owner").split()[0].lower() not in lexicon.NUMBER_WORDS \
+            or owner and owner.group("owner").lower() in ("his", "her", "its", "their"):
         who = owner.group("owner")
         if who.lower() in ("his", "her"):
             g = _GENDER[who.lower()]
@@ -417,8 +420,9 @@ def _capital_run(words: list[str]) -> list[str]:
             run.insert(0, w)
         else:
             break
-    while run and run[0].lower() in _CONNECTORS:
-        run.pop(0)
+    while run and (run[0].lower() in _CONNECTORS or run[0].lower() in lexicon.NUMBER_WORDS
+                   or run[0].lower() in lexicon.LEADING_FUNCTION_WORDS):
+        run.pop(0)  # "Five Bank of America subsidiaries": a count, not a name
     return run
 
 
