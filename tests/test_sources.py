@@ -113,7 +113,11 @@ def test_speaker_resolved(body, speaker):
     "The talks ended on Monday.\n\nOne resident said the water had reached the first floor.",
     "The talks ended on Monday.\n\nMediators said it takes several days to exchange messages.",
     "The talks ended on Monday.\n\nCritics said the deal was weak. They added that it would not last.",
-], ids=["senior_official", "critics", "one_resident", "capitalised_plural", "they_after_a_group"])
+    "Unemployment rose again, the German Federal Labour Agency said.\n\n"
+    "The opposition also made capital from the figures. It said the schemes hide real "
+    "jobless numbers. It added that the reforms do not go far enough.",
+], ids=["senior_official", "critics", "one_resident", "capitalised_plural", "they_after_a_group",
+        "it_after_an_unnamed_body"])
 def test_anonymous_sources_stay_anonymous(body):
     found = statements(body)
     assert found and all(q.speaker is None and q.speaker_text for q in found)

@@ -44,6 +44,8 @@ _AFTER_HEAD = re.compile(r"\s(?:of|into|to|on|about|published|released|issued|fr
 # A body named as a plural of its members: "the Conservatives", "the Democrats".
 _PLURAL_BODY = re.compile(r"[A-Z][a-z]+(?:ives|ats|ans|ists|ers)")
 _BY_BODY = re.compile(r"\bby\s+(?:the\s+)?(?P<body>(?:The\s+)?[A-Z][\w.&\-]*(?:\s+[A-Z][\w.&\-]*)*)")
+# A sentence opening with "The <noun>" and a verb: "The opposition also made ...".
+_DESCRIBED_SUBJECT = re.compile(r"The[ ]([a-z]+)[ ](?:also[ ]|later[ ]|then[ ])?(?:[a-z]+ed|[a-z]+s|made|said|told|took|gave|sent|wrote|put|set|had)\b")
 _ACRONYM = re.compile(r"[A-Z]{2,5}")
 _GENDER = {"he": "male", "she": "female", "his": "male", "her": "female"}
 
@@ -74,6 +76,7 @@ class _Article:
         self.quoted = sorted(quoted)
         self.quoted_starts = [a for a, _ in self.quoted]
         self.sources: list[tuple[int, Person | None]] = []  # every statement's source
+        self.unnamed_it: list[int] = []  # where an "It" statement stayed unresolved
         self.documents: list[tuple[int, str, Person]] = []  # (where, head word, whose)
         self.names = names
         self.para_starts = [p.start for p in paras]
@@ -160,6 +163,21 @@ class _Article:
         if m.start >= pos or m.start - lo > _OPENING_REACH or self.body[m.end : m.end + 2] in ("'s", "’s"):
             return None
         return m if m.key in self.names.people else None
+
+    def described_subject_before(self, at: int) -> bool:
+        """Whether the sentence before `at` opens with a description of a body that
+        names none ("The opposition also made political capital"), which a following
+        "It" continues."""
+        k = bisect.bisect_right(self.sentence_starts, at) - 1
+        if k < 1:
+            return False
+        lo, hi = self.sentence_starts[k - 1], self.sentence_starts[k]
+        m = _DESCRIBED_SUBJECT.match(self.body, lo, hi)
+        if not m or m.group(1) in nouns()["document"]:
+            return False
+        i = bisect.bisect_left(self.mention_starts, lo)
+        named = i < len(self.mention_starts) and self.mention_starts[i] < m.end()
+        return not named and self.organisation_with(m.group(1), at) is None
 
     def in_headline(self, pos: int) -> bool:
         """Whether `pos` lies in a headline-like paragraph (short, no final stop)."""
@@ -284,6 +302,8 @@ def resolve_sources(body: str, quotes: list[Quote], names: ArticleNames,
                 art.documents.extend((q.start, w.lower(), p) for w in q.speaker_text.split()
                                      if w.lower() in nouns()["document"])
         art.sources.append((q.start, p))
+        if p is None and (q.speaker_text or "").lower() == "it":
+            art.unnamed_it.append(q.start)
         out.append(q)
     return out
 
@@ -307,6 +327,10 @@ def _resolve(art: _Article, phrase: str, at: int) -> Person | None:
         # Whichever comes nearer: 'The letter stated "..." It described ...' continues
         # the letter's author, 'A spokesperson said ... The NIESR report was ... It said'
         # the report's.
+        last = art.last_statement(at)
+        if art.described_subject_before(at) or (
+                last is not None and last[1] is None and last[0] in art.unnamed_it):
+            return None  # "The opposition also made capital ... It said ... It added ..."
         subject = art.subject_organisation(at)
         last = art.last_statement(at)
         if last is not None and last[1] is not None and last[1].kind == "organization" and (
