@@ -92,3 +92,9 @@ def test_headline_quote_takes_the_speaker_of_the_same_words_in_the_body():
 def test_a_word_or_two_in_quotes_that_no_one_said_is_a_term_not_a_statement():
     body = INTRO + 'The so-called "smart" meters went on sale in May, shown on "breakfast TV".'
     assert rows(body) == []
+
+
+def test_partial_quote_after_a_belief_verb_inside_a_paraphrase_is_the_sayer_s():
+    body = INTRO + ('Tom Hill, chair of the council committee, said no-one in the committee felt '
+                    'Ms Reyes had "acted in bad faith."')
+    assert [(k, s) for k, _, s in rows(body) if k == "partial"] == [("partial", "Tom Hill")]

@@ -14,6 +14,7 @@ import bisect
 import re
 from dataclasses import replace
 
+from quotes.extract.indirect import reporting_verbs
 from quotes.extract.text import Span
 from quotes.model import Quote
 
@@ -55,11 +56,17 @@ def reconcile(body: str, quotes: list[Quote], sentences: list[Span]) -> list[Quo
     return _share_sentence_speakers(out, sentences) + kept_indirect
 
 
+_BELIEF_CUES = frozenset(f for f, (_, frame) in reporting_verbs().items() if frame == "belief") | {
+    "felt", "feel", "feels", "thinks", "thought", "believes", "believed"}
+
+
 def _inherit(q: Quote, row: Quote) -> Quote:
     """A partial quote takes the source of the paraphrase around it, unless its own
     attribution came from a cue next to it."""
-    if q.speaker and q.method and not q.method.startswith(("sentence_subject", "reporting_subject")):
-        return q
+    if q.speaker and q.method and not q.method.startswith(("sentence_subject", "reporting_subject")) \
+            and (q.cue or "").lower() not in _BELIEF_CUES:
+        return q  # a cue of its own; but 'said no-one in the committee felt he had "..."'
+        #           reports what the committee felt in the sayer's words
     if row.speaker is None and row.speaker_text is None:
         return q
     return replace(q, speaker=row.speaker, speaker_text=row.speaker_text, cue=row.cue,
