@@ -667,3 +667,9 @@ def test_a_name_going_on_to_do_something_after_a_closed_quote_is_no_cue():
             '"It was a dream for me to land this part." Actress Sandra Dee continues to live '
             'in Los Angeles.')
     assert [q.speaker for q in only(body)] == ["Kate Bosworth", "Kate Bosworth"]
+
+
+def test_a_name_opening_a_new_sentence_after_a_closed_quote_is_not_its_speaker():
+    body = ('Tom Hill spoke first. "We can rebuild in a few minutes," he said. "Now we see this '
+            'can disappear in a few days." Jane Porter noted that the repairs could cost $40m.')
+    assert [q.speaker for q in only(body)] == ["Tom Hill", "Tom Hill"]

@@ -252,3 +252,11 @@ def test_one_very_long_sentence_stays_fast(clause):
     found = indirect(body)
     assert time.process_time() - started < 10
     assert all(body[q.start : q.end] == q.text for q in found)
+
+
+def test_reported_speech_after_a_quote_that_ends_its_sentence():
+    body = ('Jane Porter spoke at City Hall. "The bridge can fall in a few days." Porter noted '
+            'that repairs to a single span could cost $40m.')
+    found = indirect(body)
+    assert [(q.text, q.speaker) for q in found] == [
+        ("Porter noted that repairs to a single span could cost $40m.", "Jane Porter")]

@@ -168,6 +168,7 @@ _NOUNISH_VERBS = frozenset("""state states report reports claim claims note note
 # A verb of going on followed by "to" after a closed sentence: 'continues to live'.
 _GOES_ON_TO = re.compile(r"[ ]+to[ ]")
 _GOING_ON = frozenset({"continue", "continues", "continued", "continuing"})
+_CLAUSE_AFTER_CUE = re.compile(r"[ ]+that[ ]+\S+[ ]+\S+")
 _FINITE_IN_TAIL = re.compile(r"\b(?:will|would|can|could|should|must|may|might|are|were|have|had|did)\b")
 _VERB_SUBJECT = re.compile(
     r"(?:\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I|who|which|that)|[A-Z][\w'’.\-]*)(?:[ ]\w+ly)?[ ]$")
@@ -499,6 +500,8 @@ class Attributor:
         cue = _cue_from(m, ("cue1", "cue2", "cue3")) or ("according to" if m.group("sp3") else None)
         if not ends_open and cue in _GOING_ON and _GOES_ON_TO.match(after, m.end()):
             return None  # '"... part." Actress Sandra Dee continues to live ...': no saying
+        if not ends_open and _CLAUSE_AFTER_CUE.match(after, m.end()):
+            return None  # '"... minutes." Shaheed noted that investment ...': a new statement
         return self._attribute(sp[0], off + sp[1], cue, "quote_cue_speaker", 0.97, i, off + m.end())
 
     def _dash_paragraph(self, i: int, after: str) -> Attribution | None:

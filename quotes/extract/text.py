@@ -12,6 +12,9 @@ _LINE = re.compile(r"[^\n]+")
 # A sentence ends at . ! ? (optionally followed by closing marks) before white space
 # and an upper-case letter, digit or opening mark. Abbreviations are checked apart.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+_CLOSED = ("\"", "”", "’", "'")
+# A sentence does not start after a quote with a conjunction: '... money." And that's'.
+_CONJUNCTION = re.compile(r"(?:And|But|Or|So|Yet|Nor)\b")
 ABBREVIATIONS = frozenset(
     """mr mrs ms dr sen rep gov gen lt col sgt capt cmdr adm st jr sr prof rev hon
     inc corp co ltd jan feb mar apr jun jul aug sep sept oct nov dec no vs v u.s
@@ -65,8 +68,10 @@ def sentences(body: str, para: Span, shield: list[tuple[int, int]] = ()) -> list
         if _is_abbreviation(text, m.start()):
             continue
         pos = para.start + m.start()
-        if shield and any(s <= pos < e for s, e in shield):
-            continue
+        if shield and any(s <= pos < e and (pos < e - 1 or not m.group().startswith(_CLOSED, 1)
+                                            or _CONJUNCTION.match(text, m.end()))
+                          for s, e in shield):
+            continue  # inside a quote, unless it ends its sentence there: '... minutes." Shaheed
         end = m.end()
         while end > start and text[end - 1].isspace():
             end -= 1
