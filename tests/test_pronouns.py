@@ -98,3 +98,17 @@ def test_number_word_subject_is_no_speaker():
             "These attacks bombard websites with data. One DDoS attack was used by one firm "
             "to knock its competitors offline. Other networks were used to abuse online polls.")
     assert all(not (q.speaker or "").startswith("One") for q in quotes(body))
+
+
+def test_name_in_the_reported_words_is_not_the_pronoun_after_them():
+    body = ("Liberal leader Charles Kent welcomed the result on Wednesday.\n\n"
+            "Mr Bush's first task was to \"rebuild a sense of purpose\" at home, he said.")
+    assert speaker_of(body, "rebuild a sense") == "Charles Kent"
+
+
+def test_pronoun_after_a_named_persons_spokesman_is_no_one():
+    body = ("Troops are on standby in the region.\n\n"
+            "Prime Minister Tony Blair's official spokesman said: \"We are making the usual "
+            "plans.\"\n\n"
+            "He added the situation would be monitored carefully.")
+    assert speaker_of(body, "monitored carefully") != "Tony Blair"
