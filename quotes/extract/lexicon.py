@@ -132,6 +132,37 @@ LEADING_FUNCTION_WORDS = frozenset("""and but or so yet then also meanwhile howe
     while when after before if as on in at for with by from since although though because
     during despite under over according asked said says vote""".split())
 
+# What opens a phrase or clause before the subject of a sentence: "Asked whether he would
+# accept gifts from Lord Alli, he said", "At a news conference with Mr Blair, Mr Abbas
+# said", "When Obama arrived, he". A name inside such a phrase is an object, not the
+# subject a later "he" refers to (unless it is the subject right after a subordinator).
+SUBORDINATORS = frozenset("""while when whenever although though if as after before since
+    because once until unless whether where""".split())
+LEADING_PREPOSITIONS = frozenset("""according at in on during following despite under with without for
+    from regarding about amid among against like unlike besides by through within over upon
+    into to towards toward beyond behind across throughout outside inside near""".split())
+LEADING_PARTICIPLES = frozenset("""asked pressed questioned quizzed told challenged
+    interviewed speaking writing responding referring commenting addressing talking
+    answering describing reacting appearing testifying arriving explaining defending noting
+    citing given""".split())
+# Finite speech verbs: an opening phrase never holds one ("Smith said that, if ...").
+FINITE_SPEECH_VERBS = frozenset("""said says told tells added adds stated insisted argued warned
+    announced""".split())
+# People described by whom they belong to: "Kenteris's lawyer", "Tony Blair's spokesman".
+RELATION_NOUNS = frozenset("lawyer wife husband son daughter mother father friend".split())
+# Particles that continue a surname after a first name: "Henk Ten Cate", "Robin van Persie".
+SURNAME_PARTICLES = frozenset("""ten ter van von de der den da di du le la dos das del della
+    st""".split())
+# Nouns for a job held at an organisation: "Al Jazeera's manager of ...", "Apple's chief
+# executive". A name whose only mentions own such a job names an organisation.
+EMPLOYEE_NOUNS = frozenset("""manager spokesman spokeswoman spokesperson executive director
+    editor correspondent reporter head chief chairman chairwoman president ceo founder
+    employee employees staff official officials representative""".split())
+# Words of nameparser's title list that are no person nouns ("The 66-year-old criticised
+# his ..." names nobody as "his").
+NOT_PERSON_TITLES = frozenset("""his her me most high law tax risk film flag air rock wing rear
+    army navy met pro us uk u.s. gop vice""".split())
+
 NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten eleven twelve
     twenty thirty forty fifty hundred thousand million dozen dozens""".split())
 DETERMINERS = frozenset("a an the this that these those another".split())

@@ -281,6 +281,8 @@ class ArticleNames:
         p = self.person_by_surname(name[-1], at)
         if p and fold(name[0]) in (p.first, fold(p.first[:1] + ".")):
             return p
+        if p and fold(p.name).endswith(" " + key):
+            return p  # "Ten Cate" for "Henk Ten Cate": a surname of two words
         return p if p and len(name) == 2 and name[0].endswith(".") else None
 
 
@@ -349,6 +351,13 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
                 continue
             s, text = e - len(tail), tail
         tokens = text.split()
+        if len(tokens) > 1 and (tokens[0].lower() in lexicon.NUMBER_WORDS or (
+                tokens[0].lower() in lexicon.LEADING_FUNCTION_WORDS and _opens_sentence(body, s))):
+            # "Said Wales assistant coach Scott Johnson:", "Five Live": "Said" and "Five"
+            # are first names to the list, but a sentence's first word "said" is the verb
+            # and a number word opens no person's name.
+            s += text.index(tokens[1], len(tokens[0]))
+            text, tokens = text[text.index(tokens[1], len(tokens[0])) :], tokens[1:]
         if len(tokens) == 1:
             # One word (most spans): _split_person finds no title and drops a date word;
             # the rest of this step only handles names of two words or more.
@@ -423,7 +432,47 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
             p.aliases.append(surface)
         reg.mentions.append(Mention(off, off + len(last), last, p.key))
     reg.mentions.sort(key=lambda m: m.start)
+    _employers_to_organisations(body, reg)
     return reg
+
+
+_EMPLOYER = re.compile(r"['’]s\s+(?:[\w\-]+\s+){0,2}?(?:%s)\b(?P<dept>\s+(?:of|for)\s+[a-z])?"
+                       % lexicon.word_trie(lexicon.EMPLOYEE_NOUNS))
+# "an Al Jazeera video camera": a name used as a modifier after an article.
+_ARTICLE_BEFORE = re.compile(r"(?:^|\s)(?:[Aa]n?|[Tt]he)\s+$")
+_LOWER_WORD_AFTER = re.compile(r"\s+[a-z]")
+_WORD_BEFORE = re.compile(r"([\w.]+)\s+$")
+
+
+def _employers_to_organisations(body: str, reg: ArticleNames) -> None:
+    """A first name and a word ("Al Jazeera") that owns a job and is never written by its
+    last word alone or after a title, as people are ("Jazeera said", "Prime Minister Tony
+    Blair's spokesman"), names an organisation when the job is a department's ("Al
+    Jazeera's manager of international communications") or the name also modifies a
+    noun ("an Al Jazeera video camera")."""
+    forms: dict[str, set[str]] = {}
+    owns_job: set[str] = set()
+    org_like: set[str] = set()
+    titled: set[str] = set()
+    for m in reg.mentions:
+        forms.setdefault(m.key, set()).add(m.text)
+        job = _EMPLOYER.match(body, m.end)
+        if job:
+            owns_job.add(m.key)
+            if job.group("dept"):
+                org_like.add(m.key)
+        before = body[max(0, m.start - 30) : m.start]
+        if _ARTICLE_BEFORE.search(before) and _LOWER_WORD_AFTER.match(body, m.end):
+            org_like.add(m.key)
+        w = _WORD_BEFORE.search(before)
+        if w and _is_title(w.group(1)):
+            titled.add(m.key)
+    for key in owns_job & org_like - titled:
+        p = reg.people[key]
+        if (p.kind == "person" and len(p.name.split()) == 2 and forms[key] == {p.name}
+                and p.aliases == [p.name]):
+            p.kind, p.gender = "organization", None
+            reg._by_part = None
 
 
 _PERSON_TITLES = frozenset(
@@ -473,6 +522,15 @@ def _split_possessive(start: int, text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def _opens_sentence(body: str, pos: int) -> bool:
+    """Whether pos starts a sentence: only spaces or quote marks after a sentence end,
+    a line break or the start of the text."""
+    j = pos - 1
+    while j >= 0 and body[j] in " \t\"“‘'(":
+        j -= 1
+    return j < 0 or body[j] in ".!?\n:"
+
+
 def _name_core(tokens: list[str]) -> list[str]:
     """First name, middle initials or given names, surname, suffix: 'Elon Musk Has' -> 'Elon Musk'."""
     out = [tokens[0]]
@@ -481,6 +539,10 @@ def _name_core(tokens: list[str]) -> list[str]:
         re.fullmatch(r"[A-Z]\.", tokens[i]) or first_name_gender(tokens[i])
     ):
         out.append(tokens[i])
+        i += 1
+    while (i < len(tokens) - 1 and tokens[i].lower() in lexicon.SURNAME_PARTICLES
+           and tokens[i + 1][:1].isupper()):
+        out.append(tokens[i])  # "Henk Ten Cate", "Dick Van Dyke"
         i += 1
     out.append(tokens[i])
     if i + 1 < len(tokens) and tokens[i + 1].lower() in _SUFFIXES:

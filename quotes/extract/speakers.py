@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from quotes.extract import lexicon
-from quotes.extract.names import ArticleNames, Person, fold, lowercase_words
+from quotes.extract.names import ArticleNames, Person, first_name_gender, fold, lowercase_words
 
 _NAME_TOKEN = r"(?:[A-Z][\w'’.\-]*|de|van|von|al|bin|la|le|del|da)"
 NAME = (
@@ -158,12 +158,17 @@ _PERSON_NOUNS = sorted(
     - {"campaign", "statement", "report", "letter", "ad", "memo", "agency", "ministry",
        "department", "committee", "company", "group", "administration", "government",
        "newspaper", "paper", "network", "station", "website", "magazine", "survey", "poll",
-       "study", "team", "white house", "house", "senate", "state", "u.s.", "us"},
+       "study", "team", "white house", "house", "senate", "state", "u.s.", "us"}
+    - lexicon.NOT_PERSON_TITLES,
     key=len, reverse=True)
 _PERSON_NOMINAL = re.compile(
     r"(?:[A-Z][^,]{0,40},\s+)?(?:The|A|An|the|a|an)\s+(?:[\w'’\-]+\s+){0,3}?(?:%s)\b(?!['’])"
     % "|".join(re.escape(n) for n in _PERSON_NOUNS if n.isalpha()))
 
+# A person described, anywhere in a sentence: "A spokeswoman for Human Rights Watch".
+_PERSON_DESCRIBED = re.compile(
+    r"\b(?:[Aa]n?|[Tt]he)\s+(?:[\w'’\-]+\s+){0,3}?(?:%s)\b(?!['’])"
+    % "|".join(re.escape(n) for n in _PERSON_NOUNS if n.isalpha()))
 
 # "(?<![\w.])(?:Mrs|Mr|Ms|Dr)\." with the look-behind moved past the first letter: a
 # pattern that opens with literals lets the engine skip to the next M or D.
@@ -171,24 +176,36 @@ _HONORIFIC_NAME = re.compile(
     r"(?:M(?<![\w.]M)(?:rs|r|s)|D(?<![\w.]D)r)\.[ ][A-Z][\w'’\-]+"
     r"(?:[ ](?:[A-Z][\w'’\-]+|de|la|del|van|von))*")
 # A name the finder may miss, described as a person: "Christyn Gionfriddo, 29,", "Garcia,
-# the grocery store worker": the description, then the name right before it.
+# the grocery store worker", "Ihtisham Hibatullah, Al Jazeera's manager": the
+# description, then the name right before it.
 _PERSON_OF_ORG = re.compile(
     r"(?P<person>([A-Z][\w'’\-]+)(?:[ ][A-Z]\.)?[ ](?P<last>[A-Z][\w'’\-]+))[ ](?:of|from)[ ]")
 _DESCRIBED_TAIL = re.compile(
-    r",[ ](?:\d{1,3},|(?:a|an|the)[ ](?:[\w\-]+[ ]){0,4}?(?:%s)\b)"
+    r",[ ](?:\d{1,3},|(?:(?:a|an|the)[ ]|(?:[A-Z][\w\-]+[ ]){0,2}[A-Z][\w\-]+['’]s[ ])"
+    r"(?:[\w\-]+[ ]){0,4}?(?:%s)\b)"
     % "|".join(sorted(["worker", "voter", "resident", "native", "student", "graduate", "mother",
                        "father", "owner", "veteran", "activist", "supporter", "teacher",
                        "retiree", "nurse", "farmer", "pastor", "member", "volunteer", "lawyer",
                        "attorney", "professor", "spokesman", "spokeswoman", "director",
                        "executive", "president", "chairman", "chairwoman", "founder", "adviser",
                        "aide", "analyst", "official", "candidate", "senator", "governor",
-                       "mayor", "officer", "manager", "strategist", "pollster"], key=len,
+                       "mayor", "officer", "manager", "strategist", "pollster", "head",
+                       "editor", "correspondent"], key=len,
                       reverse=True)))
 _NAME_BEFORE = re.compile(
     r"(?<![\w'’.])(?<!of )(?<!in )(?<!at )(?<!from )(?<!for )(?<!to )"
     r"(?P<sp>[A-Z][a-z][\w'’\-]*(?:[ ][A-Z][a-z][\w'’\-]*){0,2})$")
 _DOCUMENTS = frozenset("""report statement letter ad memo survey poll study newspaper paper
     website magazine""".split())
+# A person described by whom they work for: "Tony Blair's official spokesman".
+_OWNED_PERSON = re.compile(
+    r"['’]s\s+(?:[\w\-]+\s+){0,2}?(?:%s)\b(?!['’])" % "|".join(sorted(
+        lexicon.ROLE_NOUNS - _DOCUMENTS - {"campaign", "agency", "ministry", "department",
+                                           "committee", "company", "group", "administration",
+                                           "government", "team", "police"}
+        | lexicon.RELATION_NOUNS,
+        key=len, reverse=True)))
+
 _RELATIVE = re.compile(r"(?:who|whom|whose|which|that|where|when|said|says)\b")
 # A single abbreviated word ("Md.", "Calif.") is a place, not a person to refer back to.
 _NOT_A_PERSON = re.compile(r"[A-Z][a-z]{1,4}\.")
@@ -211,6 +228,33 @@ def _words_at_end(text: str) -> str | None:
     m = _WORDS_REVERSED.match(text[end - 1 :: -1] if end else "")
     return m.group()[::-1] if m else None
 
+
+# The first word of a sentence, after quote marks and a conjunction: "But when asked ...".
+_LEAD_WORD = re.compile(r"[\s\"“‘'(]*(?:(?:[Aa]nd|[Bb]ut|[Ss]o|[Yy]et|[Oo]r)\s+)?([A-Za-z][\w'’\-]*)")
+# An opening phrase holds no speech cue: "Smith said that, if ..." opens with its subject.
+_CUE_IN_PHRASE = re.compile(r"\b(?:%s)\b" % "|".join(sorted(lexicon.FINITE_SPEECH_VERBS)))
+# Words that put a name after them out of subject position ("talks with X", "said X").
+_NOT_BEFORE_SUBJECT = (lexicon.LEADING_PREPOSITIONS | lexicon.SUBORDINATORS
+                       | {"of", "that", "which", "who", "whom", "than", "said", "says", "told"})
+_HONORIFIC_BEFORE = re.compile(r"\b(?:Mrs?|Ms|Miss|Sir|Lady|Lord|Dame|Madam)\.?\s+$")
+# A subject pronoun a few words after a name, no punctuation or clause word between:
+# "Mpofu said he", "Smith told reporters that she"; not "Donald Trump, who talked of
+# things she believed", "why Clinton has struggled where he succeeded".
+_PRONOUN_CLOSE_AFTER = re.compile(
+    r"[ ]+(?:(?!(?:%s|who|which|and|or|but|than)\b)[a-z][\w'’\-]*[ ]+){1,4}?([Hh]e|[Ss]he)\b"
+    % "|".join(sorted(lexicon.SUBORDINATORS)))
+_SENTENCE_OPENS_PRONOUN = re.compile(r"[\"“‘]?\s*([Hh]e|[Ss]he)\b")
+
+_TITLE_RUN = re.compile(r"(?:\s+(?:[A-Z][\w'’.\-]*|the|former))*\s+")
+# A comma right after a clause word: "the prime minister who, he claims, is".
+_CLAUSE_WORD_END = re.compile(r"\b(?:which|that|who|whom|whether|what|when|where|than|and|but)$", re.I)
+# The end of a sentence a quotation holds together with the next ('... it." However,').
+_CLAUSE_END = re.compile(r"[.!?:][\"”’]?\s|\n")
+_APPOSITION_NEXT = re.compile(r",\s+(?:the|a|an)\s+[^,.;:\"“”]{1,80},")
+_TITLE_WORDS_BETWEEN = re.compile(r"(?:['’]s)?(?:\s+(?:%s))+\s+" % "|".join(
+    re.escape(t) for t in sorted(lexicon.ROLE_NOUNS | {t for t in lexicon.TITLES if t.isalpha()}
+                                 - lexicon.NOT_PERSON_TITLES, key=len, reverse=True)))
+_COORDINATION_AFTER = re.compile(r",\s+(?:and|or|but)\b")
 
 _MALE = re.compile(r"\b(?:he|his|himself)\b")
 _FEMALE = re.compile(r"\b(?:she|hers|herself)\b")
@@ -279,7 +323,10 @@ class Resolver:
 
     def _infer_genders(self) -> None:
         """Gender of people whose first name does not tell (Bernie, Leslie, surnames
-        only) from the pronouns that follow their mentions in the same sentence."""
+        only) from the pronouns that follow their mentions in the same sentence; and a
+        first-name guess overridden where the article's subject pronouns clearly say
+        otherwise ("Dali" is a woman's name to the list, but "Mpofu ... said ... He said
+        he himself followed his client")."""
         votes: dict[str, list[int]] = {}
         for m in self._outside:
             p = self.names.people.get(m.key)
@@ -293,11 +340,72 @@ class Resolver:
             v = votes.setdefault(p.key, [0, 0])
             v[0] += male
             v[1] += female
+        strong = self._subject_pronoun_votes()
         for key, (male, female) in votes.items():
-            if male and not female:
-                self.names.people[key].gender = "male"
-            elif female and not male:
-                self.names.people[key].gender = "female"
+            if not (male and female) and (male or female):
+                self.names.people[key].gender = "male" if male else "female"
+            elif (sm := strong.get(key)) and bool(sm[0] + sm[2]) != bool(sm[1] + sm[3]):
+                self.names.people[key].gender = "male" if sm[0] + sm[2] else "female"
+        for key, (male, female, opens_male, opens_female) in strong.items():
+            p = self.names.people[key]
+            if p.gender not in ("male", "female") or key in votes:
+                continue
+            # "Smith said she ..." is as often someone else: only a sentence of the
+            # person's own opening with the other pronoun, and no pronoun of the guessed
+            # gender anywhere, overrides the guess.
+            same = male + opens_male if p.gender == "male" else female + opens_female
+            other = opens_female if p.gender == "male" else opens_male
+            if other and not same and not self._honorific_for(key):
+                p.gender = "female" if p.gender == "male" else "male"
+
+    def _honorific_for(self, key: str) -> bool:
+        """Whether the article writes the person with an honorific ("Mr Mpofu"): a gender
+        the article states, never overridden."""
+        return any(m.key == key and _HONORIFIC_BEFORE.search(self.body, max(0, m.start - 8), m.start)
+                   for m in self._outside)
+
+    def _ambiguous(self, m) -> bool:
+        """Whether mention m is a bare surname that several people share ("Clinton" with
+        Bill and Hillary Clinton in the article): its pronouns may be the other's."""
+        words = m.text.split()
+        return len(words) == 1 and len(self.names.people_by_last_name(fold(words[0]))) > 1
+
+    def _subject_pronoun_votes(self) -> dict[str, list[int]]:
+        """[he, she, he opening, she opening] counts for people, from subject pronouns
+        outside quotes a few words after a mention, no punctuation between ("Mpofu said
+        he"), or opening the next sentence when the person is its subject and the only one
+        it names ("Mpofu adopted a 'so what' attitude. He said"). Names inside an opening phrase
+        ("under cross-examination by Mpofu, he said") and possessors ("Mpofu's client")
+        do not count: the pronoun is someone else."""
+        by_sentence: dict[int, list] = {}
+        for m in self._outside:
+            p = self.names.people.get(m.key)
+            if p is not None and p.kind == "person":
+                by_sentence.setdefault(self._sentence_of(m.start), []).append(m)
+        votes: dict[str, list[int]] = {}
+
+        def vote(key: str, word: str, opening: int = 0) -> None:
+            votes.setdefault(key, [0, 0, 0, 0])[opening + (0 if word.lower() == "he" else 1)] += 1
+
+        for sidx, ms in by_sentence.items():
+            s0 = self.sentence_starts[sidx - 1] if sidx > 0 else 0
+            end = self.sentence_starts[sidx] if sidx < len(self.sentence_starts) else len(self.body)
+            main, subs = self._opening(s0, end)
+            ms = [m for m in ms if not self._in_opening(m, main, subs)
+                  and not self.body.startswith(("'s", "’s"), m.end)]
+            for m in ms:
+                pm = _PRONOUN_CLOSE_AFTER.match(self.body, m.end, end)
+                if pm and not self._in_quote(pm.start(1)) and not self._ambiguous(m):
+                    vote(m.key, pm.group(1))
+            if (ms and len({m.key for m in by_sentence[sidx]}) == 1 and end < len(self.body)
+                    and self._at_subject(ms[0], main) and not self._ambiguous(ms[0])):
+                pm = _SENTENCE_OPENS_PRONOUN.match(self.body, end)
+                described = (d for d in _PERSON_DESCRIBED.finditer(self.body, ms[0].end, end)
+                             if not self._in_quote(d.start()))
+                if pm and not self._in_quote(pm.start(1)) and next(described, None) is None:
+                    # ('... months." A spokeswoman said ... She added' is the spokeswoman)
+                    vote(ms[0].key, pm.group(1), 2)
+        return votes
 
     def _common_words(self) -> frozenset[str]:
         """Words the article writes in lower case: never names on their own."""
@@ -340,6 +448,9 @@ class Resolver:
 
         if _PRONOUN_RE.fullmatch(trim_name(text)):
             return None
+        first = surface.split()[0].lower() if surface.split() else ""
+        if first in lexicon.NUMBER_WORDS or first in ("a", "an") or surface.lower() in lexicon.WEEKDAYS:
+            return None  # "One DDoS attack was used ...", "Monday": no one to register
         tokens = trim_name(text).replace("’s", "").split()
         titles, core = _split_person(tokens)
         if not core or (core[-1].lower() in lexicon.TITLES - lexicon.SURNAME_TITLES
@@ -411,17 +522,145 @@ class Resolver:
                   and p.gender in (gender, None) and not _NOT_A_PERSON.fullmatch(p.name)]
             if not ok:
                 continue
+            s0 = self.sentence_starts[sidx - 1] if sidx > 0 else 0
+            end = (at if sidx == current else self.sentence_starts[sidx]
+                   if sidx < len(self.sentence_starts) else len(self.body))
+            main, subs = self._opening(s0, end)
+            # A name inside an opening phrase ("Asked about gifts from Lord Alli, he said",
+            # "At a news conference with Mr Blair, Mr Abbas said") is an object: never
+            # the pronoun of its own sentence, a last resort in an earlier one.
+            inner = [m for m in ok if self._in_opening(m, main, subs)]
+            ok = [m for m in ok if m not in inner]
+            if sidx == current and (words_from := self._parenthetical(at, main)) is not None:
+                # "Mr Bush's first task was to rebuild, he said": he is not Bush; in "Michael
+                # Howard has no doubt it is the PM who, he claims, is" the subject may be.
+                comma = self._comma_before(at)
+                inside = _CLAUSE_WORD_END.search(self.body, max(main, comma - 12), comma)
+                ok = [m for m in ok if m.start < words_from
+                      or inside and self._at_subject(m, main)]
+            if sidx != current and not (
+                    not ok and (pm := _SENTENCE_OPENS_PRONOUN.match(self.body, main))
+                    and pm.group(1).lower() == pronoun.lower()):
+                ok += inner  # "Asked about Lord Alli, he said: ...": he is still the earlier man
+            if not ok:
+                continue
             if sidx != current and self._pronoun_subject(sidx, ok[0].start, pronoun):
                 continue  # "he said, ... loyalists to Joe Biden": he is still the earlier man
-            # A person introduced with an apposition ("Henry Crespo, president of ...")
-            # is the new source; otherwise the first person (the subject) wins.
-            introduced = [m for m in ok if _APPOS_AFTER.match(self.body, m.end)]
-            # A possessor ("Clinton's position was supported by Feinstein") is not the
-            # subject when someone else in the sentence can be.
+            # A possessor ("Clinton's position was supported by Feinstein", "Al Jazeera's
+            # manager") is not the subject when someone else in the sentence can be.
             owners = {m.key for m in ok if self.body.startswith(("'s", "’s"), m.end)}
             others = [m for m in ok if m.key not in owners]
-            return self.names.people[(introduced or others or ok)[0].key]
+            # The sentence's subject wins; else a person introduced with an apposition
+            # ("... concerns Henry Crespo, president of ...") is the new source; else the
+            # first person. A name that is itself an apposition ("his counterpart, Ariel
+            # Sharon, and ...") introduces no one.
+            subject = next((m for m in others if m not in inner and self._at_subject(m, main)), None)
+            if not others and any(
+                    self._at_subject(m, main) and _OWNED_PERSON.match(self.body, m.end) for m in ok):
+                return None  # "Tony Blair's official spokesman said ... He added": unnamed
+            introduced = [m for m in others if m not in inner and self._introduced(m, main)]
+            return self.names.people[(subject or (introduced or others or ok)[0]).key]
         return None
+
+    def _opening(self, start: int, limit: int) -> tuple[int, list[int]]:
+        """(where the main clause of the sentence opening at `start` begins, where each
+        opening subordinate clause's own subject stands). Opening phrases end at a comma:
+        'Asked again whether he would accept gifts from Lord Alli, ', 'In his evidence,
+        and under cross-examination by Mpofu, ', 'Earlier, '. A sentence that opens with
+        a name or a quotation has none."""
+        pos, subs = start, []
+        common = self._common_words()
+        for _ in range(4):
+            m = _LEAD_WORD.match(self.body, pos, limit)
+            if m is None or self._in_quote(m.start(1)) or self._mention_at(m.start(1)):
+                break
+            comma = self._comma(m.end(1), min(limit, m.start(1) + 200))
+            if comma is None:
+                break
+            seg = self.body[m.start(1) : comma]
+            word, low = m.group(1), m.group(1).lower()
+            if _CUE_IN_PHRASE.search(seg) or (
+                    self._mention_ending_at(comma) and _APPOSITION_NEXT.match(self.body, comma)):
+                break  # "At the time Lord Woolf, the Lord Chief Justice, had said": the subject
+            if low in lexicon.SUBORDINATORS:
+                subs.append(m.end(1))
+            elif not (low in lexicon.LEADING_PREPOSITIONS or low in lexicon.LEADING_PARTICIPLES
+                      or (len(low) > 4 and low.endswith(("ing", "ed")) and low in common
+                          and not first_name_gender(word))
+                      or (len(seg.split()) <= 3 and low in common
+                          and all(not w[:1].isupper() for w in seg.split()[1:]))):
+                break
+            pos = comma + 1
+        return pos, subs
+
+    def _comma(self, start: int, limit: int) -> int | None:
+        """The first comma outside quotes in [start, limit)."""
+        i = self.body.find(",", start, limit)
+        while i >= 0 and self._in_quote(i):
+            i = self.body.find(",", i + 1, limit)
+        return i if i >= 0 else None
+
+    def _parenthetical(self, at: int, main: int) -> int | None:
+        """Where the reported words start when the pronoun at `at` follows them after a
+        comma ("Mr Bush's first task was to rebuild, he said"): a name in those words is
+        not the pronoun (it would have been written as the name). None when the comma
+        ends an opening clause ("When Obama arrived, he said") or there is none."""
+        comma = self._comma_before(at)
+        if not (comma >= main and self.body[comma] == ","):
+            return None
+        last = None
+        for last in _CLAUSE_END.finditer(self.body, main, comma):
+            pass
+        return last.end() if last else main
+
+    def _comma_before(self, at: int) -> int:
+        """The position of the character before `at`, spaces skipped."""
+        j = at
+        while j > 0 and self.body[j - 1] in " \t":
+            j -= 1
+        return j - 1
+
+    def _mention_ending_at(self, pos: int) -> bool:
+        k = bisect.bisect_left(self._outside_starts, pos)
+        return any(m.end == pos for m in self._outside[max(0, k - 3) : k])
+
+    def _mention_at(self, pos: int) -> bool:
+        k = bisect.bisect_left(self._outside_starts, pos)
+        return k < len(self._outside_starts) and self._outside_starts[k] == pos
+
+    def _in_opening(self, m, main: int, subs: list[int]) -> bool:
+        """Whether mention m stands in an opening phrase and is not the subject of an
+        opening subordinate clause ("When Obama arrived, he ..." keeps Obama)."""
+        if m.start >= main:
+            return False
+        return not any(sp <= m.start and _TITLE_RUN.fullmatch(self.body, sp, m.start)
+                       for sp in subs)
+
+    def _at_subject(self, m, main: int) -> bool:
+        """Whether mention m opens the main clause, after at most a few title or
+        description words ("Mr Blair held talks", "Hawks head Major-Gen Gopaul
+        Govender"), with no comma, preposition or clause word between."""
+        prefix = self.body[main : m.start]
+        if m.start < main or any(c in prefix for c in ",;:\"“”()") or len(prefix) > 80:
+            return False
+        words = prefix.split()
+        if len(words) > 5 or any(w.lower() in _NOT_BEFORE_SUBJECT for w in words):
+            return False
+        # "Former Manfred Mann singer Paul Jones": a name before a title names no subject.
+        k = bisect.bisect_right(self._outside_starts, m.start)
+        nxt = self._outside[k] if k < len(self._outside) else None
+        return not (nxt is not None and _TITLE_WORDS_BETWEEN.fullmatch(self.body, m.end, nxt.start))
+
+    def _introduced(self, m, main: int) -> bool:
+        """Whether mention m is followed by an apposition of its own (", president of
+        ...", not ", and the Palestinian leader") and is not itself one (a comma right
+        before it, other than the one ending an opening phrase)."""
+        if not _APPOS_AFTER.match(self.body, m.end) or _COORDINATION_AFTER.match(self.body, m.end):
+            return False
+        j = m.start
+        while j > 0 and self.body[j - 1] in " \t":
+            j -= 1
+        return not (j > 0 and self.body[j - 1] == "," and j != main)
 
     def _pronoun_subject(self, sidx: int, first_mention: int, pronoun: str) -> bool:
         """True when sentence sidx has the same pronoun, outside quotes, before its first
