@@ -558,6 +558,15 @@ class _Finder:
             h = None
             if verb > b and (verb - b <= 90 or verb - b <= 160 and _APPOS_MARK.search(masked, b, verb)):
                 m = subj_re.match(masked, b)
+                if m:
+                    # "Mr Blair acknowledged some people believed ...": the first verb of
+                    # saying in the subject is the clause's own.
+                    inner = [c for c in cues[i:] if m.start("sp") < c < m.start("cue")
+                             and masked[c].islower()]
+                    if inner:
+                        end = _CUE_WORD.match(masked, inner[0])
+                        m2 = subj_re.match(masked, b, end.end()) if end else None
+                        m = m2 or m
                 if m and (m.group("cue").islower()
                           or title and m.group("cue").lower() not in _NOUNISH):
                     h = self._subject_rule(masked, m, b, n)
