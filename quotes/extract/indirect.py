@@ -363,6 +363,8 @@ plan plans hope hopes fear fears doubt doubts promise promises demand demands qu
 estimate estimates counter counters joke jokes note notes tweet tweets blast blasts project
 projects find finds show shows release charge vow vows pledge pledges dispute disputes
 reply replies remarks state states want wants agree know""".split())
+# A cue form that is a noun in a subject ("TNO's report said"): not the subject's verb.
+_NOUN_CUE_AT = re.compile(rf"(?:{'|'.join(sorted(_NOUNISH, key=len, reverse=True))})\b")
 # Lower-case words that cannot stand before a name in a speaker phrase ("Cruz
 # spokeswoman Catherine Frazier" but not "referencing a super PAC"): verbs, relatives,
 # prepositions.
@@ -562,7 +564,7 @@ class _Finder:
                     # "Mr Blair acknowledged some people believed ...": the first verb of
                     # saying in the subject is the clause's own.
                     inner = [c for c in cues[i:] if m.start("sp") < c < m.start("cue")
-                             and masked[c].islower()]
+                             and masked[c].islower() and not _NOUN_CUE_AT.match(masked, c)]
                     if inner:
                         end = _CUE_WORD.match(masked, inner[0])
                         m2 = subj_re.match(masked, b, end.end()) if end else None
