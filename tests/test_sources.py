@@ -95,6 +95,11 @@ CASES = [
      "Parents lose days of work, according to an analysis of Census data by The Associated "
      "Press in partnership with a reporting group.",
      "Associated Press"),
+    ("a_report_whose_author_the_article_names_later",
+     "The National Institute of Economic and Social Research (NIESR) published its forecast "
+     "on Monday. The NIESR report was optimistic about the world economy.\n\n"
+     "Taxes will have to rise to meet the golden rule, a report suggests.",
+     "National Institute of Economic and Social Research"),
     ("conjunction_is_not_part_of_the_name",
      "Alex Ferguson spoke after the match.\n\n"
      "But Ferguson said the referee had made the right call in the end.",

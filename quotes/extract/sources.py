@@ -179,6 +179,20 @@ class _Article:
         named = i < len(self.mention_starts) and self.mention_starts[i] < m.end()
         return not named and self.organisation_with(m.group(1), at) is None
 
+    def document_owner(self, head: str) -> Person | None:
+        """The one organisation the article names as the author of a `head` ("the NIESR
+        report", "TNO's report", "the report by TNO", "a poll conducted by X")."""
+        found = set()
+        for m in self.names.mentions:
+            p = self.names.people.get(m.key)
+            if p is None or p.kind != "organization" or self.in_quote(m.start):
+                continue
+            after = self.body[m.end : m.end + 40]
+            before = self.body[max(0, m.start - 60) : m.start]
+            if _doc_after(head).match(after) or _doc_before(head).search(before):
+                found.add(p.key)
+        return self.names.people[found.pop()] if len(found) == 1 else None
+
     def in_headline(self, pos: int) -> bool:
         """Whether `pos` lies in a headline-like paragraph (short, no final stop)."""
         k = self.paragraph(pos)
@@ -417,8 +431,14 @@ def _described(art: _Article, phrase: str, at: int) -> Person | None:
         return art.organisation(_strip_connectors(by.group("body")), at)
     if head in docs and len(words) == 1 and phrase.lower().startswith("the "):
         # "the letter": who sent it, or whose letter spoke last ("The Conservatives' letter")
-        return art.sender(head, at) or next(
+        p = art.sender(head, at) or next(
             (p for pos, w, p in reversed(art.documents) if w == head and pos < at), None)
+        if p is not None:
+            return p
+    if head in docs and not lead:
+        # "a report suggests" in the opening, "the NIESR report" or "the report by TNO"
+        # further on: the one body the article names as the document's author.
+        return art.document_owner(head)
     return None
 
 
@@ -432,6 +452,18 @@ def _members_of() -> re.Pattern:
 def _sent(head: str) -> re.Pattern:
     return re.compile(rf"\s(?:sent|wrote|issued|released|published|signed|delivered)\s+"
                       rf"(?:a|an|the|its|their|his|her)\s+(?:[\w\-]+\s+){{0,2}}?{re.escape(head)}\b")
+
+
+@lru_cache(maxsize=None)
+def _doc_after(head: str) -> re.Pattern:
+    """'NIESR report', 'TNO's final report' after an organisation's name."""
+    return re.compile(rf"(?:['’]s)?[ ](?:[a-z\-]+[ ]){{0,2}}?{re.escape(head)}\b")
+
+
+@lru_cache(maxsize=None)
+def _doc_before(head: str) -> re.Pattern:
+    """'report by the', 'poll conducted by' before an organisation's name."""
+    return re.compile(rf"\b{re.escape(head)}[ ](?:[\w,\-]+[ ]){{0,6}}?(?:by|from)[ ](?:the[ ])?$")
 
 
 def _capital_run(words: list[str]) -> list[str]:
