@@ -204,3 +204,18 @@ def test_a_noun_form_of_a_cue_is_no_attribution():
             "\u201cdiscuss the pressure on Russia.\u201d")
     found = [(q.kind, q.speaker) for q in statements(body) if q.kind == "partial"]
     assert found == [("partial", "Kaja Kallas")]
+
+
+def test_an_online_handle_the_article_ties_to_a_person_is_that_person():
+    body = ("Jane Porter, a city engineer, resigned on Monday. Posts by a user named "
+            "bridgefan77 chronicle her doubts. Our analysis linked the bridgefan77 Reddit "
+            "account to Porter.\n\n"
+            "\u201cThe bridge will not last the winter,\u201d bridgefan77 posted in May. "
+            "Bridgefan77 answered, \u201cAbsolutely not.\u201d")
+    assert speakers(body) == ["Jane Porter", "Jane Porter"]
+
+
+def test_a_handle_tied_to_no_one_is_its_own_speaker():
+    body = ("The forum grew in May. A user named bridgefan77 posted often.\n\n"
+            "\u201cThe bridge will not last the winter,\u201d bridgefan77 posted in May.")
+    assert speakers(body) == ["bridgefan77"]

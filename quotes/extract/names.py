@@ -215,6 +215,7 @@ class ArticleNames:
     def __init__(self) -> None:
         self.people: dict[str, Person] = {}
         self.mentions: list[Mention] = []
+        self.handles: dict[str, Person] = {}  # folded online handle -> the person using it
         self._by_part: dict[tuple[str, str], list[Person]] | None = None  # see _people_by
 
     # -- building --------------------------------------------------------------
@@ -266,6 +267,8 @@ class ArticleNames:
 
     def lookup(self, surface: str, at: int | None = None) -> Person | None:
         """Resolve a written name ("Sen. Graham", "Kirill Dmitriev") to a registry entry."""
+        if self.handles and (p := self.handles.get(fold(surface.strip().lstrip("@")))) is not None:
+            return p
         tokens = surface.replace("’s", "").replace("'s", "").split()
         _, name = _split_person(tokens) if tokens else ([], [])
         if not name:
@@ -433,7 +436,34 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
         reg.mentions.append(Mention(off, off + len(last), last, p.key))
     reg.mentions.sort(key=lambda m: m.start)
     _employers_to_organisations(body, reg)
+    _link_handles(body, reg)
     return reg
+
+
+# An online handle the article introduces ("a user named acebush1", "the handle
+# acebush1"): letters with a digit or an underscore, which no ordinary word has.
+_HANDLE = r"@?(?P<h>[A-Za-z][A-Za-z]*[0-9_][A-Za-z0-9_]*)"
+_HANDLE_INTRO = re.compile(rf"\b(?:user|handle|username|account|poster|profile)[ ]+(?:named[ ]+|called[ ]+)?{_HANDLE}\b")
+# ... and ties to a person: "linked the acebush1 Reddit account to Bushnell".
+_HANDLE_LINK = r"\b(?:linked|tied|connected|traced)[ ]+(?:the[ ]+)?@?(?i:{h})[ ]+(?:[\w\-]+[ ]+){{0,3}}?to[ ]+(?P<n>[A-Z][\w'’\-]+(?:[ ][A-Z][\w'’\-]+)*)"
+
+
+def _link_handles(body: str, reg: ArticleNames) -> None:
+    """Make a handle an alias of the person the article ties it to, with a mention
+    wherever it stands ("acebush1 posted", "Acebush1 answered")."""
+    for h in {m.group("h") for m in _HANDLE_INTRO.finditer(body)}:
+        link = re.search(_HANDLE_LINK.format(h=re.escape(h)), body)
+        p = reg.lookup(link.group("n")) if link else None
+        if p is None or p.kind != "person":
+            continue
+        reg.handles[fold(h)] = p
+        if h not in p.aliases:
+            p.aliases.append(h)
+        taken = [(m.start, m.end) for m in reg.mentions]
+        for m in re.finditer(rf"(?<![\w@])@?{re.escape(h)}(?!\w)", body, re.IGNORECASE):
+            if not any(a < m.end() and m.start() < b for a, b in taken):
+                reg.mentions.append(Mention(m.start(), m.end(), m.group(), p.key))
+        reg.mentions.sort(key=lambda m: m.start)
 
 
 _EMPLOYER = re.compile(r"['’]s\s+(?:[\w\-]+\s+){0,2}?(?:%s)\b(?P<dept>\s+(?:of|for)\s+[a-z])?"

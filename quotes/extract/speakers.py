@@ -17,9 +17,11 @@ from quotes.extract import lexicon
 from quotes.extract.names import ArticleNames, Person, first_name_gender, fold, lowercase_words
 
 _NAME_TOKEN = r"(?:[A-Z][\w'’.\-]*|de|van|von|al|bin|la|le|del|da)"
+# An online handle stands for a name: "acebush1 posted" (letters, then a digit).
+_HANDLE = r"@?[a-z]+[0-9][a-z0-9_]*(?![\w'’])"
 NAME = (
-    rf"(?:[A-Z][\w'’.\-]*)(?:[ ]{_NAME_TOKEN}){{0,5}}(?:[ ]\([A-Z][\w.\-]*\))?"
-    rf"(?:[ ](?:of|from)[ ](?:the[ ])?[A-Z][\w'’.\-]*(?:[ ][A-Z][\w'’.\-]*){{0,3}})?"
+    rf"(?:{_HANDLE}|(?:[A-Z][\w'’.\-]*)(?:[ ]{_NAME_TOKEN}){{0,5}}(?:[ ]\([A-Z][\w.\-]*\))?"
+    rf"(?:[ ](?:of|from)[ ](?:the[ ])?[A-Z][\w'’.\-]*(?:[ ][A-Z][\w'’.\-]*){{0,3}})?)"
 )
 # Lower-case role words before a name: "Tulsa police Chief Chuck Jordan".
 _NOT_PREFIX = r"(?!(?:the|a|an|he|she|they|it|we|on|in|at|to|of|for|with|during|after|before|when|while|as|and|or|but|who|that)\b)"
