@@ -219,3 +219,15 @@ def test_a_handle_tied_to_no_one_is_its_own_speaker():
     body = ("The forum grew in May. A user named bridgefan77 posted often.\n\n"
             "\u201cThe bridge will not last the winter,\u201d bridgefan77 posted in May.")
     assert speakers(body) == ["bridgefan77"]
+
+
+@pytest.mark.parametrize("body,alias", [
+    ("Tony Blair spoke on Monday. Even Mr Blair said the talks were hard.", "Mr Blair"),
+    ("The team: A Jones, T Shanklin. Adam Jones said the side was ready.", "Jones"),
+    ("Even the International Monetary Fund said growth would slow.", "International Monetary Fund"),
+])
+def test_no_alias_or_name_starts_with_a_function_word(body, alias):
+    ex = extract_article(Article(body=body, source="test"))
+    forms = [a for e in ex.entities for a in [e.name, *e.aliases]]
+    assert alias in forms or any(f.endswith(alias) for f in forms)
+    assert not any(f.split()[0].lower() in {"even", "a", "but"} for f in forms)

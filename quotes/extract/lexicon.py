@@ -132,6 +132,9 @@ LEADING_FUNCTION_WORDS = frozenset("""and but or so yet then also meanwhile howe
     while when after before if as on in at for with by from since although though because
     during despite under over according asked said says vote""".split())
 
+# Words that open a sentence before a name and are never part of it, in an alias.
+ALIAS_LEADING_WORDS = LEADING_FUNCTION_WORDS | frozenset("a an even just told of to".split())
+
 # What opens a phrase or clause before the subject of a sentence: "Asked whether he would
 # accept gifts from Lord Alli, he said", "At a news conference with Mr Blair, Mr Abbas
 # said", "When Obama arrived, he". A name inside such a phrase is an object, not the

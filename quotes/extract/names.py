@@ -174,7 +174,7 @@ def _org_name(span: str, common: Container[str] = frozenset()) -> str | None:
             span.lower().split()):
         return None  # no keyword (most spans): what `lowered` below would find out
     words = span.split()
-    while len(words) > 1 and (words[0].lower() in lexicon.LEADING_FUNCTION_WORDS
+    while len(words) > 1 and (words[0].lower() in lexicon.ALIAS_LEADING_WORDS
                               or words[0] in ("A", "An")):
         words = words[1:]  # "Although Diageo", "But the Big Lottery Fund"
     if words and words[0].lower() == "the":
@@ -203,6 +203,15 @@ def _org_name(span: str, common: Container[str] = frozenset()) -> str | None:
     return " ".join(words)
 
 
+def clean_alias(surface: str) -> str:
+    """A written form without the words a sentence put before it ("But Mr Blair", "Even
+    Mr Prescott", "A Jones" in a team list): what a reader would call the name."""
+    words = surface.split()
+    while len(words) > 1 and words[0].lower() in lexicon.ALIAS_LEADING_WORDS:
+        words = words[1:]
+    return " ".join(words)
+
+
 def _index_person(index: dict[tuple[str, str], list[Person]], p: Person) -> None:
     index.setdefault(("last", p.last), []).append(p)
     if len(p.name.split()) > 1:
@@ -225,6 +234,7 @@ class ArticleNames:
             p = self.people[key] = Person(key, name, kind, gender, [], at)
             if self._by_part is not None and kind == "person":
                 _index_person(self._by_part, p)  # a new entry goes last, as in registry order
+        surface = clean_alias(surface)
         if surface not in p.aliases:
             p.aliases.append(surface)
         if gender and not p.gender:
@@ -430,7 +440,7 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
                 p = reg._add(fold(last), last, "organization", last, off)
         if p is None:
             continue
-        surface = " ".join(tokens[-len(name):]) if len(name) > 1 else last
+        surface = clean_alias(" ".join(tokens[-len(name):]) if len(name) > 1 else last)
         if surface not in p.aliases:
             p.aliases.append(surface)
         reg.mentions.append(Mention(off, off + len(last), last, p.key))
