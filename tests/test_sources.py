@@ -231,3 +231,12 @@ def test_no_alias_or_name_starts_with_a_function_word(body, alias):
     forms = [a for e in ex.entities for a in [e.name, *e.aliases]]
     assert alias in forms or any(f.endswith(alias) for f in forms)
     assert not any(f.split()[0].lower() in {"even", "a", "but"} for f in forms)
+
+
+@pytest.mark.parametrize("body,name", [
+    ("The talks ended on Monday.\n\nIsrael said the strike had hit a command post.", "Israel"),
+    ("The talks ended on Monday.\n\nIndia has said the border would stay closed.", "India"),
+    ("The talks ended on Monday.\n\nThe Kremlin said the strike had hit a command post.", "Kremlin"),
+])
+def test_a_state_is_an_organisation(body, name):
+    assert kind_of(body, name) == "organization"

@@ -30,6 +30,15 @@ def cue_forms() -> dict[str, tuple[str, bool]]:
     return forms
 
 
+@lru_cache(maxsize=None)
+def places() -> frozenset[str]:
+    """Folded names of countries and seats of government (quotes/data/places.txt): an
+    entity of one of these names speaks as a body."""
+    text = resources.files("quotes").joinpath("data/places.txt").read_text("utf-8")
+    return frozenset(line.strip().casefold() for line in text.splitlines()
+                     if line.strip() and not line.startswith(("#", "[")))
+
+
 def word_trie(words, gap: str = "_") -> str:
     """A regex matching exactly these words, with common prefixes shared; `gap` in a
     word stands for one or more spaces ("put_it" is "put it").

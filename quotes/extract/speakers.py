@@ -472,6 +472,9 @@ class Resolver:
         name = org or " ".join(core)
         if kind == "person" and len(core) == 1 and core[0].isupper() and len(core[0]) > 1:
             kind = "organization"
+        if kind == "person" and name.casefold().removeprefix("the ") in lexicon.places():
+            kind = "organization"  # "Israel said", "the Kremlin said": a state speaks
+            name = name[4:] if name[:4].lower() == "the " else name
         p = self.names._add(fold(name), name, kind, name, at, _honorific_gender(titles))
         self._note_mention(p, at, text)
         return p
