@@ -240,3 +240,13 @@ def test_no_alias_or_name_starts_with_a_function_word(body, alias):
 ])
 def test_a_state_is_an_organisation(body, name):
     assert kind_of(body, name) == "organization"
+
+
+@pytest.mark.parametrize("body", [
+    "Tony Blair met the Pope.\n\nMr Blair's official spokesman said the talks had gone well.",
+    "Tony Blair met the Pope.\n\nA spokesman for Mr Blair said the talks had gone well.",
+], ids=["possessive", "for"])
+def test_a_person_s_spokesman_is_neither_that_person_nor_a_new_entity(body):
+    ex = extract_article(Article(body=body, source="test"))
+    assert [q.speaker for q in ex.quotes if q.start >= body.rindex("\n")] == [None]
+    assert {e.name for e in ex.entities} <= {"Tony Blair"}

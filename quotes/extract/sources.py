@@ -110,6 +110,12 @@ class _Article:
             self.by_name[p.name] = p
         return p
 
+    def named_or_organisation(self, name: str, at: int) -> Person | None:
+        """Whom "a spokesman for X" speaks as: the organisation X names; no one when X is
+        a person ("a spokesman for Mr Blair" is not Mr Blair)."""
+        p = self.names.lookup(name, at)
+        return None if p is not None and p.kind == "person" else self.organisation(name, at)
+
     def organisation_with(self, word: str, at: int) -> Person | None:
         """The organisation most recently named before `at` whose name holds `word`
         ("the ministry" -> "Russia's Defense Ministry"), within reach."""
@@ -390,7 +396,7 @@ def _described(art: _Article, phrase: str, at: int) -> Person | None:
     if head not in org_nouns | spokes | docs:
         m = _FOR_BODY.search(core)  # "a spokeswoman for Acme Hotels"
         if m and any(w.lower() in spokes for w in core[: m.start()].split()):
-            return art.organisation(_strip_connectors(m.group("body")), at)
+            return art.named_or_organisation(_strip_connectors(m.group("body")), at)
         return None
     owner = _POSSESSOR.match(core)
     if owner and core[owner.end("owner") : owner.end("owner") + 1] in ("'", "’") \
@@ -406,6 +412,8 @@ def _described(art: _Article, phrase: str, at: int) -> Person | None:
             p = art.names.lookup(who, at)
             if p is None and (who.isupper() and len(who) > 1 or _PLURAL_BODY.fullmatch(who)):
                 p = art.organisation(who, at)  # "TNO's report", "The Conservatives' letter"
+            if p is not None and p.kind == "person" and head in spokes:
+                return None  # "Mr Blair's official spokesman": not Mr Blair himself
             return p
         if head in org_nouns and who[:1].isupper():
             return art.organisation(core, at)  # "Ukraine's emergency service", "Israel's military"
@@ -423,7 +431,7 @@ def _described(art: _Article, phrase: str, at: int) -> Person | None:
         return art.organisation(" ".join(lead), at)
     m = _FOR_BODY.search(core)
     if m:
-        return art.organisation(_strip_connectors(m.group("body")), at)
+        return art.named_or_organisation(_strip_connectors(m.group("body")), at)
     if head in spokes and len(words) >= 2 and words[-2].islower():
         return art.organisation_with(words[-2].lower(), at)  # "a bureau spokesperson"
     by = _BY_BODY.search(phrase)

@@ -72,6 +72,9 @@ _DET_RE = re.compile(_DET)
 _POSSESSIVE_END = re.compile(r"['’]s$")
 
 
+_POSSESSED_DESCRIPTION = re.compile(r"['’]s?[ ]+(?:[a-z][\w\-]*[ ]+)*[a-z][\w\-]*$")
+
+
 @lru_cache(maxsize=8192)
 def classify(text: str) -> str:
     """'pronoun', 'nominal' or 'name' for a speaker phrase (a pure function of the
@@ -88,6 +91,8 @@ def classify(text: str) -> str:
     if _DET_RE.fullmatch(first) or first.lower() in {"the", "a", "an", "my", "our", "your"} or t.lower().startswith("the white house"):
         if not _POSSESSIVE_END.search(first) or t.split()[-1].lower() in lexicon.ROLE_NOUNS:
             return "nominal"
+    if _POSSESSED_DESCRIPTION.search(t):
+        return "nominal"  # "Mr Blair's official spokesman"
     return "name"
 
 
@@ -432,6 +437,8 @@ class Resolver:
         surface = trim_name(text)
         if surface.lower() in lexicon.LEADING_FUNCTION_WORDS | lexicon.NUMBER_WORDS:
             return None  # "Despite the peg, officials insist": no name
+        if _POSSESSED_DESCRIPTION.search(surface):
+            return None  # "Mr Blair's official spokesman": a description, resolved as one
         org = self._organisation_around(at, len(text))
         if org is not None:
             return org  # "Social Research (NIESR)" inside "The National Institute of ..."
