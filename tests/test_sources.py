@@ -250,3 +250,15 @@ def test_a_person_s_spokesman_is_neither_that_person_nor_a_new_entity(body):
     ex = extract_article(Article(body=body, source="test"))
     assert [q.speaker for q in ex.quotes if q.start >= body.rindex("\n")] == [None]
     assert {e.name for e in ex.entities} <= {"Tony Blair"}
+
+
+@pytest.mark.parametrize("body,name", [
+    ("Russia attacked overnight.\n\nUkraine's Air Force said it shot down 40 drones.",
+     "Ukraine's Air Force"),
+    ("Russia attacked overnight.\n\nUkraine\u2019s air force said it shot down 40 drones.",
+     "Ukraine\u2019s air force"),
+])
+def test_an_organisation_keeps_its_owner(body, name):
+    ex = extract_article(Article(body=body, source="test"))
+    assert [q.speaker for q in ex.quotes] == [name]
+    assert [e.name for e in ex.entities] == [name]

@@ -279,6 +279,9 @@ class ArticleNames:
         """Resolve a written name ("Sen. Graham", "Kirill Dmitriev") to a registry entry."""
         if self.handles and (p := self.handles.get(fold(surface.strip().lstrip("@")))) is not None:
             return p
+        whole = self.people.get(fold(surface.strip())) if ("'s " in surface or "’s " in surface) else None
+        if whole is not None and whole.kind == "organization":
+            return whole  # "Ukraine's Air Force" as written, before any part of it
         tokens = surface.replace("’s", "").replace("'s", "").split()
         _, name = _split_person(tokens) if tokens else ([], [])
         if not name:

@@ -434,6 +434,10 @@ class Resolver:
             _honorific_gender, _org_name, _split_person, first_name_gender,
         )
 
+        whole = self.names.people.get(fold(text.strip())) if ("'s " in text or "’s " in text) else None
+        if whole is not None and whole.kind == "organization":
+            self._note_mention(whole, at, text)
+            return whole  # "Ukraine's Air Force": the owner is part of the name
         surface = trim_name(text)
         if surface.lower() in lexicon.LEADING_FUNCTION_WORDS | lexicon.NUMBER_WORDS:
             return None  # "Despite the peg, officials insist": no name
