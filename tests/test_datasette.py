@@ -380,3 +380,27 @@ def test_metadata_marks_the_keys_that_move_in_1_0():
     text = (ROOT / "metadata.yml").read_text()
     before_queries = text.split("\n    queries:")[0].rsplit("\n", 1)[-1]
     assert "datasette.yaml in 1.0" in before_queries
+
+
+@pytest.mark.asyncio
+async def test_quotes_by_a_shared_surname_name_each_person_and_say_how_many(tmp_path):
+    path = tmp_path / "quotes.db"
+    db = store.connect(path)
+    registry = Registry(db)
+    body = '"We will win," Tony Blair said. "We will see," Cherie Blair said.'
+    article = Article(body=body, source="blair.txt", title="Blairs", published="2005-04-02")
+    extraction = Extraction(
+        entities=[Entity("Tony Blair", "person", ["Blair"]), Entity("Cherie Blair", "person", ["Blair"])],
+        quotes=[Quote(text="We will win,", kind="direct", start=1, end=13, paragraph=0,
+                      speaker="Tony Blair", cue="said", said_on="2005-04-01"),
+                Quote(text="We will see,", kind="direct", start=33, end=45, paragraph=0,
+                      speaker="Cherie Blair", cue="said", said_on="2005-04-02")])
+    with db.atomic():
+        store.write_article(db, article, extraction, registry, "2005-04-02T00:00:00+00:00")
+    db.close()
+    ds = Datasette([str(path)], metadata=METADATA, plugins_dir=PLUGINS)
+    by_surname = (await ds.client.get("/quotes/quotes_by_person.json?_shape=objects&name=Blair")).json()
+    assert [(r["speaker_name"], r["people_with_this_name"]) for r in by_surname["rows"]] == [
+        ("Tony Blair", 2), ("Cherie Blair", 2)]
+    by_name = (await ds.client.get("/quotes/quotes_by_person.json?_shape=objects&name=Cherie+Blair")).json()
+    assert [(r["speaker_name"], r["people_with_this_name"]) for r in by_name["rows"]] == [("Cherie Blair", 1)]
