@@ -38,7 +38,10 @@ DATE_EXPRESSION = re.compile(
      |(?P<day>today|yesterday|tonight|this\s+(?:morning|afternoon|evening))
      |(?:(?:last|this|on|next)\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)
        (?:\s+(?:morning|afternoon|evening|night))?
-     |(?:in|since|until|by|during|from)\s+(?P<month>{'|'.join(_MONTHS)})(?!\s+\d)
+     |(?P<monthrel>{'|'.join(_MONTHS)})\s+(?P<relword>last|this)\s+year
+     |(?P<anaph>the\s+(?:following|next|previous|same)\s+(?:day|morning|afternoon|evening|night|week|month|year)
+              |the\s+day\s+(?:before|after)|a\s+day\s+(?:later|earlier))
+     |(?:in|since|until|by|during|from)\s+(?P<month>{'|'.join(_MONTHS)})(?!\s+\d|\s+(?:last|this)\s+year)
      |(?:in|since|during)\s+(?P<year>(?:19|20)\d{{2}})
     )\b""",
     re.IGNORECASE | re.VERBOSE,
@@ -92,12 +95,62 @@ def _month_back(ref: date, month: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
-def resolve(match: re.Match, published: str | None) -> str | None:
-    """The ISO (possibly partial) date a DATE_EXPRESSION match denotes."""
+def _anchor_parts(anchor: str | None) -> tuple[int | None, int | None, int | None]:
+    """(year, month, day) of an ISO date or partial date, None where absent."""
+    m = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$", anchor or "")
+    if not m:
+        return None, None, None
+    return tuple(int(x) if x else None for x in m.groups())
+
+
+def _from_anchor(phrase: str, anchor: str | None) -> str | None:
+    """'the following month', 'the previous day': a date counted from the date the text
+    just gave (the anchor), at the anchor's own precision or coarser; None without one."""
+    y, mo, d = _anchor_parts(anchor)
+    if y is None:
+        return None
+    words = phrase.lower().split()
+    unit = next((w for w in ("day", "morning", "afternoon", "evening", "night", "week", "month",
+                             "year") if w in words), "day")
+    unit = "day" if unit in ("morning", "afternoon", "evening", "night") else unit
+    step = 0 if "same" in words else -1 if ({"previous", "before", "earlier"} & set(words)) else 1
+    if unit in ("day", "week"):
+        if d is None:  # a day after something in December is still December
+            return f"{y:04d}-{mo:02d}" if mo else f"{y:04d}"
+        base = date(y, mo, d) + relativedelta(days=step * (7 if unit == "week" else 1))
+        return base.isoformat()
+    if unit == "month":
+        if mo is None:
+            return f"{y:04d}"
+        base = date(y, mo, 1) + relativedelta(months=step)
+        return f"{base.year:04d}-{base.month:02d}"
+    return f"{y + step:04d}"
+
+
+def _in_anchor_year(month: int, anchor: str | None, ref: date) -> int | None:
+    """The year a bare month ('In May', 'on June 30') means in a passage about an earlier
+    year ('On March 19, 2020, ... In May, ...'): the anchor's year, or the next one when
+    the month comes before the anchor's. None when the anchor is no earlier year."""
+    y, mo, _ = _anchor_parts(anchor)
+    if y is None or y >= ref.year:
+        return None
+    return y + 1 if mo and month < mo else y
+
+
+def resolve(match: re.Match, published: str | None, anchor=None) -> str | None:
+    """The ISO (possibly partial) date a DATE_EXPRESSION match denotes. The anchor is the
+    last date the text gave before the match, for dates counted from it: a string, or a
+    function giving it, called only when a match needs it (finding it costs a scan)."""
     ref = _published(published)
+    if callable(anchor) and (match.group("anaph") or match.group("month") or match.group("monthday")):
+        anchor = anchor()
+    elif callable(anchor):
+        anchor = None
     g = match.groupdict()
     text = match.group(0)
     try:
+        if g["anaph"]:
+            return _from_anchor(g["anaph"], anchor)
         if g["full"]:
             return dateparser.parse(g["full"].replace(".", "")).date().isoformat()
         if g["monthyear"]:
@@ -107,9 +160,16 @@ def resolve(match: re.Match, published: str | None) -> str | None:
             return None
         if g["monthday"]:
             d = dateparser.parse(g["monthday"].replace(".", ""), default=_as_dt(ref)).date()
+            year = _in_anchor_year(d.month, anchor, ref)
+            if year is not None:
+                return d.replace(year=year).isoformat()
             if d > ref + relativedelta(days=7):
                 d = d - relativedelta(years=1)
             return d.isoformat()
+        if g["monthrel"]:
+            month = _MONTHS.index(g["monthrel"].lower()) + 1
+            year = ref.year - (1 if g["relword"].lower() == "last" else 0)
+            return f"{year:04d}-{month:02d}"
         if g["relunit"]:
             word = text.split()[0].lower()
             unit = g["relunit"].lower()
@@ -150,7 +210,9 @@ def resolve(match: re.Match, published: str | None) -> str | None:
                 return (ref - relativedelta(days=1) + relativedelta(weekday=wd(-1))).isoformat()
             return (ref + relativedelta(weekday=wd(-1))).isoformat()
         if g["month"]:
-            return _month_back(ref, _MONTHS.index(g["month"].lower()) + 1)
+            month = _MONTHS.index(g["month"].lower()) + 1
+            year = _in_anchor_year(month, anchor, ref)
+            return f"{year:04d}-{month:02d}" if year is not None else _month_back(ref, month)
         if g["year"]:
             return g["year"]
     except (ValueError, OverflowError):
@@ -164,12 +226,55 @@ def _as_dt(d: date):
     return datetime(d.year, d.month, d.day)
 
 
-def find_date(text: str, published: str | None) -> tuple[str | None, str | None]:
-    """(ISO date, the words it came from) for the first resolvable expression in text."""
+def find_date(text: str, published: str | None, anchor=None, last: bool = False) -> tuple[str | None, str | None]:
+    """(ISO date, the words it came from) for the first (or last) resolvable expression
+    in text; the anchor is the date the text gave just before, for 'the following month'."""
     if not DATEISH.search(text):
         return None, None
+    found = (None, None)
     for m in DATE_EXPRESSION.finditer(text):
-        iso = resolve(m, published)
+        iso = resolve(m, published, anchor)
         if iso:
-            return iso, m.group(0)
-    return None, None
+            if not last:
+                return iso, m.group(0)
+            found = (iso, m.group(0))
+    return found
+
+
+def anchor_before(text: str, published: str | None, anchor: str | None = None) -> str | None:
+    """The date a passage has reached by its end: each expression resolved against the
+    one before it ('On March 19, 2020, ... The following month ...' ends in 2020-04)."""
+    if not DATEISH.search(text):
+        return anchor
+    for m in DATE_EXPRESSION.finditer(text):
+        anchor = resolve(m, published, anchor) or anchor
+    return anchor
+
+
+# Words whose clause dates something other than the statement: a relative clause about a
+# noun ('the institute, which was founded in 1985'), an earlier or later happening ('after
+# the court had ruled, on June 29, that'). The clause runs to the next comma or stop, a
+# date set off by commas right after it included.
+_OTHER_CLAUSE = re.compile(
+    r"\b(?<!\bday\s)(?:who|which|whom|whose|where|after|before|since|until|because|although)\b"
+    r"(?P<clause>[^,;:.!?]*)(?P<date>,\s*(?:on|in|at)\s[^,;:.!?]*(?=,))?", re.IGNORECASE)
+# A clause with a verb of its own ('after the court had ruled') owns the date after it.
+_FINITE = re.compile(r"\b(?:had|has|have|was|were|is|are)\s+(?:\w+ly\s+)?\w+ed\b|\b\w+ed\s+(?:the|a|an|to|on|in)\b")
+
+
+def without_other_clauses(text: str) -> str:
+    """Text with the clauses that date something else blanked (same length, same offsets)."""
+    if not DATEISH.search(text):
+        return text
+    def blank(m: re.Match) -> str:
+        keep = m.group("date") if m.group("date") and not _FINITE.search(m.group("clause")) else ""
+        return " " * (len(m.group(0)) - len(keep)) + keep
+    return _OTHER_CLAUSE.sub(blank, text)
+
+
+def not_after(iso: str | None, published: str | None) -> str | None:
+    """A said_on is never after publication: 'ahead of the Oct. 27 election' is no
+    statement date."""
+    if iso and published and iso > published[: len(iso)]:
+        return None
+    return iso

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from quotes.extract.dates import find_date
+from quotes.extract.dates import DATEISH, anchor_before, find_date, not_after, without_other_clauses
 from quotes.extract.lexicon import word_trie
 from quotes.extract.speakers import NAME, NOMINAL, PRONOUN, Resolver
 from quotes.extract.text import Span
@@ -485,10 +485,8 @@ class _Finder:
             a, b = _trim(text, cuts[i], cuts[i + 1])
             if b <= a:
                 continue
-            head = text[h.sp_at : h.content[0] if h.content[0] > h.sp_at else h.sp_at + 200]
-            said_on, date_text = find_date(head, self.published)  # tests DATEISH first
-            if not said_on:
-                said_on = self.published[:10] if self.published else None
+            said_on, date_text = self._said_on(masked, h, s.start, pi, cuts[i])
+
             out.append(Quote(
                 text=text[a:b], kind="indirect", start=s.start + a, end=s.start + b,
                 paragraph=pi, speaker=name, speaker_text=h.sp, cue=h.cue, said_on=said_on,
@@ -496,6 +494,26 @@ class _Finder:
                 confidence=round(conf * _RULE_CONFIDENCE[h.rule], 3),
             ))
         return out
+
+    def _said_on(self, masked: str, h: _Hit, offset: int, pi: int,
+                 lo: int) -> tuple[str | None, str | None]:
+        """The date of the attribution: in the clause from the speaker to the content ('he
+        indicated Saturday that'), else in what opens the sentence before the speaker ('On
+        Tuesday, X said', 'In its final report on Thursday, the institute revealed'); never
+        in the content, in quoted words, or in a clause about something else ('which was
+        founded in 1985'), never after publication. Else the publication date, no date_text."""
+        head = masked[h.sp_at : h.content[0] if h.content[0] > h.sp_at else h.sp_at + 200]
+        opening = masked[lo : h.sp_at] if h.content[0] > h.sp_at else ""  # this clause's only
+        pub = self.published
+        if DATEISH.search(head) or DATEISH.search(opening):
+            before = self.paras[pi - 1].start if pi else self.paras[pi].start
+            anchor = lambda: anchor_before(self.body[before:offset], pub)
+            for part, last in ((head, False), (opening, True)):
+                iso, text = find_date(without_other_clauses(part), pub, anchor, last=last)
+                iso = not_after(iso, pub)
+                if iso:
+                    return iso, text
+        return (pub[:10] if pub else None), None
 
     def _source(self, h: _Hit, last: tuple | None, masked: str, offset: int, pi: int):
         """(canonical name or None, kind, confidence) of the hit's source, or None when

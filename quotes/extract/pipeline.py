@@ -5,12 +5,15 @@ new records. Offsets in every record index article.body.
 """
 from __future__ import annotations
 
+import bisect
 import re
+from dataclasses import replace
+from importlib import resources
 
 from quotes.extract import claims as claims_mod
 from quotes.extract import lexicon
 from quotes.extract.attribution import Attribution, Attributor, starts_new_sentence
-from quotes.extract.dates import find_date
+from quotes.extract.dates import DATEISH, anchor_before, find_date, not_after, without_other_clauses
 from quotes.extract.indirect import find_indirect
 from quotes.extract.names import ArticleNames, find_names
 from quotes.extract.quotemarks import QuotedSpan, find_quotes
@@ -137,7 +140,8 @@ def run(article: Article) -> Extraction:
             continue
         if _PUT_TO.search(body, max(paras[q.paragraph].start, q.mark_start - 80), q.mark_start):
             continue  # 'Ishiba was asked, "Do you feel any guilt?"': a question put to him
-        said_on, date_text = _quote_date(body, paras[q.paragraph], q, a, article.published)
+        said_on, date_text = _quote_date(body, paras, sents_by_para[q.paragraph], q, a,
+                                          article.published)
         mentions = _mentions(body, names, q, a, qspans, i, paras)
         quotes.append(Quote(
             text=body[start:end], kind=kinds[i], start=start, end=end,
@@ -152,6 +156,7 @@ def run(article: Article) -> Extraction:
     all_sentences = [s for ss in sents_by_para for s in ss]
     quotes = reconcile(body, quotes, all_sentences)
     quotes = without_terms(resolve_sources(body, quotes, names, paras, all_sentences))
+    quotes = _dates_from_context(body, paras, all_sentences, quotes, article.published)
 
     found_claims = claims_mod.find_claims(body, paras, sents_by_para, quoted, names, resolver,
                                           article.published, qspans, results)
@@ -230,19 +235,206 @@ def _fill_continuations(body: str, paras: list[Span], qspans: list[QuotedSpan],
                                      round(a.confidence * 0.9, 3))
 
 
-def _quote_date(body: str, para: Span, q: QuotedSpan, a: Attribution | None,
-                published: str | None) -> tuple[str | None, str | None]:
-    """The date the attribution clause gives ('said Tuesday'), else the publication date."""
-    if a is not None and a.cue_end is not None:
-        if a.cue_end > q.mark_end:  # "...," he said Tuesday.
-            window = body[q.mark_end : min(para.end, a.cue_end + 40)]
-        else:  # He said Tuesday: "..."
-            window = body[max(para.start, a.cue_end - 80) : q.mark_start]
-        part = re.split(r"[\"“”]", window)[0 if a.cue_end > q.mark_end else -1]
-        iso, text = find_date(part, published)
-        if iso:
-            return iso, text
+# Speakers taken from another sentence: the quote's own sentence is content, its dates too.
+_BORROWED = ("previous", "continuation", "same_paragraph", "transcript")
+_QUOTED_PART = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
+_CLAUSE_END_AFTER_CUE = re.compile(r"[,;:(\u2013\u2014\"“”]|\s-\s|[.!?](?:\s|$)")
+
+
+def _blank_quotes(text: str) -> str:
+    """Quoted words blanked, offsets kept: a date inside a quote is not when it was said."""
+    return _QUOTED_PART.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _last_stop(text: str) -> int:
+    m = None
+    for m in re.finditer(r"[.!?]\s", text):
+        pass
+    return m.end() if m else 0
+
+
+def _this_sentence(text: str) -> str:
+    """The part of a window after its last full stop (quoted words already blanked): a
+    sentence span can run over an earlier sentence ('... five years ago. "...," she said.')."""
+    return text[_last_stop(text):]
+
+
+def _sentence_at(sents: list[Span], para: Span, pos: int) -> Span:
+    return next((s for s in sents if s.start <= pos < s.end), para)
+
+
+def _quote_date(body: str, paras: list[Span], sents: list[Span], q: QuotedSpan,
+                a: Attribution | None, published: str | None) -> tuple[str | None, str | None]:
+    """The date the statement's own clause gives ('he said Tuesday', 'On Tuesday, X said:',
+    'In November 2023, X made a post describing "..."'), else the publication date with no
+    date_text. Never from inside a quote, nor from a clause about something else ('which was
+    founded in 1985', 'after the court had ruled on June 29'); never after publication."""
+    para = paras[q.paragraph]
+    lo = paras[q.paragraph - 1].start if q.paragraph else para.start
+    iso = text = None
+    if a is not None and a.cue_end is not None and a.cue_end > q.mark_end:  # "...," he said Tuesday.
+        window = body[q.mark_end : para.end]
+        cue = a.cue_end - q.mark_end
+        cut = _CLAUSE_END_AFTER_CUE.search(window, cue)
+        head = window[:cue]
+        head = head[: m.start()] if (m := re.search(r"[\"“”]|[.!?]\s", head)) else head
+        window = head + window[cue : cut.start() if cut else len(window)]
+        if DATEISH.search(window):
+            anchor = lambda: anchor_before(body[lo : q.mark_start], published)
+            iso, text = find_date(without_other_clauses(window), published, anchor)
+    elif a is not None and a.cue_end is not None:  # On Tuesday, he said: "..."
+        sent = _sentence_at(sents, para, max(para.start, min(a.cue_end, q.mark_start) - 1))
+        start = min(sent.start, q.mark_start)
+        window = body[start : q.mark_start]
+        if DATEISH.search(window):
+            anchor = lambda: anchor_before(body[lo:start], published)
+            window = _this_sentence(without_other_clauses(_blank_quotes(window)))
+            iso, text = find_date(window, published, anchor, last=True)
+    elif a is None or not a.method.startswith(_BORROWED):
+        # no clause of its own: the sentence around the quote, the quote left out
+        sent = _sentence_at(sents, para, q.mark_start)
+        before = _this_sentence(_blank_quotes(body[sent.start : q.mark_start]))
+        window = before + " " * (q.mark_end - q.mark_start) + body[q.mark_end : sent.end]
+        if DATEISH.search(window):
+            anchor = lambda: anchor_before(body[lo : sent.start], published)
+            iso, text = find_date(without_other_clauses(_blank_quotes(window)), published, anchor)
+        if iso and sum(len(w) > 3 and w.isalpha() for w in before.replace(text, " ").split()) <= 1:
+            iso = None  # 'Specifically on July 9 and 10, "..."': a frame of the quoted words
+    iso = not_after(iso, published)
+    if iso:
+        return iso, text
     return (published[:10] if published else None), None
+
+
+_PRONOUNS = {"he", "she", "they", "it", "we"}
+# A statement the article sets in another time than the passage around it: 'In an earlier
+# post', 'During the campaign', 'has long said', 'says'.
+_OWN_FRAME = re.compile(r"\b(?:earlier|previously|once|formerly|in the past|at the time|during|"
+                        r"used to|has long|have long|long before|then|later|afterwards|"
+                        r"subsequently)\b", re.IGNORECASE)
+# A paragraph that opens in a time of its own ('In the last few months, ...') does not
+# continue the date of the paragraph before.
+_TIME_WORD = re.compile(r"\b(?:days?|weeks?|months?|years?|ago|recently|later)\b", re.IGNORECASE)
+_PERFECT_BEFORE = re.compile(r"\b(?:has|have)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_EVENT_NOUNS = [w.strip() for w in resources.files("quotes").joinpath("data/speech_events.txt")
+                .read_text("utf-8").splitlines() if w.strip() and not w.startswith("#")]
+_EVENT = rf"(?:{'|'.join(re.escape(w) for w in _EVENT_NOUNS)})s?"
+
+
+def _own_time(body: str, sent: Span, q: Quote) -> bool:
+    """True when the statement's sentence puts it in a time of its own (a frame, a present
+    or perfect tense), so the passage's date does not carry over to it. 'During the debate'
+    names a speech occasion, the one the passage is about, not another time."""
+    text = _blank_quotes(body[sent.start : sent.end])
+    for m in _OWN_FRAME.finditer(text):
+        if not (m.group(0).lower() == "during"
+                and re.match(rf"\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}?{_EVENT}\b",
+                             text[m.end():], re.IGNORECASE)):
+            return True
+    cue = (q.cue or "").lower()
+    if cue.endswith("s") and not cue.endswith("ss") and cue not in ("was", "has"):
+        return True  # 'says', 'tells': the present of the story, not a past occasion
+    if cue:
+        at = text.lower().rfind(cue, 0, max(0, q.start - sent.start) if q.kind == "indirect" else len(text))
+        if at > 0 and _PERFECT_BEFORE.search(text, 0, at):
+            return True
+    return False
+
+
+# Verbs of saying beyond the attribution cues that date a speaker's act in a sentence of
+# its own ('Putin on Friday denounced a drone strike').
+_ACT_VERBS = _CUE_WORDS | {"denounced", "condemned", "criticised", "criticized", "praised",
+                           "defended", "rejected", "dismissed", "appealed", "pledged", "vowed"}
+
+
+def _dated_act(body: str, sent: Span, name: str, published: str | None, anchor: str | None):
+    """The date of a sentence whose subject is the speaker and whose verb is one of saying,
+    dated before the verb: 'Vladimir Putin on Friday denounced ...', 'On Friday, Putin
+    denounced ...'. Not 'In June 1984, Smith joined the army': no act of saying.
+    (iso, words) or None."""
+    token = name.split()[-1]
+    text = without_other_clauses(_blank_quotes(body[sent.start : sent.end]))
+    m = re.search(rf"\b{re.escape(token)}\s+(?:(?:on|late|early)\s+)?", text)
+    if m:
+        iso, words = find_date(text[m.end() : m.end() + 30], published, anchor)
+        rest = text[m.end():]
+        if iso and rest.lower().startswith(words.lower()):
+            verb = rest[len(words):].split()[:1]
+            if verb and verb[0].lower() in _ACT_VERBS:
+                return iso, words
+    opening = re.match(r"\s*(?:(?:late|early)\s+)?(?:on\s+)?([^,]{3,30}),\s", text)
+    if opening:
+        v = re.match(rf"(?:[\w'’.-]+\s+){{0,4}}?{re.escape(token)}\s+(\w+)", text[opening.end():])
+        if v and v.group(1).lower() in _ACT_VERBS:
+            iso, words = find_date(opening.group(1), published, anchor)
+            if iso:
+                return iso, words
+    return None
+
+
+def _lede_event(body: str, paras: list[Span], published: str | None):
+    """A speech occasion the article opens on, with its date: 'met for the debate on
+    Saturday', 'the Saturday debate'. (iso, words, where it is stated) or None."""
+    for p in paras[:2]:
+        text = _blank_quotes(body[p.start : p.end])
+        for m in re.finditer(rf"\b{_EVENT}\b", text, re.IGNORECASE):
+            near = text[max(0, m.start() - 12) : m.end() + 15]
+            iso, words = find_date(near, published)
+            iso = not_after(iso, published)
+            if iso and words and not words.lower().startswith(("in ", "since ")):
+                return iso, words, p.start
+    return None
+
+
+def _dates_from_context(body: str, paras: list[Span], sents: list[Span], quotes: list[Quote],
+                        published: str | None) -> list[Quote]:
+    """A statement whose own clause gives no date takes the date of the passage it belongs
+    to: the same speaker's dated statement just before it (same or previous paragraph: the
+    rest of the same remarks), a sentence of the paragraph dating that speaker's act ('Putin
+    on Friday denounced ... He said ...'), or the dated speech occasion the article opens
+    on ('met for the debate on Saturday'). Not when its sentence sets its own time."""
+    if not published:
+        return quotes  # weekdays stay unresolved without a publication date
+    order = sorted(range(len(quotes)), key=lambda i: quotes[i].start)
+    event = _lede_event(body, paras, published)
+    out = list(quotes)
+    starts = [s.start for s in sents]
+    for k, i in enumerate(order):
+        q = out[i]
+        if q.date_text is not None:
+            continue
+        si = max(0, bisect.bisect_right(starts, q.start) - 1)
+        sent = sents[si] if sents else paras[q.paragraph]
+        if _own_time(body, sent, q):
+            continue
+        found = None
+        for j in reversed(order[:k]):
+            p = out[j]
+            if p.paragraph < q.paragraph - 1:
+                break
+            same = (q.speaker and p.speaker == q.speaker) or (
+                not q.speaker and not p.speaker and p.paragraph == q.paragraph
+                and (q.speaker_text or "").lower() in _PRONOUNS)
+            if same:
+                if p.paragraph < q.paragraph and _TIME_WORD.search(
+                        _blank_quotes(body[paras[q.paragraph].start : q.start])):
+                    break
+                if p.date_text is not None and p.said_on:
+                    found = (p.said_on, p.date_text)
+                break
+        if found is None and q.speaker:
+            para = paras[q.paragraph]
+            for t in range(si - 1, -1, -1):
+                if sents[t].start < para.start:
+                    break
+                found = _dated_act(body, sents[t], q.speaker, published, None)
+                if found:
+                    break
+        if found is None and event:
+            found = event[:2]
+        if found:
+            out[i] = replace(q, said_on=found[0], date_text=found[1])
+    return out
 
 
 def _mentions(body: str, names: ArticleNames, q: QuotedSpan, a: Attribution | None,
