@@ -40,6 +40,8 @@ class Checkpointer:
         self.limit = limit
         self.stop = threading.Event()
         self.thread: threading.Thread | None = None
+        self.done = 0  # checkpoints run so far (tests wait on it instead of sleeping)
+        self._ran = threading.Condition()
         row = db.execute("pragma database_list").fetchone()
         mode = db.execute("pragma journal_mode").fetchone()[0]
         self.path = row[2] if row and row[2] and mode == "wal" else None  # "" for :memory:
@@ -79,6 +81,15 @@ class Checkpointer:
                 try:
                     conn.execute("pragma wal_checkpoint(PASSIVE)").fetchall()
                 except sqlite3.Error:
-                    pass  # busy or locked: the next turn tries again
+                    continue  # busy or locked: the next turn tries again
+                with self._ran:
+                    self.done += 1
+                    self._ran.notify_all()
         finally:
             conn.close()
+
+    def wait_for(self, count: int, timeout: float = 60.0) -> bool:
+        """Block until `count` checkpoints have run: the event a test waits for, where
+        sleeping would race a busy machine."""
+        with self._ran:
+            return self._ran.wait_for(lambda: self.done >= count, timeout)

@@ -3,18 +3,20 @@ inside the writer's commits; afterwards SQLite's automatic checkpoints are back.
 from __future__ import annotations
 
 import os
-import time
 
 import sqlite_utils
 
 from quotes import checkpoint, store
 
 
-def write(db, transactions: int = 12) -> None:
+def write(db, transactions: int = 12, cp: checkpoint.Checkpointer | None = None) -> None:
     for i in range(transactions):
         with store.write_transaction(db):
             db.conn.executemany("insert into t values (?)", [(f"{i}-{j}-" * 40,) for j in range(300)])
-        time.sleep(0.08)  # longer than the checkpoint interval below
+        if cp is not None:
+            # Two more checkpoints: the second began after this commit, so every frame
+            # of it was copied back before the next transaction starts the log again.
+            assert cp.wait_for(cp.done + 2)
 
 
 def wal_size(path) -> int:
@@ -37,7 +39,7 @@ def test_the_log_is_copied_back_while_the_writer_goes_on(tmp_path):
     db.execute("create table t (x)")
     with checkpoint.Checkpointer(db, interval=0.02) as cp:
         assert db.execute("pragma wal_autocheckpoint").fetchone()[0] == 0
-        write(db)
+        write(db, cp=cp)
         checked = wal_size(path)
     assert checked < unchecked / 2
     assert not cp.thread.is_alive()
