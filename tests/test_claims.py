@@ -120,3 +120,68 @@ def test_no_comment_after_an_opening_clause_names_the_one_before_the_verb():
 def test_dodging_questions_is_no_comment():
     assert no_comment("Prime Minister Shigeru Ishiba spoke at a debate but also dodged numerous "
                       "questions.") == ["Shigeru Ishiba"]
+
+
+# -- plans -----------------------------------------------------------------------------
+
+def plans(body: str):
+    return [c.subject for c in claims(body, "plan")]
+
+
+def test_plan_by_the_subject_right_before_the_cue():
+    assert plans("Charles Kennedy is set to address 2,000 people. He will visit the temple.") == [
+        "Charles Kennedy", "Charles Kennedy"]
+
+
+def test_speech_preview_and_forecast_are_no_plans():
+    assert plans("Charles Kennedy spoke. He will say Labour has lost its way.") == []
+    assert plans("Prince Harry will struggle to recover from the claims.") == []
+
+
+def test_question_put_is_no_plan():
+    assert plans("Asked whether he would continue to accept gifts, Keir Starmer smiled.") == []
+
+
+def test_noun_plans_of_another_subject_are_no_plan_of_the_sentence_subject():
+    assert plans("Charles Kennedy held talks over government plans to hold suspects.") == []
+
+
+def test_participle_clause_plan_is_the_sentence_subjects():
+    assert plans("On Monday, Sir Keir Starmer dodged questions, pledging only to comply.") == [
+        "Keir Starmer"]
+
+
+def test_one_word_body_before_a_plan_cue():
+    assert plans("The tsunami hit the coast. Thailand intends to spend a similar sum.") == ["Thailand"]
+
+
+# -- events ----------------------------------------------------------------------------
+
+def events(body: str, published: str = "2024-08-08"):
+    return [(c.subject, c.date) for c in claims(body, "event", published)]
+
+
+def test_dated_past_happening_with_its_subject_and_date():
+    assert events("Elon Musk met Vladimir Putin on Tuesday in Moscow.") == [("Elon Musk", "2024-08-06")]
+
+
+def test_coordinated_subjects_both_take_the_event():
+    assert set(events("Kevin Spacey and Kate Bosworth attended the premiere on Tuesday.")) == {
+        ("Kevin Spacey", "2024-08-06"), ("Kate Bosworth", "2024-08-06")}
+
+
+def test_undated_article_keeps_the_event_with_no_date():
+    assert events("Charles Kennedy held talks with Tony Blair on Friday.", None) == [
+        ("Charles Kennedy", None)]
+
+
+def test_statement_question_and_future_are_no_events():
+    assert events('In June 2023, Aaron Bushnell wrote, "I am sticking it out."') == []
+    assert events("Asked on Monday what he made of the comments, Keir Starmer smiled.") == []
+    assert events("Elon Musk will meet Vladimir Putin on Tuesday.") == []
+    assert events("Israel has characterized Sinwar as the mastermind of the Oct. 7 attacks.") == []
+
+
+def test_when_clause_is_no_question():
+    assert events("When Jane Roberts gave birth in November, she stopped working.") == [
+        ("Jane Roberts", "2023-11")]

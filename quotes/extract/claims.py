@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from quotes.extract.dates import find_date
+from quotes.extract.dates import DATE_EXPRESSION, DATEISH, find_date
 from quotes.extract import lexicon
 from quotes.extract.lexicon import word_trie
 from quotes.extract.names import ArticleNames, Person, fold
@@ -197,8 +197,8 @@ _EVENT_FOLDED = re.compile(rf"\b(?:{word_trie(_EVENT_WORDS)})\b")
 # tests before the patterns, which try each of their words at every position.
 _APPOINT_WORDS = ("appointed", "named", "nominated", "tapped", "picked", "chose", "elected",
                   "promoted")
-_PLAN_WORDS = ("plan", "intend", "expected", "scheduled", "set", "will", "aim", "hope",
-               "vowed", "pledged")
+_PLAN_WORDS = ("plan", "intend", "intention", "scheduled", "set", "will", "won", "aim", "vow",
+               "pledg", "promis", "agree", "due", "poised", "preparing", "continue", "shall")
 
 
 def _may_be_no_comment(folded: str) -> bool:
@@ -218,7 +218,12 @@ _POSSESSIVE_REST = re.compile(r"['’]s\b.*$")
 def _subject_of(sentence: str, offset: int, names: ArticleNames, resolver: Resolver) -> Person | None:
     """The person or organisation a sentence is about: its grammatical subject."""
     text = _AS_OF.sub(lambda m: " " * len(m.group(0)), sentence)
-    text = _INTRO_PHRASE.sub(lambda m: " " * len(m.group(0)), text) if not _TWO_CAPITALS.match(text) else text
+    first = text.split(None, 1)[0].lower() if text.strip() else ""
+    if not _TWO_CAPITALS.match(text) or first in lexicon.LEADING_PREPOSITIONS \
+            or first in lexicon.SUBORDINATORS:
+        # "On Monday, Sir Keir ...": the opening phrase is no subject ("Kirill Dmitriev,
+        # the head of ..." is).
+        text = _INTRO_PHRASE.sub(lambda m: " " * len(m.group(0)), text)
     m = _SUBJECT.match(text)
     if not m:
         return None
@@ -261,9 +266,9 @@ def find_claims(body: str, paras: list[Span], sents_by_para: list[list[Span]],
             hi = bisect.bisect_left(starts, s.end)
             out.extend(_no_comment(text, masked, no_comment, s, names, resolver, pub, mentions[lo:hi]))
             out.extend(_roles(text, masked, s, names, resolver, pub, mentions[lo:hi], known))
-            if no_comment is None and _EVENT_FOLDED.search(folded):
-                out.extend(_events(text, masked, s, names, resolver, published))
-            out.extend(_plans(text, masked, s, names, resolver, pub))
+            if no_comment is None:
+                out.extend(_events(text, masked, s, names, resolver, published, mentions[lo:hi], known))
+            out.extend(_plans(text, masked, s, names, resolver, pub, mentions[lo:hi], known))
     out.extend(_roles_from_nominal_speakers(body, qspans, attributions, names, resolver, pub))
     # One claim per (kind, subject, span, object); a role once per person, title and
     # organisation, where the article first gives it (the speaker page lists it once).
@@ -518,41 +523,148 @@ def _employer(role: str, at: int, names: ArticleNames, resolver: Resolver) -> st
     return names._add(fold(name), name, "organization", name, at).name
 
 
-def _events(text, masked, s, names, resolver, published) -> list[Claim]:
-    """For a sentence that states no no-comment."""
-    em = _EVENT.search(masked)
-    if not em or _HYPOTHETICAL.search(masked):
-        return []
-    date, date_text = find_date(masked, published)
-    if not date and _SAME_DAY.search(masked) and published:
-        date = published[:10]
-    if not date:
-        return []
+_PAST_VERB = re.compile(r"(?<![\w'’\-])(?P<v>[a-z]+ed|[a-z]+)\b")
+_NOT_EVENT_VERBS = frozenset({"said", "told", "added", "noted", "stated", "believed", "seemed",
+                              "appeared", "expected", "reported", "described", "claimed",
+                              "suggested", "argued", "insisted", "asked", "needed", "wanted",
+                              "used", "based", "aged", "owned", "concerned", "related",
+                              "interested", "supposed", "alleged", "accused", "called"})
+_FUTURE = re.compile(r"\b(?:will|would|could|might|may|should|if|won['’]t|going\s+to)\b")
+# "Asked what he made of ...": a question put; "When Jane Roberts gave birth" is no question.
+_EVENT_QUESTION = re.compile(r"\b(?:whether|how|why|what)\s+(?:\S+\s+){1,3}$", re.IGNORECASE)
+_SPEECH_AFTER = re.compile(r"\s*[,:]?\s*[_“\"]")
+_PERFECT = re.compile(r"\b(?:has|have)\s+(?:also\s+|long\s+|repeatedly\s+)?$")
+_AND_SUBJECT = re.compile(r"\s+and\s+(?:[\w'’\-]+\s+){1,3}$")
+
+
+def _events(text, masked, s, names, resolver, published, mentions=(), known=None) -> list[Claim]:
+    """A dated happening stated as fact: 'Musk met Putin on Tuesday', 'was arrested on
+    3 May', 'which was founded in 1985'. The sentence holds a date the article lets us
+    resolve, a past-tense verb of its own (not one of saying: that is a statement), and
+    a named subject right before that verb; futures and conditionals are no events."""
+    if not DATEISH.search(masked):
+        return []  # no time stated (the cheap test first: most sentences state none)
     subjects: list[Person] = []
     bm = _BETWEEN.search(masked)
-    if bm:
+    if bm and _EVENT.search(masked):
         for g in (1, 2):
             p = names.lookup(bm.group(g), s.start + bm.start(g))
             if p:
                 subjects.append(p)
-    subj = _subject_of(masked, s.start, names, resolver)
-    if subj and subj.kind == "person" and not bm:
-        subjects.insert(0, subj)
-    obj = masked[em.start():].strip(" .")
+    for vm in _PAST_VERB.finditer(masked):
+        v = vm.group("v")
+        if not (v in _W["event"] or v.endswith("ed")) or v in _NOT_EVENT_VERBS:
+            continue
+        if v in lexicon.cue_forms() and v not in _W["event"]:
+            continue
+        if _FUTURE.search(masked, 0, vm.start()):
+            return []  # "would have met on Friday", "will be tried after it was filed"
+        if _EVENT_QUESTION.search(masked, max(0, vm.start() - 40), vm.start()) \
+                or _SPEECH_AFTER.match(masked, vm.end()) \
+                or _PERFECT.search(masked, max(0, vm.start() - 30), vm.start()):
+            return []  # a question put, a statement ('wrote, "..."'), an ongoing state
+        p = _subject_before(masked, vm.start(), s, names, resolver, mentions, known, event=True)
+        if p is not None and p not in subjects:
+            subjects.append(p)
+        if p is not None:
+            # "Kevin Spacey and Kate Bosworth attended": both did.
+            for m in mentions:
+                q = names.people.get(m.key)
+                if q and q not in subjects and _AND_SUBJECT.match(masked, m.end - s.start, vm.start()):
+                    subjects.append(q)
+        break  # the first past verb is the clause's own
+    if not subjects:
+        return []
+    date, _ = find_date(masked, published)
+    if not date and _SAME_DAY.search(masked) and published:
+        date = published[:10]
+    if not date and not (published is None and DATE_EXPRESSION.search(masked)):
+        return []  # no time stated (an undated article keeps 'on Friday' unresolved)
+    obj = masked.strip(" ._")
     return [Claim(kind="event", subject=p.name, text=text, start=s.start, end=s.end,
                   object=obj[:200], date=date, as_of=published[:10] if published else None,
                   confidence=0.6) for p in subjects]
 
 
-def _plans(text, masked, s, names, resolver, pub) -> list[Claim]:
-    pm = _PLAN.search(masked) if any(w in masked for w in _PLAN_WORDS) else None
-    if not pm:
+_PLAN_CUE = re.compile(
+    r"\b(?:(?:will|won['’]t|shall)\s+(?:also\s+|now\s+|then\s+|still\s+|not\s+|soon\s+)?(?P<v1>[a-z]+)"
+    r"|(?:is|are|was|were)\s+(?:also\s+)?(?:set|due|scheduled|poised|preparing)\s+to\s+(?P<v2>[a-z]+)"
+    r"|(?:plans?|planned|planning|intends?|intended|intending|aims?|aimed|vowed|vows|pledged|pledges|"
+    r"pledging|promised|promises|agreed|agrees|would\s+continue)\s+(?:only\s+)?to\s+(?P<v3>[a-z]+|_)"
+    r"|(?:is|are)\s+planning\s+(?P<v4>a|an|to)\b"
+    r"|\b(?P<poss>[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+intention\s+to\s+(?P<v5>[a-z]+))")
+_PLAN_GAP = re.compile(r"(?:['’](?:ve|s|d|ll))?(?:\s*\([^()]{1,40}\))?(?:\s*,)?(?:\s*,\s*who)?"
+                       r"(?:\s+(?:also|still|so\s+far|yet|has|have|had|now|then|only|would|soon))*\s*$")
+_OPEN_QUESTION = re.compile(r"\b(?:whether|if|how|why|what|when)\s+(?:\S+\s+){1,3}$", re.IGNORECASE)
+_EVENT_GAP = re.compile(r"(?:\s*\([^()]{1,40}\))?(?:\s*,\s*(?:who|which))?"
+                        r"(?:\s+(?:also|still|yet|has|have|had|was|were|is|are|been|then|later|"
+                        r"first|previously|recently|finally|briefly|only|just|(?:on|last|this)\s+\w+day|"
+                        r"on\s+\w+|in\s+\w+(?:\s+\d{4})?))*\s*$")
+_POSSESSIVE_PRONOUN = {"his": "he", "her": "she", "their": "they", "its": "it"}
+
+
+def _plans(text, masked, s, names, resolver, pub, mentions=(), known=None) -> list[Claim]:
+    """A stated future action of a named entity: 'will visit Moscow', 'plans to close
+    the mine', 'is set to address', 'has agreed to commentate'. Its subject stands right
+    before the cue. A forecast ('will struggle', 'will be') and a speech preview ('will
+    say', 'is to tell') are no plans."""
+    if not any(w in masked for w in _PLAN_WORDS):
         return []
-    subj = _subject_of(masked, s.start, names, resolver)
-    if not subj:
-        return []
-    return [Claim(kind="plan", subject=subj.name, text=text, start=s.start, end=s.end,
-                  object=masked[pm.start():].strip(" ._")[:200], as_of=pub, confidence=0.55)]
+    out: list[Claim] = []
+    for pm in _PLAN_CUE.finditer(masked):
+        if _OPEN_QUESTION.search(masked, max(0, pm.start() - 40), pm.start()):
+            continue  # "asked whether he would continue to ...", "how he will manage"
+        verb = next((pm.group(g) for g in ("v1", "v2", "v3", "v4", "v5") if pm.group(g)), "")
+        if verb in _W["no_plan"] or verb in _W["speech"]:
+            continue
+        if pm.group("poss"):
+            at = s.start + pm.start("poss")
+            subj = resolver.resolve_pronoun(_POSSESSIVE_PRONOUN[pm.group("poss").lower()], at, at,
+                                            max(0, at - 1500))
+        elif pm.group(0).split()[0].endswith("ing") and masked[:pm.start()].rstrip().endswith(","):
+            # ", pledging only to ...": a participle clause of the sentence's subject
+            subj = _subject_of(masked, s.start, names, resolver) or _titled_subject(
+                masked, s.start, names, mentions)
+        else:
+            subj = _subject_before(masked, pm.start(), s, names, resolver, mentions, known)
+        if subj is None or any(c.subject == subj.name for c in out):
+            continue
+        out.append(Claim(kind="plan", subject=subj.name, text=text, start=s.start, end=s.end,
+                         object=masked[pm.start():].strip(" ._")[:200], as_of=pub, confidence=0.55))
+    return out
+
+
+def _subject_before(masked, at, s, names, resolver, mentions, known, event=False) -> Person | None:
+    """Who stands right before a verb phrase: a name, a pronoun, or the sentence's
+    subject when nothing else stands between it and the verb."""
+    before = masked[:at]
+    gap = (_EVENT_GAP if event else _PLAN_GAP).search(before)
+    end = gap.start() if gap else len(before)
+    for mention in mentions:
+        if mention.end - s.start == end:
+            return names.people.get(mention.key)
+    if pm := _PRONOUN_END.search(before, 0, end):
+        p_at = s.start + pm.start("p")
+        return resolver.resolve_pronoun(pm.group("p"), p_at, p_at, max(0, p_at - 1500))
+    if known and (dm := _DESCRIPTION_END.search(before, 0, end)):
+        holder = _known_holder(dm.group("d"), known)
+        if holder:
+            return holder
+    sm = _SUBJECT.match(masked)
+    if sm and sm.end() == end and (p := _subject_of(masked, s.start, names, resolver)):
+        return p
+    if (nm := _NAME_END.search(before, 0, end)) and nm.start() == len(before[:nm.start()]):
+        p = names.lookup(nm.group(0), s.start + nm.start())
+        if p is None and " " not in nm.group(0) and (nm.start() == 0 or before[:nm.start()].rstrip().endswith((".", ","))):
+            # "Thailand intends to spend": a one-word name no person holds is a body.
+            p = names._add(fold(nm.group(0)), nm.group(0), "organization", nm.group(0),
+                           s.start + nm.start())
+        return p
+    return None
+
+
+_DESCRIPTION_END = re.compile(
+    rf"\b[Tt]he\s+(?P<d>(?:[A-Z][\w'’\-]*\s+){{0,3}}(?:[a-z]+\s+)?(?i:{_ROLE_TRIE}))\s*$")
 
 
 def _roles_from_nominal_speakers(body, qspans, attributions, names, resolver, pub) -> list[Claim]:
