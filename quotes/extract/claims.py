@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
+from importlib import resources
 
-from quotes.extract.dates import find_date
+from quotes.extract.dates import DATE_EXPRESSION, DATEISH, find_date
+from quotes.extract import lexicon
 from quotes.extract.lexicon import word_trie
 from quotes.extract.names import ArticleNames, Person, fold
 from quotes.extract.speakers import SPEAKER, Resolver, classify
@@ -20,24 +23,147 @@ _NO_COMMENT = re.compile(
     r"\b(?:(?:had|has|have|did)\s+not\s+(?:yet\s+|immediately\s+|publicly\s+)*(?:commented|comment|responded|respond|returned|return)"
     r"|declined\s+to\s+comment|declined\s+(?:a\s+)?requests?\s+for\s+comment|refused\s+to\s+comment"
     r"|could\s+not\s+(?:immediately\s+)?be\s+reached|did\s+not\s+(?:immediately\s+)?reply"
-    r"|(?:was|were)\s+not\s+available\s+for\s+comment|no\s+comment)\b",
+    r"|(?:was|were)\s+not\s+available\s+for\s+comment|no\s+comment"
+    r"|(?:has|have|had|did)\s+not\s+(?:yet\s+|publicly\s+)*(?:claimed|claim)\s+responsibility"
+    r"|(?:dodged|evaded|sidestepped|ducked)\s+(?:\w+\s+){0,2}?questions)\b",
     re.IGNORECASE,
 )
 _AS_OF = re.compile(r"^\s*(?:As\s+of|By)\s+([^,]{2,40}),\s*", re.IGNORECASE)
-_ROLE_WORDS = (
-    "founder|co-founder|chief executive|ceo|president|chairman|chairwoman|chair|head|director|"
-    "envoy|ambassador|minister|secretary|spokesman|spokeswoman|spokesperson|adviser|advisor|"
-    "governor|senator|mayor|leader|manager|editor|professor|economist|analyst|officer|"
-    "commissioner|member|executive|counsel|deputy|nominee|candidate|strategist|aide|correspondent"
-)
-_APPOS_ROLE = re.compile(
-    rf",\s+(?:who\s+(?:also\s+)?(?:serves|served|is|was|works|worked)\s+as\s+)?"
-    rf"(?P<role>(?:the\s+|a\s+|an\s+|his\s+|her\s+)?(?:[\w'’.\-]+\s+){{0,5}}?(?i:{_ROLE_WORDS})\b"
-    rf"(?:\s+(?:of|at|for|to|in)\s+(?:[^,;.]|(?<=[A-Z])\.){{2,80}})?)(?=[,;.]|\s+(?:said|says|had|has|who|and)\b)",
-)
-_PRENOMINAL = re.compile(
-    rf"(?P<role>(?:(?:[A-Z][\w'’.\-]*|and|of)\s+){{0,4}}?(?:[A-Z][\w'’.\-]*\s+)?(?:(?i:{_ROLE_WORDS})|Sen\.|Gov\.))\s+$",
-)
+@lru_cache(maxsize=None)
+def _words() -> dict[str, frozenset[str]]:
+    """Section -> words, from quotes/data/claims.txt (word lists live in data files)."""
+    out: dict[str, set[str]] = {}
+    section = None
+    text = resources.files("quotes").joinpath("data/claims.txt").read_text("utf-8")
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("["):
+            section = line.strip("[]")
+        elif line and section:
+            out.setdefault(section, set()).update(line.split())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+_W = _words()
+ROLE_HEADS = _W["role"] | _W["rank"]
+RANKS = _W["rank"]
+_HEAD_VERBS = dict(w.split(":") for w in _W["head_verb"])
+_ROLE_TRIE = word_trie(sorted(ROLE_HEADS))
+# Words a title run before a name never crosses: "led by chairman X" is "chairman",
+# "told CBC freelance videographer X" is "CBC freelance videographer".
+_RUN_STOP = frozenset(lexicon.LEADING_FUNCTION_WORDS | lexicon.LEADING_PREPOSITIONS
+                      | lexicon.DETERMINERS | lexicon.SUBORDINATORS | set(lexicon.PRONOUNS)
+                      | lexicon.PLURAL_PRONOUNS | lexicon.NUMBER_WORDS
+                      | {"his", "its", "their", "our", "my", "your", "of", "is", "was", "are",
+                         "were", "be", "been", "has", "had", "have", "who", "which", "that",
+                         "whom", "whose", "not", "than", "told", "including", "like", "both",
+                         "mr", "mrs", "ms", "sir", "lord", "lady", "dr", "dame", "prince",
+                         "princess", "mr.", "mrs.", "ms.", "dr."})
+_CONNECT = frozenset({"of", "for", "the", "and", "&"})
+_ABBREV = re.compile(r"(?:[A-Z]\.)+|(?i:sen|gov|rep|gen|lt|col|capt|sgt|adm|maj|brig)\.")
+_CLOSING = tuple(",;:!?\"“”()[]—–")
+_DET = re.compile(r"^(?:the|a|an|his|her|their|its)\s+", re.IGNORECASE)
+
+
+def _head(tok: str) -> str:
+    return re.sub(r"['’]s$", "", tok.lower()).strip("'’")
+
+
+def _capital_before(tokens: list[str], i: int) -> bool:
+    """A capitalised word before the connectors at tokens[i]: 'Chancellor of the'."""
+    j = i - 1
+    while j >= 0 and tokens[j].lower() in _CONNECT:
+        j -= 1
+    return j >= 0 and tokens[j][:1].isupper() and not tokens[j].endswith(_CLOSING + (".",))
+
+
+def _title_run(before: str) -> list[str]:
+    """The words of the title run that ends `before` ("... Hawks head Major-Gen"), up to
+    a function word, a verb, a pronoun or punctuation: what stands right before a name."""
+    tokens = before.split()
+    if not before.endswith(" ") or not tokens:
+        return []
+    run: list[str] = []
+    i = len(tokens) - 1
+    while i >= 0 and len(run) < 7:
+        tok = tokens[i]
+        if tok.endswith(_CLOSING) or tok.startswith(_CLOSING) or any(c.isdigit() for c in tok):
+            break
+        if tok.endswith(".") and not _ABBREV.fullmatch(tok):
+            break
+        w = tok.lower()
+        if w in _CONNECT and run and run[-1][:1].isupper() and _capital_before(tokens, i):
+            run.insert(0, tok)  # "Chancellor of the Exchequer", "Party for the People"
+            i -= 1
+            continue
+        if w in _RUN_STOP or w in lexicon.cue_forms():
+            break
+        if tok[:1].islower() and (w.endswith(("ed", "ly")) or w in _W["event"]):
+            break
+        run.insert(0, tok)
+        i -= 1
+    while run and run[0].lower() in _CONNECT:
+        run.pop(0)
+    return run
+
+
+def _of_title(run: list[str]) -> bool:
+    """'Chancellor of the Exchequer': a post, then 'of' and a capitalised name."""
+    for h in range(len(run) - 2):
+        if _head(run[h]) in ROLE_HEADS and run[h + 1].lower() in ("of", "for"):
+            return all(w.lower() in _CONNECT or w[:1].isupper() for w in run[h + 1:])
+    return False
+
+
+def _titles_before(masked: str, at: int) -> list[tuple[str, float]]:
+    """Titles written before a name: 'Spain coach Luis Aragones', 'Hawks head Major-Gen
+    Gopaul Govender' (two posts), 'the Palestinian leader, Mahmoud Abbas'."""
+    before = masked[max(0, at - 160):at]
+    run = _title_run(before)
+    out = []
+    k = len(run)
+    while k > 0 and _head(run[k - 1]) in RANKS:
+        k -= 1
+    if run and (_head(run[-1]) in ROLE_HEADS or _of_title(run)):
+        if 0 < k < len(run) and _head(run[k - 1]) in ROLE_HEADS:
+            out.append((" ".join(run[:k]), 0.7))  # "Hawks head" and "Major-Gen"
+            out.append((" ".join(run[k:]), 0.7))
+        else:
+            out.append((" ".join(run), 0.7))
+    if not run or k < len(run):
+        # A title set off by a comma before the name: "LTA chief executive, John Crowther".
+        rest = before.rstrip()[:len(before.rstrip()) - len(" ".join(run))].rstrip()
+        if rest.endswith(","):
+            lead = _title_run(rest[:-1] + " ")
+            if lead and _head(lead[-1]) in _W["role"]:
+                out.append((" ".join(lead), 0.65))
+    return out
+
+
+_APPOS = re.compile(
+    rf",\s+(?:who\s+(?:also\s+)?(?:is|was|serves\s+as|served\s+as|works\s+as|worked\s+as)\s+(?:also\s+|now\s+|currently\s+)?)?"
+    rf"(?P<role>(?!(?:and|or|but|who|which|that|said|says|told|when|while|after|before|as)\b)"
+    rf"(?:(?:the|a|an|his|her|their|its)\s+|[A-Z][\w.&\-]*(?:\s+[A-Z][\w.&\-]*){{0,3}}['’]s\s+)?"
+    rf"(?:[\w'’\-]+\s+){{0,5}}?(?i:{_ROLE_TRIE})\b"
+    rf"(?:\s+(?:of|at|for|with|to|in|on)\s+(?:[^,;.]|(?<=\b[A-Z])\.){{2,80}})?)"
+    rf"(?=[,;.]|\s+(?:said|says|told|who|and|has|had|was|is|urged|added)\b|$)")
+_HEADS_VERB = re.compile(
+    rf",\s+who\s+(?:also\s+|now\s+|currently\s+)?(?P<verb>{'|'.join(sorted(_HEAD_VERBS))})\s+"
+    rf"(?P<obj>(?:the\s+)?(?:[^,;.]|(?<=\b[A-Z])\.){{2,80}})")
+
+
+def _titles_after(masked: str, end: int) -> list[tuple[str, float]]:
+    """Titles after a name: 'Kirill Dmitriev, the head of the Russian Direct Investment
+    Fund', 'Christian Jasperneite, an economist with MM Warburg', ', who heads X'."""
+    m = _APPOS.match(masked, end)
+    if m:
+        return [(m.group("role").strip(), 0.75)]
+    m = _HEADS_VERB.match(masked, end)
+    if m:
+        return [(f"{_HEAD_VERBS[m.group('verb')]} of {m.group('obj').strip()}", 0.7)]
+    return []
+
+
 _APPOINT = re.compile(
     rf"(?P<by>{SPEAKER})\s+(?:\w+\s+)?(?:appointed|named|nominated|tapped|picked|chose)\s+"
     rf"(?P<who>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)\s+(?:as\s+)?(?P<role>(?:his|her|their|the|a|an)\s+[^.;]{{3,120}}?)"
@@ -63,7 +189,7 @@ _SAME_DAY = re.compile(r"\b(?:hours?\s+(?:before|after|earlier|later)|later\s+(?
 # Cheap checks on the case-folded sentence, before the case-blind patterns (several
 # times slower) run on the sentence itself: every match of _NO_COMMENT holds one of
 # these words, and _EVENT's words match the folded text wherever they match the text.
-_NO_COMMENT_WORDS = ("comment", "respond", "return", "reach", "reply")
+_NO_COMMENT_WORDS = ("comment", "respond", "return", "reach", "reply", "responsib", "questions")
 # The words of _EVENT as a trie: it matches where the alternation does (only whether it
 # matches is asked), trying one letter per branch instead of every word.
 _EVENT_FOLDED = re.compile(rf"\b(?:{word_trie(_EVENT_WORDS)})\b")
@@ -71,25 +197,12 @@ _EVENT_FOLDED = re.compile(rf"\b(?:{word_trie(_EVENT_WORDS)})\b")
 # tests before the patterns, which try each of their words at every position.
 _APPOINT_WORDS = ("appointed", "named", "nominated", "tapped", "picked", "chose", "elected",
                   "promoted")
-_PLAN_WORDS = ("plan", "intend", "expected", "scheduled", "set", "will", "aim", "hope",
-               "vowed", "pledged")
+_PLAN_WORDS = ("plan", "intend", "intention", "scheduled", "set", "will", "won", "aim", "vow",
+               "pledg", "promis", "agree", "due", "poised", "preparing", "continue", "shall")
 
 
 def _may_be_no_comment(folded: str) -> bool:
     return any(w in folded for w in _NO_COMMENT_WORDS)
-
-
-_ROLE_SUFFIXES = tuple(w.split()[-1] for w in _ROLE_WORDS.split("|"))
-
-
-def _ends_with_role(before: str) -> bool:
-    """What _PRENOMINAL needs at the end: a role word (or "Sen.", "Gov.") then spaces;
-    checked on the last word before the regex tries every position of the window."""
-    stripped = before.rstrip()
-    if len(stripped) == len(before) or not stripped:
-        return False
-    word = stripped.rsplit(None, 1)[-1]
-    return word.lower().endswith(_ROLE_SUFFIXES) or word.endswith(("Sen.", "Gov."))
 
 
 _HYPOTHETICAL = re.compile(r"\b(?:potential|possible|would|could|might|may|if|plans?|will)\b")
@@ -105,7 +218,12 @@ _POSSESSIVE_REST = re.compile(r"['’]s\b.*$")
 def _subject_of(sentence: str, offset: int, names: ArticleNames, resolver: Resolver) -> Person | None:
     """The person or organisation a sentence is about: its grammatical subject."""
     text = _AS_OF.sub(lambda m: " " * len(m.group(0)), sentence)
-    text = _INTRO_PHRASE.sub(lambda m: " " * len(m.group(0)), text) if not _TWO_CAPITALS.match(text) else text
+    first = text.split(None, 1)[0].lower() if text.strip() else ""
+    if not _TWO_CAPITALS.match(text) or first in lexicon.LEADING_PREPOSITIONS \
+            or first in lexicon.SUBORDINATORS:
+        # "On Monday, Sir Keir ...": the opening phrase is no subject ("Kirill Dmitriev,
+        # the head of ..." is).
+        text = _INTRO_PHRASE.sub(lambda m: " " * len(m.group(0)), text)
     m = _SUBJECT.match(text)
     if not m:
         return None
@@ -126,7 +244,13 @@ def find_claims(body: str, paras: list[Span], sents_by_para: list[list[Span]],
     out: list[Claim] = []
     pub = published[:10] if published else None
 
-    starts = [m.start for m in names.mentions]
+    # The resolver knows mentions the name finder missed ("Sontaya Kunplome" after a
+    # title, a name before ", 58,"): roles are read around all of them.
+    mentions = sorted({(m.start, m.end): m for m in
+                       list(names.mentions) + list(getattr(resolver, "_outside", []))}.values(),
+                      key=lambda m: (m.start, m.end))
+    starts = [m.start for m in mentions]
+    known: dict[str, Person] = {}  # title -> the person the article gave it, so far
     for pi, sents in enumerate(sents_by_para):
         # The quotes that may touch a sentence of this paragraph (in order), not all of
         # the article's for every sentence.
@@ -138,22 +262,35 @@ def find_claims(body: str, paras: list[Span], sents_by_para: list[list[Span]],
             masked = _mask_quotes(text, s.start, near)
             folded = masked.casefold()
             no_comment = _NO_COMMENT.search(masked) if _may_be_no_comment(folded) else None
-            out.extend(_no_comment(text, masked, no_comment, s, names, resolver, pub))
             lo = bisect.bisect_left(starts, s.start)
             hi = bisect.bisect_left(starts, s.end)
-            out.extend(_roles(text, masked, s, names, resolver, pub, names.mentions[lo:hi]))
-            if no_comment is None and _EVENT_FOLDED.search(folded):
-                out.extend(_events(text, masked, s, names, resolver, published))
-            out.extend(_plans(text, masked, s, names, resolver, pub))
+            out.extend(_no_comment(text, masked, no_comment, s, names, resolver, pub, mentions[lo:hi]))
+            out.extend(_roles(text, masked, s, names, resolver, pub, mentions[lo:hi], known))
+            if no_comment is None:
+                out.extend(_events(text, masked, s, names, resolver, published, mentions[lo:hi], known))
+            out.extend(_plans(text, masked, s, names, resolver, pub, mentions[lo:hi], known))
     out.extend(_roles_from_nominal_speakers(body, qspans, attributions, names, resolver, pub))
-    # One claim per (kind, subject, span, object).
+    # One claim per (kind, subject, span, object); a role once per person, title and
+    # organisation, where the article first gives it (the speaker page lists it once).
     seen, uniq = set(), []
-    for c in out:
-        key = (c.kind, c.subject, c.start, c.end, (c.object or "").lower())
+    for c in sorted(out, key=lambda c: c.start):
+        if c.kind == "role":
+            key = ("role", c.subject, _title_key(c.object), c.organization)
+            words = key[2].split()
+            if any(("role", c.subject, " ".join(words[i:]), c.organization) in seen
+                   for i in range(1, len(words))):
+                continue  # 'British prime minister' after 'Prime Minister'
+        else:
+            key = (c.kind, c.subject, c.start, c.end, (c.object or "").lower())
         if key not in seen:
             seen.add(key)
             uniq.append(c)
     return uniq
+
+
+def _title_key(title: str | None) -> str:
+    """'the Foreign Secretary' and 'Foreign Secretary' are one title."""
+    return " ".join(_DET.sub("", (title or "").lower()).split())
 
 
 def _mask_quotes(text: str, offset: int, quoted: list[tuple[int, int]]) -> str:
@@ -169,10 +306,55 @@ def _mask_quotes(text: str, offset: int, quoted: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _no_comment(text, masked, m, s, names, resolver, pub) -> list[Claim]:
+# What may stand between a subject and its 'did not respond': '(IDF)', ', who', 'also'.
+_SUBJECT_GAP = re.compile(r"(?:\s*\([^()]{1,40}\))?(?:\s*,\s*who)?(?:\s+(?:also|still|so\s+far|yet))*\s*$")
+_PRONOUN_END = re.compile(r"\b(?P<p>[Hh]e|[Ss]he|[Tt]hey|[Ii]t)\s*$")
+
+
+_NAME_END = re.compile(r"(?<![\w'’\-])(?!(?:The|A|An|But|And|Yet|So|It|He|She|They|This|That|Asked)\b)"
+                       r"[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,3}\s*$")
+
+
+def _titled_subject(masked: str, offset: int, names, mentions) -> Person | None:
+    """A sentence that opens with a title run and a name: 'Prime Minister Shigeru Ishiba
+    demonstrated ...' has Ishiba as its subject."""
+    for mention in mentions:
+        rel = mention.start - offset
+        if 0 <= rel < 80:
+            head = masked[:rel]
+            if not head.strip() or _title_run(head) and " ".join(_title_run(head)) == head.strip():
+                return names.people.get(mention.key)
+            return None
+    return None
+
+
+def _no_comment(text, masked, m, s, names, resolver, pub, mentions=()) -> list[Claim]:
+    """The subject is who stands right before the verb: 'Health Minister Tom Ruiz had
+    not publicly commented', 'Lord Archer, who was not available', 'The IDF did not
+    respond', also after an opening clause; else the sentence's subject."""
     if not m:
         return []
-    subject = _subject_of(masked, s.start, names, resolver)
+    before = masked[:m.start()]
+    gap = _SUBJECT_GAP.search(before)
+    end = gap.start() if gap else len(before)
+    subject = None
+    for mention in mentions:
+        if mention.end - s.start == end:
+            subject = names.people.get(mention.key)
+    if subject is None and (pm := _PRONOUN_END.search(before, 0, end)):
+        at = s.start + pm.start("p")
+        subject = resolver.resolve_pronoun(pm.group("p"), at, at, max(0, at - 1500))
+    if subject is None and (nm := _NAME_END.search(before, 0, end)):
+        subject = names.lookup(nm.group(0), s.start + nm.start())
+        if subject is None and " " not in nm.group(0) and nm.start() > 0 \
+                and not re.search(r"\b(?:of|for|and|the|to)\s*$", before[:nm.start()], re.IGNORECASE):
+            # "..., Israel has not claimed responsibility": a one-word name that is no
+            # person's is a country or a body.
+            subject = names._add(fold(nm.group(0)), nm.group(0), "organization", nm.group(0),
+                                 s.start + nm.start())
+    if subject is None:
+        subject = _subject_of(masked, s.start, names, resolver) or _titled_subject(
+            masked, s.start, names, mentions)
     as_of = pub
     am = _AS_OF.match(text)
     if am:
@@ -182,7 +364,7 @@ def _no_comment(text, masked, m, s, names, resolver, pub) -> list[Claim]:
                   start=s.start, end=s.end, object=m.group(0), as_of=as_of, confidence=0.8)]
 
 
-def _roles(text, masked, s, names, resolver, pub, mentions) -> list[Claim]:
+def _roles(text, masked, s, names, resolver, pub, mentions, known) -> list[Claim]:
     out = []
     for mention in mentions:
         if masked[mention.start - s.start] == "_":
@@ -190,20 +372,18 @@ def _roles(text, masked, s, names, resolver, pub, mentions) -> list[Claim]:
         p = names.people.get(mention.key)
         if not p or p.kind != "person":
             continue
-        rel_end = mention.end - s.start
-        am = _APPOS_ROLE.match(masked, rel_end)
-        if am:
-            role = am.group("role").strip()
-            out.append(_role_claim(text, s, p, role, names, pub, 0.75))
-        before = masked[max(0, mention.start - s.start - 80) : mention.start - s.start]
-        bm = _PRENOMINAL.search(before) if _ends_with_role(before) else None
-        if bm and not before.rstrip().endswith((",", ".")):
-            role = bm.group("role").strip()
-            role = re.sub(r"^(?:and|of)\s+", "", role, flags=re.IGNORECASE)
-            # "billionaire and SpaceX founder" -> "SpaceX founder"
-            role = role.split(" and ")[-1].strip()
-            if role and not role.lower() in {"the", "a"}:
-                out.append(_role_claim(text, s, p, role, names, pub, 0.7))
+        at, end = mention.start - s.start, mention.end - s.start
+        # A mention may carry its title ("tourism minister Sontaya Kunplome"): the name
+        # starts at its own first word.
+        first = mention.text.find(p.name.split()[0]) if " " in mention.text else -1
+        if first > 0:
+            at += first
+        for role, conf in _titles_before(masked, at) + _titles_after(masked, end):
+            out.append(_role_claim(text, s, p, role, names, pub, conf, resolver))
+    out.extend(_copular_roles(text, masked, s, names, resolver, pub))
+    for c in out:
+        known.setdefault(_title_key(c.object), names.people.get(fold(c.subject)) or names.lookup(c.subject))
+    out.extend(_described_roles(text, masked, s, names, resolver, pub, mentions, known))
     if not any(w in masked for w in _APPOINT_WORDS) or not _APPOINT_WORD.search(masked):
         return out
     for m in _APPOINT.finditer(masked):
@@ -221,6 +401,78 @@ def _roles(text, masked, s, names, resolver, pub, mentions) -> list[Claim]:
     return out
 
 
+_COPULA = re.compile(
+    rf"\s+(?:is|was|has\s+been|had\s+been|became|becomes|remains)\s+(?:also\s+|now\s+|still\s+)?"
+    rf"(?P<role>(?:the|a|an)\s+(?:[\w'’\-]+\s+){{0,4}}?(?i:{_ROLE_TRIE})\b"
+    rf"(?:\s+(?:of|at|for|with|to|in|on)\s+(?:[^,;.]|(?<=\b[A-Z])\.){{2,80}})?)(?=[,;.]|\s+(?:and|who|which)\b|$)")
+
+
+def _copular_roles(text, masked, s, names, resolver, pub) -> list[Claim]:
+    """'Abu Amer is the head of the Palestinian Dialogue Group', 'She was a secretary for
+    X': a post given by the verb 'be' to the sentence's subject."""
+    m = _SUBJECT.match(masked)
+    if not m:
+        return []
+    cm = _COPULA.match(masked, m.end())
+    if not cm:
+        return []
+    p = _subject_of(masked, s.start, names, resolver)
+    if not p or p.kind != "person":
+        return []
+    return [_role_claim(text, s, p, cm.group("role"), names, pub, 0.7, resolver)]
+
+
+# "The Prime Minister suggested ...", "provided the Labour leader with ...": a post held
+# by a person the article has named, written as a definite description.
+_DESCRIPTION = re.compile(
+    rf"\b[Tt]he\s+(?P<d>(?:[A-Z][\w'’\-]*\s+){{0,3}}(?:[a-z]+\s+)?(?i:{_ROLE_TRIE}))\b"
+    rf"(?!\s+(?:[A-Z]|(?:of|for|at|to|in)\b|(?i:{_ROLE_TRIE})\b))(?![’']s)")
+
+
+def _known_holder(desc: str, known: dict) -> Person | None:
+    """Whom the article already gave this title ('Prime Minister Tony Blair' before 'the
+    Prime Minister'; 'the British prime minister' is the same post)."""
+    key = _title_key(desc)
+    if key in known:
+        return known[key]
+    holders = {p.key: p for k, p in known.items() if p and key.endswith(" " + k) and " " in k}
+    return next(iter(holders.values())) if len(holders) == 1 else None
+
+
+def _described_roles(text, masked, s, names, resolver, pub, mentions, known) -> list[Claim]:
+    out = []
+    for m in _DESCRIPTION.finditer(masked):
+        desc = m.group("d")
+        if not any(w[:1].isupper() for w in desc.split()):
+            continue  # "the leader" alone says too little to tie it to a name
+        if masked[m.end():].lstrip().startswith(",") and _NAME_AFTER.match(masked, m.end()):
+            continue  # "the Palestinian leader, Mahmoud Abbas": the apposition's
+        p = _known_holder(desc, known) or resolver.resolve_nominal("the " + desc) or _last_person(
+            names, resolver, s.start, {x.key for x in mentions})
+        if p and p.kind == "person":
+            out.append(_role_claim(text, s, p, desc, names, pub, 0.55, resolver))
+            known.setdefault(_title_key(desc), p)
+    return out
+
+
+_NAME_AFTER = re.compile(r",\s+(?:[A-Z][\w'’\-]+\s+)*[A-Z][\w'’\-]+")
+
+
+def _last_person(names, resolver, before: int, exclude: set[str]) -> Person | None:
+    """The person named last before a sentence (not one it names itself): whom a
+    definite description like 'the Labour peer' takes up."""
+    outside = getattr(resolver, "_outside", names.mentions)
+    for m in reversed(outside):
+        if m.start >= before:
+            continue
+        if before - m.start > 600:
+            break
+        p = names.people.get(m.key)
+        if p and p.kind == "person":
+            return None if p.key in exclude else p
+    return None
+
+
 def _resolve_any(sp: str, at: int, names: ArticleNames, resolver: Resolver) -> Person | None:
     kind = classify(sp)
     if kind == "pronoun":
@@ -231,52 +483,188 @@ def _resolve_any(sp: str, at: int, names: ArticleNames, resolver: Resolver) -> P
 
 
 def _role_claim(text: str, s: Span, p: Person, role: str, names: ArticleNames,
-                pub: str | None, conf: float) -> Claim:
+                pub: str | None, conf: float, resolver: Resolver | None = None) -> Claim:
     org = None
     for m in names.mentions:
         q = names.people.get(m.key)
         if q and q.kind == "organization" and m.text in role:
             org = q.name
             break
+    if org is None and resolver is not None:
+        org = _employer(role, s.start + max(0, text.find(role)), names, resolver)
     return Claim(kind="role", subject=p.name, text=text, start=s.start, end=s.end,
                  object=role, organization=org, as_of=pub, confidence=conf)
 
 
-def _events(text, masked, s, names, resolver, published) -> list[Claim]:
-    """For a sentence that states no no-comment."""
-    em = _EVENT.search(masked)
-    if not em or _HYPOTHETICAL.search(masked):
-        return []
-    date, date_text = find_date(masked, published)
-    if not date and _SAME_DAY.search(masked) and published:
-        date = published[:10]
-    if not date:
-        return []
+_EMPLOYER_PREFIX = re.compile(r"^(?P<org>[A-Z][\w&\-]*(?:\s+(?:[A-Z][\w&\-]*|of|for|the|and|&))*?)(?:['’]s)?\s+(?=[a-z])")
+_DEMONYM = re.compile(r"(?:ian|ean|ese|ish|ic|an|i)$")
+
+
+def _employer(role: str, at: int, names: ArticleNames, resolver: Resolver) -> str | None:
+    """'Northgate Rail chief executive': the capitalised words before a lower-case post
+    name the body the post is held at, an organisation even where the name finder did
+    not register it. Not a demonym ('Ukrainian'), nor words the article also writes in
+    lower case ('Royal commentator')."""
+    m = _EMPLOYER_PREFIX.match(role)
+    if not m:
+        return None
+    name = m.group("org")
+    words = name.split()
+    if len(words) == 1 and not name.isupper() and _DEMONYM.search(name.lower()):
+        return None
+    common = resolver._common_words()
+    if all(w.lower() in common or w.lower() in _CONNECT for w in words):
+        return None
+    known = names.people.get(fold(name))
+    if known is not None:
+        return known.name if known.kind == "organization" else None
+    if names.lookup(name) is not None or _head(words[-1]) in ROLE_HEADS:
+        return None
+    return names._add(fold(name), name, "organization", name, at).name
+
+
+_PAST_VERB = re.compile(r"(?<![\w'’\-])(?P<v>[a-z]+ed|[a-z]+)\b")
+_NOT_EVENT_VERBS = frozenset({"said", "told", "added", "noted", "stated", "believed", "seemed",
+                              "appeared", "expected", "reported", "described", "claimed",
+                              "suggested", "argued", "insisted", "asked", "needed", "wanted",
+                              "used", "based", "aged", "owned", "concerned", "related",
+                              "interested", "supposed", "alleged", "accused", "called"})
+_FUTURE = re.compile(r"\b(?:will|would|could|might|may|should|if|won['’]t|going\s+to)\b")
+# "Asked what he made of ...": a question put; "When Jane Roberts gave birth" is no question.
+_EVENT_QUESTION = re.compile(r"\b(?:whether|how|why|what)\s+(?:\S+\s+){1,3}$", re.IGNORECASE)
+_SPEECH_AFTER = re.compile(r"\s*[,:]?\s*[_“\"]")
+_PERFECT = re.compile(r"\b(?:has|have)\s+(?:also\s+|long\s+|repeatedly\s+)?$")
+_AND_SUBJECT = re.compile(r"\s+and\s+(?:[\w'’\-]+\s+){1,3}$")
+
+
+def _events(text, masked, s, names, resolver, published, mentions=(), known=None) -> list[Claim]:
+    """A dated happening stated as fact: 'Musk met Putin on Tuesday', 'was arrested on
+    3 May', 'which was founded in 1985'. The sentence holds a date the article lets us
+    resolve, a past-tense verb of its own (not one of saying: that is a statement), and
+    a named subject right before that verb; futures and conditionals are no events."""
+    if not DATEISH.search(masked):
+        return []  # no time stated (the cheap test first: most sentences state none)
     subjects: list[Person] = []
     bm = _BETWEEN.search(masked)
-    if bm:
+    if bm and _EVENT.search(masked):
         for g in (1, 2):
             p = names.lookup(bm.group(g), s.start + bm.start(g))
             if p:
                 subjects.append(p)
-    subj = _subject_of(masked, s.start, names, resolver)
-    if subj and subj.kind == "person" and not bm:
-        subjects.insert(0, subj)
-    obj = masked[em.start():].strip(" .")
+    for vm in _PAST_VERB.finditer(masked):
+        v = vm.group("v")
+        if not (v in _W["event"] or v.endswith("ed")) or v in _NOT_EVENT_VERBS:
+            continue
+        if v in lexicon.cue_forms() and v not in _W["event"]:
+            continue
+        if _FUTURE.search(masked, 0, vm.start()):
+            return []  # "would have met on Friday", "will be tried after it was filed"
+        if _EVENT_QUESTION.search(masked, max(0, vm.start() - 40), vm.start()) \
+                or _SPEECH_AFTER.match(masked, vm.end()) \
+                or _PERFECT.search(masked, max(0, vm.start() - 30), vm.start()):
+            return []  # a question put, a statement ('wrote, "..."'), an ongoing state
+        p = _subject_before(masked, vm.start(), s, names, resolver, mentions, known, event=True)
+        if p is not None and p not in subjects:
+            subjects.append(p)
+        if p is not None:
+            # "Kevin Spacey and Kate Bosworth attended": both did.
+            for m in mentions:
+                q = names.people.get(m.key)
+                if q and q not in subjects and _AND_SUBJECT.match(masked, m.end - s.start, vm.start()):
+                    subjects.append(q)
+        break  # the first past verb is the clause's own
+    if not subjects:
+        return []
+    date, _ = find_date(masked, published)
+    if not date and _SAME_DAY.search(masked) and published:
+        date = published[:10]
+    if not date and not (published is None and DATE_EXPRESSION.search(masked)):
+        return []  # no time stated (an undated article keeps 'on Friday' unresolved)
+    obj = masked.strip(" ._")
     return [Claim(kind="event", subject=p.name, text=text, start=s.start, end=s.end,
                   object=obj[:200], date=date, as_of=published[:10] if published else None,
                   confidence=0.6) for p in subjects]
 
 
-def _plans(text, masked, s, names, resolver, pub) -> list[Claim]:
-    pm = _PLAN.search(masked) if any(w in masked for w in _PLAN_WORDS) else None
-    if not pm:
+_PLAN_CUE = re.compile(
+    r"\b(?:(?:will|won['’]t|shall)\s+(?:also\s+|now\s+|then\s+|still\s+|not\s+|soon\s+)?(?P<v1>[a-z]+)"
+    r"|(?:is|are|was|were)\s+(?:also\s+)?(?:set|due|scheduled|poised|preparing)\s+to\s+(?P<v2>[a-z]+)"
+    r"|(?:plans?|planned|planning|intends?|intended|intending|aims?|aimed|vowed|vows|pledged|pledges|"
+    r"pledging|promised|promises|agreed|agrees|would\s+continue)\s+(?:only\s+)?to\s+(?P<v3>[a-z]+|_)"
+    r"|(?:is|are)\s+planning\s+(?P<v4>a|an|to)\b"
+    r"|\b(?P<poss>[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+intention\s+to\s+(?P<v5>[a-z]+))")
+_PLAN_GAP = re.compile(r"(?:['’](?:ve|s|d|ll))?(?:\s*\([^()]{1,40}\))?(?:\s*,)?(?:\s*,\s*who)?"
+                       r"(?:\s+(?:also|still|so\s+far|yet|has|have|had|now|then|only|would|soon))*\s*$")
+_OPEN_QUESTION = re.compile(r"\b(?:whether|if|how|why|what|when)\s+(?:\S+\s+){1,3}$", re.IGNORECASE)
+_EVENT_GAP = re.compile(r"(?:\s*\([^()]{1,40}\))?(?:\s*,\s*(?:who|which))?"
+                        r"(?:\s+(?:also|still|yet|has|have|had|was|were|is|are|been|then|later|"
+                        r"first|previously|recently|finally|briefly|only|just|(?:on|last|this)\s+\w+day|"
+                        r"on\s+\w+|in\s+\w+(?:\s+\d{4})?))*\s*$")
+_POSSESSIVE_PRONOUN = {"his": "he", "her": "she", "their": "they", "its": "it"}
+
+
+def _plans(text, masked, s, names, resolver, pub, mentions=(), known=None) -> list[Claim]:
+    """A stated future action of a named entity: 'will visit Moscow', 'plans to close
+    the mine', 'is set to address', 'has agreed to commentate'. Its subject stands right
+    before the cue. A forecast ('will struggle', 'will be') and a speech preview ('will
+    say', 'is to tell') are no plans."""
+    if not any(w in masked for w in _PLAN_WORDS):
         return []
-    subj = _subject_of(masked, s.start, names, resolver)
-    if not subj:
-        return []
-    return [Claim(kind="plan", subject=subj.name, text=text, start=s.start, end=s.end,
-                  object=masked[pm.start():].strip(" ._")[:200], as_of=pub, confidence=0.55)]
+    out: list[Claim] = []
+    for pm in _PLAN_CUE.finditer(masked):
+        if _OPEN_QUESTION.search(masked, max(0, pm.start() - 40), pm.start()):
+            continue  # "asked whether he would continue to ...", "how he will manage"
+        verb = next((pm.group(g) for g in ("v1", "v2", "v3", "v4", "v5") if pm.group(g)), "")
+        if verb in _W["no_plan"] or verb in _W["speech"]:
+            continue
+        if pm.group("poss"):
+            at = s.start + pm.start("poss")
+            subj = resolver.resolve_pronoun(_POSSESSIVE_PRONOUN[pm.group("poss").lower()], at, at,
+                                            max(0, at - 1500))
+        elif pm.group(0).split()[0].endswith("ing") and masked[:pm.start()].rstrip().endswith(","):
+            # ", pledging only to ...": a participle clause of the sentence's subject
+            subj = _subject_of(masked, s.start, names, resolver) or _titled_subject(
+                masked, s.start, names, mentions)
+        else:
+            subj = _subject_before(masked, pm.start(), s, names, resolver, mentions, known)
+        if subj is None or any(c.subject == subj.name for c in out):
+            continue
+        out.append(Claim(kind="plan", subject=subj.name, text=text, start=s.start, end=s.end,
+                         object=masked[pm.start():].strip(" ._")[:200], as_of=pub, confidence=0.55))
+    return out
+
+
+def _subject_before(masked, at, s, names, resolver, mentions, known, event=False) -> Person | None:
+    """Who stands right before a verb phrase: a name, a pronoun, or the sentence's
+    subject when nothing else stands between it and the verb."""
+    before = masked[:at]
+    gap = (_EVENT_GAP if event else _PLAN_GAP).search(before)
+    end = gap.start() if gap else len(before)
+    for mention in mentions:
+        if mention.end - s.start == end:
+            return names.people.get(mention.key)
+    if pm := _PRONOUN_END.search(before, 0, end):
+        p_at = s.start + pm.start("p")
+        return resolver.resolve_pronoun(pm.group("p"), p_at, p_at, max(0, p_at - 1500))
+    if known and (dm := _DESCRIPTION_END.search(before, 0, end)):
+        holder = _known_holder(dm.group("d"), known)
+        if holder:
+            return holder
+    sm = _SUBJECT.match(masked)
+    if sm and sm.end() == end and (p := _subject_of(masked, s.start, names, resolver)):
+        return p
+    if (nm := _NAME_END.search(before, 0, end)) and nm.start() == len(before[:nm.start()]):
+        p = names.lookup(nm.group(0), s.start + nm.start())
+        if p is None and " " not in nm.group(0) and (nm.start() == 0 or before[:nm.start()].rstrip().endswith((".", ","))):
+            # "Thailand intends to spend": a one-word name no person holds is a body.
+            p = names._add(fold(nm.group(0)), nm.group(0), "organization", nm.group(0),
+                           s.start + nm.start())
+        return p
+    return None
+
+
+_DESCRIPTION_END = re.compile(
+    rf"\b[Tt]he\s+(?P<d>(?:[A-Z][\w'’\-]*\s+){{0,3}}(?:[a-z]+\s+)?(?i:{_ROLE_TRIE}))\s*$")
 
 
 def _roles_from_nominal_speakers(body, qspans, attributions, names, resolver, pub) -> list[Claim]:
@@ -285,6 +673,8 @@ def _roles_from_nominal_speakers(body, qspans, attributions, names, resolver, pu
     for q, a in zip(qspans, attributions):
         if not a or not a.speaker or not a.speaker_text or classify(a.speaker_text) != "nominal":
             continue
+        if not any(_head(w) in _W["role"] for w in a.speaker_text.split()):
+            continue  # "the committee said": a body, no post of a person
         p = names.people.get(fold(a.speaker))
         if not p:
             continue
