@@ -262,3 +262,15 @@ def test_an_organisation_keeps_its_owner(body, name):
     ex = extract_article(Article(body=body, source="test"))
     assert [q.speaker for q in ex.quotes] == [name]
     assert [e.name for e in ex.entities] == [name]
+
+
+@pytest.mark.parametrize("body,name", [
+    ("She appeared before Durban high court judge Mbuzeni Mathenjwa on Monday.", "Mbuzeni Mathenjwa"),
+    ("Reuters photographer Thaier Al-Sudani was wounded in the attack.", "Thaier Al-Sudani"),
+    ("It will call Sarah-Jane Trent, executive director of Forensics for Justice.", "Sarah-Jane Trent"),
+    ("Two men, Gopaul Govender, 47, and a driver, were hurt.", "Gopaul Govender"),
+])
+def test_a_name_the_first_name_list_does_not_know_is_a_person_when_introduced_as_one(body, name):
+    from quotes.extract.names import find_names
+    people = find_names(body).people.values()
+    assert [(p.name, p.kind) for p in people if p.name == name] == [(name, "person")]

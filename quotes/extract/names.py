@@ -319,6 +319,22 @@ def _unknown_first_name(name: list[str], common: Container[str]) -> bool:
                and w.lower() not in lexicon.ORG_KEYWORDS and not _is_title(w) for w in pair)
 
 
+# What introduces a person by a name the first-name list does not know: a job before it
+# ("photographer Thaier Al-Sudani", "judge Mbuzeni Mathenjwa") or an age or a post after
+# it ("Thaier Al-Sudani, 47", "Sarah-Jane Trent, executive director of ...").
+_JOB_BEFORE = re.compile(r"\b([a-z]+)[ ]+$")
+_PERSON_AFTER = re.compile(r",[ ]+(?:\d{1,3}\b|(?:a[ ]+|an[ ]+|the[ ]+)?(?:[a-z\-]+[ ]+){0,2}?([a-z]+)[ ]+(?:of|at|for|with)\b)")
+
+
+def _introduced_as_person(body: str, start: int, end: int) -> bool:
+    before = _JOB_BEFORE.search(body, max(0, start - 30), start)
+    if before and (before.group(1) in lexicon.ROLE_NOUNS or before.group(1) in lexicon.TITLES):
+        return True
+    after = _PERSON_AFTER.match(body, end)
+    return bool(after) and (after.group(1) is None or after.group(1) in lexicon.ROLE_NOUNS
+                            or after.group(1) in lexicon.TITLES)
+
+
 def find_names(body: str, title: str | None = None) -> ArticleNames:
     """Find every person and organisation mention in the body."""
     reg = ArticleNames()
@@ -416,7 +432,8 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
         for s, e, text, tokens, split in unknown:
             name = split[1][-2:]
             full = " ".join(name)
-            if counts[name[-1]] <= body.count(full) or _org_name(full, common):
+            if (counts[name[-1]] <= body.count(full) and not _introduced_as_person(body, s, e)
+                    or _org_name(full, common)):
                 pending_single.append((s, e, text, tokens, split))
                 continue
             name_off = s + text.rindex(full) if full in text else s
