@@ -185,3 +185,125 @@ def test_statement_question_and_future_are_no_events():
 def test_when_clause_is_no_question():
     assert events("When Jane Roberts gave birth in November, she stopped working.") == [
         ("Jane Roberts", "2023-11")]
+
+
+# -- role organisations (the body a post is held at becomes an entity) -----------------
+
+def role_orgs(body: str) -> set[tuple[str, str | None]]:
+    return {(c.subject, c.organization) for c in claims(body, "role")}
+
+
+def test_body_named_after_the_post_is_the_roles_organisation():
+    assert role_orgs('"Prices will rise," said Christian Jasperneite, an economist with '
+                     'MM Warburg.') == {("Christian Jasperneite", "MM Warburg")}
+    assert role_orgs('"It will take time," said Naris Chaiyasoot, director general at the '
+                     "ministry's fiscal policy office.") == {
+        ("Naris Chaiyasoot", "ministry's fiscal policy office")}
+
+
+def test_bare_description_seat_or_formal_title_names_no_body():
+    assert role_orgs("Damage was recorded, according to Mykola Kalashnyk, who heads the "
+                     "regional administration.") == {("Mykola Kalashnyk", None)}
+    assert role_orgs("Mr Lammy spoke. David Lammy, the MP for Tottenham, posted a photo.") == {
+        ("David Lammy", None)}
+    assert role_orgs("The forecast by Chancellor of the Exchequer Gordon Brown was wrong.") == {
+        ("Gordon Brown", None)}
+
+
+def test_title_run_stops_at_a_gerund():
+    assert ("Ruud van Nistelrooy", "Manchester United striker") in roles(
+        "Arsene Wenger was fined for accusing Manchester United striker Ruud van Nistelrooy "
+        "of cheating.")
+    assert ("Ann Lee", "managing director") in roles("The deal was signed by managing director Ann Lee.")
+
+
+def test_apposition_with_an_abbreviated_body_before_the_post():
+    assert role_orgs("Aaron Bushnell was a quiet man. Aaron Bushnell, the active-duty U.S. Air "
+                     "Force airman who set himself on fire Sunday, died.") == {
+        ("Aaron Bushnell", "U.S. Air Force")}
+
+
+def test_acronym_of_a_body_the_article_named():
+    body = ("The Liberal Democratic Party met. Shigeru Ishiba, who is also the president of "
+            "the LDP, spoke.")
+    assert role_orgs(body) == {("Shigeru Ishiba", "Liberal Democratic Party")}
+
+
+def test_body_name_going_on_in_lower_case_before_the_post():
+    assert role_orgs("The case was heard by Durban high court judge Ann Mathers on Monday.") == {
+        ("Ann Mathers", "Durban high court")}
+
+
+def test_plan_asked_of_someone_is_no_plan():
+    assert plans("Tamaki urged the prime minister to pledge that the Liberal Democratic Party "
+                 "will not use the funds.") == []
+
+
+# -- events: more shapes ---------------------------------------------------------------
+
+def test_relative_clause_of_an_apposition_is_the_names_event():
+    assert events("Aaron Bushnell, the active-duty airman who set himself on fire Sunday, died.",
+                  "2024-02-27") == [("Aaron Bushnell", "2024-02-25")]
+
+
+def test_names_a_subject_includes_take_its_event():
+    assert set(events("Kyiv's allies, including France's Emmanuel Macron and Germany's Friedrich "
+                      "Merz, condemned the strikes in statements published on Sunday.",
+                      "2026-05-24")) == {("Emmanuel Macron", "2026-05-24"),
+                                         ("Friedrich Merz", "2026-05-24")}
+
+
+def test_name_before_a_noun_of_a_happening_is_its_subject():
+    assert events("Reuters reported it. A Reuters investigation in December covered the "
+                  "finding.", "2024-03-07") == [("Reuters", "2023-12")]
+
+
+def test_person_pictured_with_the_subject_takes_part():
+    assert set(events("Sir Keir Starmer won. He was pictured with David Lammy at Sunday's "
+                      "derby.", "2024-09-17")) == {("Keir Starmer", "2024-09-15"),
+                                                   ("David Lammy", "2024-09-15")}
+
+
+def test_victim_named_after_the_verb_when_no_subject_is_named():
+    assert events("Issam Abdallah was a journalist. The evidence came from the Oct. 13 attack "
+                  "that killed visuals journalist Issam Abdallah.", "2024-03-07") == [
+        ("Issam Abdallah", "2023-10-13")]
+
+
+def test_used_with_an_object_is_an_event():
+    assert events("Russia used the Oreshnik missile during an attack on Kyiv on Sunday.",
+                  "2026-05-24") == [("Russia", "2026-05-24")]
+    assert events("Russia used to fire missiles on Sunday.", "2026-05-24") == []
+
+
+def test_date_of_another_clause_is_not_the_events():
+    assert events("Sir Keir accepted free tickets in the last Parliament, according to figures "
+                  "released in July.", "2024-09-17") == []
+    assert events("Jane Roberts had been on the radar long before the July 2021 riots, which her "
+                  "lawyer Dali Mpofu referred to as spying.", "2025-11-10") == []
+
+
+def test_coordinated_clause_gives_the_subject_its_date():
+    assert events("Yahya Sinwar served 20 years in jail, and was released early in 2011 as part "
+                  "of a swap.") == [("Yahya Sinwar", "2011")]
+
+
+def test_dated_gerund_clause_is_an_event_of_the_subject():
+    assert events("Nicole Slemp expected to return to work after having her son in August.",
+                  "2024-04-28") == [("Nicole Slemp", "2023-08")]
+    found = claims("Luis Aragones was handed the fine on Tuesday after making remarks in "
+                   "October.", "event", "2024-09-17")
+    assert [(c.subject, c.date) for c in found] == [("Luis Aragones", "2024-09-17"),
+                                                   ("Luis Aragones", "2023-10")]
+
+
+def test_negation_until_is_the_happening_at_that_time():
+    assert events("The FBI said so. The FBI didn't search the station until October.",
+                  "2023-04-28") == [("FBI", "2022-10")]
+
+
+def test_unregistered_body_before_an_event_verb():
+    assert events("India's Bombay Stock Exchange inched above its record close on Wednesday.",
+                  "2024-12-30") == [("India's Bombay Stock Exchange", "2024-12-25")]
+    assert events("In September, the human rights organization Safeguard Defenders identified "
+                  "dozens of stations.", "2023-04-28") == [("Safeguard Defenders", "2022-09")]

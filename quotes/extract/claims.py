@@ -98,8 +98,9 @@ def _title_run(before: str) -> list[str]:
             continue
         if w in _RUN_STOP or w in lexicon.cue_forms():
             break
-        if tok[:1].islower() and (w.endswith(("ed", "ly")) or w in _W["event"]):
-            break
+        if tok[:1].islower() and (w.endswith(("ed", "ly")) or w in _W["event"]
+                                  or (w.endswith("ing") and w not in _W["title_ing"])):
+            break  # "for accusing Manchester United striker X"; "managing director X" is a post
         run.insert(0, tok)
         i -= 1
     while run and run[0].lower() in _CONNECT:
@@ -144,7 +145,7 @@ _APPOS = re.compile(
     rf",\s+(?:who\s+(?:also\s+)?(?:is|was|serves\s+as|served\s+as|works\s+as|worked\s+as)\s+(?:also\s+|now\s+|currently\s+)?)?"
     rf"(?P<role>(?!(?:and|or|but|who|which|that|said|says|told|when|while|after|before|as)\b)"
     rf"(?:(?:the|a|an|his|her|their|its)\s+|[A-Z][\w.&\-]*(?:\s+[A-Z][\w.&\-]*){{0,3}}['’]s\s+)?"
-    rf"(?:[\w'’\-]+\s+){{0,5}}?(?i:{_ROLE_TRIE})\b"
+    rf"(?:[\w'’\-]+(?:\.[\w'’\-]+)*\.?\s+){{0,5}}?(?i:{_ROLE_TRIE})\b"
     rf"(?:\s+(?:of|at|for|with|to|in|on)\s+(?:[^,;.]|(?<=\b[A-Z])\.){{2,80}})?)"
     rf"(?=[,;.]|\s+(?:said|says|told|who|and|has|had|was|is|urged|added)\b|$)")
 _HEADS_VERB = re.compile(
@@ -391,13 +392,13 @@ def _roles(text, masked, s, names, resolver, pub, mentions, known) -> list[Claim
         by = _resolve_any(m.group("by"), s.start + m.start("by"), names, resolver)
         if who:
             role = re.sub(r"^(?:his|her|their)\s+", "", m.group("role").strip())
-            c = _role_claim(text, s, who, role, names, pub, 0.8)
+            c = _role_claim(text, s, who, role, names, pub, 0.8, resolver)
             c.by = by.name if by else None
             out.append(c)
     for m in _APPOINTED.finditer(masked):
         who = names.lookup(m.group("who"), s.start + m.start("who"))
         if who and who.kind == "person":
-            out.append(_role_claim(text, s, who, m.group("role").strip(), names, pub, 0.75))
+            out.append(_role_claim(text, s, who, m.group("role").strip(), names, pub, 0.75, resolver))
     return out
 
 
@@ -491,12 +492,13 @@ def _role_claim(text: str, s: Span, p: Person, role: str, names: ArticleNames,
             org = q.name
             break
     if org is None and resolver is not None:
-        org = _employer(role, s.start + max(0, text.find(role)), names, resolver)
+        at = s.start + max(0, text.find(role))
+        org = _employer(role, at, names, resolver) or _body_after_post(role, at, names, resolver)
     return Claim(kind="role", subject=p.name, text=text, start=s.start, end=s.end,
                  object=role, organization=org, as_of=pub, confidence=conf)
 
 
-_EMPLOYER_PREFIX = re.compile(r"^(?P<org>[A-Z][\w&\-]*(?:\s+(?:[A-Z][\w&\-]*|of|for|the|and|&))*?)(?:['’]s)?\s+(?=[a-z])")
+_EMPLOYER_PREFIX = re.compile(r"^(?:(?:the|a|an)\s+(?:(?!(?:of|for|at|with|to|in|on|by)\s)[a-z][\w\-]*\s+){0,2})?(?P<org>[A-Z][\w&\-.]*(?:\s+(?:[A-Z][\w&\-]*|of|for|the|and|&))*?)(?:['’]s)?\s+(?=[a-z])")
 _DEMONYM = re.compile(r"(?:ian|ean|ese|ish|ic|an|i)$")
 
 
@@ -510,7 +512,13 @@ def _employer(role: str, at: int, names: ArticleNames, resolver: Resolver) -> st
         return None
     name = m.group("org")
     words = name.split()
-    if len(words) == 1 and not name.isupper() and _DEMONYM.search(name.lower()):
+    rest = role[m.end():].split()
+    unit = next((i for i, w in enumerate(rest[:-1]) if w.lower() in lexicon.ORG_KEYWORDS), None)
+    if unit is not None and not re.search(r"['’]s$", name) and all(w.islower() for w in rest[:unit + 1]):
+        # "Durban high court judge": the body's name goes on in lower case to its noun.
+        name = " ".join(words + rest[:unit + 1])
+        words = name.split()
+    elif len(words) == 1 and not name.isupper() and _DEMONYM.search(name.lower()):
         return None
     common = resolver._common_words()
     if all(w.lower() in common or w.lower() in _CONNECT for w in words):
@@ -523,12 +531,79 @@ def _employer(role: str, at: int, names: ArticleNames, resolver: Resolver) -> st
     return names._add(fold(name), name, "organization", name, at).name
 
 
+_POST_PREP = re.compile(rf"(?i:{_ROLE_TRIE})\s+(?:of|at|with|for)\s+(?:the\s+)?(?P<obj>\S.*)$")
+_ORG_STOP = frozenset(lexicon.LEADING_PREPOSITIONS | lexicon.SUBORDINATORS | lexicon.DETERMINERS
+                      | {"on", "in", "and", "or", "who", "which", "that", "since", "until", "from"})
+
+
+def _body_after_post(role: str, at: int, names: ArticleNames, resolver: Resolver) -> str | None:
+    """'an economist with MM Warburg', 'president of the Spanish FA's disciplinary
+    committee', 'director general at the ministry's fiscal policy office': the body named
+    after the post. Capitalised words, or an owner's lower-case unit ('X's disciplinary
+    committee') that ends in a word of an organisation; a bare lower-case description
+    ('head of the regional administration') names no body of its own, nor a person."""
+    m = _POST_PREP.search(role)
+    if not m or _head(role[m.start():].split()[0]) in _W["seat_post"] or all(
+            w[:1].isupper() or w.lower() in _CONNECT for w in role.split()):
+        return None  # 'the MP for Tottenham' (a seat); 'Chancellor of the Exchequer' (a title)
+    words: list[str] = []
+    owned = False
+    for tok in re.split(r"\s+", m.group("obj").split("(")[0].strip()):
+        bare = tok.rstrip(",;:.") if not _ABBREV.fullmatch(tok) else tok
+        lower = bare.lower()
+        if any(c.isdigit() for c in bare) or not bare:
+            break
+        if bare[:1].isupper() and not owned:
+            words.append(bare)
+        elif lower in _CONNECT - {"the"} and words and not owned and words[-1][:1].isupper():
+            words.append(bare)
+        elif (owned or re.search(r"['’]s$", words[-1] if words else "")) and bare[:1].islower() \
+                and lower not in _ORG_STOP:
+            owned = True
+            words.append(bare)
+        elif not words and re.search(r"['’]s$", bare):
+            words.append(bare)  # "the ministry's fiscal policy office"
+        else:
+            break
+        if bare != tok:
+            break
+    while words and words[-1].lower() in _CONNECT:
+        words.pop()
+    if not words:
+        return None
+    if owned or words[0][:1].islower():
+        while words and words[-1].lower() not in lexicon.ORG_KEYWORDS:
+            words.pop()  # the unit ends in 'committee', 'office', 'department'
+        if len(words) < 2:
+            return None
+    name = " ".join(words)
+    p = names.people.get(fold(name)) or (None if owned else names.lookup(name, at)) \
+        or _acronym_of(name, names)
+    if p is not None:
+        return p.name if p.kind == "organization" else None
+    if all(w.lower() in resolver._common_words() or w.lower() in _CONNECT for w in words
+           if w[:1].isupper()) and not owned:
+        return None
+    return names._add(fold(name), name, "organization", name, at).name
+
+
+def _acronym_of(name: str, names: ArticleNames) -> Person | None:
+    """'the LDP' for the Liberal Democratic Party the article named: an acronym made of
+    the initials of one registered organisation's capitalised words."""
+    if not (name.isupper() and name.isalpha() and 2 <= len(name) <= 6):
+        return None
+    hits = [p for p in names.people.values() if p.kind == "organization"
+            and "".join(w[0] for w in p.name.split() if w[:1].isupper()) == name]
+    return hits[0] if len(hits) == 1 else None
+
+
 _PAST_VERB = re.compile(r"(?<![\w'’\-])(?P<v>[a-z]+ed|[a-z]+)\b")
 _NOT_EVENT_VERBS = frozenset({"said", "told", "added", "noted", "stated", "believed", "seemed",
                               "appeared", "expected", "reported", "described", "claimed",
                               "suggested", "argued", "insisted", "asked", "needed", "wanted",
                               "used", "based", "aged", "owned", "concerned", "related",
-                              "interested", "supposed", "alleged", "accused", "called"})
+                              "interested", "supposed", "alleged", "accused", "called",
+                              "indicated", "signalled", "signaled", "professed"})
 _FUTURE = re.compile(r"\b(?:will|would|could|might|may|should|if|won['’]t|going\s+to)\b")
 # "Asked what he made of ...": a question put; "When Jane Roberts gave birth" is no question.
 _EVENT_QUESTION = re.compile(r"\b(?:whether|how|why|what)\s+(?:\S+\s+){1,3}$", re.IGNORECASE)
@@ -541,7 +616,10 @@ def _events(text, masked, s, names, resolver, published, mentions=(), known=None
     """A dated happening stated as fact: 'Musk met Putin on Tuesday', 'was arrested on
     3 May', 'which was founded in 1985'. The sentence holds a date the article lets us
     resolve, a past-tense verb of its own (not one of saying: that is a statement), and
-    a named subject right before that verb; futures and conditionals are no events."""
+    a named subject right before that verb; futures and conditionals are no events.
+    The date is the one of the verb's own clause, or of a clause that has no verb of its
+    own ('In May, X posted'; 'had ruled, on June 29 2021, that'), never one of another
+    clause ('..., according to figures released in July')."""
     if not DATEISH.search(masked):
         return []  # no time stated (the cheap test first: most sentences state none)
     subjects: list[Person] = []
@@ -551,9 +629,12 @@ def _events(text, masked, s, names, resolver, published, mentions=(), known=None
             p = names.lookup(bm.group(g), s.start + bm.start(g))
             if p:
                 subjects.append(p)
+    verb = None
+    first = True
     for vm in _PAST_VERB.finditer(masked):
         v = vm.group("v")
-        if not (v in _W["event"] or v.endswith("ed")) or v in _NOT_EVENT_VERBS:
+        if not (v in _W["event"] or v.endswith("ed")) or (
+                v in _NOT_EVENT_VERBS and not (v == "used" and _USED_OBJECT.match(masked, vm.end()))):
             continue
         if v in lexicon.cue_forms() and v not in _W["event"]:
             continue
@@ -563,27 +644,202 @@ def _events(text, masked, s, names, resolver, published, mentions=(), known=None
                 or _SPEECH_AFTER.match(masked, vm.end()) \
                 or _PERFECT.search(masked, max(0, vm.start() - 30), vm.start()):
             return []  # a question put, a statement ('wrote, "..."'), an ongoing state
-        p = _subject_before(masked, vm.start(), s, names, resolver, mentions, known, event=True)
-        if p is not None and p not in subjects:
-            subjects.append(p)
-        if p is not None:
+        if not first and not _own_clause_date(masked, vm.start(), published):
+            continue  # a later verb counts with a date of its own clause only
+        found = _event_subjects(masked, vm, s, names, resolver, mentions, known)
+        first = False
+        for p in found:
+            if p not in subjects:
+                subjects.append(p)
+        if found:
             # "Kevin Spacey and Kate Bosworth attended": both did.
             for m in mentions:
                 q = names.people.get(m.key)
                 if q and q not in subjects and _AND_SUBJECT.match(masked, m.end - s.start, vm.start()):
                     subjects.append(q)
-        break  # the first past verb is the clause's own
-    if not subjects:
-        return []
-    date, _ = find_date(masked, published)
-    if not date and _SAME_DAY.search(masked) and published:
-        date = published[:10]
-    if not date and not (published is None and DATE_EXPRESSION.search(masked)):
-        return []  # no time stated (an undated article keeps 'on Friday' unresolved)
+        if found:
+            verb = vm
+            break  # the first past verb with a subject is the clause's own
+    out: list[Claim] = []
     obj = masked.strip(" ._")
-    return [Claim(kind="event", subject=p.name, text=text, start=s.start, end=s.end,
-                  object=obj[:200], date=date, as_of=published[:10] if published else None,
-                  confidence=0.6) for p in subjects]
+    if subjects:
+        date = _event_date(masked, verb.start() if verb else 0, published)
+        if date is not False:
+            out = [Claim(kind="event", subject=p.name, text=text, start=s.start, end=s.end,
+                         object=obj[:200], date=date, as_of=published[:10] if published else None,
+                         confidence=0.6) for p in subjects]
+    out.extend(_gerund_events(text, masked, s, names, resolver, published, subjects, out))
+    out.extend(_until_events(text, masked, s, names, resolver, published, mentions, known, out))
+    return out
+
+
+_USED_OBJECT = re.compile(r"\s+(?!to\b|as\b|by\b)(?:the|a|an|its|his|her|their|[a-z]+)\b")
+# Clause bounds within a sentence: punctuation, a dash set off by spaces.
+_CLAUSE_BOUND = re.compile(r"[,;:()]|\s[–—-]\s")
+_OTHER_SOURCE = re.compile(r"\baccording\s+to\b", re.IGNORECASE)
+
+
+def _clauses(masked: str) -> list[tuple[int, int]]:
+    out, at = [], 0
+    for m in _CLAUSE_BOUND.finditer(masked):
+        out.append((at, m.start()))
+        at = m.end()
+    out.append((at, len(masked)))
+    return out
+
+
+_FINITE_BE = re.compile(r"\b(?:was|were|is|are|had|has|have|been)\b")
+
+
+def _has_verb(seg: str) -> bool:
+    return bool(_FINITE_BE.search(seg)) or any((m.group("v").endswith("ed") or m.group("v") in _W["event"])
+               for m in _PAST_VERB.finditer(seg)) or bool(_OTHER_SOURCE.search(seg))
+
+
+def _own_clause_date(masked: str, at: int, published) -> str | None:
+    for a, b in _clauses(masked):
+        if a <= at <= b:
+            return find_date(masked[a:b], published)[0]
+    return None
+
+
+def _event_date(masked: str, at: int, published):
+    """The date of the verb at `at`: its clause's, else the first of a clause without a
+    verb of its own. None where an undated article states an unresolvable one ('on
+    Friday'); False where no date belongs to the verb."""
+    clauses = _clauses(masked)
+    own = next(((a, b) for a, b in clauses if a <= at <= b), (0, len(masked)))
+    order = [own] + [c for c in clauses if c != own and (
+        not _has_verb(masked[c[0]:c[1]]) or (c[0] > own[0] and _SAME_SUBJECT.match(masked, c[0])))]
+    for a, b in order:
+        seg = masked[a:b]
+        if not DATEISH.search(seg):
+            continue
+        date, _ = find_date(seg, published)
+        if date:
+            return date
+        if published is None and DATE_EXPRESSION.search(seg):
+            return None  # an undated article keeps 'on Friday' unresolved
+    if _SAME_DAY.search(masked) and published:
+        return published[:10]
+    return False
+
+
+# ", and was released early in 2011": a clause of the same subject's, with no subject of
+# its own.
+_SAME_SUBJECT = re.compile(r"\s*(?:and|but|then)\s+(?:(?:was|were|had|has|later|then|also|\w+ly)\s+)*"
+                           r"(?:[a-z]+ed|" + "|".join(sorted(_W["event"])) + r")\b")
+_APPOSITIVE_WHO = re.compile(r",\s+(?:the|a|an)\s+[^,;()_]{1,80}?\s+who\s+(?:\w+\s+)?$")
+_INCLUDING = re.compile(r",\s+(?:including|such\s+as)\s+(?P<list>[^,;()_]{3,120}?)\s*,\s*$")
+_NOUN_SUBJECT = re.compile(
+    r"(?:^|\b(?:[Tt]he|[Aa]n?)\s+)(?!(?:The|An?)\s)(?P<n>[A-Z][\w\-.]*(?:\s+[A-Z][\w\-.]*){0,3}?)(?:['’]s)?"
+    r"\s+(?:[a-z][\w\-]*\s+){0,2}?(?P<e>[a-z]+)\s*$")
+_WITH_AFTER = re.compile(r"\s+with\s+")
+
+
+def _event_subjects(masked, vm, s, names, resolver, mentions, known) -> list[Person]:
+    """Who did what the verb says: the name right before it (_subject_before); a name
+    the apposition's relative clause belongs to ('X, the airman who set'); the names a
+    subject includes ('allies, including A and B, condemned'); a body whose happening
+    is the subject ('A Reuters investigation in December covered'); a person seen with
+    the subject ('was pictured with X'); a victim ('the attack that killed X')."""
+    at = vm.start()
+    p = _subject_before(masked, at, s, names, resolver, mentions, known, event=True)
+    before = masked[:at]
+    out: list[Person] = [p] if p else []
+    if not out and (am := _APPOSITIVE_WHO.search(before)):
+        out += [q for m in mentions if m.end - s.start == am.start()
+                and (q := names.people.get(m.key))]
+    if not out and (im := _INCLUDING.search(before)):
+        lo, hi = s.start + im.start("list"), s.start + im.end("list")
+        for m in mentions:
+            q = names.people.get(m.key)
+            if q and lo <= m.start and m.end <= hi and not re.match(r"['’]s\b", masked[m.end - s.start:]) \
+                    and q not in out:
+                out.append(q)
+    if not out:
+        gap = _EVENT_GAP.search(before)
+        nm = _NOUN_SUBJECT.search(before, 0, gap.start() if gap else len(before))
+        if nm and nm.group("e") in _W["event_noun"]:
+            q = names.lookup(nm.group("n"), s.start + nm.start("n")) or _acronym_of(nm.group("n"), names)
+            if q is None and _body_name(nm.group("n"), resolver):
+                q = names._add(fold(nm.group("n")), nm.group("n"), "organization", nm.group("n"),
+                               s.start + nm.start("n"))
+            if q is not None:
+                out.append(q)
+    v = vm.group("v")
+    if out and v in _W["with_verb"] and (wm := _WITH_AFTER.match(masked, vm.end())):
+        out += [q for m in mentions if m.start - s.start == wm.end()
+                and (q := names.people.get(m.key)) and q not in out]
+    if not out and v in _W["victim_verb"]:
+        after = vm.end() + 1
+        for m in mentions:
+            rel = m.start - s.start
+            if rel >= after and (rel == after or " ".join(_title_run(masked[after:rel])) == masked[after:rel].strip()):
+                if (q := names.people.get(m.key)) and q.kind == "person":
+                    out.append(q)
+                break
+    return out
+
+
+def _body_name(name: str, resolver: Resolver) -> bool:
+    """A capitalised name no person holds may be a body: not a demonym ('Russian'), nor
+    words the article also writes in lower case."""
+    words = name.split()
+    if len(words) == 1 and not name.isupper() and _DEMONYM.search(name.lower()):
+        return False
+    return not all(w.lower() in resolver._common_words() for w in words)
+
+
+_GERUND = re.compile(r"\b(?:after|before|since|despite|while|following)\s+(?P<g>[a-z]+ing)\b")
+
+
+def _gerund_events(text, masked, s, names, resolver, published, subjects, done) -> list[Claim]:
+    """'X was handed the fine on Tuesday after making racist remarks last October',
+    'Slemp expected to return to work after having her son in August': a dated gerund
+    clause is a happening of the sentence's subject, with the clause's own date."""
+    out: list[Claim] = []
+    for gm in _GERUND.finditer(masked):
+        if gm.group("g") in _W["not_gerund"]:
+            continue
+        end = next((b for a, b in _clauses(masked) if a <= gm.start() <= b), len(masked))
+        clause = masked[gm.start():end]
+        if not DATEISH.search(clause):
+            continue
+        date, _ = find_date(clause, published)
+        if not date and not (published is None and DATE_EXPRESSION.search(clause)):
+            continue
+        if _FUTURE.search(masked, 0, gm.start()):
+            continue
+        subj = subjects or [p for p in [_subject_of(masked, s.start, names, resolver)] if p]
+        for p in subj:
+            if date and any(c.subject == p.name and c.date == date for c in done + out):
+                continue
+            out.append(Claim(kind="event", subject=p.name, text=text, start=s.start, end=s.end,
+                             object=clause.strip(" ._")[:200], date=date,
+                             as_of=published[:10] if published else None, confidence=0.55))
+    return out
+
+
+_UNTIL = re.compile(r"\b(?:did\s+not|didn['’]t|did\s+n['’]t)\s+(?P<v>[a-z]+)\b[^,;:_]{0,80}?\buntil\b")
+
+
+def _until_events(text, masked, s, names, resolver, published, mentions, known, done) -> list[Claim]:
+    """'the FBI didn't search the station until October': it did, in October."""
+    if "until" not in masked:
+        return []
+    out: list[Claim] = []
+    for um in _UNTIL.finditer(masked):
+        date, _ = find_date(masked[um.end() - 5:], published)
+        if not date:
+            continue
+        p = _subject_before(masked, um.start(), s, names, resolver, mentions, known, event=True)
+        if p is None or any(c.subject == p.name and c.date == date for c in done + out):
+            continue
+        out.append(Claim(kind="event", subject=p.name, text=text, start=s.start, end=s.end,
+                         object=masked[um.start():].strip(" ._")[:200], date=date,
+                         as_of=published[:10] if published else None, confidence=0.55))
+    return out
 
 
 _PLAN_CUE = re.compile(
@@ -600,6 +856,8 @@ _EVENT_GAP = re.compile(r"(?:\s*\([^()]{1,40}\))?(?:\s*,\s*(?:who|which))?"
                         r"(?:\s+(?:also|still|yet|has|have|had|was|were|is|are|been|then|later|"
                         r"first|previously|recently|finally|briefly|only|just|(?:on|last|this)\s+\w+day|"
                         r"on\s+\w+|in\s+\w+(?:\s+\d{4})?))*\s*$")
+_DEMAND = re.compile(r"\b(?:urged|urges|urging|demanded|demands|called\s+on|calls\s+on|pressed|pressing)"
+                     r"\s+(?:\S+\s+){1,4}?to\s+\w+\s+that\b")
 _POSSESSIVE_PRONOUN = {"his": "he", "her": "she", "their": "they", "its": "it"}
 
 
@@ -612,8 +870,10 @@ def _plans(text, masked, s, names, resolver, pub, mentions=(), known=None) -> li
         return []
     out: list[Claim] = []
     for pm in _PLAN_CUE.finditer(masked):
-        if _OPEN_QUESTION.search(masked, max(0, pm.start() - 40), pm.start()):
-            continue  # "asked whether he would continue to ...", "how he will manage"
+        if _OPEN_QUESTION.search(masked, max(0, pm.start() - 40), pm.start()) \
+                or _DEMAND.search(masked, 0, pm.start()):
+            continue  # "asked whether he would continue to ...", "how he will manage",
+            # "urged him to pledge that the party will ...": asked of it, not its plan
         verb = next((pm.group(g) for g in ("v1", "v2", "v3", "v4", "v5") if pm.group(g)), "")
         if verb in _W["no_plan"] or verb in _W["speech"]:
             continue
@@ -659,8 +919,27 @@ def _subject_before(masked, at, s, names, resolver, mentions, known, event=False
             # "Thailand intends to spend": a one-word name no person holds is a body.
             p = names._add(fold(nm.group(0)), nm.group(0), "organization", nm.group(0),
                            s.start + nm.start())
+        if p is None and " " in nm.group(0).strip() and _new_body(nm.group(0).strip(), before[:nm.start()]):
+            # "India's Bombay Stock Exchange inched", "the human rights organization
+            # Safeguard Defenders identified": a body the name finder did not register.
+            name = nm.group(0).strip()
+            p = names._add(fold(name), name, "organization", name, s.start + nm.start())
         return p
     return None
+
+
+_BODY_BEFORE = re.compile(r"\b[Tt]he\s+(?:[a-z][\w\-]*\s+){0,3}(?P<k>[a-z]+)\s*$")
+
+
+def _new_body(name: str, before: str) -> bool:
+    """A capitalised name of two words or more no person holds names a body when its
+    last word is one of a body ('Stock Exchange', 'Party') or a description of a body
+    stands right before it ('the human rights organization Safeguard Defenders')."""
+    last = name.split()[-1].lower()
+    if last in lexicon.ORG_KEYWORDS or last in _W["org_head"]:
+        return True
+    bm = _BODY_BEFORE.search(before)
+    return bool(bm) and (bm.group("k") in lexicon.ORG_KEYWORDS or bm.group("k") in _W["org_head"])
 
 
 _DESCRIPTION_END = re.compile(
