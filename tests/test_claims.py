@@ -2,9 +2,10 @@
 each with its subject. Hand-written cases, one a rule."""
 from __future__ import annotations
 
+import pytest
+
 from quotes.extract import extract_article
 from quotes.model import Article
-
 
 def claims(body: str, kind: str, published: str = "2024-08-08"):
     found = extract_article(Article(body=body, source="test", published=published)).claims
@@ -307,3 +308,13 @@ def test_unregistered_body_before_an_event_verb():
                   "2024-12-30") == [("India's Bombay Stock Exchange", "2024-12-25")]
     assert events("In September, the human rights organization Safeguard Defenders identified "
                   "dozens of stations.", "2023-04-28") == [("Safeguard Defenders", "2022-09")]
+
+
+@pytest.mark.parametrize("body", [
+    "Also released this year was the Mosquito game, in November 2004.",
+    "Since that inquiry was launched in October, Marsh has replaced its chief executive.",
+    "While aimed at a casual audience, Apple stepped into gaming in September 2019.",
+])
+def test_a_word_opening_a_sentence_is_never_a_body(body):
+    ex = extract_article(Article(body=body, source="t", published="2019-11-19"))
+    assert not any(e.name in ("Also", "Since", "While") for e in ex.entities)

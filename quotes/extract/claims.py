@@ -216,6 +216,14 @@ _SUBJECT = re.compile(rf"\s*(?P<sp>{SPEAKER})")
 _POSSESSIVE_REST = re.compile(r"['’]s\b.*$")
 
 
+def _may_name(word: str) -> bool:
+    """Whether one capitalised word can name a body: not a word that opens a sentence
+    ("Also released this year", "Since then", "While aimed at")."""
+    low = word.strip().lower()
+    return low not in lexicon.ALIAS_LEADING_WORDS and low not in lexicon.NUMBER_WORDS \
+        and low not in lexicon.DETERMINERS
+
+
 def _subject_of(sentence: str, offset: int, names: ArticleNames, resolver: Resolver) -> Person | None:
     """The person or organisation a sentence is about: its grammatical subject."""
     text = _AS_OF.sub(lambda m: " " * len(m.group(0)), sentence)
@@ -347,7 +355,7 @@ def _no_comment(text, masked, m, s, names, resolver, pub, mentions=()) -> list[C
         subject = resolver.resolve_pronoun(pm.group("p"), at, at, max(0, at - 1500))
     if subject is None and (nm := _NAME_END.search(before, 0, end)):
         subject = names.lookup(nm.group(0), s.start + nm.start())
-        if subject is None and " " not in nm.group(0) and nm.start() > 0 \
+        if subject is None and " " not in nm.group(0) and nm.start() > 0 and _may_name(nm.group(0)) \
                 and not re.search(r"\b(?:of|for|and|the|to)\s*$", before[:nm.start()], re.IGNORECASE):
             # "..., Israel has not claimed responsibility": a one-word name that is no
             # person's is a country or a body.
@@ -762,7 +770,7 @@ def _event_subjects(masked, vm, s, names, resolver, mentions, known) -> list[Per
         nm = _NOUN_SUBJECT.search(before, 0, gap.start() if gap else len(before))
         if nm and nm.group("e") in _W["event_noun"]:
             q = names.lookup(nm.group("n"), s.start + nm.start("n")) or _acronym_of(nm.group("n"), names)
-            if q is None and _body_name(nm.group("n"), resolver):
+            if q is None and _may_name(nm.group("n").split()[0]) and _body_name(nm.group("n"), resolver):
                 q = names._add(fold(nm.group("n")), nm.group("n"), "organization", nm.group("n"),
                                s.start + nm.start("n"))
             if q is not None:
@@ -915,7 +923,8 @@ def _subject_before(masked, at, s, names, resolver, mentions, known, event=False
         return p
     if (nm := _NAME_END.search(before, 0, end)) and nm.start() == len(before[:nm.start()]):
         p = names.lookup(nm.group(0), s.start + nm.start())
-        if p is None and " " not in nm.group(0) and (nm.start() == 0 or before[:nm.start()].rstrip().endswith((".", ","))):
+        if p is None and " " not in nm.group(0) and _may_name(nm.group(0)) and (
+                nm.start() == 0 or before[:nm.start()].rstrip().endswith((".", ","))):
             # "Thailand intends to spend": a one-word name no person holds is a body.
             p = names._add(fold(nm.group(0)), nm.group(0), "organization", nm.group(0),
                            s.start + nm.start())
