@@ -616,8 +616,8 @@ def _claim_order(c: dict):
 
 
 def claim_group(key: str, cs: list[dict]) -> tuple[dict, list[dict]]:
-    """The claim_groups row and member rows of one group, from its claims (dicts as in
-    group_claims, plus reported and norm) in order of report."""
+    """The claim_groups row and member rows of one group, from its claims (dicts with
+    the CLAIM_FIELDS keys, plus reported and norm) in order of report."""
     first = cs[0]
     dates = sorted(c["reported"] for c in cs if c["reported"])
     group = {
@@ -638,22 +638,6 @@ def _claim_key(c: dict) -> tuple[str, str, str | None]:
     norm = claim_object(c["kind"], c["object"], c["text"])
     return (claim_group_key(c["kind"], c["subject_kind"], c["subject_name"], norm, c["id"]), norm,
             c["as_of"] or c["published"])
-
-
-def group_claims(claims: list[dict]) -> tuple[list[dict], list[dict]]:
-    """(claim_groups rows, claim_group_members rows) for claims with keys id, article_id,
-    kind, subject_id, subject_name, subject_kind, object, text, as_of, published,
-    publisher, url, start: the whole grouping in memory, for small sets."""
-    by_key: dict[str, list[dict]] = defaultdict(list)
-    for c in claims:
-        key, norm, reported = _claim_key(c)
-        by_key[key].append(dict(c, reported=reported, norm=norm))
-    groups, members = [], []
-    for key in sorted(by_key):
-        group, rows = claim_group(key, sorted(by_key[key], key=_claim_order))
-        groups.append(group)
-        members.extend(rows)
-    return groups, members
 
 
 CLAIM_FIELDS = ("id", "article_id", "kind", "subject_id", "subject_name", "subject_kind", "object",

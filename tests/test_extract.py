@@ -551,7 +551,7 @@ def test_state_abbreviation_is_no_pronoun_antecedent():
 
     body = "Jane Porter, 59, of Ashton, Md., who watched, spoke. She left."
     names = find_names(body)
-    md = names._add("md.", "Md.", "person", "Md.", body.index("Md."), "female")
+    md = names.add("md.", "Md.", "person", "Md.", body.index("Md."), "female")
     names.mentions.append(Mention(body.index("Md."), body.index("Md.") + 3, "Md.", md.key))
     names.mentions.sort(key=lambda m: m.start)
     r = Resolver(body, names, [], None, [0, body.index("She")])

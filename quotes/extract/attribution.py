@@ -18,7 +18,7 @@ from quotes.extract.speakers import (
     Resolver, classify,
     plausible_speaker, trim_name,
 )
-from quotes.extract.text import Span, _is_abbreviation
+from quotes.extract.text import Span, is_abbreviation
 
 _CUE = lexicon.strong_cue_pattern()
 _ANY_CUE = lexicon.any_cue_pattern()
@@ -205,7 +205,7 @@ def starts_new_sentence(text: str) -> bool:
     """True when text holds a sentence end followed by a new sentence ('... he said. The
     vote ...'); an abbreviation or initials ('St. Regis', 'G.K. Butterfield') is none."""
     for m in _NEW_SENTENCE.finditer(text):
-        if not _is_abbreviation(text, m.start()) and not _INITIALS.search(text, 0, m.start() + 1):
+        if not is_abbreviation(text, m.start()) and not _INITIALS.search(text, 0, m.start() + 1):
             return True
     return False
 
@@ -215,7 +215,7 @@ def _last_sentence_end(text: str) -> int:
     does not), or -1."""
     cut = max(text.rfind("? "), text.rfind("! "))
     dot = text.rfind(". ")
-    while dot > cut and (_is_abbreviation(text, dot) or _INITIALS.search(text, 0, dot + 1)):
+    while dot > cut and (is_abbreviation(text, dot) or _INITIALS.search(text, 0, dot + 1)):
         dot = text.rfind(". ", 0, dot)
     return max(cut, dot)
 
@@ -386,7 +386,7 @@ class Attributor:
         # Sentence ends the splitter leaves out ('view. \'\'We're', 'born.”“Your') and
         # clause breaks that open a quotation ('declared the need: "...').
         for m in (_DASH_BREAK if dashes else _BREAK).finditer(self.body, s0, q.mark_start):
-            if m.group()[0] == "." and _is_abbreviation(self.body, m.start()):
+            if m.group()[0] == "." and is_abbreviation(self.body, m.start()):
                 continue
             if not any(a <= m.start() < b for a, b in spans):
                 s0 = m.end()
@@ -492,7 +492,7 @@ class Attributor:
                 return None
         sp = _speaker_from(m, ("sp1", "sp2", "sp3", "sp4", "sp5"))
         for cut in _SENTENCE_IN_NAME.finditer(sp[0]):
-            if not _is_abbreviation(sp[0], cut.start()) and not _INITIALS.search(
+            if not is_abbreviation(sp[0], cut.start()) and not _INITIALS.search(
                     sp[0], 0, cut.start() + 1):
                 # 'said Mr. Burman of the Tax Policy Center. Proposals ...'
                 sp = (sp[0][: cut.start() + 1], sp[1], sp[2])

@@ -256,7 +256,7 @@ def find_claims(body: str, paras: list[Span], sents_by_para: list[list[Span]],
     # The resolver knows mentions the name finder missed ("Sontaya Kunplome" after a
     # title, a name before ", 58,"): roles are read around all of them.
     mentions = sorted({(m.start, m.end): m for m in
-                       list(names.mentions) + list(getattr(resolver, "_outside", []))}.values(),
+                       list(names.mentions) + list(resolver.mentions_outside_quotes)}.values(),
                       key=lambda m: (m.start, m.end))
     starts = [m.start for m in mentions]
     known: dict[str, Person] = {}  # title -> the person the article gave it, so far
@@ -359,7 +359,7 @@ def _no_comment(text, masked, m, s, names, resolver, pub, mentions=()) -> list[C
                 and not re.search(r"\b(?:of|for|and|the|to)\s*$", before[:nm.start()], re.IGNORECASE):
             # "..., Israel has not claimed responsibility": a one-word name that is no
             # person's is a country or a body.
-            subject = names._add(fold(nm.group(0)), nm.group(0), "organization", nm.group(0),
+            subject = names.add(fold(nm.group(0)), nm.group(0), "organization", nm.group(0),
                                  s.start + nm.start())
     if subject is None:
         subject = _subject_of(masked, s.start, names, resolver) or _titled_subject(
@@ -470,7 +470,7 @@ _NAME_AFTER = re.compile(r",\s+(?:[A-Z][\w'’\-]+\s+)*[A-Z][\w'’\-]+")
 def _last_person(names, resolver, before: int, exclude: set[str]) -> Person | None:
     """The person named last before a sentence (not one it names itself): whom a
     definite description like 'the Labour peer' takes up."""
-    outside = getattr(resolver, "_outside", names.mentions)
+    outside = resolver.mentions_outside_quotes
     for m in reversed(outside):
         if m.start >= before:
             continue
@@ -528,7 +528,7 @@ def _employer(role: str, at: int, names: ArticleNames, resolver: Resolver) -> st
         words = name.split()
     elif len(words) == 1 and not name.isupper() and _DEMONYM.search(name.lower()):
         return None
-    common = resolver._common_words()
+    common = resolver.common_words()
     if all(w.lower() in common or w.lower() in _CONNECT for w in words):
         return None
     known = names.people.get(fold(name))
@@ -536,7 +536,7 @@ def _employer(role: str, at: int, names: ArticleNames, resolver: Resolver) -> st
         return known.name if known.kind == "organization" else None
     if names.lookup(name) is not None or _head(words[-1]) in ROLE_HEADS:
         return None
-    return names._add(fold(name), name, "organization", name, at).name
+    return names.add(fold(name), name, "organization", name, at).name
 
 
 _POST_PREP = re.compile(rf"(?i:{_ROLE_TRIE})\s+(?:of|at|with|for)\s+(?:the\s+)?(?P<obj>\S.*)$")
@@ -589,10 +589,10 @@ def _body_after_post(role: str, at: int, names: ArticleNames, resolver: Resolver
         or _acronym_of(name, names)
     if p is not None:
         return p.name if p.kind == "organization" else None
-    if all(w.lower() in resolver._common_words() or w.lower() in _CONNECT for w in words
+    if all(w.lower() in resolver.common_words() or w.lower() in _CONNECT for w in words
            if w[:1].isupper()) and not owned:
         return None
-    return names._add(fold(name), name, "organization", name, at).name
+    return names.add(fold(name), name, "organization", name, at).name
 
 
 def _acronym_of(name: str, names: ArticleNames) -> Person | None:
@@ -771,7 +771,7 @@ def _event_subjects(masked, vm, s, names, resolver, mentions, known) -> list[Per
         if nm and nm.group("e") in _W["event_noun"]:
             q = names.lookup(nm.group("n"), s.start + nm.start("n")) or _acronym_of(nm.group("n"), names)
             if q is None and _may_name(nm.group("n").split()[0]) and _body_name(nm.group("n"), resolver):
-                q = names._add(fold(nm.group("n")), nm.group("n"), "organization", nm.group("n"),
+                q = names.add(fold(nm.group("n")), nm.group("n"), "organization", nm.group("n"),
                                s.start + nm.start("n"))
             if q is not None:
                 out.append(q)
@@ -796,7 +796,7 @@ def _body_name(name: str, resolver: Resolver) -> bool:
     words = name.split()
     if len(words) == 1 and not name.isupper() and _DEMONYM.search(name.lower()):
         return False
-    return not all(w.lower() in resolver._common_words() for w in words)
+    return not all(w.lower() in resolver.common_words() for w in words)
 
 
 _GERUND = re.compile(r"\b(?:after|before|since|despite|while|following)\s+(?P<g>[a-z]+ing)\b")
@@ -926,13 +926,13 @@ def _subject_before(masked, at, s, names, resolver, mentions, known, event=False
         if p is None and " " not in nm.group(0) and _may_name(nm.group(0)) and (
                 nm.start() == 0 or before[:nm.start()].rstrip().endswith((".", ","))):
             # "Thailand intends to spend": a one-word name no person holds is a body.
-            p = names._add(fold(nm.group(0)), nm.group(0), "organization", nm.group(0),
+            p = names.add(fold(nm.group(0)), nm.group(0), "organization", nm.group(0),
                            s.start + nm.start())
         if p is None and " " in nm.group(0).strip() and _new_body(nm.group(0).strip(), before[:nm.start()]):
             # "India's Bombay Stock Exchange inched", "the human rights organization
             # Safeguard Defenders identified": a body the name finder did not register.
             name = nm.group(0).strip()
-            p = names._add(fold(name), name, "organization", name, s.start + nm.start())
+            p = names.add(fold(name), name, "organization", name, s.start + nm.start())
         return p
     return None
 

@@ -59,27 +59,6 @@ DATEISH = re.compile(
     rf"(?:\d|{word_trie(_DATE_WORDS)}))")
 
 
-def parse_date(text: str | None) -> str | None:
-    """An ISO date from a publication-date string in any common format, else None."""
-    if not text or not str(text).strip():
-        return None
-    text = str(text).strip()
-    if re.fullmatch(r"\d{4}", text):
-        return text
-    if re.fullmatch(r"\d{4}-\d{2}", text):
-        return text
-    try:
-        d = dateparser.parse(text, fuzzy=False, default=None)
-    except (ValueError, OverflowError, TypeError):
-        try:
-            d = dateparser.parse(text, fuzzy=True)
-        except (ValueError, OverflowError, TypeError):
-            return None
-    if d is None or not (1000 <= d.year <= 9999):
-        return None
-    return d.date().isoformat()
-
-
 def _published(published: str | None) -> date | None:
     if not published or len(published) < 10:
         return None

@@ -103,7 +103,6 @@ class Person:
     kind: str
     gender: str | None = None
     aliases: list[str] = field(default_factory=list)
-    first_at: int = 0
 
     @property
     def last(self) -> str:
@@ -129,7 +128,7 @@ def _is_title(token: str) -> bool:
     return token.lower() in lexicon.TITLES or token.lower().rstrip(".") in lexicon.TITLES
 
 
-def _split_person(tokens: list[str]) -> tuple[list[str], list[str]]:
+def split_person(tokens: list[str]) -> tuple[list[str], list[str]]:
     """(title tokens, name tokens) of a capitalised span."""
     i = 0
     while i < len(tokens) - 1 and (_is_title(tokens[i]) or tokens[i] in ("U.S.", "U.K.")):
@@ -165,7 +164,7 @@ class _LowercaseWords:
         return word in lowercase_words(self.body)
 
 
-def _org_name(span: str, common: Container[str] = frozenset()) -> str | None:
+def org_name(span: str, common: Container[str] = frozenset()) -> str | None:
     """The organisation named by a capitalised span, or None.
 
     'Washington Post Trump' -> 'Washington Post' (a name glued on after the keyword);
@@ -228,10 +227,10 @@ class ArticleNames:
         self._by_part: dict[tuple[str, str], list[Person]] | None = None  # see _people_by
 
     # -- building --------------------------------------------------------------
-    def _add(self, key: str, name: str, kind: str, surface: str, at: int, gender=None) -> Person:
+    def add(self, key: str, name: str, kind: str, surface: str, at: int, gender=None) -> Person:
         p = self.people.get(key)
         if p is None:
-            p = self.people[key] = Person(key, name, kind, gender, [], at)
+            p = self.people[key] = Person(key, name, kind, gender, [])
             if self._by_part is not None and kind == "person":
                 _index_person(self._by_part, p)  # a new entry goes last, as in registry order
         surface = clean_alias(surface)
@@ -283,13 +282,13 @@ class ArticleNames:
         if whole is not None and whole.kind == "organization":
             return whole  # "Ukraine's Air Force" as written, before any part of it
         tokens = surface.replace("’s", "").replace("'s", "").split()
-        _, name = _split_person(tokens) if tokens else ([], [])
+        _, name = split_person(tokens) if tokens else ([], [])
         if not name:
             return None
         key = fold(" ".join(name))
         if key in self.people:
             return self.people[key]
-        org = _org_name(surface)
+        org = org_name(surface)
         if org and fold(org) in self.people:
             return self.people[fold(org)]
         if len(name) == 1 or (len(name) == 2 and name[-1].lower() in _SUFFIXES):
@@ -345,10 +344,10 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
     # 1. Organisations with a keyword: "Russian Union of Industrialists and Entrepreneurs".
     common = _LowercaseWords(body)
     for s, e, text in org_spans:
-        org = _org_name(text, common)
+        org = org_name(text, common)
         if org:
             off = s + text.index(org.split()[0])
-            reg._add(fold(org), org, "organization", org, off)
+            reg.add(fold(org), org, "organization", org, off)
             reg.mentions.append(Mention(off, off + len(org), org, fold(org)))
             taken.append((off, off + len(org)))  # in order: the organisation spans do not overlap
 
@@ -367,7 +366,7 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
             p.aliases.append(short)
 
     # 2. Full person names: optional titles, a first name, one or more name tokens.
-    # (start, end, text, tokens, _split_person(tokens)) of spans left for step 3
+    # (start, end, text, tokens, split_person(tokens)) of spans left for step 3
     pending_single: list[tuple[int, int, str, list[str], tuple[list[str], list[str]]]] = []
     unknown: list[tuple[int, int, str, list[str], tuple[list[str], list[str]]]] = []
     for s, e, text in spans:
@@ -391,19 +390,19 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
             s += text.index(tokens[1], len(tokens[0]))
             text, tokens = text[text.index(tokens[1], len(tokens[0])) :], tokens[1:]
         if len(tokens) == 1:
-            # One word (most spans): _split_person finds no title and drops a date word;
+            # One word (most spans): split_person finds no title and drops a date word;
             # the rest of this step only handles names of two words or more.
             if tokens[0].lower() not in _DATE_WORDS:
                 pending_single.append((s, e, text, tokens, ([], tokens)))
             continue
-        split = titles, name = _split_person(tokens)
+        split = titles, name = split_person(tokens)
         if not name:
             continue
         if len(name) > 2 and not first_name_gender(name[0]):
             # "PolitiFact Executive Director Aaron Sharockman": the name starts later.
             k = next((j for j in range(1, len(name) - 1) if first_name_gender(name[j])
                       and name[j + 1][:1].isupper()), None)
-            if k is not None and not _org_name(" ".join(name[: k + 2])):
+            if k is not None and not org_name(" ".join(name[: k + 2])):
                 titles, name = titles + name[:k], name[k:]
         if len(name) >= 2 and first_name_gender(name[0]) and not (
                 name[1].isupper() and not _INITIAL.fullmatch(name[1])):  # "Donald J. Trump"
@@ -414,8 +413,8 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
             full = " ".join(name)
             gender = first_name_gender(name[0])
             g = gender if gender in ("male", "female") else None
-            g = _honorific_gender(titles) or g
-            p = reg._add(_person_key(reg, name), full, "person", full, name_off, g)
+            g = honorific_gender(titles) or g
+            p = reg.add(_person_key(reg, name), full, "person", full, name_off, g)
             if len(full.split()) > len(p.name.split()):
                 reg._rename(p, full)
             reg.mentions.append(Mention(name_off, name_off + len(full), full, p.key))
@@ -433,11 +432,11 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
             name = split[1][-2:]
             full = " ".join(name)
             if (counts[name[-1]] <= body.count(full) and not _introduced_as_person(body, s, e)
-                    or _org_name(full, common)):
+                    or org_name(full, common)):
                 pending_single.append((s, e, text, tokens, split))
                 continue
             name_off = s + text.rindex(full) if full in text else s
-            p = reg._add(_person_key(reg, name), full, "person", full, name_off, _honorific_gender(split[0]))
+            p = reg.add(_person_key(reg, name), full, "person", full, name_off, honorific_gender(split[0]))
             reg.mentions.append(Mention(name_off, name_off + len(full), full, p.key))
             bisect.insort(taken, (s, e))
 
@@ -450,14 +449,14 @@ def find_names(body: str, title: str | None = None) -> ArticleNames:
             continue
         p = reg.person_by_surname(last, s)
         if p is None and titles and len(name) == 1 and (
-            _honorific_gender(titles) or any(t.lower().rstrip(".") in _PERSON_TITLES for t in titles)
+            honorific_gender(titles) or any(t.lower().rstrip(".") in _PERSON_TITLES for t in titles)
         ):
-            p = reg._add(fold(last), last, "person", last, off, _honorific_gender(titles))
+            p = reg.add(fold(last), last, "person", last, off, honorific_gender(titles))
         if p is None and len(name) == 1:
             before = body[max(0, s - 40) : s].lower()
             after = body[e : e + 30].lower()
             if _ORG_APPOSITION_REVERSED.match(before[::-1]) or _ORG_ROLE_AFTER.match(after):
-                p = reg._add(fold(last), last, "organization", last, off)
+                p = reg.add(fold(last), last, "organization", last, off)
         if p is None:
             continue
         surface = clean_alias(" ".join(tokens[-len(name):]) if len(name) > 1 else last)
@@ -610,7 +609,7 @@ def _name_core(tokens: list[str]) -> list[str]:
     return out
 
 
-def _honorific_gender(titles: list[str]) -> str | None:
+def honorific_gender(titles: list[str]) -> str | None:
     for t in titles:
         low = t.lower()
         if low in lexicon.HONORIFICS_MALE or low.rstrip(".") in lexicon.HONORIFICS_MALE:

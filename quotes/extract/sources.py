@@ -102,7 +102,7 @@ class _Article:
         key = fold(name)
         p = self.names.people.get(key)
         if p is None or p.kind != "organization":
-            p = self.names._add(key if p is None else key + " (organization)", name, "organization", name, at)
+            p = self.names.add(key if p is None else key + " (organization)", name, "organization", name, at)
             # The mention list stays in text order: claims bisect it.
             k = bisect.bisect_left(self.mention_starts, at)
             self.names.mentions.insert(k, Mention(at, at + len(name), name, p.key))

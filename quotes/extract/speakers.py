@@ -10,11 +10,13 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from quotes.extract import lexicon
-from quotes.extract.names import ArticleNames, Person, first_name_gender, fold, lowercase_words
+from quotes.extract.names import (
+    ArticleNames, Mention, Person, first_name_gender, fold, honorific_gender, lowercase_words,
+    org_name, split_person,
+)
 
 _NAME_TOKEN = r"(?:[A-Z][\w'’.\-]*|de|van|von|al|bin|la|le|del|da)"
 # An online handle stands for a name: "acebush1 posted" (letters, then a digit).
@@ -57,14 +59,6 @@ APPOSITION = (
 )
 # Adverbs and auxiliaries between a speaker and its cue: "Trump has often said".
 ADVERB = r"(?:(?:also|later|then|again|once|previously|recently|simply|separately|flatly|bluntly|further|often|still|even|has|had|have|would|\w+ly)[ ]){0,3}"
-
-
-@dataclass
-class Speaker:
-    text: str
-    start: int
-    end: int
-    kind: str  # name, pronoun, nominal
 
 
 _PRONOUN_RE = re.compile(PRONOUN)
@@ -140,7 +134,6 @@ def trim_name(text: str) -> str:
         if head and all(w.lower().rstrip(".") in lexicon.TITLES or w.lower() in lexicon.TITLES
                         for w in head):
             # "Secretary of State Madeleine Albright": the name follows the office
-            from quotes.extract.names import first_name_gender
 
             k = next((j for j in range(2, len(rest) - 1) if first_name_gender(rest[j])), None)
             if k is not None:
@@ -298,12 +291,11 @@ class Resolver:
             if m is None:
                 continue
             sp = m.group("sp")
-            if sp.split()[0].lower() in self._common_words():
+            if sp.split()[0].lower() in self.common_words():
                 continue  # "Yesterday, a ..."
             found.append((m.start("sp"), sp))
         # "David Woodard of Clemson University" taken for an organisation: the person is
         # "David Woodard" (the mention is replaced in this resolver's list only).
-        from quotes.extract.names import first_name_gender
 
         for idx in range(len(self._outside) - 1, -1, -1):
             o = self._outside[idx]
@@ -414,7 +406,12 @@ class Resolver:
                     vote(ms[0].key, pm.group(1), 2)
         return votes
 
-    def _common_words(self) -> frozenset[str]:
+    @property
+    def mentions_outside_quotes(self) -> list:
+        """Every mention outside quotes, in text order (what claims read subjects from)."""
+        return self._outside
+
+    def common_words(self) -> frozenset[str]:
         """Words the article writes in lower case: never names on their own."""
         return lowercase_words(self.body)
 
@@ -425,15 +422,7 @@ class Resolver:
         k = bisect.bisect_right(self._quote_starts, pos)
         return k > 0 and self._quote_reach[k - 1] > pos
 
-    def person(self, name: str) -> Person | None:
-        return self.names.people.get(fold(name))
-
-    # -- names -------------------------------------------------------------------
     def resolve_name(self, text: str, at: int) -> Person | None:
-        from quotes.extract.names import (
-            _honorific_gender, _org_name, _split_person, first_name_gender,
-        )
-
         whole = self.names.people.get(fold(text.strip())) if ("'s " in text or "’s " in text) else None
         if whole is not None and whole.kind == "organization":
             self._note_mention(whole, at, text)
@@ -451,7 +440,7 @@ class Resolver:
         k = next((j for j in range(1, len(toks) - 1)
                   if toks[j + 1][:1].isupper() and first_name_gender(toks[j])), None)
         if k is not None and (toks[-1].lower() in lexicon.ORG_KEYWORDS
-                              or _org_name(" ".join(toks[k:]))):
+                              or org_name(" ".join(toks[k:]))):
             k = None  # "New York Times" is no "York Times"
         p = self.names.lookup(" ".join(toks[k:]) if k is not None else surface, at)
         if p is not None and (k is None or p.kind == "person"):
@@ -465,11 +454,11 @@ class Resolver:
         if first in lexicon.NUMBER_WORDS or first in ("a", "an") or surface.lower() in lexicon.WEEKDAYS:
             return None  # "One DDoS attack was used ...", "Monday": no one to register
         tokens = trim_name(text).replace("’s", "").split()
-        titles, core = _split_person(tokens)
+        titles, core = split_person(tokens)
         if not core or (core[-1].lower() in lexicon.TITLES - lexicon.SURNAME_TITLES
                         or len(core) == 1 and core[-1].lower() in lexicon.TITLES) and not titles:
             return None
-        if (len(core) == 1 and not titles and core[0].lower() in self._common_words()
+        if (len(core) == 1 and not titles and core[0].lower() in self.common_words()
                 and core[0].lower() not in lexicon.ORG_KEYWORDS):
             return None  # "Now said ..." : an ordinary word at a sentence start
         k = next((j for j in range(len(core) - 1) if first_name_gender(core[j])), None)
@@ -478,7 +467,7 @@ class Resolver:
         if any(t.lower() in ("said", "says") for t in core):
             return None
         # "State Senate President Steve Sweeney": a first name then a surname is a person.
-        org = None if k is not None and len(core) >= 2 else _org_name(" ".join(tokens))
+        org = None if k is not None and len(core) >= 2 else org_name(" ".join(tokens))
         kind = "organization" if org else "person"
         name = org or " ".join(core)
         if kind == "person" and len(core) == 1 and core[0].isupper() and len(core[0]) > 1:
@@ -486,7 +475,7 @@ class Resolver:
         if kind == "person" and name.casefold().removeprefix("the ") in lexicon.places():
             kind = "organization"  # "Israel said", "the Kremlin said": a state speaks
             name = name[4:] if name[:4].lower() == "the " else name
-        p = self.names._add(fold(name), name, kind, name, at, _honorific_gender(titles))
+        p = self.names.add(fold(name), name, kind, name, at, honorific_gender(titles))
         self._note_mention(p, at, text)
         return p
 
@@ -500,7 +489,6 @@ class Resolver:
 
     def _note_mention(self, p: Person, at: int, text: str) -> None:
         """A speaker is a mention: a later "she said" can refer back to it ("Melanie said")."""
-        from quotes.extract.names import Mention
 
         if p.kind != "person":
             return
@@ -585,7 +573,7 @@ class Resolver:
         and under cross-examination by Mpofu, ', 'Earlier, '. A sentence that opens with
         a name or a quotation has none."""
         pos, subs = start, []
-        common = self._common_words()
+        common = self.common_words()
         for _ in range(4):
             m = _LEAD_WORD.match(self.body, pos, limit)
             if m is None or self._in_quote(m.start(1)) or self._mention_at(m.start(1)):

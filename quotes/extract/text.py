@@ -42,7 +42,7 @@ def paragraphs(body: str) -> list[Span]:
     return spans
 
 
-def _is_abbreviation(text: str, dot: int) -> bool:
+def is_abbreviation(text: str, dot: int) -> bool:
     """True when the '.' at index dot closes an abbreviation or an initial."""
     if text[dot] != ".":
         return False
@@ -65,7 +65,7 @@ def sentences(body: str, para: Span, shield: list[tuple[int, int]] = ()) -> list
     # every quote of the article, and scanning it for every candidate was quadratic.
     shield = [(s, e) for s, e in shield if s < para.end and e > para.start]
     for m in _SENTENCE_END.finditer(text):
-        if _is_abbreviation(text, m.start()):
+        if is_abbreviation(text, m.start()):
             continue
         pos = para.start + m.start()
         if shield and any(s <= pos < e and (pos < e - 1 or not m.group().startswith(_CLOSED, 1)
