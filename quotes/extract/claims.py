@@ -9,7 +9,6 @@ from __future__ import annotations
 import bisect
 import re
 from functools import lru_cache
-from importlib import resources
 
 from quotes.extract.dates import DATE_EXPRESSION, DATEISH, find_date
 from quotes.extract import lexicon
@@ -33,14 +32,9 @@ _AS_OF = re.compile(r"^\s*(?:As\s+of|By)\s+([^,]{2,40}),\s*", re.IGNORECASE)
 def _words() -> dict[str, frozenset[str]]:
     """Section -> words, from quotes/data/claims.txt (word lists live in data files)."""
     out: dict[str, set[str]] = {}
-    section = None
-    text = resources.files("quotes").joinpath("data/claims.txt").read_text("utf-8")
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line.startswith("["):
-            section = line.strip("[]")
-        elif line and section:
-            out.setdefault(section, set()).update(line.split())
+    for section, line in lexicon.data_lines("claims.txt"):
+        if section:
+            out.setdefault(section, set()).update(line.split("#", 1)[0].split())
     return {k: frozenset(v) for k, v in out.items()}
 
 

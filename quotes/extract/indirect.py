@@ -40,10 +40,9 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from quotes.extract.dates import DATEISH, anchor_before, find_date, not_after, without_other_clauses
-from quotes.extract.lexicon import word_trie
+from quotes.extract.lexicon import data_lines, word_trie
 from quotes.extract.speakers import NAME, NOMINAL, PRONOUN, Resolver
 from quotes.extract.text import Span
 from quotes.model import Quote
@@ -53,15 +52,8 @@ from quotes.model import Quote
 def reporting_verbs() -> dict[str, tuple[str, str]]:
     """Verb form -> (lemma, frame), from quotes/data/reporting_verbs.txt."""
     forms: dict[str, tuple[str, str]] = {}
-    frame = "speech"
-    text = resources.files("quotes").joinpath("data/reporting_verbs.txt").read_text("utf-8")
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("["):
-            frame = line.strip("[]")
-            continue
+    for frame, line in data_lines("reporting_verbs.txt"):
+        frame = frame or "speech"
         if frame == "intention":
             break  # what someone wants or means to do, unsaid, is no statement
         lemma, _, rest = line.partition(":")

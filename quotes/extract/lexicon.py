@@ -12,21 +12,31 @@ from nameparser.config import CONSTANTS
 
 
 @lru_cache(maxsize=None)
-def cue_forms() -> dict[str, tuple[str, bool]]:
-    """Inflected cue form -> (lemma, strong). From quotes/data/cues.txt."""
-    forms: dict[str, tuple[str, bool]] = {}
-    strong = True
-    text = resources.files("quotes").joinpath("data/cues.txt").read_text("utf-8")
-    for line in text.splitlines():
+def data_lines(name: str) -> tuple[tuple[str | None, str], ...]:
+    """(section, line) for each line of quotes/data/NAME, in file order: the one reader
+    of the word lists. "[section]" lines open a section (None before the first); blank
+    lines and lines starting with "#" are skipped."""
+    out = []
+    section = None
+    for line in resources.files("quotes").joinpath(f"data/{name}").read_text("utf-8").splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         if line.startswith("["):
-            strong = line == "[strong]"
+            section = line.strip("[]")
             continue
+        out.append((section, line))
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def cue_forms() -> dict[str, tuple[str, bool]]:
+    """Inflected cue form -> (lemma, strong). From quotes/data/cues.txt."""
+    forms: dict[str, tuple[str, bool]] = {}
+    for section, line in data_lines("cues.txt"):
         lemma, _, rest = line.partition(":")
         for form in rest.split():
-            forms[form.lower()] = (lemma.strip(), strong)
+            forms[form.lower()] = (lemma.strip(), section in (None, "strong"))
     return forms
 
 
@@ -34,9 +44,7 @@ def cue_forms() -> dict[str, tuple[str, bool]]:
 def places() -> frozenset[str]:
     """Folded names of countries and seats of government (quotes/data/places.txt): an
     entity of one of these names speaks as a body."""
-    text = resources.files("quotes").joinpath("data/places.txt").read_text("utf-8")
-    return frozenset(line.strip().casefold() for line in text.splitlines()
-                     if line.strip() and not line.startswith(("#", "[")))
+    return frozenset(line.casefold() for _, line in data_lines("places.txt"))
 
 
 def word_trie(words, gap: str = "_") -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import replace
-from importlib import resources
 
 from quotes.extract import claims as claims_mod
 from quotes.extract import lexicon
@@ -316,8 +315,7 @@ _OWN_FRAME = re.compile(r"\b(?:earlier|previously|once|formerly|in the past|at t
 # continue the date of the paragraph before.
 _TIME_WORD = re.compile(r"\b(?:days?|weeks?|months?|years?|ago|recently|later)\b", re.IGNORECASE)
 _PERFECT_BEFORE = re.compile(r"\b(?:has|have)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
-_EVENT_NOUNS = [w.strip() for w in resources.files("quotes").joinpath("data/speech_events.txt")
-                .read_text("utf-8").splitlines() if w.strip() and not w.startswith("#")]
+_EVENT_NOUNS = [line for _, line in lexicon.data_lines("speech_events.txt")]
 _EVENT = rf"(?:{'|'.join(re.escape(w) for w in _EVENT_NOUNS)})s?"
 
 

@@ -15,7 +15,6 @@ import bisect
 import re
 from dataclasses import replace
 from functools import lru_cache
-from importlib import resources
 
 from quotes.extract import lexicon
 from quotes.extract.names import ArticleNames, Mention, Person, fold
@@ -54,16 +53,8 @@ _GENDER = {"he": "male", "she": "female", "his": "male", "her": "female"}
 def nouns() -> dict[str, frozenset[str]]:
     """Section -> words, from quotes/data/sources.txt."""
     out: dict[str, set[str]] = {}
-    section = ""
-    text = resources.files("quotes").joinpath("data/sources.txt").read_text("utf-8")
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("["):
-            section = line.strip("[]")
-            continue
-        out.setdefault(section, set()).add(line.lower())
+    for section, line in lexicon.data_lines("sources.txt"):
+        out.setdefault(section or "", set()).add(line.lower())
     return {k: frozenset(v) for k, v in out.items()}
 
 
