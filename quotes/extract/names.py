@@ -336,137 +336,170 @@ def _introduced_as_person(body: str, start: int, end: int) -> bool:
 
 def find_names(body: str, title: str | None = None) -> ArticleNames:
     """Find every person and organisation mention in the body."""
-    reg = ArticleNames()
-    spans = [part for m in _SEQ.finditer(body) for part in _split_possessive(m.start(), m.group())]
-    org_spans = [(m.start(), m.end(), m.group()) for m in _ORG_SEQ.finditer(body)]
-    taken: list[tuple[int, int]] = []  # disjoint spans, kept sorted
+    return _NameFinder(body).run()
 
-    # 1. Organisations with a keyword: "Russian Union of Industrialists and Entrepreneurs".
-    common = _LowercaseWords(body)
-    for s, e, text in org_spans:
-        org = org_name(text, common)
-        if org:
-            off = s + text.index(org.split()[0])
-            reg.add(fold(org), org, "organization", org, off)
-            reg.mentions.append(Mention(off, off + len(org), org, fold(org)))
-            taken.append((off, off + len(org)))  # in order: the organisation spans do not overlap
 
-    def free(s: int, e: int) -> bool:
-        i = bisect.bisect_left(taken, (e,))  # the taken spans starting before e end in order
-        return i == 0 or taken[i - 1][1] <= s
+# (start, end, text, tokens, split_person(tokens)) of a capitalised span left for later
+_Span = tuple[int, int, str, list[str], tuple[list[str], list[str]]]
 
-    # 1b. An acronym an organisation is introduced with ("... Research (NIESR)") names it
-    # wherever it stands alone: "the NIESR report", "NIESR said".
-    for short, p in _acronyms(body, reg):
-        for m in re.finditer(rf"(?<![\w\-]){re.escape(short)}(?![\w\-])", body):
-            if free(m.start(), m.end()):
-                reg.mentions.append(Mention(m.start(), m.end(), short, p.key))
-                bisect.insort(taken, (m.start(), m.end()))
-        if short not in p.aliases:
-            p.aliases.append(short)
 
-    # 2. Full person names: optional titles, a first name, one or more name tokens.
-    # (start, end, text, tokens, split_person(tokens)) of spans left for step 3
-    pending_single: list[tuple[int, int, str, list[str], tuple[list[str], list[str]]]] = []
-    unknown: list[tuple[int, int, str, list[str], tuple[list[str], list[str]]]] = []
-    for s, e, text in spans:
-        if text.lower() in _NOT_A_NAME:
-            continue  # step 3 would drop it too
-        if not free(s, e):
-            # "Ohio Democratic Party Chairman David Pepper": the words after the
-            # organisation can still name a person.
-            i = bisect.bisect_left(taken, (e,))
-            cut = taken[i - 1][1] if i else e
-            tail = text[cut - s :].lstrip() if s < cut < e else ""
-            if not tail or not free(e - len(tail), e):
+class _NameFinder:
+    """The steps of find_names over one body, in order: organisations with a keyword,
+    their acronyms, full person names, names with an unknown first name, then titled and
+    bare surnames; each step sees what the earlier ones took."""
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+        self.reg = ArticleNames()
+        self.common = _LowercaseWords(body)
+        self.taken: list[tuple[int, int]] = []  # disjoint spans, kept sorted
+        self.pending_single: list[_Span] = []
+        self.unknown: list[_Span] = []
+
+    def run(self) -> ArticleNames:
+        self.organisations()
+        self.acronyms()
+        self.full_names()
+        self.unknown_first_names()
+        self.reg.mentions.sort(key=lambda m: m.start)
+        self.surnames()
+        self.reg.mentions.sort(key=lambda m: m.start)
+        _employers_to_organisations(self.body, self.reg)
+        _link_handles(self.body, self.reg)
+        return self.reg
+
+    def free(self, s: int, e: int) -> bool:
+        i = bisect.bisect_left(self.taken, (e,))  # the taken spans starting before e end in order
+        return i == 0 or self.taken[i - 1][1] <= s
+
+    def organisations(self) -> None:
+        """1. Organisations with a keyword: "Russian Union of Industrialists and Entrepreneurs"."""
+        for m in _ORG_SEQ.finditer(self.body):
+            s, text = m.start(), m.group()
+            org = org_name(text, self.common)
+            if org:
+                off = s + text.index(org.split()[0])
+                self.reg.add(fold(org), org, "organization", org, off)
+                self.reg.mentions.append(Mention(off, off + len(org), org, fold(org)))
+                self.taken.append((off, off + len(org)))  # in order: the organisation spans do not overlap
+
+    def acronyms(self) -> None:
+        """1b. An acronym an organisation is introduced with ("... Research (NIESR)")
+        names it wherever it stands alone: "the NIESR report", "NIESR said"."""
+        for short, p in _acronyms(self.body, self.reg):
+            for m in re.finditer(rf"(?<![\w\-]){re.escape(short)}(?![\w\-])", self.body):
+                if self.free(m.start(), m.end()):
+                    self.reg.mentions.append(Mention(m.start(), m.end(), short, p.key))
+                    bisect.insort(self.taken, (m.start(), m.end()))
+            if short not in p.aliases:
+                p.aliases.append(short)
+
+    def full_names(self) -> None:
+        """2. Full person names: optional titles, a first name, one or more name tokens."""
+        spans = [part for m in _SEQ.finditer(self.body) for part in _split_possessive(m.start(), m.group())]
+        for s, e, text in spans:
+            if text.lower() in _NOT_A_NAME:
+                continue  # step 3 would drop it too
+            if not self.free(s, e):
+                # "Ohio Democratic Party Chairman David Pepper": the words after the
+                # organisation can still name a person.
+                i = bisect.bisect_left(self.taken, (e,))
+                cut = self.taken[i - 1][1] if i else e
+                tail = text[cut - s :].lstrip() if s < cut < e else ""
+                if not tail or not self.free(e - len(tail), e):
+                    continue
+                s, text = e - len(tail), tail
+            tokens = text.split()
+            if len(tokens) > 1 and (tokens[0].lower() in lexicon.NUMBER_WORDS or (
+                    tokens[0].lower() in lexicon.LEADING_FUNCTION_WORDS and _opens_sentence(self.body, s))):
+                # "Said Wales assistant coach Scott Johnson:", "Five Live": "Said" and "Five"
+                # are first names to the list, but a sentence's first word "said" is the verb
+                # and a number word opens no person's name.
+                s += text.index(tokens[1], len(tokens[0]))
+                text, tokens = text[text.index(tokens[1], len(tokens[0])) :], tokens[1:]
+            if len(tokens) == 1:
+                # One word (most spans): split_person finds no title and drops a date word;
+                # the rest of this step only handles names of two words or more.
+                if tokens[0].lower() not in _DATE_WORDS:
+                    self.pending_single.append((s, e, text, tokens, ([], tokens)))
                 continue
-            s, text = e - len(tail), tail
-        tokens = text.split()
-        if len(tokens) > 1 and (tokens[0].lower() in lexicon.NUMBER_WORDS or (
-                tokens[0].lower() in lexicon.LEADING_FUNCTION_WORDS and _opens_sentence(body, s))):
-            # "Said Wales assistant coach Scott Johnson:", "Five Live": "Said" and "Five"
-            # are first names to the list, but a sentence's first word "said" is the verb
-            # and a number word opens no person's name.
-            s += text.index(tokens[1], len(tokens[0]))
-            text, tokens = text[text.index(tokens[1], len(tokens[0])) :], tokens[1:]
-        if len(tokens) == 1:
-            # One word (most spans): split_person finds no title and drops a date word;
-            # the rest of this step only handles names of two words or more.
-            if tokens[0].lower() not in _DATE_WORDS:
-                pending_single.append((s, e, text, tokens, ([], tokens)))
-            continue
-        split = titles, name = split_person(tokens)
-        if not name:
-            continue
-        if len(name) > 2 and not first_name_gender(name[0]):
-            # "PolitiFact Executive Director Aaron Sharockman": the name starts later.
-            k = next((j for j in range(1, len(name) - 1) if first_name_gender(name[j])
-                      and name[j + 1][:1].isupper()), None)
-            if k is not None and not org_name(" ".join(name[: k + 2])):
-                titles, name = titles + name[:k], name[k:]
-        if len(name) >= 2 and first_name_gender(name[0]) and not (
-                name[1].isupper() and not _INITIAL.fullmatch(name[1])):  # "Donald J. Trump"
-            joined = " ".join(name)
-            name_off = s + len(text) - len(joined) - (len(text) - len(text.rstrip()))
-            name_off = s + text.rindex(joined) if joined in text else name_off
-            name = _name_core(name)
-            full = " ".join(name)
-            gender = first_name_gender(name[0])
-            g = gender if gender in ("male", "female") else None
-            g = honorific_gender(titles) or g
-            p = reg.add(_person_key(reg, name), full, "person", full, name_off, g)
-            if len(full.split()) > len(p.name.split()):
-                reg._rename(p, full)
-            reg.mentions.append(Mention(name_off, name_off + len(full), full, p.key))
-            bisect.insort(taken, (s, e))
-        elif _unknown_first_name(name, common):
-            unknown.append((s, e, text, tokens, split))
-        else:
-            pending_single.append((s, e, text, tokens, split))
+            split = titles, name = split_person(tokens)
+            if not name:
+                continue
+            if len(name) > 2 and not first_name_gender(name[0]):
+                # "PolitiFact Executive Director Aaron Sharockman": the name starts later.
+                k = next((j for j in range(1, len(name) - 1) if first_name_gender(name[j])
+                          and name[j + 1][:1].isupper()), None)
+                if k is not None and not org_name(" ".join(name[: k + 2])):
+                    titles, name = titles + name[:k], name[k:]
+            if len(name) >= 2 and first_name_gender(name[0]) and not (
+                    name[1].isupper() and not _INITIAL.fullmatch(name[1])):  # "Donald J. Trump"
+                self._person(s, e, text, titles, name)
+            elif _unknown_first_name(name, self.common):
+                self.unknown.append((s, e, text, tokens, split))
+            else:
+                self.pending_single.append((s, e, text, tokens, split))
 
-    # 2b. A name whose first name the detector does not know ("Duduzile Zuma-Sambudla",
-    # "Gopaul Govender") is a person when the article goes on to use its surname alone.
-    if unknown:
+    def _person(self, s: int, e: int, text: str, titles: list[str], name: list[str]) -> None:
+        joined = " ".join(name)
+        name_off = s + len(text) - len(joined) - (len(text) - len(text.rstrip()))
+        name_off = s + text.rindex(joined) if joined in text else name_off
+        name = _name_core(name)
+        full = " ".join(name)
+        gender = first_name_gender(name[0])
+        g = gender if gender in ("male", "female") else None
+        g = honorific_gender(titles) or g
+        p = self.reg.add(_person_key(self.reg, name), full, "person", full, name_off, g)
+        if len(full.split()) > len(p.name.split()):
+            self.reg._rename(p, full)
+        self.reg.mentions.append(Mention(name_off, name_off + len(full), full, p.key))
+        bisect.insort(self.taken, (s, e))
+
+    def unknown_first_names(self) -> None:
+        """2b. A name whose first name the detector does not know ("Duduzile
+        Zuma-Sambudla", "Gopaul Govender") is a person when the article goes on to use
+        its surname alone, or introduces it as one."""
+        if not self.unknown:
+            return
+        body = self.body
         counts = Counter(_CAPITAL_WORD.findall(body))
-        for s, e, text, tokens, split in unknown:
+        for s, e, text, tokens, split in self.unknown:
             name = split[1][-2:]
             full = " ".join(name)
             if (counts[name[-1]] <= body.count(full) and not _introduced_as_person(body, s, e)
-                    or org_name(full, common)):
-                pending_single.append((s, e, text, tokens, split))
+                    or org_name(full, self.common)):
+                self.pending_single.append((s, e, text, tokens, split))
                 continue
             name_off = s + text.rindex(full) if full in text else s
-            p = reg.add(_person_key(reg, name), full, "person", full, name_off, honorific_gender(split[0]))
-            reg.mentions.append(Mention(name_off, name_off + len(full), full, p.key))
-            bisect.insort(taken, (s, e))
+            p = self.reg.add(_person_key(self.reg, name), full, "person", full, name_off,
+                             honorific_gender(split[0]))
+            self.reg.mentions.append(Mention(name_off, name_off + len(full), full, p.key))
+            bisect.insort(self.taken, (s, e))
 
-    # 3. Titled surnames ("Mr. Putin", "Sen. Graham") and bare surnames of known people.
-    reg.mentions.sort(key=lambda m: m.start)
-    for s, e, text, tokens, (titles, name) in pending_single:
-        last = name[-1]
-        off = s + text.rindex(last)
-        if last.lower() in _STOP or last.lower() in _DATE_WORDS:
-            continue
-        p = reg.person_by_surname(last, s)
-        if p is None and titles and len(name) == 1 and (
-            honorific_gender(titles) or any(t.lower().rstrip(".") in _PERSON_TITLES for t in titles)
-        ):
-            p = reg.add(fold(last), last, "person", last, off, honorific_gender(titles))
-        if p is None and len(name) == 1:
-            before = body[max(0, s - 40) : s].lower()
-            after = body[e : e + 30].lower()
-            if _ORG_APPOSITION_REVERSED.match(before[::-1]) or _ORG_ROLE_AFTER.match(after):
-                p = reg.add(fold(last), last, "organization", last, off)
-        if p is None:
-            continue
-        surface = clean_alias(" ".join(tokens[-len(name):]) if len(name) > 1 else last)
-        if surface not in p.aliases:
-            p.aliases.append(surface)
-        reg.mentions.append(Mention(off, off + len(last), last, p.key))
-    reg.mentions.sort(key=lambda m: m.start)
-    _employers_to_organisations(body, reg)
-    _link_handles(body, reg)
-    return reg
+    def surnames(self) -> None:
+        """3. Titled surnames ("Mr. Putin", "Sen. Graham") and bare surnames of known people."""
+        reg, body = self.reg, self.body
+        for s, e, text, tokens, (titles, name) in self.pending_single:
+            last = name[-1]
+            off = s + text.rindex(last)
+            if last.lower() in _STOP or last.lower() in _DATE_WORDS:
+                continue
+            p = reg.person_by_surname(last, s)
+            if p is None and titles and len(name) == 1 and (
+                honorific_gender(titles) or any(t.lower().rstrip(".") in _PERSON_TITLES for t in titles)
+            ):
+                p = reg.add(fold(last), last, "person", last, off, honorific_gender(titles))
+            if p is None and len(name) == 1:
+                before = body[max(0, s - 40) : s].lower()
+                after = body[e : e + 30].lower()
+                if _ORG_APPOSITION_REVERSED.match(before[::-1]) or _ORG_ROLE_AFTER.match(after):
+                    p = reg.add(fold(last), last, "organization", last, off)
+            if p is None:
+                continue
+            surface = clean_alias(" ".join(tokens[-len(name):]) if len(name) > 1 else last)
+            if surface not in p.aliases:
+                p.aliases.append(surface)
+            reg.mentions.append(Mention(off, off + len(last), last, p.key))
 
 
 # An online handle the article introduces ("a user named acebush1", "the handle
