@@ -435,118 +435,139 @@ def _order(m: CorpusMention):
 
 def resolve_corpus(mentions: Iterable[CorpusMention]) -> Resolution:
     """Corpus entities from every article's own entities; see the rules above."""
-    # Mentions alike in everything the rules read are decided once (a name is written the
-    # same way in many articles); dates and counts still come from every mention.
-    alike: dict[tuple, list[CorpusMention]] = {}
-    for m in sorted(mentions, key=lambda m: m.id):
-        alike.setdefault((m.kind, m.name, m.aliases, m.description, m.gender, m.roles), []).append(m)
-    mentions = [group[0] for group in alike.values()]  # one representative each
-    same = {group[0].id: group for group in alike.values()}
-    node_of: dict[str, tuple[str, str]] = {}
-    core: dict[str, tuple[list[str], list[str], list[str]]] = {}
-    for m in mentions:
-        if m.kind == "person":
-            tokens, written, titles = person_parts(m.name)
-        else:
-            (tokens, written), titles = org_parts(m.name), []
-        if not tokens:
-            tokens, written = [fold(m.name)], [m.name.strip()]
-        for each in same[m.id]:
-            core[each.id] = (tokens, written, titles)
-        node_of[m.id] = (m.kind, " ".join(tokens))
+    return _CorpusResolver(mentions).run()
 
-    def bare(node) -> bool:
-        return node[0] == "person" and " " not in node[1]
 
-    nodes = sorted(set(node_of.values()))
-    linkable = {n for n in nodes if not bare(n)}
-    uf = _UnionFind()
-    for n in sorted(linkable):
-        uf.find(n)
-    node_reason: dict[tuple[str, str], str] = {}
+def _abbreviates(short: list[str], long: list[str]) -> bool:
+    """"J. Smith" or "John Smith" for "John A. Smith": same surname, a first name that
+    fits, fewer or shorter tokens."""
+    if short == long or len(short) > len(long) or _last_name(short) != _last_name(long):
+        return False
+    first, other = short[0].rstrip("."), long[0].rstrip(".")
+    fits = other.startswith(first) if len(first) == 1 else first == other
+    return fits and (len(short) < len(long) or len(first) < len(other))
 
-    # Rule 3: names that other mentions list as their alias, until nothing changes.
-    alias_sources: dict[tuple[str, str], set] = {}
-    for m in mentions:
-        source = node_of[m.id]
-        if source not in linkable:
-            continue
-        for alias in m.aliases:
-            target = (m.kind, corpus_key(alias, m.kind))
-            if target != source and target in linkable:
-                alias_sources.setdefault(target, set()).add(source)
-    changed = True
-    while changed:
-        changed = False
-        for target in sorted(alias_sources):
-            roots = {uf.find(s) for s in alias_sources[target]}
-            if len(roots) == 1 and uf.union(target, next(iter(roots))):
-                node_reason.setdefault(target, "alias")
-                changed = True
 
-    # Rule 4: short forms of a longer full name, decided against the same components.
-    people = [n for n in sorted(linkable) if n[0] == "person"]
-    by_last: dict[str, list[tuple[str, str]]] = {}
-    for n in people:
-        by_last.setdefault(_last_name(n[1].split()), []).append(n)
+def _bare(node) -> bool:
+    return node[0] == "person" and " " not in node[1]
 
-    def abbreviates(short: list[str], long: list[str]) -> bool:
-        if short == long or len(short) > len(long) or _last_name(short) != _last_name(long):
-            return False
-        first, other = short[0].rstrip("."), long[0].rstrip(".")
-        if len(first) == 1:
-            fits = other.startswith(first)
-        else:
-            fits = first == other
-        return fits and (len(short) < len(long) or len(first) < len(other))
 
-    def fuller(n) -> set:
+class _CorpusResolver:
+    """The rules of resolve_corpus as named steps over one set of mentions: group the
+    mentions alike, link by alias (rule 3) and short name (rule 4), form the components,
+    then place the bare surnames (rule 5)."""
+
+    def __init__(self, mentions: Iterable[CorpusMention]) -> None:
+        # Mentions alike in everything the rules read are decided once (a name is written
+        # the same way in many articles); dates and counts still come from every mention.
+        alike: dict[tuple, list[CorpusMention]] = {}
+        for m in sorted(mentions, key=lambda m: m.id):
+            alike.setdefault((m.kind, m.name, m.aliases, m.description, m.gender, m.roles), []).append(m)
+        self.mentions = [group[0] for group in alike.values()]  # one representative each
+        self.same = {group[0].id: group for group in alike.values()}
+        self.node_of: dict[str, tuple[str, str]] = {}
+        self.core: dict[str, tuple[list[str], list[str], list[str]]] = {}
+        self.uf = _UnionFind()
+        self.node_reason: dict[tuple[str, str], str] = {}
+        self.components: dict[tuple[str, str], list[CorpusMention]] = {}
+        self.reason: dict[str, str] = {}
+        self.entity_of_mention: dict[str, tuple[str, str] | None] = {}
+        self.profiles: dict = {}
+
+    def run(self) -> Resolution:
+        self.nodes()
+        self.link_aliases()
+        self.link_short_names()
+        self.form_components()
+        self.place_bare_surnames()
+        return self.resolution()
+
+    def nodes(self) -> None:
+        for m in self.mentions:
+            if m.kind == "person":
+                tokens, written, titles = person_parts(m.name)
+            else:
+                (tokens, written), titles = org_parts(m.name), []
+            if not tokens:
+                tokens, written = [fold(m.name)], [m.name.strip()]
+            for each in self.same[m.id]:
+                self.core[each.id] = (tokens, written, titles)
+            self.node_of[m.id] = (m.kind, " ".join(tokens))
+        self.linkable = {n for n in set(self.node_of.values()) if not _bare(n)}
+        for n in sorted(self.linkable):
+            self.uf.find(n)
+
+    def link_aliases(self) -> None:
+        """Rule 3: names that other mentions list as their alias, until nothing changes."""
+        alias_sources: dict[tuple[str, str], set] = {}
+        for m in self.mentions:
+            source = self.node_of[m.id]
+            if source not in self.linkable:
+                continue
+            for alias in m.aliases:
+                target = (m.kind, corpus_key(alias, m.kind))
+                if target != source and target in self.linkable:
+                    alias_sources.setdefault(target, set()).add(source)
+        changed = True
+        while changed:
+            changed = False
+            for target in sorted(alias_sources):
+                roots = {self.uf.find(s) for s in alias_sources[target]}
+                if len(roots) == 1 and self.uf.union(target, next(iter(roots))):
+                    self.node_reason.setdefault(target, "alias")
+                    changed = True
+
+    def link_short_names(self) -> None:
+        """Rule 4: short forms of a longer full name, decided against the same components."""
+        self.people = [n for n in sorted(self.linkable) if n[0] == "person"]
+        self.by_last: dict[str, list[tuple[str, str]]] = {}
+        for n in self.people:
+            self.by_last.setdefault(_last_name(n[1].split()), []).append(n)
+        changed = True
+        while changed:  # each pass decides against the same components, then merges
+            changed = False
+            decided = [(n, next(iter(c))) for n in self.people if len(c := self.fuller(n)) == 1]
+            for n, other in decided:
+                if self.uf.union(n, other):
+                    self.node_reason.setdefault(n, "short name")
+                    changed = True
+        # "J. Smith" with John and Jane Smith known: unresolved rather than guessed
+        self.unresolved_nodes = {n for n in self.people
+                                 if len(n[1].split()[0]) == 1 and len(self.fuller(n)) > 1}
+
+    def fuller(self, n) -> set:
         tokens = n[1].split()
-        return {uf.find(o) for o in by_last[_last_name(tokens)]
-                if uf.find(o) != uf.find(n) and abbreviates(tokens, o[1].split())}
+        find = self.uf.find
+        return {find(o) for o in self.by_last[_last_name(tokens)]
+                if find(o) != find(n) and _abbreviates(tokens, o[1].split())}
 
-    changed = True
-    while changed:  # each pass decides against the same components, then merges
-        changed = False
-        decided = [(n, next(iter(c))) for n in people if len(c := fuller(n)) == 1]
-        for n, other in decided:
-            if uf.union(n, other):
-                node_reason.setdefault(n, "short name")
-                changed = True
-    # "J. Smith" with John and Jane Smith known: unresolved rather than guessed
-    unresolved_nodes = {n for n in people if len(n[1].split()[0]) == 1 and len(fuller(n)) > 1}
-
-    # Components so far, and who in them has which surname.
-    components: dict[tuple[str, str], list[CorpusMention]] = {}
-    reason: dict[str, str] = {}
-    entity_of_mention: dict[str, tuple[str, str] | None] = {}
-
-    def assign(rep: CorpusMention, root, why: str) -> None:
+    def assign(self, rep: CorpusMention, root, why: str) -> None:
         """The decision for a representative holds for every mention alike."""
         if root is not None:
-            components.setdefault(root, []).extend(same[rep.id])
-        for each in same[rep.id]:
-            entity_of_mention[each.id], reason[each.id] = root, why
+            self.components.setdefault(root, []).extend(self.same[rep.id])
+        for each in self.same[rep.id]:
+            self.entity_of_mention[each.id], self.reason[each.id] = root, why
 
-    for m in mentions:
-        node = node_of[m.id]
-        if node in linkable and node not in unresolved_nodes:
-            assign(m, uf.find(node), node_reason.get(node, "name"))
-    surname_of: dict[str, set] = {}
-    for root, ms in components.items():
-        if root[0] != "person":
-            continue
-        for m in ms:
-            tokens = core[m.id][0]
-            if len(tokens) >= 2:
-                surname_of.setdefault(_last_name(tokens), set()).add(root)
+    def form_components(self) -> None:
+        """Components so far, and who in them has which surname."""
+        for m in self.mentions:
+            node = self.node_of[m.id]
+            if node in self.linkable and node not in self.unresolved_nodes:
+                self.assign(m, self.uf.find(node), self.node_reason.get(node, "name"))
+        self.surname_of: dict[str, set] = {}
+        for root, ms in self.components.items():
+            if root[0] != "person":
+                continue
+            for m in ms:
+                tokens = self.core[m.id][0]
+                if len(tokens) >= 2:
+                    self.surname_of.setdefault(_last_name(tokens), set()).add(root)
 
-    profiles: dict = {}
-
-    def profile(root):
-        if root not in profiles:
+    def profile(self, root):
+        """(role and title words, gender) of a component, for telling namesakes apart."""
+        if root not in self.profiles:
             words, genders = set(), _Counter()
-            for m in components[root]:
+            for m in self.components[root]:
                 words |= content_words(m.description)
                 for role in m.roles:
                     words |= content_words(role)
@@ -556,48 +577,51 @@ def resolve_corpus(mentions: Iterable[CorpusMention]) -> Resolution:
                     genders[m.gender] += m.count
             top = genders.most_common(2)
             gender = top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
-            profiles[root] = (words, gender)
-        return profiles[root]
+            self.profiles[root] = (words, gender)
+        return self.profiles[root]
 
-    # Rule 5: bare surnames.
-    for m in mentions:
-        node = node_of[m.id]
-        if node in unresolved_nodes:
-            assign(m, None, "ambiguous")
-            continue
-        if not bare(node):
-            continue
-        candidates = sorted(surname_of.get(node[1], ()))
-        if not candidates and ("organization", node[1]) in linkable:
-            # nobody has that surname, an organisation has that name: extraction
-            # took the organisation for a person ("Euronext said")
-            assign(m, uf.find(("organization", node[1])), "organization")
-            continue
-        if not candidates:
-            assign(m, node, "name")
-            continue
-        if len(candidates) == 1:
-            # the only one with that surname, unless the honorific says otherwise
-            # ("Ms. Dmitriev" is not Kirill): then someone not known by full name
-            chosen, why = candidates[0], "surname"
-            gender = _mention_gender(m)
-            if gender and profile(chosen)[1] and gender != profile(chosen)[1]:
-                chosen, why = None, "ambiguous"
-        else:
-            chosen, why = _disambiguate(m, core[m.id][2], candidates, profile)
-        assign(m, chosen, why if chosen is not None else "ambiguous")
+    def place_bare_surnames(self) -> None:
+        """Rule 5: bare surnames."""
+        for m in self.mentions:
+            node = self.node_of[m.id]
+            if node in self.unresolved_nodes:
+                self.assign(m, None, "ambiguous")
+                continue
+            if not _bare(node):
+                continue
+            candidates = sorted(self.surname_of.get(node[1], ()))
+            if not candidates and ("organization", node[1]) in self.linkable:
+                # nobody has that surname, an organisation has that name: extraction
+                # took the organisation for a person ("Euronext said")
+                self.assign(m, self.uf.find(("organization", node[1])), "organization")
+                continue
+            if not candidates:
+                self.assign(m, node, "name")
+                continue
+            if len(candidates) == 1:
+                # the only one with that surname, unless the honorific says otherwise
+                # ("Ms. Dmitriev" is not Kirill): then someone not known by full name
+                chosen, why = candidates[0], "surname"
+                gender = _mention_gender(m)
+                if gender and self.profile(chosen)[1] and gender != self.profile(chosen)[1]:
+                    chosen, why = None, "ambiguous"
+            else:
+                chosen, why = _disambiguate(m, self.core[m.id][2], candidates, self.profile)
+            self.assign(m, chosen, why if chosen is not None else "ambiguous")
 
-    entities, key_of_root = [], {}
-    for root, ms in components.items():
-        entity = _describe(root, ms, core)
-        key_of_root[root] = entity.key
-        entities.append(entity)
-    entities.sort(key=lambda e: e.key)
-    return Resolution(
-        entities=entities,
-        entity_of={m: (key_of_root[r] if r is not None else None) for m, r in entity_of_mention.items()},
-        reason=reason,
-    )
+    def resolution(self) -> Resolution:
+        entities, key_of_root = [], {}
+        for root, ms in self.components.items():
+            entity = _describe(root, ms, self.core)
+            key_of_root[root] = entity.key
+            entities.append(entity)
+        entities.sort(key=lambda e: e.key)
+        return Resolution(
+            entities=entities,
+            entity_of={m: (key_of_root[r] if r is not None else None)
+                       for m, r in self.entity_of_mention.items()},
+            reason=self.reason,
+        )
 
 
 _MALE = {h.rstrip(".") for h in _lexicon.HONORIFICS_MALE}
