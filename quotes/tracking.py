@@ -254,8 +254,6 @@ def stage_mention_classes(db: sqlite_utils.Database) -> list[tuple[str, CorpusMe
 def refresh_entities(db: sqlite_utils.Database, summary: RefreshSummary) -> set[int]:
     """Resolve the corpus and re-point everything at it; returns entity ids no longer used."""
     classes = stage_mention_classes(db)
-    class_of = {c.id: key for key, c, _ in classes}
-    held_by_class = {key: held for key, _, held in classes}
     resolution = resolve_corpus([c for _, c, _ in classes])
     in_play = {r[0] for r in db.execute(
         "select distinct entity_id from article_entities where entity_id is not null")}
@@ -263,8 +261,22 @@ def refresh_entities(db: sqlite_utils.Database, summary: RefreshSummary) -> set[
     for row in db.execute(f"select id, {', '.join(ENTITY_COLUMNS)} from entities"):
         if row[0] in in_play:
             existing[row[0]] = dict(zip(ENTITY_COLUMNS, row[1:]))
-    # Which existing id each corpus entity keeps: an id goes to the entity holding most of
-    # its mentions (then the one of the same name); an entity keeps the lowest id it got.
+    id_of = _entity_ids(db, resolution, classes, existing, summary)
+    _update_entities(db, resolution, id_of, existing, summary)
+    _repoint_answers(db, resolution, classes, id_of, summary)
+    del classes
+    keep = set(id_of.values())
+    _refresh_aliases(db, resolution, id_of, keep | in_play)
+    _refresh_denormalised(db)
+    return in_play - keep
+
+
+def _entity_ids(db, resolution, classes, existing: dict, summary: RefreshSummary) -> dict[str, int]:
+    """Which existing id each corpus entity keeps: an id goes to the entity holding most
+    of its mentions (then the one of the same name); an entity keeps the lowest id it got;
+    a new entity gets a new row."""
+    class_of = {c.id: key for key, c, _ in classes}
+    held_by_class = {key: held for key, _, held in classes}
     votes: dict[int, list[tuple]] = defaultdict(list)
     for entity in resolution.entities:
         held: Counter = Counter()
@@ -285,7 +297,12 @@ def refresh_entities(db: sqlite_utils.Database, summary: RefreshSummary) -> set[
                 **{c: getattr(entity, c) for c in ENTITY_COLUMNS}, "quote_count": 0,
             }])
             summary.created += 1
+    return id_of
 
+
+def _update_entities(db, resolution, id_of: dict[str, int], existing: dict,
+                     summary: RefreshSummary) -> None:
+    """Entity rows whose resolved name, kind or description changed."""
     updates = []
     for entity in resolution.entities:
         eid = id_of[entity.key]
@@ -298,7 +315,9 @@ def refresh_entities(db: sqlite_utils.Database, summary: RefreshSummary) -> set[
         f"update entities set {', '.join(f'{c} = ?' for c in ENTITY_COLUMNS)} where id = ?", updates)
     summary.entities = len(resolution.entities)
 
-    # The answers, by class, and the rows that refer to mentions whose answer changed.
+
+def _repoint_answers(db, resolution, classes, id_of: dict[str, int], summary: RefreshSummary) -> None:
+    """The answers, by class, and the rows that refer to mentions whose answer changed."""
     db.execute("drop table if exists temp.refresh_answers")
     db.execute("create temp table refresh_answers (class text primary key, entity_id integer, resolution text)")
     answers = []
@@ -308,7 +327,7 @@ def refresh_entities(db: sqlite_utils.Database, summary: RefreshSummary) -> set[
         if not key:
             summary.unresolved += c.count
     db.conn.executemany("insert into temp.refresh_answers values (?, ?, ?)", answers)
-    del answers, classes, class_of, held_by_class
+    del answers
     moved = _temp_ids(db, "refresh_mentions", (r[0] for r in db.execute("""
         select refresh_mc.mention_id from temp.refresh_mc join temp.refresh_answers
           on refresh_answers.class = refresh_mc.class
@@ -321,24 +340,26 @@ def refresh_entities(db: sqlite_utils.Database, summary: RefreshSummary) -> set[
     if db.execute(f"select exists(select 1 from {moved})").fetchone()[0]:
         _repoint(db, moved)
 
-    # Aliases: every surface form of an entity's mentions.
+
+def _refresh_aliases(db, resolution, id_of: dict[str, int], scope: set[int]) -> None:
+    """Aliases: every surface form of an entity's mentions (rows of entities in `scope`)."""
     desired = [{"entity_id": id_of[e.key], "alias": a} for e in resolution.entities for a in e.aliases]
-    keep = set(id_of.values())
     current_aliases = {(r[0], r[1]) for r in db.execute("select entity_id, alias from aliases")
-                       if r[0] in keep or r[0] in in_play}
+                       if r[0] in scope}
     wanted = {(r["entity_id"], r["alias"]) for r in desired}
     insert_rows(db, "aliases", [{"entity_id": i, "alias": a} for i, a in sorted(wanted - current_aliases)],
                 "on conflict do nothing")
     delete_keys(db, "aliases", ("entity_id", "alias"), current_aliases - wanted)
 
-    # Denormalised names and counts, wherever they drifted.
+
+def _refresh_denormalised(db) -> None:
+    """Denormalised names and counts, wherever they drifted."""
     db.execute("""update quotes set speaker_name = (select name from entities where id = quotes.speaker_id)
                   where speaker_name is not (select name from entities where id = quotes.speaker_id)""")
     db.execute("""update claims set subject_name = (select name from entities where id = claims.subject_id)
                   where subject_name is not (select name from entities where id = claims.subject_id)""")
     db.execute("""update entities set quote_count = (select count(*) from quotes where speaker_id = entities.id)
                   where quote_count is not (select count(*) from quotes where speaker_id = entities.id)""")
-    return in_play - keep
 
 
 def _repoint(db: sqlite_utils.Database, mentions: str) -> None:
