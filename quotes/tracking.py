@@ -766,57 +766,59 @@ def refresh_followups(db: sqlite_utils.Database, summary: RefreshSummary) -> Non
           coalesce(claims.as_of, articles.published), articles.title
         from claims join articles on articles.id = claims.article_id
         where claims.kind = 'no_comment' and claims.subject_id is not null""").fetchall()
-    entities = {r[0]: (r[1], r[2]) for r in db.execute("select id, name, kind from entities")}
+    finder = _FollowupFinder(db, claims)
     rows = []
-    subjects = sorted({c[2] for c in claims})
-    quotes_by: dict[int, list[tuple]] = defaultdict(list)
-    mentions: dict[str, set[int]] = defaultdict(set)
-    if subjects:
-        speakers = _temp_ids(db, "refresh_subjects", subjects)
-        for row in db.execute(f"""
-            select quotes.id, quotes.speaker_id, quotes.text, articles.published, quotes.article_id,
-              quotes.start
-            from quotes join articles on articles.id = quotes.article_id
-            where quotes.speaker_id in {speakers} and articles.published is not null"""):
-            quotes_by[row[1]].append(row)
-        for quote_id, entity_id in db.execute(f"""
-            select quote_mentions.quote_id, quote_mentions.entity_id from quote_mentions
-            join quotes on quotes.id = quote_mentions.quote_id where quotes.speaker_id in {speakers}"""):
-            mentions[quote_id].add(entity_id)
-    article_people: dict[str, set[int]] = defaultdict(set)
-    for article_id, entity_id in db.execute("""
-            select distinct article_id, entity_id from article_entities
-            where entity_id is not null and article_id in (select article_id from claims
-              where kind = 'no_comment' and subject_id is not null)"""):
-        article_people[article_id].add(entity_id)
+    for claim in sorted(claims):
+        rows.extend(finder.followups(*claim))
+    sync_rows(db, "claim_followups", rows, ("claim_id", "quote_id"), summary=summary)
+    summary.followups = len(rows)
 
-    quote_words_of: dict[str, tuple[set[str], set[str]]] = {}
-    for claim_id, article_id, subject, sentence, reported, title in sorted(claims):
+
+class _FollowupFinder:
+    """What refresh_followups compares, read once: the entities, the later quotes of each
+    no-comment subject with the entities they mention, and the people of each article."""
+
+    def __init__(self, db: sqlite_utils.Database, claims: list[tuple]) -> None:
+        self.entities = {r[0]: (r[1], r[2]) for r in db.execute("select id, name, kind from entities")}
+        self.quotes_by: dict[int, list[tuple]] = defaultdict(list)
+        self.mentions: dict[str, set[int]] = defaultdict(set)
+        subjects = sorted({c[2] for c in claims})
+        if subjects:
+            speakers = _temp_ids(db, "refresh_subjects", subjects)
+            for row in db.execute(f"""
+                select quotes.id, quotes.speaker_id, quotes.text, articles.published, quotes.article_id,
+                  quotes.start
+                from quotes join articles on articles.id = quotes.article_id
+                where quotes.speaker_id in {speakers} and articles.published is not null"""):
+                self.quotes_by[row[1]].append(row)
+            for quote_id, entity_id in db.execute(f"""
+                select quote_mentions.quote_id, quote_mentions.entity_id from quote_mentions
+                join quotes on quotes.id = quote_mentions.quote_id where quotes.speaker_id in {speakers}"""):
+                self.mentions[quote_id].add(entity_id)
+        self.article_people: dict[str, set[int]] = defaultdict(set)
+        for article_id, entity_id in db.execute("""
+                select distinct article_id, entity_id from article_entities
+                where entity_id is not null and article_id in (select article_id from claims
+                  where kind = 'no_comment' and subject_id is not null)"""):
+            self.article_people[article_id].add(entity_id)
+        self.quote_words_of: dict[str, tuple[set[str], set[str]]] = {}
+
+    def followups(self, claim_id, article_id, subject, sentence, reported, title) -> list[dict]:
+        """The claim_followups rows of one claim, ranked by date."""
         if not reported:
-            continue
+            return []
+        entities = self.entities
         subject_name, subject_kind = entities.get(subject, ("", "person"))
         own = topic_words(subject_name)
         for form in person_parts(subject_name)[0] if subject_kind == "person" else ():
             own.add(form)
         words = (topic_words(sentence) | topic_words(title)) - own
         context = set(re.findall(r"[^\W_]+", fold(f"{sentence} {title or ''}")))
-        people = {e for e in article_people.get(article_id, ()) if e != subject and e in entities
+        people = {e for e in self.article_people.get(article_id, ()) if e != subject and e in entities
                   and _name_words(*entities[e]) and _name_words(*entities[e]) <= context}
-        matches = []
-        for quote_id, _, text, published, q_article, start in quotes_by.get(subject, ()):
-            if not later(published, reported):
-                continue
-            if quote_id not in quote_words_of:  # each quote's words once, not once a claim
-                quote_words_of[quote_id] = (set(re.findall(r"[^\W_]+", fold(text or ""))),
-                                            topic_words(text))
-            said, topics = quote_words_of[quote_id]
-            shared_people = sorted(
-                entities[e][0] for e in people
-                if e in mentions.get(quote_id, ()) or _name_words(*entities[e]) <= said)
-            shared_words = sorted(words & topics)
-            if not shared_people and len(shared_words) < 2:
-                continue
-            matches.append((published, q_article, start or 0, quote_id, shared_people, shared_words))
+        matches = [m for q in self.quotes_by.get(subject, ())
+                   if (m := self._match(q, reported, people, words)) is not None]
+        rows = []
         for rank, (published, _, _, quote_id, shared_people, shared_words) in enumerate(sorted(matches), 1):
             days = days_between(published, reported)
             parts = [f"{subject_name} quoted " + (f"{days} days later" if days is not None else "later")]
@@ -829,5 +831,22 @@ def refresh_followups(db: sqlite_utils.Database, summary: RefreshSummary) -> Non
                 "claim_reported": reported, "quote_published": published, "days_later": days,
                 "shared": ", ".join(shared_people + shared_words), "reason": "; ".join(parts),
             })
-    sync_rows(db, "claim_followups", rows, ("claim_id", "quote_id"), summary=summary)
-    summary.followups = len(rows)
+        return rows
+
+    def _match(self, quote: tuple, reported: str, people: set[int], words: set[str]):
+        """(published, article, start, quote id, shared people, shared words) when the
+        quote is later and on the same topic, else None."""
+        quote_id, _, text, published, q_article, start = quote
+        if not later(published, reported):
+            return None
+        if quote_id not in self.quote_words_of:  # each quote's words once, not once a claim
+            self.quote_words_of[quote_id] = (set(re.findall(r"[^\W_]+", fold(text or ""))),
+                                             topic_words(text))
+        said, topics = self.quote_words_of[quote_id]
+        shared_people = sorted(
+            self.entities[e][0] for e in people
+            if e in self.mentions.get(quote_id, ()) or _name_words(*self.entities[e]) <= said)
+        shared_words = sorted(words & topics)
+        if not shared_people and len(shared_words) < 2:
+            return None
+        return (published, q_article, start or 0, quote_id, shared_people, shared_words)
