@@ -619,25 +619,16 @@ class _Finder:
                 hits.sort(key=lambda h: h.clause)
 
     def _subject_rule(self, masked: str, m: re.Match, b: int, n: int) -> _Hit | None:
+        """'Jane Porter said the bridge would reopen', or after the content '..., Trump
+        said.': a subject and its verb of saying, when the verb is one."""
         cue = m.group("cue").lower()
         lemma, frame = _VERBS[cue]
-        if not _valid_subject(m) or _BE.search(m.group("aux")) and not cue.endswith("ing"):
-            return None  # "was told to leave" is no saying; "is saying" is
-        if m.group("generic") and (cue in _NOUNISH or cue.endswith("ing")) and (
-                _POSSESSIVE.match(m.group("sp")) or _NOUN_AFTER.match(masked, m.end())):
-            return None  # "his recent claim that ...", "the mere mention of": nouns
-        if cue in _NAMING and re.search(r"\b(?:a|an)(?:[ ][\w'’\-]+){0,2}$", m.group("sp")):
-            return None  # "a new group called Black Votes Matter"
-        if _NOT_A_VERB.match(masked, m.end()):
-            return None  # "tame compared with", "20 pledged delegates"
-        if cue == lemma and cue not in _PAST_IS_BASE and _singular(m) and not _MODAL.search(m.group("aux")) \
-                and not masked.endswith(("and ", "or ", "nor "), 0, b):
-            return None  # "The Romney attack hit Trump": a noun, not a verb
+        if not _is_saying(masked, m, b, cue, lemma):
+            return None
         cstart = self._complement(masked, m.end(), lemma)
         if cstart is None:
             return None
         content = _ahead(masked, cstart, n)
-        words = _words(content)
         sp = m.group("sp")
         after_quote = bool(b and _AFTER_QUOTE.search(masked, max(0, b - 8), b))
         prep = lemma in _PLAIN_SPEECH and bool(_PREPOSITION.match(content))
@@ -646,7 +637,6 @@ class _Finder:
             t = _LATE_THAT.match(masked, cstart)
             if t:
                 cstart, content = t.end(), _ahead(masked, t.end(), n)
-                words = _words(content)
                 prep = False
         if not after_quote and not prep and _content_ok(lemma, frame, m.group("aux"), content):
             if frame == "evidence" and not (_DOCUMENT.search(sp) or "that" in masked[m.end():cstart]):
@@ -655,11 +645,8 @@ class _Finder:
                 return None  # "he expects the loss to be offset": a state of mind
             return self._named(m, _Hit("subject", sp, m.start("sp"), _kind_of(m), cue, b,
                                        (cstart, len(masked)), m.end()))
-        # "..., Trump said." / "..., the poll found Tuesday."
-        if frame in ("speech", "announcement", "evidence") and b and not _NEGATION.search(m.group("aux")) \
-                and _words(masked[max(0, b - 60) : b]) >= 3 \
-                and masked[max(0, b - 8) : b].rstrip()[-1:] in ",—–\"'”’" \
-                and (after_quote or prep or words <= 8):
+        if _inverted(masked, m, b, frame, after_quote or prep or _words(content) <= 8):
+            # "..., Trump said." / "..., the poll found Tuesday."
             return self._named(m, _Hit("inverted", sp, m.start("sp"), _kind_of(m), cue, b, (0, b),
                                        m.end()))
         return None
@@ -821,6 +808,34 @@ def _reports_clause(masked: str, verb_end: int, cstart: int, frame: str) -> bool
         if w.endswith("ed") and len(w) > 4 and w.islower() and words[k - 1].lower() not in _NOT_A_SUBJECT_END:
             return True
     return False
+
+
+def _is_saying(masked: str, m: re.Match, b: int, cue: str, lemma: str) -> bool:
+    """Whether the cue after a subject is a verb of saying here, not a noun or a passive."""
+    if not _valid_subject(m) or _BE.search(m.group("aux")) and not cue.endswith("ing"):
+        return False  # "was told to leave" is no saying; "is saying" is
+    if m.group("generic") and (cue in _NOUNISH or cue.endswith("ing")) and (
+            _POSSESSIVE.match(m.group("sp")) or _NOUN_AFTER.match(masked, m.end())):
+        return False  # "his recent claim that ...", "the mere mention of": nouns
+    if cue in _NAMING and re.search(r"\b(?:a|an)(?:[ ][\w'’\-]+){0,2}$", m.group("sp")):
+        return False  # "a new group called Black Votes Matter"
+    if _NOT_A_VERB.match(masked, m.end()):
+        return False  # "tame compared with", "20 pledged delegates"
+    if cue == lemma and cue not in _PAST_IS_BASE and _singular(m) and not _MODAL.search(m.group("aux")) \
+            and not masked.endswith(("and ", "or ", "nor "), 0, b):
+        return False  # "The Romney attack hit Trump": a noun, not a verb
+    return True
+
+
+def _inverted(masked: str, m: re.Match, b: int, frame: str, short_or_framed: bool) -> bool:
+    """Whether a subject and verb after the content attribute it ('..., Trump said.'):
+    a verb of speech or evidence, not negated, after a clause ending in a comma, dash or
+    quote, when what follows the verb is short or only frames it."""
+    return (frame in ("speech", "announcement", "evidence") and bool(b)
+            and not _NEGATION.search(m.group("aux"))
+            and _words(masked[max(0, b - 60) : b]) >= 3
+            and masked[max(0, b - 8) : b].rstrip()[-1:] in ",—–\"'”’"
+            and short_or_framed)
 
 
 def _content_ok(lemma: str, frame: str, aux: str, content: str) -> bool:
