@@ -361,10 +361,10 @@ def _resolve(art: _Article, phrase: str, at: int) -> Person | None:
 
 
 def _described(art: _Article, phrase: str, at: int) -> Person | None:
-    """'the ministry', 'a Treasury spokesperson', 'TNO's report', 'the Labor Department'."""
-    words_all = nouns()
-    org_nouns, spokes, docs = words_all["organisation"], words_all["spokesperson"], words_all["document"]
-    members = words_all["member"]
+    """'the ministry', 'a Treasury spokesperson', 'TNO's report', 'the Labor Department':
+    by the kind of its head noun (a member, a body, a spokesperson, a document), and by
+    who owns it ('TNO's report') or what leads it ('the Labor Department')."""
+    w = nouns()
     phrase = _SENTENCE_BREAK.split(phrase)[-1]  # "... guidelines. A spokesperson"
     core = _DETERMINER.sub("", phrase)
     words = core.split()
@@ -372,46 +372,26 @@ def _described(art: _Article, phrase: str, at: int) -> Person | None:
         return None
     head = words[-1].lower().strip(".,")
     cut = _AFTER_HEAD.split(core, 1)[0]
-    if cut != core and cut.split() and cut.split()[-1].lower() in org_nouns | spokes | docs | members:
+    heads = w["organisation"] | w["spokesperson"] | w["document"] | w["member"]
+    if cut != core and cut.split() and cut.split()[-1].lower() in heads:
         # "TNO's analysis of the machine gun fire", "The Conservatives' letter to Mr Greenberg"
         core, words = cut, cut.split()
         head = words[-1].lower()
-    if head in members:
-        # "committee members": the committee; "the lawmakers": the body they sit on.
-        body_word = next((w.lower() for w in words[:-1] if w.lower() in org_nouns), None)
-        if body_word is not None:
-            return art.organisation_with(body_word, at)
-        if len(words) == 1 and phrase.lower().startswith("the "):
-            return art.member_body(at)
-        return None
-    if head not in org_nouns | spokes | docs:
+    if head in w["member"]:
+        return _members(art, phrase, words, at)
+    if head not in w["organisation"] | w["spokesperson"] | w["document"]:
         m = _FOR_BODY.search(core)  # "a spokeswoman for Acme Hotels"
-        if m and any(w.lower() in spokes for w in core[: m.start()].split()):
+        if m and any(x.lower() in w["spokesperson"] for x in core[: m.start()].split()):
             return art.named_or_organisation(_strip_connectors(m.group("body")), at)
         return None
     owner = _POSSESSOR.match(core)
     if owner and core[owner.end("owner") : owner.end("owner") + 1] in ("'", "’") \
             and owner.group("owner").split()[0].lower() not in lexicon.NUMBER_WORDS \
             or owner and owner.group("owner").lower() in ("his", "her", "its", "their"):
-        who = owner.group("owner")
-        if who.lower() in ("his", "her"):
-            g = _GENDER[who.lower()]
-            return art.earlier(at, _PRONOUN_REACH, lambda p: p.kind == "person" and p.gender in (g, None))
-        if who.lower() in ("its", "their"):
-            return art.earlier(at, _PRONOUN_REACH, lambda p: p.kind == "organization")
-        if head in docs or head in spokes:
-            p = art.names.lookup(who, at)
-            if p is None and (who.isupper() and len(who) > 1 or _PLURAL_BODY.fullmatch(who)):
-                p = art.organisation(who, at)  # "TNO's report", "The Conservatives' letter"
-            if p is not None and p.kind == "person" and head in spokes:
-                return None  # "Mr Blair's official spokesman": not Mr Blair himself
-            return p
-        if head in org_nouns and who[:1].isupper():
-            return art.organisation(core, at)  # "Ukraine's emergency service", "Israel's military"
-        return None
-    capitals = [w for w in words[:-1] if w[:1].isupper() or w.lower() in _CONNECTORS]
+        return _owned(art, owner.group("owner"), head, core, at)
     lead = _capital_run(words[:-1])
-    if head in org_nouns:
+    if head in w["organisation"]:
+        capitals = [x for x in words[:-1] if x[:1].isupper() or x.lower() in _CONNECTORS]
         if lead and words[-1][:1].isupper():
             return art.organisation(" ".join(lead + [words[-1]]), at)  # "the Labor Department"
         if lead or capitals:
@@ -423,22 +403,58 @@ def _described(art: _Article, phrase: str, at: int) -> Person | None:
     m = _FOR_BODY.search(core)
     if m:
         return art.named_or_organisation(_strip_connectors(m.group("body")), at)
-    if head in spokes and len(words) >= 2 and words[-2].islower():
-        return art.organisation_with(words[-2].lower(), at)  # "a bureau spokesperson"
+    if head in w["spokesperson"]:
+        if len(words) >= 2 and words[-2].islower():
+            return art.organisation_with(words[-2].lower(), at)  # "a bureau spokesperson"
+        return None
+    return _document_author(art, phrase, head, words, at)
+
+
+def _members(art: _Article, phrase: str, words: list[str], at: int) -> Person | None:
+    """"committee members": the committee; "the lawmakers": the body they sit on."""
+    body_word = next((x.lower() for x in words[:-1] if x.lower() in nouns()["organisation"]), None)
+    if body_word is not None:
+        return art.organisation_with(body_word, at)
+    if len(words) == 1 and phrase.lower().startswith("the "):
+        return art.member_body(at)
+    return None
+
+
+def _owned(art: _Article, who: str, head: str, core: str, at: int) -> Person | None:
+    """A description with an owner: "his spokesman", "its report", "TNO's report",
+    "Ukraine's emergency service"."""
+    w = nouns()
+    if who.lower() in ("his", "her"):
+        g = _GENDER[who.lower()]
+        return art.earlier(at, _PRONOUN_REACH, lambda p: p.kind == "person" and p.gender in (g, None))
+    if who.lower() in ("its", "their"):
+        return art.earlier(at, _PRONOUN_REACH, lambda p: p.kind == "organization")
+    if head in w["document"] or head in w["spokesperson"]:
+        p = art.names.lookup(who, at)
+        if p is None and (who.isupper() and len(who) > 1 or _PLURAL_BODY.fullmatch(who)):
+            p = art.organisation(who, at)  # "TNO's report", "The Conservatives' letter"
+        if p is not None and p.kind == "person" and head in w["spokesperson"]:
+            return None  # "Mr Blair's official spokesman": not Mr Blair himself
+        return p
+    if head in w["organisation"] and who[:1].isupper():
+        return art.organisation(core, at)  # "Ukraine's emergency service", "Israel's military"
+    return None
+
+
+def _document_author(art: _Article, phrase: str, head: str, words: list[str], at: int) -> Person | None:
+    """Whose document speaks, when its phrase names no owner and no body before it."""
     by = _BY_BODY.search(phrase)
-    if head in docs and by:  # "an analysis of Census data by The Associated Press"
+    if by:  # "an analysis of Census data by The Associated Press"
         return art.organisation(_strip_connectors(by.group("body")), at)
-    if head in docs and len(words) == 1 and phrase.lower().startswith("the "):
+    if len(words) == 1 and phrase.lower().startswith("the "):
         # "the letter": who sent it, or whose letter spoke last ("The Conservatives' letter")
         p = art.sender(head, at) or next(
-            (p for pos, w, p in reversed(art.documents) if w == head and pos < at), None)
+            (p for pos, x, p in reversed(art.documents) if x == head and pos < at), None)
         if p is not None:
             return p
-    if head in docs and not lead:
-        # "a report suggests" in the opening, "the NIESR report" or "the report by TNO"
-        # further on: the one body the article names as the document's author.
-        return art.document_owner(head)
-    return None
+    # "a report suggests" in the opening, "the NIESR report" or "the report by TNO"
+    # further on: the one body the article names as the document's author.
+    return art.document_owner(head)
 
 
 @lru_cache(maxsize=None)
