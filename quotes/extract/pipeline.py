@@ -92,28 +92,34 @@ def run(article: Article) -> Extraction:
     resolver = Resolver(body, names, quoted, article.title, sent_starts)
     att = Attributor(body, paras, qspans, resolver)
 
+    kinds, results = _attribute(body, paras, qspans, att)
+    qspans, kinds, results = _join_flattened(body, qspans, kinds, results)
+    _fill_same_paragraph(qspans, kinds, results)
+    _fill_continuations(body, paras, qspans, kinds, results)
+    quotes = _quote_rows(body, paras, sents_by_para, qspans, kinds, results, names, article.published)
+
+    quotes.extend(find_indirect(body, paras, sents_by_para, quoted, resolver, article.published))
+    all_sentences = [s for ss in sents_by_para for s in ss]
+    quotes = reconcile(body, quotes, all_sentences)
+    quotes = without_terms(resolve_sources(body, quotes, names, paras, all_sentences))
+    quotes = _dates_from_context(body, paras, all_sentences, quotes, article.published)
+
+    found_claims = claims_mod.find_claims(body, paras, sents_by_para, quoted, names, resolver,
+                                          article.published, qspans, results)
+    entities = _entities(names, quotes, found_claims)
+    return Extraction(entities=entities, quotes=quotes, claims=found_claims)
+
+
+def _attribute(body: str, paras: list[Span], qspans: list[QuotedSpan],
+               att: Attributor) -> tuple[list[str], list[Attribution | None]]:
+    """(kind, attribution) of each quoted span: the sieves in order, then whether the
+    span is the whole statement (direct) or words inside the writer's sentence (partial)."""
     results: list[Attribution | None] = [None] * len(qspans)
     kinds: list[str] = []
     for i, q in enumerate(qspans):
-        para = paras[q.paragraph]
-        words = len(body[q.start : q.end].split())
         a = (att.transcript_label(i) or att.trailing(i) or att.leading(i)
              or att.participle(i) or att.colon_subject(i) or att.previous_paragraph_colon(i))
-        embedded = _is_embedded(body, para, q)
-        if embedded and not (a and a.method.startswith("speaker_cue") and a.adjacent):
-            kind = "partial"
-        elif _runs_on(body, para, q) and not (a and a.method.startswith("quote_cue")):
-            kind = "partial"  # the writer's sentence goes on: a title or a phrase
-        elif a and a.cue in _NAMING_CUES and a.method.startswith("speaker_cue"):
-            kind = "partial"  # 'called it "a disaster"' names, it does not quote
-        elif words <= 2 and not a and not (i and qspans[i - 1].paragraph == q.paragraph
-                                               and _starts_sentence(body, para, q)):
-            kind = "partial"
-        elif not a and not _starts_sentence(body, para, q) and not (
-                _continues_quote(body, qspans, i) and kinds[i - 1] == "direct"):
-            kind = "partial"  # mid-sentence and no cue: part of the writer's sentence
-        else:
-            kind = "direct"
+        kind = _kind(body, paras[q.paragraph], qspans, kinds, i, a)
         if (kind == "direct" and a is not None
                 and a.method.startswith(("quote_cue", "speaker_cue"))
                 and att.opening_share(i, leading=a.method.startswith("speaker_cue")) < 0.9):
@@ -126,11 +132,32 @@ def run(article: Article) -> Extraction:
             a = att.sentence_subject(i)
         results[i] = a
         kinds.append(kind)
+    return kinds, results
 
-    qspans, kinds, results = _join_flattened(body, qspans, kinds, results)
-    _fill_same_paragraph(qspans, kinds, results)
-    _fill_continuations(body, paras, qspans, kinds, results)
 
+def _kind(body: str, para: Span, qspans: list[QuotedSpan], kinds: list[str], i: int,
+          a: Attribution | None) -> str:
+    """Direct or partial, from where the quote stands and what attributes it."""
+    q = qspans[i]
+    if _is_embedded(body, para, q) and not (a and a.method.startswith("speaker_cue") and a.adjacent):
+        return "partial"
+    if _runs_on(body, para, q) and not (a and a.method.startswith("quote_cue")):
+        return "partial"  # the writer's sentence goes on: a title or a phrase
+    if a and a.cue in _NAMING_CUES and a.method.startswith("speaker_cue"):
+        return "partial"  # 'called it "a disaster"' names, it does not quote
+    if len(body[q.start : q.end].split()) <= 2 and not a and not (
+            i and qspans[i - 1].paragraph == q.paragraph and _starts_sentence(body, para, q)):
+        return "partial"
+    if not a and not _starts_sentence(body, para, q) and not (
+            _continues_quote(body, qspans, i) and kinds[i - 1] == "direct"):
+        return "partial"  # mid-sentence and no cue: part of the writer's sentence
+    return "direct"
+
+
+def _quote_rows(body: str, paras: list[Span], sents_by_para: list[list[Span]],
+                qspans: list[QuotedSpan], kinds: list[str], results: list[Attribution | None],
+                names, published: str | None) -> list[Quote]:
+    """The Quote records of the quoted spans, with their dates and mentions."""
     quotes: list[Quote] = []
     for i, q in enumerate(qspans):
         a = results[i]
@@ -139,8 +166,7 @@ def run(article: Article) -> Extraction:
             continue
         if _PUT_TO.search(body, max(paras[q.paragraph].start, q.mark_start - 80), q.mark_start):
             continue  # 'Ishiba was asked, "Do you feel any guilt?"': a question put to him
-        said_on, date_text = _quote_date(body, paras, sents_by_para[q.paragraph], q, a,
-                                          article.published)
+        said_on, date_text = _quote_date(body, paras, sents_by_para[q.paragraph], q, a, published)
         mentions = _mentions(body, names, q, a, qspans, i, paras)
         quotes.append(Quote(
             text=body[start:end], kind=kinds[i], start=start, end=end,
@@ -150,17 +176,7 @@ def run(article: Article) -> Extraction:
             confidence=a.confidence if a else 0.0,
             mentions=[m for m in mentions if not a or m != a.speaker],
         ))
-
-    quotes.extend(find_indirect(body, paras, sents_by_para, quoted, resolver, article.published))
-    all_sentences = [s for ss in sents_by_para for s in ss]
-    quotes = reconcile(body, quotes, all_sentences)
-    quotes = without_terms(resolve_sources(body, quotes, names, paras, all_sentences))
-    quotes = _dates_from_context(body, paras, all_sentences, quotes, article.published)
-
-    found_claims = claims_mod.find_claims(body, paras, sents_by_para, quoted, names, resolver,
-                                          article.published, qspans, results)
-    entities = _entities(names, quotes, found_claims)
-    return Extraction(entities=entities, quotes=quotes, claims=found_claims)
+    return quotes
 
 
 def _join_flattened(body: str, qspans: list[QuotedSpan], kinds: list[str],
