@@ -62,6 +62,7 @@ ADVERB = r"(?:(?:also|later|then|again|once|previously|recently|simply|separatel
 
 
 _PRONOUN_RE = re.compile(PRONOUN)
+_NEXT_SENTENCE = object()  # a sentence that holds no antecedent: look at the one before
 _DET_RE = re.compile(_DET)
 _POSSESSIVE_END = re.compile(r"['’]s$")
 
@@ -524,47 +525,61 @@ class Resolver:
             ok = [m for m in by_sentence[sidx]
                   if (p := self.names.people.get(m.key)) and p.kind == "person"
                   and p.gender in (gender, None) and not _NOT_A_PERSON.fullmatch(p.name)]
-            if not ok:
-                continue
-            s0 = self.sentence_starts[sidx - 1] if sidx > 0 else 0
-            end = (at if sidx == current else self.sentence_starts[sidx]
-                   if sidx < len(self.sentence_starts) else len(self.body))
-            main, subs = self._opening(s0, end)
-            # A name inside an opening phrase ("Asked about gifts from Lord Alli, he said",
-            # "At a news conference with Mr Blair, Mr Abbas said") is an object: never
-            # the pronoun of its own sentence, a last resort in an earlier one.
-            inner = [m for m in ok if self._in_opening(m, main, subs)]
-            ok = [m for m in ok if m not in inner]
-            if sidx == current and (words_from := self._parenthetical(at, main)) is not None:
-                # "Mr Bush's first task was to rebuild, he said": he is not Bush; in "Michael
-                # Howard has no doubt it is the PM who, he claims, is" the subject may be.
-                comma = self._comma_before(at)
-                inside = _CLAUSE_WORD_END.search(self.body, max(main, comma - 12), comma)
-                ok = [m for m in ok if m.start < words_from
-                      or inside and self._at_subject(m, main)]
-            if sidx != current and not (
-                    not ok and (pm := _SENTENCE_OPENS_PRONOUN.match(self.body, main))
-                    and pm.group(1).lower() == pronoun.lower()):
-                ok += inner  # "Asked about Lord Alli, he said: ...": he is still the earlier man
-            if not ok:
-                continue
-            if sidx != current and self._pronoun_subject(sidx, ok[0].start, pronoun):
-                continue  # "he said, ... loyalists to Joe Biden": he is still the earlier man
-            # A possessor ("Clinton's position was supported by Feinstein", "Al Jazeera's
-            # manager") is not the subject when someone else in the sentence can be.
-            owners = {m.key for m in ok if self.body.startswith(("'s", "’s"), m.end)}
-            others = [m for m in ok if m.key not in owners]
-            # The sentence's subject wins; else a person introduced with an apposition
-            # ("... concerns Henry Crespo, president of ...") is the new source; else the
-            # first person. A name that is itself an apposition ("his counterpart, Ariel
-            # Sharon, and ...") introduces no one.
-            subject = next((m for m in others if m not in inner and self._at_subject(m, main)), None)
-            if not others and any(
-                    self._at_subject(m, main) and _OWNED_PERSON.match(self.body, m.end) for m in ok):
-                return None  # "Tony Blair's official spokesman said ... He added": unnamed
-            introduced = [m for m in others if m not in inner and self._introduced(m, main)]
-            return self.names.people[(subject or (introduced or others or ok)[0]).key]
+            if ok:
+                found = self._antecedent_in(sidx, current, at, pronoun, ok)
+                if found is not _NEXT_SENTENCE:
+                    return found
         return None
+
+    def _antecedent_in(self, sidx: int, current: int, at: int, pronoun: str, ok: list):
+        """The antecedent among the compatible mentions `ok` of sentence sidx: a Person,
+        None (the pronoun names no one), or _NEXT_SENTENCE (look further back)."""
+        s0 = self.sentence_starts[sidx - 1] if sidx > 0 else 0
+        end = (at if sidx == current else self.sentence_starts[sidx]
+               if sidx < len(self.sentence_starts) else len(self.body))
+        main, subs = self._opening(s0, end)
+        ok, inner = self._candidates(sidx, current, at, pronoun, ok, main, subs)
+        if not ok:
+            return _NEXT_SENTENCE
+        if sidx != current and self._pronoun_subject(sidx, ok[0].start, pronoun):
+            return _NEXT_SENTENCE  # "he said, ... loyalists to Joe Biden": he is still the earlier man
+        return self._choose(ok, inner, main)
+
+    def _candidates(self, sidx: int, current: int, at: int, pronoun: str, ok: list,
+                    main: int, subs: list[int]) -> tuple[list, list]:
+        """(the mentions that may be the antecedent, those inside an opening phrase)."""
+        # A name inside an opening phrase ("Asked about gifts from Lord Alli, he said",
+        # "At a news conference with Mr Blair, Mr Abbas said") is an object: never
+        # the pronoun of its own sentence, a last resort in an earlier one.
+        inner = [m for m in ok if self._in_opening(m, main, subs)]
+        ok = [m for m in ok if m not in inner]
+        if sidx == current and (words_from := self._parenthetical(at, main)) is not None:
+            # "Mr Bush's first task was to rebuild, he said": he is not Bush; in "Michael
+            # Howard has no doubt it is the PM who, he claims, is" the subject may be.
+            comma = self._comma_before(at)
+            inside = _CLAUSE_WORD_END.search(self.body, max(main, comma - 12), comma)
+            ok = [m for m in ok if m.start < words_from
+                  or inside and self._at_subject(m, main)]
+        if sidx != current and not (
+                not ok and (pm := _SENTENCE_OPENS_PRONOUN.match(self.body, main))
+                and pm.group(1).lower() == pronoun.lower()):
+            ok += inner  # "Asked about Lord Alli, he said: ...": he is still the earlier man
+        return ok, inner
+
+    def _choose(self, ok: list, inner: list, main: int) -> Person | None:
+        """The sentence's subject wins; else a person introduced with an apposition
+        ("... concerns Henry Crespo, president of ...") is the new source; else the first
+        person. A name that is itself an apposition ("his counterpart, Ariel Sharon, and
+        ...") introduces no one; a possessor ("Clinton's position was supported by
+        Feinstein", "Al Jazeera's manager") is not the subject when someone else can be."""
+        owners = {m.key for m in ok if self.body.startswith(("'s", "’s"), m.end)}
+        others = [m for m in ok if m.key not in owners]
+        subject = next((m for m in others if m not in inner and self._at_subject(m, main)), None)
+        if not others and any(
+                self._at_subject(m, main) and _OWNED_PERSON.match(self.body, m.end) for m in ok):
+            return None  # "Tony Blair's official spokesman said ... He added": unnamed
+        introduced = [m for m in others if m not in inner and self._introduced(m, main)]
+        return self.names.people[(subject or (introduced or others or ok)[0]).key]
 
     def _opening(self, start: int, limit: int) -> tuple[int, list[int]]:
         """(where the main clause of the sentence opening at `start` begins, where each
