@@ -91,6 +91,21 @@ def classify(text: str) -> str:
     return "name"
 
 
+def _kind_and_name(tokens: list[str], core: list[str], first_name_known: bool) -> tuple[str, str]:
+    """(kind, name) of a speaker name the article did not register: a first name then a
+    surname is a person ("State Senate President Steve Sweeney"); an organisation's name,
+    an acronym or a state ("Israel said", "the Kremlin said") is an organisation."""
+    org = None if first_name_known and len(core) >= 2 else org_name(" ".join(tokens))
+    kind = "organization" if org else "person"
+    name = org or " ".join(core)
+    if kind == "person" and len(core) == 1 and core[0].isupper() and len(core[0]) > 1:
+        kind = "organization"
+    if kind == "person" and name.casefold().removeprefix("the ") in lexicon.places():
+        kind = "organization"
+        name = name[4:] if name[:4].lower() == "the " else name
+    return kind, name
+
+
 def plausible_speaker(body: str, text: str, offset: int) -> bool:
     """Reject possessives ("Trump's claims") and names cut out of a longer name."""
     if _POSSESSIVE_END.search(text.strip()):
@@ -424,6 +439,8 @@ class Resolver:
         return k > 0 and self._quote_reach[k - 1] > pos
 
     def resolve_name(self, text: str, at: int) -> Person | None:
+        """The entity a written name stands for: one the article named already, else a
+        new one registered from the name next to the cue; None for what names no one."""
         whole = self.names.people.get(fold(text.strip())) if ("'s " in text or "’s " in text) else None
         if whole is not None and whole.kind == "organization":
             self._note_mention(whole, at, text)
@@ -436,19 +453,27 @@ class Resolver:
         org = self._organisation_around(at, len(text))
         if org is not None:
             return org  # "Social Research (NIESR)" inside "The National Institute of ..."
+        p = self._known(surface, at)
+        if p is not None:
+            self._note_mention(p, at, text)
+            return p
+        return self._register(text, surface, at)
+
+    def _known(self, surface: str, at: int) -> Person | None:
+        """The registry's entry for a name, the person's name looked up past an office
+        ("State Senate President Steve Sweeney")."""
         toks = surface.split()
-        # "State Senate President Steve Sweeney": look up the person's name, not the office.
         k = next((j for j in range(1, len(toks) - 1)
                   if toks[j + 1][:1].isupper() and first_name_gender(toks[j])), None)
         if k is not None and (toks[-1].lower() in lexicon.ORG_KEYWORDS
                               or org_name(" ".join(toks[k:]))):
             k = None  # "New York Times" is no "York Times"
         p = self.names.lookup(" ".join(toks[k:]) if k is not None else surface, at)
-        if p is not None and (k is None or p.kind == "person"):
-            self._note_mention(p, at, text)
-            return p
-        # An unknown name next to a cue verb is still a speaker: register it.
+        return p if p is not None and (k is None or p.kind == "person") else None
 
+    def _register(self, text: str, surface: str, at: int) -> Person | None:
+        """An unknown name next to a cue verb is still a speaker: register it, as a person
+        or, when the name says so, an organisation; None for what names no one."""
         if _PRONOUN_RE.fullmatch(trim_name(text)):
             return None
         first = surface.split()[0].lower() if surface.split() else ""
@@ -467,15 +492,7 @@ class Resolver:
             titles, core = titles + core[:k], core[k:]  # "Finance Minister Antonio Palocci"
         if any(t.lower() in ("said", "says") for t in core):
             return None
-        # "State Senate President Steve Sweeney": a first name then a surname is a person.
-        org = None if k is not None and len(core) >= 2 else org_name(" ".join(tokens))
-        kind = "organization" if org else "person"
-        name = org or " ".join(core)
-        if kind == "person" and len(core) == 1 and core[0].isupper() and len(core[0]) > 1:
-            kind = "organization"
-        if kind == "person" and name.casefold().removeprefix("the ") in lexicon.places():
-            kind = "organization"  # "Israel said", "the Kremlin said": a state speaks
-            name = name[4:] if name[:4].lower() == "the " else name
+        kind, name = _kind_and_name(tokens, core, first_name_known=k is not None)
         p = self.names.add(fold(name), name, kind, name, at, honorific_gender(titles))
         self._note_mention(p, at, text)
         return p
