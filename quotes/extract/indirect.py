@@ -556,45 +556,57 @@ class _Finder:
         # The matches do not overlap and are never empty: their ends come in order, after 0.
         starts = [0, *(m.end() for m in _BOUNDARY.finditer(masked, 0, cues[-1]))]
         busy = -1  # the end of the last attribution clause: no new one starts before it
-        subj_re = _SUBJECT_CUE_I if title else _SUBJECT_CUE
         for b in starts:
             if b < busy or b >= n:
                 continue
             i = bisect.bisect_left(cues, b)
             if i == len(cues):
                 continue
-            nxt = cues[i]
-            # The source's own verb is after its first word ("estimates show" has two) and
-            # not far, unless an apposition stretches the phrase.
-            verb = cues[i + 1] if nxt == b and i + 1 < len(cues) else nxt
-            h = None
-            if verb > b and (verb - b <= 90 or verb - b <= 160 and _APPOS_MARK.search(masked, b, verb)):
-                m = subj_re.match(masked, b)
-                if m:
-                    # "Mr Blair acknowledged some people believed ...": the first verb of
-                    # saying in the subject is the clause's own.
-                    inner = [c for c in cues[i:] if m.start("sp") < c < m.start("cue")
-                             and masked[c].islower() and not _NOUN_CUE_AT.match(masked, c)]
-                    if inner:
-                        end = _CUE_WORD.match(masked, inner[0])
-                        m2 = subj_re.match(masked, b, end.end()) if end else None
-                        m = m2 or m
-                if m and (m.group("cue").islower()
-                          or title and m.group("cue").lower() not in _NOUNISH):
-                    h = self._subject_rule(masked, m, b, n)
-            if h is None and b and nxt - b <= 40:  # the verb opens the clause
-                before = masked[max(0, b - 40) : b].rstrip()
-                if before.rstrip("'’”\" ")[-1:] in ",—–":
-                    h = self._cue_subject_rule(masked, b, n)
-                if h is None and before.endswith(","):
-                    h = self._who_rule(masked, b, n) or self._verb_rule(masked, b, n, _PARTICIPLE)
-                if h is None and before.endswith(" who"):
-                    h = self._who_rule(masked, b, n, restrictive=True)
-                if h is None and before.endswith(("and", "but")) and _AND_BUT_END.search(before):
-                    h = self._verb_rule(masked, b, n, _COORDINATE)
+            h = self._subject_hit(masked, cues, i, b, n, title)
+            if h is None and b and cues[i] - b <= 40:  # the verb opens the clause
+                h = self._verb_first_hit(masked, b, n)
             if h is not None:
                 hits.append(h)
                 busy = max(h.content[0], h.end)
+
+    def _subject_hit(self, masked: str, cues: list[int], i: int, b: int, n: int,
+                     title: bool) -> _Hit | None:
+        """A clause at b that opens with its subject, the verb of saying not far after."""
+        nxt = cues[i]
+        # The source's own verb is after its first word ("estimates show" has two) and
+        # not far, unless an apposition stretches the phrase.
+        verb = cues[i + 1] if nxt == b and i + 1 < len(cues) else nxt
+        if not (verb > b and (verb - b <= 90 or verb - b <= 160 and _APPOS_MARK.search(masked, b, verb))):
+            return None
+        subj_re = _SUBJECT_CUE_I if title else _SUBJECT_CUE
+        m = subj_re.match(masked, b)
+        if m:
+            # "Mr Blair acknowledged some people believed ...": the first verb of
+            # saying in the subject is the clause's own.
+            inner = [c for c in cues[i:] if m.start("sp") < c < m.start("cue")
+                     and masked[c].islower() and not _NOUN_CUE_AT.match(masked, c)]
+            if inner:
+                end = _CUE_WORD.match(masked, inner[0])
+                m2 = subj_re.match(masked, b, end.end()) if end else None
+                m = m2 or m
+        if m and (m.group("cue").islower() or title and m.group("cue").lower() not in _NOUNISH):
+            return self._subject_rule(masked, m, b, n)
+        return None
+
+    def _verb_first_hit(self, masked: str, b: int, n: int) -> _Hit | None:
+        """A clause at b that opens with its verb: ', said Jane Porter', ', who said',
+        ', saying', 'and argued that'."""
+        before = masked[max(0, b - 40) : b].rstrip()
+        h = None
+        if before.rstrip("'’”\" ")[-1:] in ",—–":
+            h = self._cue_subject_rule(masked, b, n)
+        if h is None and before.endswith(","):
+            h = self._who_rule(masked, b, n) or self._verb_rule(masked, b, n, _PARTICIPLE)
+        if h is None and before.endswith(" who"):
+            h = self._who_rule(masked, b, n, restrictive=True)
+        if h is None and before.endswith(("and", "but")) and _AND_BUT_END.search(before):
+            h = self._verb_rule(masked, b, n, _COORDINATE)
+        return h
 
     def _according(self, masked: str, hits: list[_Hit]) -> None:
         m = _ACCORDING.search(masked)
