@@ -126,77 +126,103 @@ def resolve(match: re.Match, published: str | None, anchor=None) -> str | None:
     elif callable(anchor):
         anchor = None
     g = match.groupdict()
-    text = match.group(0)
     try:
-        if g["anaph"]:
-            return _from_anchor(g["anaph"], anchor)
-        if g["full"]:
-            return dateparser.parse(g["full"].replace(".", "")).date().isoformat()
-        if g["monthyear"]:
-            d = dateparser.parse(g["monthyear"].replace(".", "").replace(" of ", " "))
-            return f"{d.year:04d}-{d.month:02d}"
-        if ref is None:
-            return None
-        if g["monthday"]:
-            d = dateparser.parse(g["monthday"].replace(".", ""), default=_as_dt(ref)).date()
-            year = _in_anchor_year(d.month, anchor, ref)
-            if year is not None:
-                return d.replace(year=year).isoformat()
-            if d > ref + relativedelta(days=7):
-                d = d - relativedelta(years=1)
-            return d.isoformat()
-        if g["monthrel"]:
-            month = _MONTHS.index(g["monthrel"].lower()) + 1
-            year = ref.year - (1 if g["relword"].lower() == "last" else 0)
-            return f"{year:04d}-{month:02d}"
-        if g["relunit"]:
-            word = text.split()[0].lower()
-            unit = g["relunit"].lower()
-            if unit == "month":
-                d = ref if word == "this" else ref - relativedelta(months=1)
-                return f"{d.year:04d}-{d.month:02d}"
-            if unit == "year":
-                return f"{ref.year if word == 'this' else ref.year - 1:04d}"
-            return None  # weeks have no ISO partial form worth storing
-        if g["thisunit"]:
-            unit = g["thisunit"].lower()
-            if unit == "month":
-                return f"{ref.year:04d}-{ref.month:02d}"
-            if unit == "year":
-                return f"{ref.year:04d}"
-            return None
-        if g["ago"]:
-            n_word = g["ago"].split()[0].lower()
-            n = int(n_word) if n_word.isdigit() else _NUMBERS.get(n_word)
-            if not n:
-                return None
-            unit = g["agounit"].lower()
-            d = ref - relativedelta(**{unit + "s": n})
-            if unit == "day" or unit == "week":
-                return d.isoformat()
-            if unit == "month":
-                return f"{d.year:04d}-{d.month:02d}"
-            return f"{d.year:04d}"
-        if g["day"]:
-            word = g["day"].lower()
-            return (ref - relativedelta(days=1) if word == "yesterday" else ref).isoformat()
-        if g["weekday"]:
-            wd = _WEEKDAYS[g["weekday"].lower()]
-            first = text.split()[0].lower()
-            if first == "next":
-                return (ref + relativedelta(days=1, weekday=wd(+1))).isoformat()
-            if first == "last":
-                return (ref - relativedelta(days=1) + relativedelta(weekday=wd(-1))).isoformat()
-            return (ref + relativedelta(weekday=wd(-1))).isoformat()
-        if g["month"]:
-            month = _MONTHS.index(g["month"].lower()) + 1
-            year = _in_anchor_year(month, anchor, ref)
-            return f"{year:04d}-{month:02d}" if year is not None else _month_back(ref, month)
-        if g["year"]:
-            return g["year"]
+        for group, needs_ref, how in _RESOLVERS:
+            if g[group]:
+                if needs_ref and ref is None:
+                    return None
+                return how(g, match.group(0), ref, anchor)
     except (ValueError, OverflowError):
         return None
     return None
+
+
+def _monthday(g, text, ref, anchor):
+    d = dateparser.parse(g["monthday"].replace(".", ""), default=_as_dt(ref)).date()
+    year = _in_anchor_year(d.month, anchor, ref)
+    if year is not None:
+        return d.replace(year=year).isoformat()
+    if d > ref + relativedelta(days=7):
+        d = d - relativedelta(years=1)
+    return d.isoformat()
+
+
+def _monthrel(g, text, ref, anchor):
+    month = _MONTHS.index(g["monthrel"].lower()) + 1
+    year = ref.year - (1 if g["relword"].lower() == "last" else 0)
+    return f"{year:04d}-{month:02d}"
+
+
+def _relunit(g, text, ref, anchor):
+    word = text.split()[0].lower()
+    unit = g["relunit"].lower()
+    if unit == "month":
+        d = ref if word == "this" else ref - relativedelta(months=1)
+        return f"{d.year:04d}-{d.month:02d}"
+    if unit == "year":
+        return f"{ref.year if word == 'this' else ref.year - 1:04d}"
+    return None  # weeks have no ISO partial form worth storing
+
+
+def _thisunit(g, text, ref, anchor):
+    unit = g["thisunit"].lower()
+    if unit == "month":
+        return f"{ref.year:04d}-{ref.month:02d}"
+    if unit == "year":
+        return f"{ref.year:04d}"
+    return None
+
+
+def _ago(g, text, ref, anchor):
+    n_word = g["ago"].split()[0].lower()
+    n = int(n_word) if n_word.isdigit() else _NUMBERS.get(n_word)
+    if not n:
+        return None
+    unit = g["agounit"].lower()
+    d = ref - relativedelta(**{unit + "s": n})
+    if unit == "day" or unit == "week":
+        return d.isoformat()
+    if unit == "month":
+        return f"{d.year:04d}-{d.month:02d}"
+    return f"{d.year:04d}"
+
+
+def _weekday(g, text, ref, anchor):
+    wd = _WEEKDAYS[g["weekday"].lower()]
+    first = text.split()[0].lower()
+    if first == "next":
+        return (ref + relativedelta(days=1, weekday=wd(+1))).isoformat()
+    if first == "last":
+        return (ref - relativedelta(days=1) + relativedelta(weekday=wd(-1))).isoformat()
+    return (ref + relativedelta(weekday=wd(-1))).isoformat()
+
+
+def _month(g, text, ref, anchor):
+    month = _MONTHS.index(g["month"].lower()) + 1
+    year = _in_anchor_year(month, anchor, ref)
+    return f"{year:04d}-{month:02d}" if year is not None else _month_back(ref, month)
+
+
+# (group of DATE_EXPRESSION, whether it needs the publication date, how to resolve it),
+# in the order the groups are tried.
+_RESOLVERS = (
+    ("anaph", False, lambda g, text, ref, anchor: _from_anchor(g["anaph"], anchor)),
+    ("full", False, lambda g, text, ref, anchor:
+        dateparser.parse(g["full"].replace(".", "")).date().isoformat()),
+    ("monthyear", False, lambda g, text, ref, anchor: (
+        lambda d: f"{d.year:04d}-{d.month:02d}")(
+            dateparser.parse(g["monthyear"].replace(".", "").replace(" of ", " ")))),
+    ("monthday", True, _monthday),
+    ("monthrel", True, _monthrel),
+    ("relunit", True, _relunit),
+    ("thisunit", True, _thisunit),
+    ("ago", True, _ago),
+    ("day", True, lambda g, text, ref, anchor:
+        (ref - relativedelta(days=1) if g["day"].lower() == "yesterday" else ref).isoformat()),
+    ("weekday", True, _weekday),
+    ("month", True, _month),
+    ("year", True, lambda g, text, ref, anchor: g["year"]),
+)
 
 
 def _as_dt(d: date):
