@@ -172,12 +172,7 @@ def org_name(span: str, common: Container[str] = frozenset()) -> str | None:
     if "'s" not in span and "’s" not in span and lexicon.ORG_KEYWORDS.isdisjoint(
             span.lower().split()):
         return None  # no keyword (most spans): what `lowered` below would find out
-    words = span.split()
-    while len(words) > 1 and (words[0].lower() in lexicon.ALIAS_LEADING_WORDS
-                              or words[0] in ("A", "An")):
-        words = words[1:]  # "Although Diageo", "But the Big Lottery Fund"
-    if words and words[0].lower() == "the":
-        words = words[1:]
+    words = _without_lead(span.split())
     if not words:
         return None
     lowered = [w.lower().strip("'’s") if w.endswith(("'s", "’s")) else w.lower() for w in words]
@@ -187,11 +182,7 @@ def org_name(span: str, common: Container[str] = frozenset()) -> str | None:
            and lowered[0] in common):
         words, lowered = words[2:], lowered[2:]
     keyed = [i for i, w in enumerate(lowered) if w in lexicon.ORG_KEYWORDS]
-    if not keyed:
-        return None
-    if len(words) == 1 and not words[0].isupper():
-        return None
-    if keyed == [0] and len(words) > 1 and lowered[1] not in _CONNECTORS:
+    if not keyed or not _keyword_names(words, lowered, keyed):
         return None
     last = keyed[-1]
     if last + 1 < len(words) and (lowered[last + 1] not in _CONNECTORS or lowered[last + 1] == "and"
@@ -200,6 +191,25 @@ def org_name(span: str, common: Container[str] = frozenset()) -> str | None:
     if first_name_gender(words[0]) and len(words) == 2 and lowered[1] not in lexicon.ORG_KEYWORDS:
         return None
     return " ".join(words)
+
+
+def _without_lead(words: list[str]) -> list[str]:
+    """The words without what a sentence put before a name: "Although Diageo", "But the
+    Big Lottery Fund"."""
+    while len(words) > 1 and (words[0].lower() in lexicon.ALIAS_LEADING_WORDS
+                              or words[0] in ("A", "An")):
+        words = words[1:]
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    return words
+
+
+def _keyword_names(words: list[str], lowered: list[str], keyed: list[int]) -> bool:
+    """Whether the keyword is part of a name: not a lone lower-case word, not a keyword
+    opening a run of words with no connector after it ("Bank Holiday")."""
+    if len(words) == 1 and not words[0].isupper():
+        return False
+    return not (keyed == [0] and len(words) > 1 and lowered[1] not in _CONNECTORS)
 
 
 def clean_alias(surface: str) -> str:
