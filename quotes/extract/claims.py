@@ -548,9 +548,32 @@ def _body_after_post(role: str, at: int, names: ArticleNames, resolver: Resolver
     if not m or _head(role[m.start():].split()[0]) in _W["seat_post"] or all(
             w[:1].isupper() or w.lower() in _CONNECT for w in role.split()):
         return None  # 'the MP for Tottenham' (a seat); 'Chancellor of the Exchequer' (a title)
+    words, owned = _body_words(m.group("obj"))
+    if owned or words and words[0][:1].islower():
+        while words and words[-1].lower() not in lexicon.ORG_KEYWORDS:
+            words.pop()  # the unit ends in 'committee', 'office', 'department'
+        if len(words) < 2:
+            return None
+    if not words:
+        return None
+    name = " ".join(words)
+    p = names.people.get(fold(name)) or (None if owned else names.lookup(name, at)) \
+        or _acronym_of(name, names)
+    if p is not None:
+        return p.name if p.kind == "organization" else None
+    if all(w.lower() in resolver.common_words() or w.lower() in _CONNECT for w in words
+           if w[:1].isupper()) and not owned:
+        return None
+    return names.add(fold(name), name, "organization", name, at).name
+
+
+def _body_words(obj: str) -> tuple[list[str], bool]:
+    """(the words of the body's name that open `obj`, whether they are an owner's
+    lower-case unit): capitalised words and their connectors, or "X's" and the
+    lower-case words after it."""
     words: list[str] = []
     owned = False
-    for tok in re.split(r"\s+", m.group("obj").split("(")[0].strip()):
+    for tok in re.split(r"\s+", obj.split("(")[0].strip()):
         bare = tok.rstrip(",;:.") if not _ABBREV.fullmatch(tok) else tok
         lower = bare.lower()
         if any(c.isdigit() for c in bare) or not bare:
@@ -571,22 +594,7 @@ def _body_after_post(role: str, at: int, names: ArticleNames, resolver: Resolver
             break
     while words and words[-1].lower() in _CONNECT:
         words.pop()
-    if not words:
-        return None
-    if owned or words[0][:1].islower():
-        while words and words[-1].lower() not in lexicon.ORG_KEYWORDS:
-            words.pop()  # the unit ends in 'committee', 'office', 'department'
-        if len(words) < 2:
-            return None
-    name = " ".join(words)
-    p = names.people.get(fold(name)) or (None if owned else names.lookup(name, at)) \
-        or _acronym_of(name, names)
-    if p is not None:
-        return p.name if p.kind == "organization" else None
-    if all(w.lower() in resolver.common_words() or w.lower() in _CONNECT for w in words
-           if w[:1].isupper()) and not owned:
-        return None
-    return names.add(fold(name), name, "organization", name, at).name
+    return words, owned
 
 
 def _acronym_of(name: str, names: ArticleNames) -> Person | None:
