@@ -761,35 +761,52 @@ def _event_subjects(masked, vm, s, names, resolver, mentions, known) -> list[Per
         out += [q for m in mentions if m.end - s.start == am.start()
                 and (q := names.people.get(m.key))]
     if not out and (im := _INCLUDING.search(before)):
-        lo, hi = s.start + im.start("list"), s.start + im.end("list")
-        for m in mentions:
-            q = names.people.get(m.key)
-            if q and lo <= m.start and m.end <= hi and not re.match(r"['’]s\b", masked[m.end - s.start:]) \
-                    and q not in out:
-                out.append(q)
-    if not out:
-        gap = _EVENT_GAP.search(before)
-        nm = _NOUN_SUBJECT.search(before, 0, gap.start() if gap else len(before))
-        if nm and nm.group("e") in _W["event_noun"]:
-            q = names.lookup(nm.group("n"), s.start + nm.start("n")) or _acronym_of(nm.group("n"), names)
-            if q is None and _may_name(nm.group("n").split()[0]) and _body_name(nm.group("n"), resolver):
-                q = names.add(fold(nm.group("n")), nm.group("n"), "organization", nm.group("n"),
-                               s.start + nm.start("n"))
-            if q is not None:
-                out.append(q)
+        out += _included(masked, im, s, names, mentions)
+    if not out and (q := _happening_owner(before, s, names, resolver)) is not None:
+        out.append(q)
     v = vm.group("v")
     if out and v in _W["with_verb"] and (wm := _WITH_AFTER.match(masked, vm.end())):
         out += [q for m in mentions if m.start - s.start == wm.end()
                 and (q := names.people.get(m.key)) and q not in out]
     if not out and v in _W["victim_verb"]:
-        after = vm.end() + 1
-        for m in mentions:
-            rel = m.start - s.start
-            if rel >= after and (rel == after or " ".join(_title_run(masked[after:rel])) == masked[after:rel].strip()):
-                if (q := names.people.get(m.key)) and q.kind == "person":
-                    out.append(q)
-                break
+        out += _victim(masked, vm, s, names, mentions)
     return out
+
+
+def _included(masked, im, s, names, mentions) -> list[Person]:
+    """The names a subject includes: 'allies, including A and B, condemned'."""
+    out: list[Person] = []
+    lo, hi = s.start + im.start("list"), s.start + im.end("list")
+    for m in mentions:
+        q = names.people.get(m.key)
+        if q and lo <= m.start and m.end <= hi and not re.match(r"['’]s\b", masked[m.end - s.start:]) \
+                and q not in out:
+            out.append(q)
+    return out
+
+
+def _happening_owner(before, s, names, resolver) -> Person | None:
+    """The body whose happening is the subject: 'A Reuters investigation in December'."""
+    gap = _EVENT_GAP.search(before)
+    nm = _NOUN_SUBJECT.search(before, 0, gap.start() if gap else len(before))
+    if not (nm and nm.group("e") in _W["event_noun"]):
+        return None
+    q = names.lookup(nm.group("n"), s.start + nm.start("n")) or _acronym_of(nm.group("n"), names)
+    if q is None and _may_name(nm.group("n").split()[0]) and _body_name(nm.group("n"), resolver):
+        q = names.add(fold(nm.group("n")), nm.group("n"), "organization", nm.group("n"),
+                      s.start + nm.start("n"))
+    return q
+
+
+def _victim(masked, vm, s, names, mentions) -> list[Person]:
+    """The person a victim verb names right after it: 'the attack that killed X'."""
+    after = vm.end() + 1
+    for m in mentions:
+        rel = m.start - s.start
+        if rel >= after and (rel == after or " ".join(_title_run(masked[after:rel])) == masked[after:rel].strip()):
+            q = names.people.get(m.key)
+            return [q] if q and q.kind == "person" else []
+    return []
 
 
 def _body_name(name: str, resolver: Resolver) -> bool:
