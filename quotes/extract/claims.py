@@ -639,7 +639,26 @@ def _events(text, masked, s, names, resolver, published, mentions=(), known=None
             p = names.lookup(bm.group(g), s.start + bm.start(g))
             if p:
                 subjects.append(p)
-    verb = None
+    verb = _event_verb(masked, s, names, resolver, mentions, known, published, subjects)
+    if verb is False:
+        return []
+    out: list[Claim] = []
+    obj = masked.strip(" ._")
+    if subjects:
+        date = _event_date(masked, verb.start() if verb else 0, published)
+        if date is not False:
+            out = [Claim(kind="event", subject=p.name, text=text, start=s.start, end=s.end,
+                         object=obj[:200], date=date, as_of=published[:10] if published else None,
+                         confidence=0.6) for p in subjects]
+    out.extend(_gerund_events(text, masked, s, names, resolver, published, subjects, out))
+    out.extend(_until_events(text, masked, s, names, resolver, published, mentions, known, out))
+    return out
+
+
+def _event_verb(masked, s, names, resolver, mentions, known, published, subjects: list[Person]):
+    """The first past-tense verb of the sentence with a subject (adding its subjects to
+    `subjects`); None when there is none; False when the sentence states no event at
+    all (a future, a question put, a statement, an ongoing state)."""
     first = True
     for vm in _PAST_VERB.finditer(masked):
         v = vm.group("v")
@@ -649,11 +668,11 @@ def _events(text, masked, s, names, resolver, published, mentions=(), known=None
         if v in lexicon.cue_forms() and v not in _W["event"]:
             continue
         if _FUTURE.search(masked, 0, vm.start()):
-            return []  # "would have met on Friday", "will be tried after it was filed"
+            return False  # "would have met on Friday", "will be tried after it was filed"
         if _EVENT_QUESTION.search(masked, max(0, vm.start() - 40), vm.start()) \
                 or _SPEECH_AFTER.match(masked, vm.end()) \
                 or _PERFECT.search(masked, max(0, vm.start() - 30), vm.start()):
-            return []  # a question put, a statement ('wrote, "..."'), an ongoing state
+            return False  # a question put, a statement ('wrote, "..."'), an ongoing state
         if not first and not _own_clause_date(masked, vm.start(), published):
             continue  # a later verb counts with a date of its own clause only
         found = _event_subjects(masked, vm, s, names, resolver, mentions, known)
@@ -667,20 +686,8 @@ def _events(text, masked, s, names, resolver, published, mentions=(), known=None
                 q = names.people.get(m.key)
                 if q and q not in subjects and _AND_SUBJECT.match(masked, m.end - s.start, vm.start()):
                     subjects.append(q)
-        if found:
-            verb = vm
-            break  # the first past verb with a subject is the clause's own
-    out: list[Claim] = []
-    obj = masked.strip(" ._")
-    if subjects:
-        date = _event_date(masked, verb.start() if verb else 0, published)
-        if date is not False:
-            out = [Claim(kind="event", subject=p.name, text=text, start=s.start, end=s.end,
-                         object=obj[:200], date=date, as_of=published[:10] if published else None,
-                         confidence=0.6) for p in subjects]
-    out.extend(_gerund_events(text, masked, s, names, resolver, published, subjects, out))
-    out.extend(_until_events(text, masked, s, names, resolver, published, mentions, known, out))
-    return out
+            return vm  # the first past verb with a subject is the clause's own
+    return None
 
 
 _USED_OBJECT = re.compile(r"\s+(?!to\b|as\b|by\b)(?:the|a|an|its|his|her|their|[a-z]+)\b")
