@@ -16,6 +16,7 @@ from quotes.model import Article, Claim, Entity, Extraction, Quote
 
 METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text())
 PLUGINS = str(ROOT / "plugins")
+STYLESHEET = "/-/static-plugins/quotes.web/quotes.css?"  # the plugin's static/, from plugins/
 
 MARS = '"Talks on Mars will come soon," Kirill Dmitriev said. Musk had not commented.\n\nDmitriev said he would meet Musk.'
 RIVERS = '"Energy first," Dmitriev said. "Rivers matter," Ann Lee said. "Nobody knows," an official said.'
@@ -139,7 +140,7 @@ async def test_article_page_highlights_quotes_and_underlines_claims(ds, db_file)
     assert html.count("<p>") >= 2
     assert f'<a class="chip sp-0" href="/-/quotes/speaker/{i["dmitriev"]}">Kirill Dmitriev<span class="n">2</span></a>' in html
     assert f'<link rel="alternate" type="application/json+datasette" href="/-/quotes/article/{i["mars"]}.json">' in html
-    assert "/-/quotes/quotes.css?" in html
+    assert STYLESHEET in html
     focused = (await ds.client.get(f"/-/quotes/article/{i['mars']}?quote={i['talks']}")).text
     assert 'class="q sp-0 k-direct focus claim"' in focused and html.count("focus") < focused.count("focus")
 
@@ -309,7 +310,7 @@ async def test_front_page_and_summary(ds, db_file):
     assert f'<a class="name" href="/-/quotes/speaker/{i["dmitriev"]}">Kirill Dmitriev</a>' in html
     assert '<a href="/quotes/reprinted">Quotes reprinted by several publishers</a>' in html
     assert '<a href="/quotes">quotes</a>' in html  # Datasette's own list of databases is still there
-    assert "/-/quotes/quotes.css?" in html
+    assert STYLESHEET in html
 
 
 # --- links, errors, other databases, permissions --------------------------------------------------
@@ -409,7 +410,12 @@ async def test_quote_context_sql_function(ds):
 
 @pytest.mark.asyncio
 async def test_stylesheet(ds):
-    response = await ds.client.get("/-/quotes/quotes.css")
+    """Datasette serves the plugin's static/ itself: /-/static-plugins/NAME/quotes.css,
+    NAME being quotes.web here (plugins/quotes_web.py) and quotes when installed."""
+    html = (await ds.client.get("/quotes/quotes")).text
+    (href,) = re.findall(r'<link rel="stylesheet" href="([^"]*/quotes\.css\?[0-9a-f]{8})">', html)
+    assert href.startswith(STYLESHEET)
+    response = await ds.client.get(href)
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/css")
     assert "mark.q" in response.text and ".claim" in response.text
 
