@@ -4,7 +4,6 @@ quotes pages show the same facets from them as it computes."""
 from __future__ import annotations
 
 import pytest
-import yaml
 from datasette.app import Datasette
 
 from conftest import ROOT
@@ -12,7 +11,6 @@ from quotes import facet_counts, parallel
 from quotes.load import Loader
 from quotes.model import Article
 
-METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text())
 PLUGINS = str(ROOT / "plugins")
 MENTIONS = facet_counts.through_name("quote_mentions", "entity_id")
 
@@ -191,7 +189,7 @@ def served(fold_every, db_path, fake_extract):
             [{"quote_id": q, "entity_id": people[i % 2]} for i, q in enumerate(ids[:6])],
             pk=("quote_id", "entity_id"))
     db.close()
-    return Datasette([str(db_path)], metadata=METADATA, plugins_dir=PLUGINS)
+    return Datasette([str(db_path)], plugins_dir=PLUGINS)
 
 
 @pytest.mark.asyncio

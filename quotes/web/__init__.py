@@ -92,9 +92,13 @@ def prepare_jinja2_environment(env, datasette):
 
 
 @hookimpl
-def extra_css_urls(datasette):
-    """static/quotes.css, wherever a database of ours is served."""
-    if not quotes_databases(datasette):
+def extra_css_urls(database, datasette):
+    """static/quotes.css on the pages of our databases, our own pages and the front page."""
+    if database is not None:
+        db = datasette.databases.get(database)
+        if db is None or not is_quotes_database(db):
+            return []
+    elif not quotes_databases(datasette):
         return []
     return [datasette.urls.static_plugins(_plugin_name(), STYLESHEET) + "?" + _version()]
 
