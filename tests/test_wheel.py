@@ -170,3 +170,25 @@ def test_datasette_serve_any_name_gives_the_pages_and_facets(venv):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def test_quotes_serve_warns_when_datasette_would_run_without_the_plugin(monkeypatch, tmp_path):
+    """Issue 15's first defect: plain Datasette with no pages and nothing said."""
+    from click.testing import CliRunner
+
+    from quotes import serve
+    from quotes.cli import cli
+
+    db = tmp_path / "news.db"
+    db.write_bytes(b"")
+    ran = []
+    monkeypatch.setattr(serve, "run", lambda args: ran.append(args) or 0)
+    monkeypatch.setattr(serve, "plugin_installed", lambda: False)
+    monkeypatch.setattr(serve, "PLUGINS", tmp_path / "no-plugins")
+    result = CliRunner().invoke(cli, ["serve", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("Warning: the quotes Datasette plugin is not installed")
+    assert "--plugins-dir" not in ran[0]
+    monkeypatch.setattr(serve, "plugin_installed", lambda: True)
+    result = CliRunner().invoke(cli, ["serve", "--db", str(db)])
+    assert result.stderr == "" and "--plugins-dir" not in ran[1]
