@@ -1,7 +1,7 @@
 """HTML for table cells in Datasette: quotes link to their place in the article, people
 to their speaker page, articles to the article with its quotes highlighted.
 
-Called by plugins/quote_links.py. Works for any database name (links carry `?db=NAME`
+Called by the plugin's render_cell (quotes/web/). Works for any database name (links carry `?db=NAME`
 unless it is `quotes`) and returns None (let Datasette render) for every table and
 column it does not know. Canned queries (table None) get the same links when their
 rows carry the ids: `quote_id` (or `claim_id`) and `article_id` beside `text`, `speaker_id` beside

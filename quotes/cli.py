@@ -345,6 +345,9 @@ def _serve(db_path: str, host: str, port: int, open_browser: bool) -> None:
     from quotes import serve as serving
 
     args = serving.datasette_args(db_path, host=host, port=port, open_browser=open_browser)
+    problem = serving.plugin_problem()
+    if problem:
+        click.echo(f"Warning: {problem}", err=True)
     click.echo(serving.command_line(args))
     sys.exit(serving.run(args))
 

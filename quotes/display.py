@@ -5,11 +5,11 @@ marks, reported speech marked as paraphrase.
 curly quote marks; an `indirect` quote is the reporter's wording ("Dmitriev said he would
 meet Musk") and must never look like a quotation, so it gets no marks, a visible
 "paraphrase" label (a word, not a colour alone) and the `paraphrase` class (italic in
-plugins/static/quotes.css). Any other kind (a row from an older database, a kind this
+quotes/web/static/quotes.css). Any other kind (a row from an older database, a kind this
 version does not know) gets neither: no marks it may not deserve, no label it may not need.
 
 Pure and escaping: the text goes through markupsafe, whatever it holds. The templates use
-it as the `quoted` filter (plugins/quote_templates.py): `{{ q.text|quoted(q.kind) }}`.
+it as the `quoted` filter (prepare_jinja2_environment in quotes/web/): `{{ q.text|quoted(q.kind) }}`.
 """
 from __future__ import annotations
 

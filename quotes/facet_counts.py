@@ -25,7 +25,7 @@ reload, refresh or any other write:
   over a table bigger than SQLite's page cache); a batch of 2,048 quotes touches each
   counter once, in key order. Readers add the log's few rows to what they read.
 
-Datasette's column facet reads them (plugins/facet_counts.py) when the table is shown
+Datasette's column facet reads them (the plugin's startup hook, quotes/web/) when the table is shown
 unfiltered, or with exactly one `column = value` filter and nothing else: each facet
 is then one index range of the counts, not a scan of the rows. Any other facet on such
 a page (say said_month with a speaker chosen: a narrow page) and every other page
@@ -540,4 +540,5 @@ def install() -> None:
         return await column_facet_results(self, computed)
 
     facet_results._quotes_counted = True
+    facet_results.__wrapped__ = computed  # Datasette's own; tests/test_facet_counts.py pins its source
     ColumnFacet.facet_results = facet_results

@@ -14,7 +14,7 @@ In metadata.yml, on the quotes table:
 
 `table` is the many-to-many table; it needs a foreign key to the browsed table and one
 to the table counted (the first other one, or `column`). Registered by
-plugins/mention_facet.py.
+the plugin's register_facet_classes (quotes/web/).
 """
 from __future__ import annotations
 

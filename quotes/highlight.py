@@ -168,7 +168,7 @@ def claim_tip(row: Mapping) -> str:
 
 def context(body: str | None, start: int | None, end: int | None, chars: int = 80) -> str | None:
     """The quote with up to `chars` characters either side, cut at spaces: plain text for
-    SQL (plugins/sql_functions.py registers it as `quote_context(body, start, end[, chars])`).
+    SQL (the plugin's prepare_connection, quotes/web/, registers it as `quote_context(body, start, end[, chars])`).
 
     The quote itself is wrapped in »« so it stands out in a CSV cell.
     """

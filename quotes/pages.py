@@ -1,7 +1,7 @@
 """What the Datasette pages show: an article with its quotes in context, a speaker,
 the corpus at a glance. Each function returns plain data (dicts, lists, and Markup
-built by quotes.highlight and quotes.timeline); the plugins in plugins/ render it with
-the templates in plugins/templates/ or as JSON.
+built by quotes.highlight and quotes.timeline); the plugin (quotes/web/) renders it with
+its templates (quotes/web/templates/) or as JSON.
 
 Everything runs through Datasette's `Database.execute` with parameters, never string
 formatting of values. The database is whichever one has the `quotes` table: the one

@@ -1,4 +1,4 @@
-"""The Datasette views behind the project's pages, registered by plugins/quote_pages.py.
+"""The Datasette views behind the project's pages, registered by the plugin (quotes/web/).
 
     /-/quotes/article/<id>        the article, quotes highlighted by speaker, claims underlined
     /-/quotes/article/<id>.json   the same as JSON (body, quotes with offsets, claims)
@@ -144,24 +144,3 @@ async def front_page_vars(datasette, request) -> dict:
         for name, q in queries.items()
     ]
     return {"quotes_corpus": corpus}
-
-
-class StaticFile:
-    """A file served by a route, with a content hash for cache-busting URLs.
-
-    Plugins loaded with --plugins-dir get no static folder from Datasette, so the
-    stylesheet beside them is served this way.
-    """
-
-    def __init__(self, path, content_type: str):
-        import hashlib
-        from pathlib import Path
-
-        self.path = Path(path)
-        self.content_type = content_type
-        self.body = self.path.read_bytes()
-        self.version = hashlib.sha1(self.body).hexdigest()[:8]
-
-    async def view(self, request):
-        return Response(self.body, content_type=self.content_type,
-                        headers={"cache-control": "max-age=3600"})

@@ -1,4 +1,5 @@
-"""Datasette as users see it: metadata.yml and plugins/ on a real database, in-process."""
+"""Datasette as users see it: the quotes plugin (quotes/web/, from plugins/ here) and its
+metadata.yml on a real database, in-process."""
 from __future__ import annotations
 
 import csv
@@ -75,7 +76,7 @@ def db_file(tmp_path):
 
 @pytest.fixture
 def ds(db_file):
-    return Datasette([str(db_file)], metadata=METADATA, plugins_dir=PLUGINS)
+    return Datasette([str(db_file)], plugins_dir=PLUGINS)
 
 
 @pytest.mark.asyncio
@@ -154,7 +155,7 @@ async def test_reprinted_finds_the_same_words_from_two_publishers(tmp_path):
         quotes=[Quote(text="Talks on MARS will come soon!", kind="direct", start=1, end=30, paragraph=0,
                       speaker="Kirill Dmitriev", cue="said", said_on="2025-03-18")],
     ))])
-    ds = Datasette([str(path)], metadata=METADATA, plugins_dir=PLUGINS)
+    ds = Datasette([str(path)], plugins_dir=PLUGINS)
     rows = (await ds.client.get("/quotes/reprinted.json?_shape=objects")).json()["rows"]
     assert [(r["publishers"], r["printings"], r["speakers"], r["first_published"], r["last_published"]) for r in rows] == [
         (2, 2, "Kirill Dmitriev", "2025-03-18", "2025-03-19"),
@@ -191,7 +192,7 @@ def full_db_file(db_file):
 @pytest.mark.asyncio
 async def test_every_table_downloads_whole_as_csv_and_json(full_db_file):
     db_file = full_db_file
-    ds = Datasette([str(db_file)], metadata=METADATA, plugins_dir=PLUGINS)
+    ds = Datasette([str(db_file)], plugins_dir=PLUGINS)
     for table, conf in METADATA["databases"]["quotes"]["tables"].items():
         if conf.get("hidden"):
             continue
@@ -295,9 +296,12 @@ async def test_quote_cells_link_to_article_and_speaker(ds, db_file):
     assert 'class="claim-in-context" href="/-/quotes/article/' in claims
     query = (await ds.client.get("/quotes/quotes_by_person?name=Dmitriev")).text
     assert f'href="{in_context}"' in query and 'href="/-/quotes/speaker/1"' in query
-    plugins = {p["name"] for p in (await ds.client.get("/-/plugins.json")).json()}
-    assert {"quote_links.py", "quote_pages.py", "quote_templates.py", "quote_style.py",
-            "front_page.py", "mention_facet.py"} <= plugins
+    plugins = {p["name"]: p for p in (await ds.client.get("/-/plugins.json")).json()}
+    plugin = plugins["quotes.web"]  # registered by plugins/quotes_web.py; installed: "quotes"
+    assert plugin["static"] and plugin["templates"]
+    assert {"get_metadata", "register_routes", "render_cell", "register_facet_classes",
+            "extra_template_vars", "extra_css_urls", "prepare_connection",
+            "prepare_jinja2_environment"} <= set(plugin["hooks"])
 
 
 @pytest.mark.asyncio
@@ -327,12 +331,85 @@ async def test_plugin_copes_with_other_names_and_missing_tables(db_file, tmp_pat
     shutil.copy(db_file, other)
     empty = tmp_path / "empty.db"
     sqlite_utils.Database(empty)["things"].insert({"article_id": "x", "speaker_name": "y"})
-    ds = Datasette([str(other), str(empty)], metadata=METADATA, plugins_dir=PLUGINS)
+    ds = Datasette([str(other), str(empty)], plugins_dir=PLUGINS)
     html = (await ds.client.get("/news/quotes")).text
     assert '<a class="speaker" href="/-/quotes/speaker/1?db=news">Kirill Dmitriev</a>' in html
     for path in ("/", "/empty", "/empty/things", "/news/entities", "/news/claims"):
         response = await ds.client.get(path)
         assert response.status_code == 200, path
+
+
+@pytest.mark.asyncio
+async def test_any_database_quotes_made_gets_the_configuration_whatever_its_name(db_file, tmp_path):
+    """No -m metadata.yml: the plugin recognises news.db by its schema (the `quotes`
+    migrations) and gives it metadata.yml's facets, queries, titles and descriptions.
+    A database quotes did not make gets nothing, even one named quotes.db."""
+    news = tmp_path / "news.db"
+    shutil.copy(db_file, news)
+    impostor = tmp_path / "impostor" / "quotes.db"
+    impostor.parent.mkdir()
+    sqlite_utils.Database(impostor)["quotes"].insert({"id": 1, "speaker_name": "y", "article_id": "x"})
+    ds = Datasette([str(news), str(impostor)], plugins_dir=PLUGINS)
+    config = METADATA["databases"]["quotes"]
+
+    data = (await ds.client.get("/news/quotes.json?_shape=objects")).json()
+    assert set(data["facet_results"]) == {"speaker_name", "kind", "cue", "said_year", "said_month",
+                                          "publisher", "mentioned"}
+    html = (await ds.client.get("/news/quotes")).text
+    assert f"<h1>{config['tables']['quotes']['title']}</h1>" in html
+    assert config["tables"]["quotes"]["columns"]["cue"].split("(")[0].strip() in html
+    assert "/-/static-plugins/quotes.web/quotes.css?" in html
+    queries = (await ds.client.get("/news.json")).json()
+    assert [q["name"] for q in queries["queries"]] == list(config["queries"])
+    rows = (await ds.client.get("/news/quotes_by_person.json?_shape=objects&name=Dmitriev")).json()["rows"]
+    assert [r["text"] for r in rows] == ["Talks on Mars will come soon,", "Energy first,"]
+    assert (await ds.client.get("/-/metadata.json")).json()["title"] == METADATA["title"]
+    assert "<h1>Quotes</h1>" in (await ds.client.get("/")).text
+
+    plain = (await ds.client.get("/quotes/quotes.json?_shape=objects")).json()
+    assert plain["facet_results"] == {}
+    assert "quotes_by_person" not in {q["name"] for q in (await ds.client.get("/quotes.json")).json()["queries"]}
+    html = (await ds.client.get("/quotes/quotes")).text
+    assert "quotes.css" not in html and 'class="speaker"' not in html
+    assert (await ds.client.get("/-/quotes/speaker/1?db=quotes")).status_code == 404
+
+    alone = Datasette([str(impostor)], plugins_dir=PLUGINS)
+    assert (await alone.client.get("/-/metadata.json")).json() == {}
+    front = (await alone.client.get("/")).text
+    assert '<section class="corpus">' not in front and "quotes.css" not in front
+
+
+@pytest.mark.asyncio
+async def test_metadata_given_with_m_still_wins_and_leaves_the_plugins_alone(db_file):
+    """Datasette merges -m metadata over what get_metadata returns, in place: the
+    plugin must hand out copies, or one instance's overrides would leak into the next."""
+    mine = {"title": "My desk", "databases": {"quotes": {"tables": {"quotes": {"facets": ["cue"]}}}}}
+    ds = Datasette([str(db_file)], metadata=mine, plugins_dir=PLUGINS)
+    data = (await ds.client.get("/quotes/quotes.json?_shape=objects")).json()
+    assert list(data["facet_results"]) == ["cue"]
+    assert (await ds.client.get("/-/metadata.json")).json()["title"] == "My desk"
+    again = Datasette([str(db_file)], plugins_dir=PLUGINS)
+    data = (await again.client.get("/quotes/quotes.json?_shape=objects")).json()
+    assert "speaker_name" in data["facet_results"]
+    assert (await again.client.get("/-/metadata.json")).json()["title"] == METADATA["title"]
+
+
+@pytest.mark.asyncio
+async def test_a_database_loaded_while_served_is_recognised(tmp_path):
+    """An empty file served first and loaded into afterwards becomes ours."""
+    path = tmp_path / "later.db"
+    sqlite_utils.Database(path).vacuum()
+    ds = Datasette([str(path)], plugins_dir=PLUGINS)
+    assert (await ds.client.get("/-/metadata.json")).json() == {}
+    build(path)
+    assert (await ds.client.get("/-/metadata.json")).json()["title"] == METADATA["title"]
+    assert "speaker_name" in (await ds.client.get("/later/quotes.json")).json()["facet_results"]
+
+
+def test_the_checkout_metadata_yml_is_the_packaged_one():
+    """metadata.yml at the top is what users read; quotes/web/metadata.yml is what the
+    installed plugin reads. One file (a link), never two that drift."""
+    assert (ROOT / "metadata.yml").read_bytes() == (ROOT / "quotes" / "web" / "metadata.yml").read_bytes()
 
 
 def test_metadata_names_only_real_tables_and_columns(db_file):
@@ -398,7 +475,7 @@ async def test_quotes_by_a_shared_surname_name_each_person_and_say_how_many(tmp_
     with db.atomic():
         store.write_article(db, article, extraction, registry, "2005-04-02T00:00:00+00:00")
     db.close()
-    ds = Datasette([str(path)], metadata=METADATA, plugins_dir=PLUGINS)
+    ds = Datasette([str(path)], plugins_dir=PLUGINS)
     by_surname = (await ds.client.get("/quotes/quotes_by_person.json?_shape=objects&name=Blair")).json()
     assert [(r["speaker_name"], r["people_with_this_name"]) for r in by_surname["rows"]] == [
         ("Tony Blair", 2), ("Cherie Blair", 2)]

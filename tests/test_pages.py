@@ -16,6 +16,7 @@ from quotes.model import Article, Claim, Entity, Extraction, Quote
 
 METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text())
 PLUGINS = str(ROOT / "plugins")
+STYLESHEET = "/-/static-plugins/quotes.web/quotes.css?"  # the plugin's static/, from plugins/
 
 MARS = '"Talks on Mars will come soon," Kirill Dmitriev said. Musk had not commented.\n\nDmitriev said he would meet Musk.'
 RIVERS = '"Energy first," Dmitriev said. "Rivers matter," Ann Lee said. "Nobody knows," an official said.'
@@ -77,7 +78,7 @@ def db_file(tmp_path):
 
 @pytest.fixture
 def ds(db_file):
-    return Datasette([str(db_file)], metadata=METADATA, plugins_dir=PLUGINS)
+    return Datasette([str(db_file)], plugins_dir=PLUGINS)
 
 
 def ids(db_file) -> dict:
@@ -139,7 +140,7 @@ async def test_article_page_highlights_quotes_and_underlines_claims(ds, db_file)
     assert html.count("<p>") >= 2
     assert f'<a class="chip sp-0" href="/-/quotes/speaker/{i["dmitriev"]}">Kirill Dmitriev<span class="n">2</span></a>' in html
     assert f'<link rel="alternate" type="application/json+datasette" href="/-/quotes/article/{i["mars"]}.json">' in html
-    assert "/-/quotes/quotes.css?" in html
+    assert STYLESHEET in html
     focused = (await ds.client.get(f"/-/quotes/article/{i['mars']}?quote={i['talks']}")).text
     assert 'class="q sp-0 k-direct focus claim"' in focused and html.count("focus") < focused.count("focus")
 
@@ -264,7 +265,7 @@ async def test_speaker_page_lists_are_bounded_with_links_to_the_rest(db_file, tm
         db["claims"].insert(dict(zip([c.name for c in db["claims"].columns], claim), id=f"c{n}"))
     db.close()
     monkeypatch.setattr(pages, "QUOTE_LIMIT", 2)
-    ds = Datasette([str(copy)], metadata=METADATA, plugins_dir=PLUGINS)
+    ds = Datasette([str(copy)], plugins_dir=PLUGINS)
     data = (await ds.client.get(f"/-/quotes/speaker/{i['dmitriev']}.json")).json()
     assert (len(data["quotes"]), data["quote_total"], data["quotes_truncated"]) == (2, 4, True)
     assert (len(data["roles"]), data["role_total"], data["roles_truncated"]) == (2, 4, True)
@@ -281,7 +282,7 @@ async def test_speaker_page_lists_are_bounded_with_links_to_the_rest(db_file, tm
 async def test_speaker_timeline_by_month_spans_the_corpus_months(tmp_path):
     path = tmp_path / "quotes.db"
     store_articles(path, CORPUS[:2])
-    ds = Datasette([str(path)], metadata=METADATA, plugins_dir=PLUGINS)
+    ds = Datasette([str(path)], plugins_dir=PLUGINS)
     ann = sqlite_utils.Database(path).execute("select id from entities where name = 'Ann Lee'").fetchone()[0]
     data = (await ds.client.get(f"/-/quotes/speaker/{ann}.json")).json()
     assert data["timeline"]["unit"] == "month"
@@ -309,7 +310,7 @@ async def test_front_page_and_summary(ds, db_file):
     assert f'<a class="name" href="/-/quotes/speaker/{i["dmitriev"]}">Kirill Dmitriev</a>' in html
     assert '<a href="/quotes/reprinted">Quotes reprinted by several publishers</a>' in html
     assert '<a href="/quotes">quotes</a>' in html  # Datasette's own list of databases is still there
-    assert "/-/quotes/quotes.css?" in html
+    assert STYLESHEET in html
 
 
 # --- links, errors, other databases, permissions --------------------------------------------------
@@ -346,7 +347,7 @@ async def test_missing_things_are_404(ds, path, status):
 async def test_pages_without_a_quotes_database(tmp_path):
     empty = tmp_path / "empty.db"
     sqlite_utils.Database(empty)["quotes"].insert({"text": "not ours"})  # a quotes table, not our schema
-    ds = Datasette([str(empty)], metadata=METADATA, plugins_dir=PLUGINS)
+    ds = Datasette([str(empty)], plugins_dir=PLUGINS)
     response = await ds.client.get("/-/quotes/speaker/1")
     assert response.status_code == 404 and "No database with a quotes table" in response.text
     assert (await ds.client.get("/-/quotes/summary.json")).status_code == 404
@@ -362,7 +363,7 @@ async def test_any_database_name_and_db_parameter(db_file, tmp_path):
     shutil.copy(db_file, news)
     other = tmp_path / "other.db"
     sqlite_utils.Database(other)["things"].insert({"a": 1})
-    ds = Datasette([str(other), str(news)], metadata=METADATA, plugins_dir=PLUGINS)
+    ds = Datasette([str(other), str(news)], plugins_dir=PLUGINS)
     page = await ds.client.get(f"/-/quotes/article/{i['mars']}")
     assert page.status_code == 200
     assert f'href="/-/quotes/speaker/{i["dmitriev"]}?db=news"' in page.text
@@ -394,7 +395,7 @@ async def test_a_template_dir_overrides_our_templates(db_file, tmp_path):
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "quotes_speaker.html").write_text("custom {{ entity.name }}")
-    ds = Datasette([str(db_file)], metadata=METADATA, plugins_dir=PLUGINS, template_dir=str(templates))
+    ds = Datasette([str(db_file)], plugins_dir=PLUGINS, template_dir=str(templates))
     assert (await ds.client.get(f"/-/quotes/speaker/{i['dmitriev']}")).text == "custom Kirill Dmitriev"
     assert "<mark" in (await ds.client.get(f"/-/quotes/article/{i['mars']}")).text
 
@@ -409,7 +410,12 @@ async def test_quote_context_sql_function(ds):
 
 @pytest.mark.asyncio
 async def test_stylesheet(ds):
-    response = await ds.client.get("/-/quotes/quotes.css")
+    """Datasette serves the plugin's static/ itself: /-/static-plugins/NAME/quotes.css,
+    NAME being quotes.web here (plugins/quotes_web.py) and quotes when installed."""
+    html = (await ds.client.get("/quotes/quotes")).text
+    (href,) = re.findall(r'<link rel="stylesheet" href="([^"]*/quotes\.css\?[0-9a-f]{8})">', html)
+    assert href.startswith(STYLESHEET)
+    response = await ds.client.get(href)
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/css")
     assert "mark.q" in response.text and ".claim" in response.text
 
@@ -460,7 +466,7 @@ def bridge(tmp_path):
              for name in ("Maria Ortiz", "Harbor Authority")}
     found["article"] = db.execute("select id from articles").fetchone()[0]
     db.close()
-    return Datasette([str(path)], metadata=METADATA, plugins_dir=PLUGINS), found
+    return Datasette([str(path)], plugins_dir=PLUGINS), found
 
 
 def assert_quotes_and_paraphrase(html: str, direct=(DIRECT,)) -> None:

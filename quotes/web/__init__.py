@@ -1,0 +1,124 @@
+"""The quotes Datasette plugin: pages, links, facets and configuration for any database
+`quotes` made, whatever its file name.
+
+Installed with the package, it is registered through the `datasette` entry point in
+pyproject.toml, so `datasette serve news.db` is all it takes. Datasette itself puts
+templates/ on its template path (after any --template-dir) and serves static/ at
+/-/static-plugins/quotes/; metadata.yml here is the configuration (quotes.web.config)
+it gives each database it recognises by its schema (quotes.web.recognise). From a
+checkout that is not installed, plugins/quotes_web.py registers this same module
+(`--plugins-dir plugins`).
+
+Each hook is a few lines calling the quotes package: the pages are quotes.routes and
+quotes.pages, the cells quotes.cells, the many-to-many facet quotes.facets, the counted
+facets quotes.facet_counts. A database that is not ours gets nothing: no metadata,
+links, stylesheet or front-page figures (the pages answer 404).
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+from importlib.resources import files
+
+from datasette import hookimpl
+
+from quotes.cells import quote_cell
+from quotes.display import quoted
+from quotes.facet_counts import install
+from quotes.facets import ManyToManyFacet
+from quotes.highlight import context
+from quotes.routes import front_page_vars, routes
+from quotes.web.config import for_databases
+from quotes.web.recognise import is_quotes_database, quotes_databases
+
+STYLESHEET = "quotes.css"
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    """metadata.yml's configuration for every database `quotes` made (any name)."""
+    return for_databases(quotes_databases(datasette))
+
+
+@hookimpl
+def startup(datasette):
+    """The quotes table's facets from materialised counts (quotes/facet_counts.py)."""
+    install()
+
+
+@hookimpl
+def register_routes(datasette):
+    """/-/quotes/article/ID, /-/quotes/speaker/ID[/timeline], /-/quotes/group/KEY, .json."""
+    return routes()
+
+
+@hookimpl
+def register_facet_classes():
+    """The m2m facet type: on quotes, the people each quote is about (quote_mentions)."""
+    return [ManyToManyFacet]
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    """Quotes link to their place in the article, people to their speaker page."""
+    db = datasette.databases.get(database)
+    if db is None or not is_quotes_database(db):
+        return None
+    return quote_cell(row, value, column, table, database, datasette.urls)
+
+
+@hookimpl
+def extra_template_vars(view_name, request, datasette):
+    """`quotes_corpus` on the front page: the corpus at a glance (templates/index.html)."""
+    if view_name != "index":
+        return {}
+    async def inner():
+        return await front_page_vars(datasette, request)
+
+    return inner
+
+
+@hookimpl
+def prepare_connection(conn):
+    """quote_context(body, start, end[, chars]) for queries (quotes/highlight.py)."""
+    conn.create_function("quote_context", 3, context, deterministic=True)
+    conn.create_function("quote_context", 4, context, deterministic=True)
+
+
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    """The `quoted` filter: a quote's words in quote marks, or marked as paraphrase."""
+    env.filters["quoted"] = quoted
+
+
+@hookimpl
+def extra_css_urls(database, datasette):
+    """static/quotes.css on the pages of our databases, our own pages and the front page."""
+    if database is not None:
+        db = datasette.databases.get(database)
+        if db is None or not is_quotes_database(db):
+            return []
+    elif not quotes_databases(datasette):
+        return []
+    return [datasette.urls.static_plugins(_plugin_name(), STYLESHEET) + "?" + _version()]
+
+
+@functools.cache
+def _version() -> str:
+    """A content hash of the stylesheet, so a new version is fetched at once."""
+    return hashlib.sha1((files(__name__) / "static" / STYLESHEET).read_bytes()).hexdigest()[:8]
+
+
+@functools.cache
+def _plugin_name() -> str:
+    """The name Datasette serves static/ under: the distribution's (`quotes`) when
+    installed, the module's (`quotes.web`) when registered from plugins/."""
+    # Not at the top: the entry point is loaded while datasette.plugins is being
+    # imported, before it defines get_plugins.
+    from datasette.plugins import get_plugins
+
+    static = str(files(__name__) / "static")
+    for plugin in get_plugins():
+        if plugin["static_path"] == static:
+            return plugin["name"]
+    return "quotes"
