@@ -158,3 +158,15 @@ def tracking_corpus(path: Path = TRACKING_CORPUS) -> list[tuple]:
         entities = [Entity(**e) for e in item["entities"]]
         out.append((article, Extraction(entities=entities, quotes=quotes, claims=claims)))
     return out
+
+
+def _plugin_static() -> str:
+    """Where Datasette serves the plugin's static files: under its entry-point name when
+    the package is installed, under its module name from a checkout's plugins/."""
+    from importlib.metadata import entry_points
+
+    installed = any(e.value == "quotes.web" for e in entry_points(group="datasette"))
+    return "/-/static-plugins/quotes/" if installed else "/-/static-plugins/quotes.web/"
+
+
+PLUGIN_STATIC = _plugin_static()

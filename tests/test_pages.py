@@ -11,12 +11,12 @@ import sqlite_utils
 import yaml
 from datasette.app import Datasette
 
-from conftest import ROOT, fixture_article, store_articles
+from conftest import PLUGIN_STATIC, ROOT, fixture_article, store_articles
 from quotes.model import Article, Claim, Entity, Extraction, Quote
 
 METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text())
 PLUGINS = str(ROOT / "plugins")
-STYLESHEET = "/-/static-plugins/quotes.web/quotes.css?"  # the plugin's static/, from plugins/
+STYLESHEET = PLUGIN_STATIC + "quotes.css?"  # the plugin's static/
 
 MARS = '"Talks on Mars will come soon," Kirill Dmitriev said. Musk had not commented.\n\nDmitriev said he would meet Musk.'
 RIVERS = '"Energy first," Dmitriev said. "Rivers matter," Ann Lee said. "Nobody knows," an official said.'
