@@ -6,6 +6,7 @@ not move when the real extraction rules improve; test_seed.py holds the real thi
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,36 @@ def fake_extract(monkeypatch):
     """Route the loader (and `quotes load`) through simple_extract."""
     monkeypatch.setattr("quotes.load.extract_article", simple_extract)
     return simple_extract
+
+
+@pytest.fixture
+def cpu_clock(monkeypatch):
+    """Time limits count this process's CPU time (quotes.limits.CPU_CLOCK), not the wall
+    clock: work that needs no CPU to speak of never reaches a limit, however busy the
+    machine, and a busy loop always does."""
+    from quotes import limits
+
+    monkeypatch.setattr(limits, "CLOCK", limits.CPU_CLOCK)
+    return limits.CPU_CLOCK
+
+
+def burn_cpu(seconds: float = 60.0) -> None:
+    """Work that only a time limit stops: a busy loop for `seconds` of this process's
+    CPU time (bounded, so that a broken limit fails the test instead of hanging it)."""
+    started = time.process_time()
+    while time.process_time() - started < seconds:
+        pass
+
+
+# `python -c CLI_WITH_CPU_CLOCK load ...`: `quotes` as the CLI runs it, with its time
+# limits on this process's CPU time (see cpu_clock), for subprocess tests.
+CLI_WITH_CPU_CLOCK = """
+import sys
+from quotes import limits
+limits.CLOCK = limits.CPU_CLOCK
+from quotes.cli import cli
+cli(sys.argv[1:], prog_name="quotes")
+"""
 
 
 @pytest.fixture
