@@ -189,3 +189,31 @@ def tracking_corpus(path: Path = TRACKING_CORPUS) -> list[tuple]:
         entities = [Entity(**e) for e in item["entities"]]
         out.append((article, Extraction(entities=entities, quotes=quotes, claims=claims)))
     return out
+
+
+# --- the run says loudly when the browser tests did not run ----------------------------
+
+_BROWSER_WORDS = ("chromium", "playwright", "browser")
+
+
+def _skip_reason(report) -> str:
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+    return reason.removeprefix("Skipped: ")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """A red banner in the summary when tests were skipped for want of chromium or
+    Playwright (test_browser.py, the browser part of test_security.py): a green run
+    without them has not checked the pages in a browser."""
+    skipped = [(report.nodeid, _skip_reason(report)) for report in terminalreporter.stats.get("skipped", [])]
+    browser = [(nodeid, reason) for nodeid, reason in skipped
+               if any(word in reason.lower() for word in _BROWSER_WORDS)]
+    if not browser:
+        return
+    terminalreporter.write_sep("!", f"{len(browser)} BROWSER TEST{'S' * (len(browser) != 1)} SKIPPED: "
+                                    "the pages were not checked in a browser", red=True, bold=True)
+    for reason in sorted({reason for _, reason in browser}):
+        terminalreporter.write_line(f"  because {reason}", red=True, bold=True)
+    terminalreporter.write_line("  (README, 'On a fresh machine': apt-get install -y chromium; "
+                                "pip install -e '.[test]')", red=True)
