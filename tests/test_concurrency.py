@@ -22,7 +22,7 @@ import httpx
 import pytest
 import sqlite_utils
 
-from conftest import ROOT
+from conftest import ROOT, table_counts
 from corpus import write_corpus
 from live import datasette
 from test_facet_counts import assert_exact
@@ -87,23 +87,6 @@ def _one(db: Path, sql: str, params=()):
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         return conn.execute(sql, params).fetchone()
-    finally:
-        conn.close()
-
-
-# Facet-count caches: their rows depend on when the change log was last folded (and
-# zero counts may stay), so they are checked for exactness instead of counted.
-CACHES = ("quote_facet_counts", "quote_pair_counts", "quote_facet_log", "quote_facet_fold")
-
-
-def _counts(db: Path) -> dict[str, int]:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        names = [r[0] for r in conn.execute(
-            "select name from sqlite_master where type = 'table' and name not like '%fts%' "
-            "and name not in ('load_log', '_sqlite_migrations', 'sqlite_sequence')")
-            if r[0] not in CACHES]
-        return {n: conn.execute(f"select count(*) from [{n}]").fetchone()[0] for n in names}
     finally:
         conn.close()
 
@@ -229,7 +212,7 @@ def test_two_loads_at_once_both_finish_with_the_database_one_load_makes(corpus, 
         (code1, err1), (code2, err2) = _finish(a), _finish(b)
         assert (code1, code2) == (0, 0), err1 + "\n----\n" + err2
         assert "locked" not in err1 + err2
-        assert _counts(db) == _counts(clean), name
+        assert table_counts(db) == table_counts(clean), name
         assert _one(db, "pragma integrity_check") == ("ok",)
         database = sqlite_utils.Database(db)
         try:
@@ -249,7 +232,7 @@ def test_a_load_that_cannot_get_the_lock_fails_with_a_message(corpus, tmp_path, 
     db = tmp_path / "quotes.db"
     code, err = _finish(_load([corpus[0]], db))
     assert code == 0, err
-    before = _counts(db)
+    before = table_counts(db)
     monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 300)
     holder = sqlite3.connect(db)
     holder.execute("begin immediate")
@@ -260,5 +243,5 @@ def test_a_load_that_cannot_get_the_lock_fails_with_a_message(corpus, tmp_path, 
         holder.close()
     assert result.exit_code == 1
     assert "is locked by another process" in result.output and "Traceback" not in result.output
-    assert _counts(db) == before
+    assert table_counts(db) == before
     assert os.path.exists(db)

@@ -32,6 +32,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from conftest import table_counts
 from corpus import write_corpus
 from test_facet_counts import assert_exact
 
@@ -92,22 +93,6 @@ def per_article(path: Path) -> dict[str, tuple[frozenset, frozenset]]:
         for article_id, claim_id in conn.execute("select article_id, id from claims"):
             out.setdefault(article_id, (set(), set()))[1].add(claim_id)
         return {a: (frozenset(q), frozenset(c)) for a, (q, c) in out.items()}
-    finally:
-        conn.close()
-
-
-# Facet-count caches: their rows depend on when the change log was last folded (and
-# zero counts may stay), so they are checked for exactness instead of counted.
-CACHES = ("quote_facet_counts", "quote_pair_counts", "quote_facet_log", "quote_facet_fold")
-
-
-def table_counts(path: Path) -> dict[str, int]:
-    conn = _connect(path)
-    try:
-        names = [r[0] for r in conn.execute(
-            "select name from sqlite_master where type = 'table' and name not like '%_fts%' "
-            "and name not in ('load_log', '_sqlite_migrations', 'sqlite_sequence')") if r[0] not in CACHES]
-        return {n: conn.execute(f"select count(*) from [{n}]").fetchone()[0] for n in names}
     finally:
         conn.close()
 

@@ -12,9 +12,7 @@ import http.server
 import io
 import json
 import re
-import socket
 import threading
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -22,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import rows
+from live import free_port
 from quotes.cli import cli
 from quotes.model import Article, ReadError
 from quotes.readers import ReadNote, detect_format, iter_sources, read_source
@@ -586,12 +585,6 @@ def server():
     thread.join(timeout=5)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_load_a_url(server, tmp_path):
     db_path = tmp_path / "q.db"
     result = CliRunner().invoke(cli, ["load", f"{server.base}/fox.html", "--db", str(db_path)])
@@ -609,7 +602,7 @@ def test_load_a_url(server, tmp_path):
 def test_load_a_file_of_urls_logs_each_failure(server, tmp_path, monkeypatch):
     monkeypatch.setattr("quotes.readers.url.MAX_BYTES", 100_000)
     base = server.base
-    dead = f"http://127.0.0.1:{_free_port()}/nothing"
+    dead = f"http://127.0.0.1:{free_port()}/nothing"
     urls = tmp_path / "urls.txt"
     urls.write_text("\n".join([
         "# reading list", f"{base}/old-space", f"{base}/feed", "", f"{base}/missing", "not a url",
