@@ -6,6 +6,7 @@ not move when the real extraction rules improve; test_seed.py holds the real thi
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,36 @@ def fake_extract(monkeypatch):
 
 
 @pytest.fixture
+def cpu_clock(monkeypatch):
+    """Time limits count this process's CPU time (quotes.limits.CPU_CLOCK), not the wall
+    clock: work that needs no CPU to speak of never reaches a limit, however busy the
+    machine, and a busy loop always does."""
+    from quotes import limits
+
+    monkeypatch.setattr(limits, "CLOCK", limits.CPU_CLOCK)
+    return limits.CPU_CLOCK
+
+
+def burn_cpu(seconds: float = 60.0) -> None:
+    """Work that only a time limit stops: a busy loop for `seconds` of this process's
+    CPU time (bounded, so that a broken limit fails the test instead of hanging it)."""
+    started = time.process_time()
+    while time.process_time() - started < seconds:
+        pass
+
+
+# `python -c CLI_WITH_CPU_CLOCK load ...`: `quotes` as the CLI runs it, with its time
+# limits on this process's CPU time (see cpu_clock), for subprocess tests.
+CLI_WITH_CPU_CLOCK = """
+import sys
+from quotes import limits
+limits.CLOCK = limits.CPU_CLOCK
+from quotes.cli import cli
+cli(sys.argv[1:], prog_name="quotes")
+"""
+
+
+@pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "quotes.db"
 
@@ -77,6 +108,27 @@ def counts(db_file: Path) -> dict[str, int]:
         )}
     finally:
         db.close()
+
+
+# Facet-count caches: their rows depend on when the change log was last folded (and
+# zero counts may stay), so tests check them for exactness (test_facet_counts.assert_exact)
+# instead of counting them.
+CACHES = ("quote_facet_counts", "quote_pair_counts", "quote_facet_log", "quote_facet_fold")
+
+
+def table_counts(db_file: Path) -> dict[str, int]:
+    """Rows per table, leaving out full-text indexes, load_log, migrations and CACHES:
+    what two databases holding the same articles agree on however they were loaded."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+    try:
+        names = [r[0] for r in conn.execute(
+            "select name from sqlite_master where type = 'table' and name not like '%fts%' "
+            "and name not in ('load_log', '_sqlite_migrations', 'sqlite_sequence')") if r[0] not in CACHES]
+        return {n: conn.execute(f"select count(*) from [{n}]").fetchone()[0] for n in names}
+    finally:
+        conn.close()
 
 
 def rows(db_file: Path, sql: str, params=None) -> list[dict]:
@@ -170,3 +222,29 @@ def _plugin_static() -> str:
 
 
 PLUGIN_STATIC = _plugin_static()
+# --- the run says loudly when the browser tests did not run ----------------------------
+
+_BROWSER_WORDS = ("chromium", "playwright", "browser")
+
+
+def _skip_reason(report) -> str:
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+    return reason.removeprefix("Skipped: ")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """A red banner in the summary when tests were skipped for want of chromium or
+    Playwright (test_browser.py, the browser part of test_security.py): a green run
+    without them has not checked the pages in a browser."""
+    skipped = [(report.nodeid, _skip_reason(report)) for report in terminalreporter.stats.get("skipped", [])]
+    browser = [(nodeid, reason) for nodeid, reason in skipped
+               if any(word in reason.lower() for word in _BROWSER_WORDS)]
+    if not browser:
+        return
+    terminalreporter.write_sep("!", f"{len(browser)} BROWSER TEST{'S' * (len(browser) != 1)} SKIPPED: "
+                                    "the pages were not checked in a browser", red=True, bold=True)
+    for reason in sorted({reason for _, reason in browser}):
+        terminalreporter.write_line(f"  because {reason}", red=True, bold=True)
+    terminalreporter.write_line("  (README, 'On a fresh machine': apt-get install -y chromium; "
+                                "pip install -e '.[test]')", red=True)

@@ -84,8 +84,7 @@ def test_role_once_per_person_and_title():
 
 def test_and_after_a_name_is_no_apposition():
     body = "Mr Blair held talks with his counterpart, Ariel Sharon, and the Palestinian leader, Mahmoud Abbas."
-    assert ("Ariel Sharon", "Palestinian leader") not in roles(body)
-    assert any(s == "Mahmoud Abbas" for s, _ in roles(body))
+    assert roles(body) == {("Mahmoud Abbas", "Palestinian leader")}
 
 
 def test_who_also_serves_as_is_an_apposition():
@@ -310,11 +309,11 @@ def test_unregistered_body_before_an_event_verb():
                   "dozens of stations.", "2023-04-28") == [("Safeguard Defenders", "2022-09")]
 
 
-@pytest.mark.parametrize("body", [
-    "Also released this year was the Mosquito game, in November 2004.",
-    "Since that inquiry was launched in October, Marsh has replaced its chief executive.",
-    "While aimed at a casual audience, Apple stepped into gaming in September 2019.",
+@pytest.mark.parametrize("body,names", [
+    ("Also released this year was the Mosquito game, in November 2004.", []),
+    ("Since that inquiry was launched in October, Marsh has replaced its chief executive.", []),
+    ("While aimed at a casual audience, Apple stepped into gaming in September 2019.", ["Apple"]),
 ])
-def test_a_word_opening_a_sentence_is_never_a_body(body):
+def test_a_word_opening_a_sentence_is_never_a_body(body, names):
     ex = extract_article(Article(body=body, source="t", published="2019-11-19"))
-    assert not any(e.name in ("Also", "Since", "While") for e in ex.entities)
+    assert sorted(e.name for e in ex.entities) == names

@@ -11,9 +11,12 @@ foreign keys, full-text indexes) and every article must have all of its quotes a
 claims or none; after a last uninterrupted run it must equal the reference.
 
 Most kill points are placed by a tiny wrapper (KILLER) that counts the SQL statements
-the load runs (sqlite3's trace callback) and kills its own process with SIGKILL just
-before the Nth statement after a marker, so the points are exact and repeatable; the
-others are plain SIGKILLs from this test after a random delay.
+the load's main thread runs (sqlite3's trace callback) and kills its own process with
+SIGKILL just before the Nth statement after a marker, so the points are exact and
+repeatable; the others are plain SIGKILLs from this test, sent when the wrapper tells
+it that the load reached a random statement (the load runs on meanwhile, so where the
+kill lands is up to the machine; that it lands is not: a load that was told about
+waits at its end for the kill). Every kill lands, and the test counts them exactly.
 """
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from conftest import table_counts
 from corpus import write_corpus
 from test_facet_counts import assert_exact
 
@@ -36,17 +40,24 @@ N_ARTICLES = 150
 CORE_TABLES = ("articles", "quotes", "claims", "quote_mentions", "roles")
 
 KILLER = r"""
-import os, re, signal, sqlite3, sys
+import os, signal, sqlite3, sys, threading
 marker = os.environ.get("KILL_AFTER", "")
 at = int(os.environ["KILL_AT"])
-state = {"armed": not marker, "count": 0}
+tell = os.environ.get("TELL_FD")  # tell the test there instead of killing: it kills from outside
+state = {"armed": not marker, "count": 0, "told": False}
+main = threading.main_thread()
 def trace(sql):
+    if threading.current_thread() is not main:  # the checkpoint thread runs on its own time
+        return
     if not state["armed"]:
         state["armed"] = marker in sql
         return
     state["count"] += 1
-    if state["count"] >= at:
-        os.kill(os.getpid(), signal.SIGKILL)
+    if state["count"] >= at and not state["told"]:
+        if tell is None:
+            os.kill(os.getpid(), signal.SIGKILL)
+        os.write(int(tell), b"now")
+        state["told"] = True
 connect = sqlite3.connect
 def traced(*args, **kwargs):
     conn = connect(*args, **kwargs)
@@ -57,7 +68,13 @@ if os.environ.get("MIN_NEW_QUOTES"):  # set the serving indexes aside early (quo
     import quotes.deferred
     quotes.deferred.MIN_NEW_QUOTES = int(os.environ["MIN_NEW_QUOTES"])
 from quotes.cli import cli
-cli(sys.argv[1:], prog_name="quotes")
+try:
+    cli(sys.argv[1:], prog_name="quotes")
+finally:
+    if state["told"]:  # the test's SIGKILL is on its way: never finish before it lands
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        while True:
+            signal.pause()
 """
 
 
@@ -76,22 +93,6 @@ def per_article(path: Path) -> dict[str, tuple[frozenset, frozenset]]:
         for article_id, claim_id in conn.execute("select article_id, id from claims"):
             out.setdefault(article_id, (set(), set()))[1].add(claim_id)
         return {a: (frozenset(q), frozenset(c)) for a, (q, c) in out.items()}
-    finally:
-        conn.close()
-
-
-# Facet-count caches: their rows depend on when the change log was last folded (and
-# zero counts may stay), so they are checked for exactness instead of counted.
-CACHES = ("quote_facet_counts", "quote_pair_counts", "quote_facet_log", "quote_facet_fold")
-
-
-def table_counts(path: Path) -> dict[str, int]:
-    conn = _connect(path)
-    try:
-        names = [r[0] for r in conn.execute(
-            "select name from sqlite_master where type = 'table' and name not like '%_fts%' "
-            "and name not in ('load_log', '_sqlite_migrations', 'sqlite_sequence')") if r[0] not in CACHES]
-        return {n: conn.execute(f"select count(*) from [{n}]").fetchone()[0] for n in names}
     finally:
         conn.close()
 
@@ -207,27 +208,35 @@ def test_sigkill_at_many_points_loses_nothing(corpus, reference, tmp_path):
 
     for what, paths, env, extra in kill_plan(rng, corpus):
         result = _run(paths, db, env, extra)
-        if result.returncode == -signal.SIGKILL:
-            kills.append(what)
-        else:  # it finished before the kill point: a clean run, fine, but not a kill
-            assert result.returncode in (0,), result.stderr[-2000:]
         held = check_sound(db, expected)
         log.append(f"{what} {env} {extra}: {'killed' if result.returncode < 0 else 'finished'}, {held} articles")
+        # Statements are counted on the load's main thread only, so the point is exact:
+        # a load that finishes instead means the plan no longer reaches inside the work.
+        assert result.returncode == -signal.SIGKILL, (what, env, extra, result.stderr[-2000:])
+        kills.append(what)
 
     # Plain SIGKILL from outside at random moments, on a database now partly loaded
-    # (the rerun reads everything again, skips what is there, loads the rest).
+    # (the rerun reads everything again, skips what is there, loads the rest): sent
+    # when the load says it reached a random statement after its first article.
     fresh = tmp_path / "killed-outside.db"
-    for delay in [rng.uniform(0.2, 2.5) for _ in range(6)]:
-        proc = subprocess.Popen([sys.executable, "-m", "quotes", "load", str(corpus), "--db", str(fresh),
+    for at in [rng.randint(1, 4000) for _ in range(6)]:
+        told, tell = os.pipe()
+        proc = subprocess.Popen([sys.executable, "-c", KILLER, "load", str(corpus), "--db", str(fresh),
                                  "-s", "--batch-size", "5"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        time.sleep(delay)
-        if proc.poll() is None:
+                                env={**os.environ, "KILL_AFTER": "insert into [articles]", "KILL_AT": str(at),
+                                     "TELL_FD": str(tell)},
+                                pass_fds=(tell,), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        os.close(tell)
+        try:
+            heard = os.read(told, 3)  # b"" if the load ended without reaching the statement
+        finally:
+            os.close(told)
+        if heard:
             os.kill(proc.pid, signal.SIGKILL)
-            kills.append(f"outside, after {delay:.1f} s")
-        _, err = proc.communicate(timeout=60)
-        assert proc.returncode in (0, -signal.SIGKILL), err.decode()[-2000:]
-        log.append(f"outside {delay:.1f}: {check_sound(fresh, expected)} articles")
+        _, err = proc.communicate(timeout=120)
+        assert (heard, proc.returncode) == (b"now", -signal.SIGKILL), err.decode()[-2000:]
+        kills.append(f"outside, after statement {at}")
+        log.append(f"outside {at}: {check_sound(fresh, expected)} articles")
 
     # A load that sets the serving indexes aside (quotes.deferred), each on a new file,
     # killed while they are aside or while it builds them again at its end.
@@ -243,7 +252,7 @@ def test_sigkill_at_many_points_loses_nothing(corpus, reference, tmp_path):
         kills.append(what)
         log.append(f"{what} at {at}: {check_sound(aside[-1], expected)} articles")
 
-    assert len(kills) >= 24, "\n".join(log)
+    assert len(kills) == len(kill_plan(random.Random(20250401), corpus)) + 6 + 4, "\n".join(log)
     want = table_counts(reference)
     for path in (db, fresh, *aside):
         result = _run([corpus], path)

@@ -87,8 +87,8 @@ def test_pronoun_takes_compatible_gender():
 
 def test_name_inside_quote_is_never_speaker():
     body = '"Tom Baker said nothing to us," the residents said.'
-    q = only(body)[0]
-    assert q.speaker != "Tom Baker"
+    assert [(q.text, q.speaker, q.speaker_text) for q in only(body)] == [
+        ("Tom Baker said nothing to us", None, "the residents")]
 
 
 def test_anonymous_source_keeps_text_without_speaker():
@@ -224,7 +224,8 @@ def test_continuation_after_long_attribution_clause():
 def test_quote_followed_by_new_sentence_does_not_continue():
     body = ('"We will rebuild," Jane Porter said. Tom Baker disagreed with her.\n\n'
             '"There is no money."')
-    assert only(body)[-1].speaker != "Jane Porter"
+    assert [(q.text, q.speaker) for q in only(body)] == [
+        ("We will rebuild", "Jane Porter"), ("There is no money.", None)]
 
 
 # The cue lexicon's false positives: nouns and possessives that look like cues.
@@ -239,8 +240,7 @@ CUE_FALSE_POSITIVES = [
 
 @pytest.mark.parametrize("body", CUE_FALSE_POSITIVES)
 def test_cue_false_positives(body):
-    speakers = {q.speaker for q in extract(body).quotes}
-    assert "Jane Porter" not in speakers and "Tom Baker" not in speakers
+    assert extract(body).quotes == []  # no statement at all, so no speaker
 
 
 def test_cue_lexicon_is_versioned_data():
@@ -346,7 +346,7 @@ def test_attribution_sentence_before_quote(body, speaker):
 def test_told_names_the_listener_not_the_speaker():
     body = ('"Positions will soften," the chief of staff, Joe Kasper, told Politico before the '
             'interview. "That is inevitable."')
-    assert "Politico" not in [q.speaker for q in only(body)]
+    assert [q.speaker for q in only(body)] == ["Joe Kasper", "Joe Kasper"]
 
 
 def test_naming_sentence_is_no_attribution():
@@ -381,7 +381,7 @@ def test_attribution_sentence_ending_the_paragraph_before_a_quote_paragraph():
 def test_quote_paragraph_with_its_own_words_is_not_introduced_by_the_one_before():
     body = ("Tom Baker continued his remarks.\n\n"
             '"Call the roll," came shouts from the crowd.')
-    assert [q.method for q in only(body)] != ["clause_paragraph"]
+    assert [(q.text, q.speaker, q.method) for q in only(body)] == [("Call the roll", None, None)]
 
 
 def test_signature_paragraph_after_quote():
@@ -631,7 +631,9 @@ def test_described_name_is_a_pronoun_antecedent():
 def test_place_after_of_is_no_described_person():
     body = ("Rep. Debbie Wasserman Schultz of Florida, the chairwoman of the committee, spoke.\n\n"
             "\"We will win,\" she said.")
-    assert only(body)[-1].speaker != "Florida"
+    # The full name is right; "Debbie Wasserman" (the surname's second word lost) is
+    # what extraction gives today. Either way a person, never the place, never no one.
+    assert only(body)[-1].speaker in ("Debbie Wasserman Schultz", "Debbie Wasserman")
 
 
 def test_person_of_an_organisation_is_a_person_mention():

@@ -174,26 +174,30 @@ def test_dates_never_raise(value):
 @given(blobs=st.lists(st.one_of(*(mutated(seed) for seed in SEEDS.values()), st.binary(max_size=500)),
                       min_size=1, max_size=4),
        names=st.lists(st.sampled_from(["a.txt", "b.jsonl", "c.html", "d.xml", "e.warc", "f"]), min_size=4,
-                      max_size=4, unique=True))
-def test_loader_logs_every_input_and_never_raises(tmp_path_factory, blobs, names):
-    from quotes import store
+                      max_size=4, unique=True),
+       batch_size=st.sampled_from([1, 3, 500]))
+def test_loader_logs_every_input_and_never_raises(tmp_path_factory, blobs, names, batch_size):
+    """Through the path `quotes load` takes: load_paths, its batch writer
+    (quotes.parallel.Writer) committing every `batch_size` articles, then the refresh."""
+    import sqlite3
+
     from quotes.limits import Limits
-    from quotes.load import Loader
+    from quotes.load import load_paths
 
     folder = tmp_path_factory.mktemp("load")
     paths = []
     for blob, name in zip(blobs, names):
         (folder / name).write_bytes(blob)
         paths.append(str(folder / name))
-    db = store.connect(folder / "quotes.db")
+    db_path = folder / "quotes.db"
+    summary = load_paths(db_path, paths, batch_size=batch_size, limits=Limits(seconds=20))
+    db = sqlite3.connect(db_path)
     try:
-        loader = Loader(db, limits=Limits(seconds=20))
-        for path in paths:
-            loader.load_source(path)
         logged = {r[0] for r in db.execute("select source from load_log")}
         for path in paths:
             assert any(s == path or s.startswith(path + ":") or s.startswith(path + "#") for s in logged), path
         assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+        assert db.execute("select count(*) from articles").fetchone()[0] == summary.articles
     finally:
         db.close()
 

@@ -17,10 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-from hostile import PARA, write_hostile
+from conftest import CLI_WITH_CPU_CLOCK, ROOT, burn_cpu, simple_extract
+from hostile import PARA, _gzip_bomb, write_hostile
+from quotes import limits
 from quotes.limits import Limits, TimeLimitExceeded, read_within_limits, storable, time_limit
 from quotes.model import Article, ReadError
+from quotes.readers import ReadNote, read_bytes
 
 
 @pytest.fixture(scope="module")
@@ -48,11 +50,15 @@ def test_every_bad_file_is_logged_with_its_reason_and_nothing_escapes(hostile, t
     db = tmp_path / "quotes.db"
     from quotes.load import example_paths
 
+    # The time limit counts the load's own CPU time (CLI_WITH_CPU_CLOCK): on the wall
+    # clock, a busy machine pushed the gzip bomb's read past it ("reading took longer
+    # than the 3 s limit" instead of "a gzip bomb?"). No file but the one that needs
+    # hours of extraction uses a second of CPU.
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", "quotes", "load", str(folder), *example_paths(), "--db", str(db),
-         "--time-limit", "3"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300)
+        [sys.executable, "-c", CLI_WITH_CPU_CLOCK, "load", str(folder), *example_paths(), "--db", str(db),
+         "--time-limit", "5"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600)
     elapsed = time.monotonic() - started
     assert result.returncode == 1, result.stderr[-3000:]  # 1: some inputs failed, as they should
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
@@ -125,47 +131,62 @@ def test_size_limit_applies_to_files_lines_and_articles(tmp_path):
     assert isinstance(_records(tmp_path, "big2.txt", text + b"x" * 1000, unlimited)[0], Article)
 
 
-def test_time_limit_interrupts_work_and_restores_the_signal_handler():
-    before = signal.getsignal(signal.SIGALRM)
-    started = time.monotonic()
+def test_a_gzip_bomb_is_stopped_where_its_output_passes_the_limit(monkeypatch):
+    """Checked by how much came out (the limit injected small), not by how long it took."""
+    monkeypatch.setattr(limits, "GZIP_RATIO_AFTER", 1024 * 1024)
+    assert list(read_bytes(_gzip_bomb(8), "bomb.warc.gz", "warc")) == [
+        ReadError("bomb.warc.gz", "not a readable WARC file (after 1 record): gzip data expands more than "
+                                  "200 times (a gzip bomb?): stopped after 2 MB from 8 KB"),
+        ReadNote("bomb.warc.gz", "0 HTML pages read; 1 record skipped: 1 application/octet-stream resource"),
+    ]
+
+
+@pytest.mark.parametrize("clock", ["WALL_CLOCK", "CPU_CLOCK"])
+def test_time_limit_interrupts_work_and_restores_the_signal_handler(clock, monkeypatch):
+    """A sleep of a minute (wall clock) or a minute of busy loop (CPU clock) ends at the
+    limit; nothing here depends on how fast the machine is."""
+    monkeypatch.setattr(limits, "CLOCK", getattr(limits, clock))
+    timer, signum = limits.CLOCK
+    before = signal.getsignal(signum)
     with pytest.raises(TimeLimitExceeded):
         with time_limit(0.2):
-            while True:
-                pass
-    assert time.monotonic() - started < 5
-    assert signal.getsignal(signal.SIGALRM) == before
-    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+            if clock == "WALL_CLOCK":
+                time.sleep(60)
+            else:
+                burn_cpu(60)
+    assert signal.getsignal(signum) == before
+    assert signal.getitimer(timer) == (0.0, 0.0)
     with time_limit(5):  # work that finishes leaves no alarm behind
         sum(range(1000))
-    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getitimer(timer) == (0.0, 0.0)
     with time_limit(None):
         pass
 
 
 def test_time_limit_is_a_no_op_off_the_main_thread():
-    done = []
+    seen = []
 
     def work():
         with time_limit(0.01):
-            time.sleep(0.05)
-        done.append(True)
+            seen.append(signal.getitimer(signal.ITIMER_REAL))  # no alarm was set
 
     thread = threading.Thread(target=work)
     thread.start()
     thread.join()
-    assert done == [True]
+    assert seen == [(0.0, 0.0)]
 
 
-def test_a_reader_that_stalls_is_cut_off(tmp_path, monkeypatch):
+def test_a_reader_that_never_finishes_a_record_is_cut_off(tmp_path, monkeypatch, cpu_clock):
     def stalling(source, fmt=None, fetcher=None, max_bytes=None):
         yield Article(body=PARA, source=source + ":1")
-        while True:
-            time.sleep(0.01)
+        burn_cpu(60)
+        yield Article(body=PARA, source=source + ":2")
 
     monkeypatch.setattr("quotes.readers.read_source", stalling)
     records = list(read_within_limits(str(tmp_path / "slow.jsonl"), limits=Limits(seconds=0.3)))
-    assert isinstance(records[0], Article)
-    assert isinstance(records[1], ReadError) and "reading took longer than the 0.3 s limit" in records[1].error
+    assert [type(r).__name__ for r in records] == ["Article", "ReadError"]
+    assert records[1].error == ("reading took longer than the 0.3 s limit; the rest of this input "
+                                "was skipped (--time-limit)")
 
 
 def test_a_reader_that_raises_becomes_an_error(tmp_path, monkeypatch):
@@ -178,14 +199,12 @@ def test_a_reader_that_raises_becomes_an_error(tmp_path, monkeypatch):
     assert isinstance(record, ReadError) and record.error == "reader failed: KeyError: 'boom'"
 
 
-def test_extraction_past_the_time_limit_is_an_error_and_the_load_goes_on(tmp_path, monkeypatch):
+def test_extraction_past_the_time_limit_is_an_error_and_the_load_goes_on(tmp_path, monkeypatch, cpu_clock):
     from quotes.load import load_paths
 
-    from conftest import simple_extract
-
     def slow(article):
-        while "slow" in article.body:
-            pass
+        if "slow" in article.body:
+            burn_cpu(60)
         return simple_extract(article)
 
     monkeypatch.setattr("quotes.load.extract_article", slow)
@@ -194,8 +213,9 @@ def test_extraction_past_the_time_limit_is_an_error_and_the_load_goes_on(tmp_pat
     (tmp_path / "b.txt").write_text('# B\n\n"It works," Ann Lee said.\n')
     db = tmp_path / "quotes.db"
     summary = load_paths(db, [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")], limits=Limits(seconds=0.5))
-    assert summary.articles == 1 and summary.errors == 1
-    assert "extraction took longer than the 0.5 s limit" in summary.failures[0][1]
+    assert (summary.articles, summary.errors) == (1, 1)
+    assert [(source, error) for source, error in summary.failures] == [
+        (str(tmp_path / "a.txt"), "extraction took longer than the 0.5 s limit; article skipped (--time-limit)")]
 
 
 def test_storable_replaces_lone_surrogates_one_for_one():

@@ -90,14 +90,14 @@ def test_speaker_names_open_with_no_number_or_verb():
             "Said Wales assistant coach Scott Johnson: \"We are positive about Hal.\"")
     assert speaker_of(body, "is pathetic") == "Henk Ten Cate"
     assert speaker_of(body, "positive about Hal") == "Scott Johnson"
-    assert "said wales" not in find_names(body).people
+    assert sorted(find_names(body).people) == ["henk ten cate", "mike ruddock", "scott johnson"]
 
 
 def test_number_word_subject_is_no_speaker():
     body = ("Security firms studied attacks last year.\n\n"
             "These attacks bombard websites with data. One DDoS attack was used by one firm "
             "to knock its competitors offline. Other networks were used to abuse online polls.")
-    assert all(not (q.speaker or "").startswith("One") for q in quotes(body))
+    assert quotes(body) == []  # no speech at all: no verb of saying, no quote marks
 
 
 def test_name_in_the_reported_words_is_not_the_pronoun_after_them():
@@ -111,4 +111,7 @@ def test_pronoun_after_a_named_persons_spokesman_is_no_one():
             "Prime Minister Tony Blair's official spokesman said: \"We are making the usual "
             "plans.\"\n\n"
             "He added the situation would be monitored carefully.")
-    assert speaker_of(body, "monitored carefully") != "Tony Blair"
+    assert [(q.text, q.speaker, q.speaker_text) for q in quotes(body)] == [
+        ("We are making the usual plans.", None, "Tony Blair's official spokesman"),
+        ("He added the situation would be monitored carefully.", None, "He"),
+    ]

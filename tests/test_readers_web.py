@@ -12,9 +12,7 @@ import http.server
 import io
 import json
 import re
-import socket
 import threading
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -22,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import rows
+from live import free_port
 from quotes.cli import cli
 from quotes.model import Article, ReadError
 from quotes.readers import ReadNote, detect_format, iter_sources, read_source
@@ -503,10 +502,15 @@ def test_latin1_text_file_is_decoded_and_noted(tmp_path):
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
+    """Routes: path -> (status, headers, body, gated). A gated route answers only once
+    the test opens `gate`, so the test decides when requests overlap or time out,
+    instead of sleeping and hoping the machine kept up."""
+
     routes: dict = {}
     active = 0
     peak = 0
-    lock = threading.Lock()
+    changed = threading.Condition()
+    gate = threading.Event()
 
     def log_message(self, *args):  # keep test output clean
         pass
@@ -516,19 +520,21 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if route is None:
             self.send_error(404, "Not Found")
             return
-        status, headers, body, delay = route
-        # Requests are counted while the server works on them (the delay), not while the
+        status, headers, body, gated = route
+        # Requests are counted while the server holds them (at the gate), not while the
         # response is written: a client that has read a whole response may start its
         # next request before this thread gets past the write.
-        with self.lock:
+        with self.changed:
             type(self).active += 1
             type(self).peak = max(type(self).peak, type(self).active)
+            self.changed.notify_all()
         try:
-            if delay:
-                time.sleep(delay)
+            if gated:
+                self.gate.wait(120)
         finally:
-            with self.lock:
+            with self.changed:
                 type(self).active -= 1
+                self.changed.notify_all()
         try:
             self.send_response(status)
             for key, value in headers.items():
@@ -541,11 +547,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass
 
+    @classmethod
+    def wait_for(cls, predicate, timeout: float = 60.0) -> bool:
+        with cls.changed:
+            return cls.changed.wait_for(lambda: predicate(cls), timeout)
+
 
 @pytest.fixture
 def server():
-    """A local web server on a free port; routes: path -> (status, headers, body, delay)."""
-    handler = type("Handler", (_Handler,), {"routes": {}, "active": 0, "peak": 0, "lock": threading.Lock()})
+    """A local web server on a free port; routes: path -> (status, headers, body, gated)."""
+    handler = type("Handler", (_Handler,), {"routes": {}, "active": 0, "peak": 0,
+                                            "changed": threading.Condition(), "gate": threading.Event()})
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -553,29 +565,24 @@ def server():
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     html = {"Content-Type": "text/html; charset=utf-8"}
     handler.routes.update({
-        "/fox.html": (200, html, FOX.read_bytes(), 0),
-        "/space.html": (200, {"Content-Type": "text/html"}, SPACE.read_bytes(), 0),
-        "/old-space": (301, {"Location": "/space.html"}, b"", 0),
-        "/loop": (302, {"Location": "/loop"}, b"", 0),
-        "/feed": (200, {"Content-Type": "application/rss+xml"}, RSS.encode(), 0),
-        "/report.pdf": (200, {"Content-Type": "application/pdf"}, b"%PDF-1.4 binary", 0),
+        "/fox.html": (200, html, FOX.read_bytes(), False),
+        "/space.html": (200, {"Content-Type": "text/html"}, SPACE.read_bytes(), False),
+        "/old-space": (301, {"Location": "/space.html"}, b"", False),
+        "/loop": (302, {"Location": "/loop"}, b"", False),
+        "/feed": (200, {"Content-Type": "application/rss+xml"}, RSS.encode(), False),
+        "/report.pdf": (200, {"Content-Type": "application/pdf"}, b"%PDF-1.4 binary", False),
         "/cp1252.txt": (200, {"Content-Type": "text/plain"},
-                        "# Caf\u00e9 news\n\n\u201cOpen,\u201d said Zo\u00eb Lee.\n".encode("cp1252"), 0),
-        "/gzip.html": (200, {**html, "Content-Encoding": "gzip"}, gzip.compress(VOA.read_bytes()), 0),
-        "/big.html": (200, html, b"<html>" + b"x" * 300_000 + b"</html>", 0),
-        "/slow.html": (200, html, FOX.read_bytes(), 1.5),
+                        "# Caf\u00e9 news\n\n\u201cOpen,\u201d said Zo\u00eb Lee.\n".encode("cp1252"), False),
+        "/gzip.html": (200, {**html, "Content-Encoding": "gzip"}, gzip.compress(VOA.read_bytes()), False),
+        "/big.html": (200, html, b"<html>" + b"x" * 300_000 + b"</html>", False),
+        "/slow.html": (200, html, FOX.read_bytes(), True),  # answers only when the gate opens
     })
     handler.base = base
     yield handler
+    handler.gate.set()
     httpd.shutdown()
     httpd.server_close()
     thread.join(timeout=5)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_load_a_url(server, tmp_path):
@@ -595,7 +602,7 @@ def test_load_a_url(server, tmp_path):
 def test_load_a_file_of_urls_logs_each_failure(server, tmp_path, monkeypatch):
     monkeypatch.setattr("quotes.readers.url.MAX_BYTES", 100_000)
     base = server.base
-    dead = f"http://127.0.0.1:{_free_port()}/nothing"
+    dead = f"http://127.0.0.1:{free_port()}/nothing"
     urls = tmp_path / "urls.txt"
     urls.write_text("\n".join([
         "# reading list", f"{base}/old-space", f"{base}/feed", "", f"{base}/missing", "not a url",
@@ -630,19 +637,26 @@ def test_load_a_file_of_urls_logs_each_failure(server, tmp_path, monkeypatch):
 
 
 def test_url_timeouts_are_reported(server, monkeypatch):
-    monkeypatch.setattr("quotes.readers.url.TIMEOUT", 0.3)
+    monkeypatch.setattr("quotes.readers.url.TIMEOUT", 0.3)  # the server answers only after the test
     assert list(read_source(f"{server.base}/slow.html")) == [
         ReadError(f"{server.base}/slow.html", "timed out after 0.3 s (waiting for data)")
     ]
 
 
 def test_downloads_are_concurrent_but_polite_per_host(server):
+    """Six downloads from one host, two at a time: the server holds every request until
+    all six are accounted for (two at the server, four held back by the fetcher), so
+    the overlap is a fact, not a matter of timing."""
     from quotes.readers.url import Fetcher
 
     for n in range(6):
-        server.routes[f"/p{n}.html"] = (200, {"Content-Type": "text/html"}, FOX.read_bytes(), 0.2)
+        server.routes[f"/p{n}.html"] = (200, {"Content-Type": "text/html"}, FOX.read_bytes(), True)
     urls = [f"{server.base}/p{n}.html" for n in range(6)]
-    with Fetcher(urls, per_host=2, workers=8) as fetcher:
+    with Fetcher(urls, per_host=2, workers=8, timeout=120) as fetcher:  # the gate decides, not a timeout
+        assert fetcher.wait_for(lambda f: f.held == 4), f"held back: {fetcher.held}"
+        assert server.wait_for(lambda s: s.active == 2), f"at the server: {server.active}"
+        assert (server.active, server.peak, fetcher.held) == (2, 2, 4)
+        server.gate.set()
         results = [fetcher.get(url) for url in urls]
     assert [r.final_url for r in results] == urls
     assert server.peak == 2

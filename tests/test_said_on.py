@@ -37,7 +37,7 @@ def test_relative_clause_date_is_not_the_statement_date():
 def test_date_of_an_earlier_happening_after_the_cue_is_not_used():
     d = dated("Under cross-examination, he said after the court had ruled, on June 29 2021, "
               "that Zuma must go to jail, there had been “intelligence gathering” in the country.")
-    assert all(not v[0].startswith("2021") for v in d.values())
+    assert sorted(d.values()) == [("2024-10-13", None)] * 2  # the publication date, not 2021
 
 
 def test_sentence_opening_date_dates_the_indirect_statement():
@@ -89,7 +89,8 @@ def test_never_after_publication():
 def test_frame_of_the_quoted_words_is_not_the_date():
     d = dated("He said timing was important. Specifically on July 9 and 10, “the country was in "
               "chaos”, he said.", "2025-11-10")
-    assert not any(v[0].startswith("2025-07") for v in d.values())
+    assert d == {"He said timing was important.": ("2025-11-10", None),
+                 "the country was in chaos": ("2025-11-10", None)}
 
 
 @pytest.mark.parametrize("published", [None])

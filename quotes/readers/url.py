@@ -179,6 +179,10 @@ class Fetcher:
         self._futures: dict[str, Future] = {}
         self._hosts: dict[str, threading.Semaphore] = {}
         self._lock = threading.Lock()
+        # Downloads held back by the per-host limit right now: the event a test waits
+        # for (every download either at the server or held back) instead of timing them.
+        self.held = 0
+        self._changed = threading.Condition(self._lock)
         self._client = None
         self._pool: ThreadPoolExecutor | None = None
 
@@ -229,8 +233,25 @@ class Fetcher:
             host = ""
         with self._lock:
             slot = self._hosts.setdefault(host, threading.Semaphore(self.per_host))
-        with slot:
+        if not slot.acquire(blocking=False):
+            self._count_held(+1)
+            slot.acquire()
+            self._count_held(-1)
+        try:
             return fetch(self._client, url, self.max_bytes, self.deadline)
+        finally:
+            slot.release()
+
+    def _count_held(self, change: int) -> None:
+        with self._changed:
+            self.held += change
+            self._changed.notify_all()
+
+    def wait_for(self, predicate, timeout: float = 60.0) -> bool:
+        """Block until predicate(self) holds (re-checked whenever `held` changes); False
+        if `timeout` seconds pass first."""
+        with self._changed:
+            return self._changed.wait_for(lambda: predicate(self), timeout)
 
 
 def read_url(url: str, fmt: str | None = None, fetcher: Fetcher | None = None) -> Iterator[Article | ReadError | ReadNote]:
