@@ -23,6 +23,8 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
+from quotes import facet_counts, store
+
 # FTS tables indexed at the end of a batch (a row added and then changed in the batch is
 # indexed as it is at the end).
 BULK_FTS = ("quotes", "claims", "articles", "entities")
@@ -35,8 +37,6 @@ class BatchIndexes:
     before it commits (or roll back: the triggers come back with everything else)."""
 
     def __init__(self, db: sqlite_utils.Database, fts_tables: Iterable[str] = BULK_FTS):
-        from quotes import facet_counts, store
-
         self.db = db
         triggers = dict(db.execute("select name, sql from sqlite_master where type = 'trigger'").fetchall())
         self.fts: dict[str, list[str]] = {}  # table -> its indexed columns
@@ -66,8 +66,6 @@ class BatchIndexes:
 
     def begin(self) -> None:
         """Inside the batch's transaction: swap the triggers, note where rows end."""
-        from quotes import facet_counts
-
         if not self.saved:
             return
         db = self.db
@@ -108,8 +106,6 @@ class BatchIndexes:
 
     def end(self) -> None:
         """Index and count the batch's rows, one statement a table; the original triggers back."""
-        from quotes import facet_counts
-
         if not self.active:
             return
         db = self.db

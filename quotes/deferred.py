@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from quotes.transaction import write_transaction
+
 LEDGER = "_deferred_indexes"
 DEFERRED_TABLES = ("quotes", "claims", "roles", "entity_refs", "article_entities")
 # Set indexes aside once a load has added this many quotes and at least as many as the
@@ -68,11 +70,9 @@ def pending(db: sqlite_utils.Database) -> bool:
 
 def restore(db: sqlite_utils.Database) -> int:
     """Build every index recorded as set aside, then forget it: one transaction."""
-    from quotes import store
-
     if not pending(db):
         return 0
-    with store.write_transaction(db):
+    with write_transaction(db):
         rows = db.execute(f"select name, sql from [{LEDGER}] order by name").fetchall()
         for name, sql in rows:
             if not db.execute("select 1 from sqlite_master where type = 'index' and name = ?", [name]).fetchone():

@@ -7,7 +7,6 @@ idempotent ("create what is missing"), so it is safe on a database made by other
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import re
@@ -21,7 +20,9 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from quotes import deferred, facet_counts
 from quotes.model import Article, Claim, Entity, Extraction, Quote, short_hash
+from quotes.transaction import write_transaction  # noqa: F401 (store.write_transaction is its home for callers)
 
 # --- the schema, declaratively -------------------------------------------------------
 
@@ -433,7 +434,6 @@ def _serving_indexes(db: sqlite_utils.Database) -> None:
 @MIGRATIONS(name="0005_perf_facet_counts")
 def _facet_counts(db: sqlite_utils.Database) -> None:
     """quote_facet_counts and the triggers that keep it exact (quotes/facet_counts.py)."""
-    from quotes import facet_counts
 
     facet_counts.ensure(db)
 
@@ -452,7 +452,6 @@ KEYED_INDEXES: dict[str, str] = {"idx_quotes_cue": "idx_quotes_cue_id"}
 @MIGRATIONS(name="0006_perf_pair_counts")
 def _pair_counts(db: sqlite_utils.Database) -> None:
     """quote_pair_counts and its triggers (quotes/facet_counts.py); (cue, id) for cue."""
-    from quotes import facet_counts
 
     for name in DROPPED_SERVING_INDEXES:
         db.execute(f"drop index if exists [{name}]")
@@ -503,7 +502,6 @@ def _fts_update_of_columns(db: sqlite_utils.Database) -> None:
 @MIGRATIONS(name="0009_perf_deferred_indexes")
 def _deferred_indexes(db: sqlite_utils.Database) -> None:
     """The ledger of indexes a big load sets aside until its end (quotes/deferred.py)."""
-    from quotes import deferred
 
     deferred.create_ledger(db)
 
@@ -541,7 +539,6 @@ def ensure_schema(db: sqlite_utils.Database) -> sqlite_utils.Database:
         # the schema; apply() looks again inside and finds nothing left for the second.
         with write_transaction(db):
             MIGRATIONS.apply(db)
-    from quotes import deferred
 
     deferred.restore(db)  # indexes a load set aside and did not get to build (a crash)
     return db
@@ -571,33 +568,6 @@ def _enable_wal(db: sqlite_utils.Database) -> None:
         pause = min(pause * 2, 0.5)
 
 
-@contextlib.contextmanager
-def write_transaction(db: sqlite_utils.Database):
-    """A transaction that writes: the write lock is taken first (BEGIN IMMEDIATE).
-
-    A plain (deferred) transaction that reads before it writes cannot wait for another
-    writer: if that one commits in between, SQLite refuses the upgrade at once with
-    "database is locked", busy timeout or not. Taking the lock first makes concurrent
-    loads queue for it instead, and what the transaction reads is current. Nested
-    inside another transaction it is a savepoint.
-    """
-    if db.conn.in_transaction:
-        with db.atomic():
-            yield db
-        return
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
-    try:
-        db.execute("COMMIT")
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
 
 
 # --- derived values ------------------------------------------------------------------
