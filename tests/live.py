@@ -28,12 +28,20 @@ def datasette(db_file: Path, log: Path, *extra: str) -> Iterator[str]:
 
     port = free_port()
     args = datasette_args(db_file, host="127.0.0.1", port=port)
+    with serving([sys.executable, "-m", "datasette", *args, *extra], port, log, cwd=ROOT) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serving(command: list[str], port: int, log: Path, cwd: Path, env: dict | None = None,
+            bound: float = 30) -> Iterator[str]:
+    """Run a Datasette command serving on `port`, wait until it answers (up to `bound`
+    seconds, a wait rather than a timing check), yield its base URL, stop it on exit."""
     with open(log, "w") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "datasette", *args, *extra], cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + bound
         while True:
             if proc.poll() is not None:
                 raise RuntimeError(f"datasette exited with {proc.returncode}:\n{log.read_text()}")
@@ -50,7 +58,7 @@ def datasette(db_file: Path, log: Path, *extra: str) -> Iterator[str]:
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=5)
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()

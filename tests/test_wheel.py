@@ -19,7 +19,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -27,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from live import free_port
+from live import free_port, serving
 
 LEFT_OUT = shutil.ignore_patterns(".git", "db", "tests", "benchmarks", "docs", "test-output",
                                   "build", "dist", "*.egg-info", "__pycache__", "*.db", "plugins")
@@ -113,23 +112,8 @@ def test_datasette_serve_any_name_gives_the_pages_and_facets(venv):
             "select id, name from entities where kind = 'person' "
             "order by quote_count desc, id limit 1").fetchone()
     port = free_port()
-    log = work / "datasette.log"
-    with open(log, "w") as err:
-        server = subprocess.Popen([str(python), "-m", "datasette", "serve", "other.db", "--port", str(port)],
-                                  cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=err)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_BOUND
-        while True:
-            assert server.poll() is None, f"datasette exited with {server.returncode}:\n{log.read_text()}"
-            try:
-                if get(base + "/-/versions.json")[0] == 200:
-                    break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                pass
-            assert time.monotonic() < deadline, f"datasette did not answer on {base}:\n{log.read_text()}"
-            time.sleep(0.2)
-
+    command = [str(python), "-m", "datasette", "serve", "other.db", "--port", str(port)]
+    with serving(command, port, work / "datasette.log", cwd=work, env=env, bound=STARTUP_BOUND) as base:
         status, front = get(base + "/")
         assert status == 200
         assert "<h1>Quotes</h1>" in front  # metadata.yml's title, from the plugin
@@ -163,13 +147,6 @@ def test_datasette_serve_any_name_gives_the_pages_and_facets(venv):
         assert status == 200 and "mark.q" in css
         plugins = {p["name"]: p for p in json.loads(get(base + "/-/plugins.json")[1])}
         assert plugins["quotes"]["static"] and plugins["quotes"]["templates"]
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def test_quotes_serve_warns_when_datasette_would_run_without_the_plugin(monkeypatch, tmp_path):
