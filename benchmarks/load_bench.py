@@ -13,7 +13,7 @@ set) of the loading process and of the whole tree, and the CPU time of the loadi
   the article rows inserted with sqlite-utils (insert_all, batches of 200): the floor
   any load pays.
 - load: `quotes load` end to end: extraction, resolution, every table, full-text indexes,
-  and the corpus-wide refresh at the end (quotes.tracking).
+  and the corpus-wide refresh at the end (quotes.corpus.tracking).
 - writer: the single writer alone (extractions computed beforehand, not timed): what the
   writer can absorb, articles and rows per second, whatever the number of workers.
 - phases: where one core's time goes (read, extract, write, commit + FTS, refresh).
@@ -228,11 +228,11 @@ def timed(name, fn):
 import quotes.extract
 parallel.extract_article = timed("extract", quotes.extract.extract_article)
 store.write_article = timed("write (resolve, rows)", store.write_article)
-import quotes.bulk
-quotes.bulk.BatchIndexes.end = timed("full-text index and facet counts (batched)", quotes.bulk.BatchIndexes.end)
-load.Loader.refresh = timed("refresh (quotes.tracking)", load.Loader.refresh)
-import quotes.deferred
-quotes.deferred.restore = timed("serving indexes built at the end (quotes.deferred)", quotes.deferred.restore)
+import quotes.store.bulk
+quotes.store.bulk.BatchIndexes.end = timed("full-text index and facet counts (batched)", quotes.store.bulk.BatchIndexes.end)
+load.Loader.refresh = timed("refresh (quotes.corpus.tracking)", load.Loader.refresh)
+import quotes.store.deferred
+quotes.store.deferred.restore = timed("serving indexes built at the end (quotes.store.deferred)", quotes.store.deferred.restore)
 real_read = quotes.limits.read_within_limits
 def read(*args, **kwargs):
     it = real_read(*args, **kwargs)
@@ -271,7 +271,7 @@ def main() -> None:
     parser.add_argument("--dask", action="store_true", help="also run --local-cluster with each worker count > 1")
     parser.add_argument("--no-writer", action="store_true", help="skip the writer-only and phase runs")
     parser.add_argument("--no-refresh", action="store_true",
-                        help="leave out the corpus-wide refresh that ends `quotes load` (quotes.tracking)")
+                        help="leave out the corpus-wide refresh that ends `quotes load` (quotes.corpus.tracking)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "quotes-bench")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)

@@ -11,9 +11,9 @@ times as needed, each copy under new ids and with its dates moved on by a few we
 same people are quoted again and again, as in a real archive, so the most quoted
 person has tens of thousands of quotes. Full-text indexes are built once at the end
 (`rebuild`) and the triggers kept as `quotes load` leaves them, then the speakers'
-quote counts, the facet and pair counts (quotes/facet_counts.py) and ANALYZE.
+quote counts, the facet and pair counts (quotes/store/facet_counts.py) and ANALYZE.
 
-The derived tables of quotes.tracking (quote groups, article_entities...) hold the
+The derived tables of quotes.corpus.tracking (quote groups, article_entities...) hold the
 seed's rows only.
 """
 from __future__ import annotations
@@ -148,7 +148,7 @@ def build(out: Path, seed_path: Path, target: int) -> dict:
     print(f"full-text indexes rebuilt ({time.perf_counter() - started:.0f} s)", flush=True)
     conn.close()
     db = store.connect(out)
-    from quotes import facet_counts
+    from quotes.store import facet_counts
 
     with db.atomic():
         facet_counts.rebuild(db)  # its triggers were set aside with the others

@@ -32,7 +32,7 @@ TARGETS = {"table": 300, "facet": 300, "search": 100, "speaker": 300}
 async def bench(db_path: Path, repeat: int) -> None:
     from datasette.app import Datasette
 
-    from quotes.serve import SETTINGS
+    from quotes.web.serve import SETTINGS
 
     settings = {k: (v not in ("off", "false", "0")) if v in ("on", "off", "true", "false") else v
                 for k, v in SETTINGS.items()}
@@ -59,7 +59,7 @@ async def bench(db_path: Path, repeat: int) -> None:
         "select count(*) from quotes_fts where quotes_fts match ?", [word])).first()[0]
     print(f"{db_path}: {quotes:,} quotes; most quoted: {top['name']} ({top['quote_count']:,} quotes); "
           f"'{word}' matches {matches:,} quotes")
-    if await db.table_exists("quote_facet_log"):  # quotes/facet_counts.py
+    if await db.table_exists("quote_facet_log"):  # quotes/store/facet_counts.py
         pending = (await db.execute("select count(*) from quote_facet_log")).first()[0]
         print(f"facet counts: {pending:,} changes in the log not yet folded into the counts "
               "(pages add them as they read)")

@@ -173,7 +173,7 @@ def _export_claimreview(db, table, output, where) -> None:
     import sqlite3
 
     from quotes.export import ExportError
-    from quotes.reviews import write_claimreview
+    from quotes.corpus.reviews import write_claimreview
 
     if table != "reviews":
         raise ExportError(f"--format claimreview exports the reviews table, not {table!r}")
@@ -195,7 +195,7 @@ def refresh(db_path):
     the result does not depend on the order articles were loaded in.
     """
     from quotes.store import connect
-    from quotes.tracking import refresh as run
+    from quotes.corpus.tracking import refresh as run
 
     _require_db(db_path)
     db = connect(db_path)
@@ -222,7 +222,7 @@ def merge(shards, db_path, silent):
         quotes load part2/ --db shard2.db      # on another
         quotes merge shard1.db shard2.db --db db/quotes.db
     """
-    from quotes.merge import MergeError, merge_databases
+    from quotes.store.merge import MergeError, merge_databases
 
     def progress(path: str, added: int, skipped: int) -> None:
         if not silent:
@@ -262,7 +262,7 @@ def review(target, db_path, rating, rating_value, best_rating, worst_rating, rev
     which). Reviews are kept in the reviews table and exported as schema.org
     ClaimReview with `quotes export reviews --format claimreview`.
     """
-    from quotes.reviews import ReviewError, add_review
+    from quotes.corpus.reviews import ReviewError, add_review
     from quotes.store import connect
 
     _require_db(db_path)
@@ -342,7 +342,7 @@ def _require_db(db_path: str) -> None:
 
 
 def _serve(db_path: str, host: str, port: int, open_browser: bool) -> None:
-    from quotes import serve as serving
+    from quotes.web import serve as serving
 
     args = serving.datasette_args(db_path, host=host, port=port, open_browser=open_browser)
     problem = serving.plugin_problem()

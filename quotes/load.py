@@ -20,7 +20,7 @@ from quotes import store
 from quotes.extract import extract_article
 from quotes.limits import Limits, TimeLimitExceeded, read_within_limits, time_limit
 from quotes.model import Article, Extraction, ReadError
-from quotes.resolve import Registry
+from quotes.corpus.resolve import Registry
 
 # A progress wrapper: given the list of sources, a context manager that yields them
 # back (click.progressbar has exactly this shape).
@@ -37,7 +37,7 @@ class LoadSummary:
     failures: list[tuple[str, str]] = field(default_factory=list)  # (source, message)
     notes: list[tuple[str, str]] = field(default_factory=list)  # (source, message)
     without_quotes: list[str] = field(default_factory=list)  # sources, loaded all the same
-    refreshed: object | None = None  # quotes.tracking.RefreshSummary, when the load ran one
+    refreshed: object | None = None  # quotes.corpus.tracking.RefreshSummary, when the load ran one
 
     def line(self) -> str:
         return (
@@ -76,7 +76,7 @@ def load_paths(
     `limits` (quotes.limits) bound the size of what is read whole and the time one
     record may take to read or one article to extract.
 
-    `refresh` False leaves out the corpus-wide refresh that ends a load (quotes.tracking):
+    `refresh` False leaves out the corpus-wide refresh that ends a load (quotes.corpus.tracking):
     for many loads in a row into a big database, refreshed once at the end (`quotes
     refresh`, or the next load that refreshes, which finishes what is pending).
     """
@@ -140,8 +140,8 @@ class Loader:
 
     def refresh(self) -> None:
         """Entities, quote and claim groups, follow-ups recomputed across the corpus
-        (quotes.tracking): the end of a load that stored anything."""
-        from quotes.tracking import refresh
+        (quotes.corpus.tracking): the end of a load that stored anything."""
+        from quotes.corpus.tracking import refresh
 
         try:
             self.summary.refreshed = refresh(self.db)

@@ -17,9 +17,9 @@ failure rolls back that article alone and the batch goes on. A crash loses the b
 progress as a unit (nothing half-written); loading again fills it in.
 
 The full-text index and the facet counts of a batch's new rows are written once, at
-the end of the batch, not by a trigger for each row (quotes.bulk.BatchIndexes). A load
+the end of the batch, not by a trigger for each row (quotes.store.bulk.BatchIndexes). A load
 that grows big sets the indexes that only serve readers aside and builds them once, at
-its end (quotes.deferred).
+its end (quotes.store.deferred).
 """
 from __future__ import annotations
 
@@ -33,9 +33,9 @@ from typing import Any
 
 import sqlite_utils
 
-from quotes.bulk import BatchIndexes
-from quotes.checkpoint import Checkpointer
-from quotes.deferred import IndexDeferral
+from quotes.store.bulk import BatchIndexes
+from quotes.store.checkpoint import Checkpointer
+from quotes.store.deferred import IndexDeferral
 from quotes.extract import extract_article
 from quotes.model import Article, Extraction
 
@@ -283,8 +283,8 @@ class Writer:
         self._in_batch = 0
         self._started = 0.0
         self._transaction = None
-        self.checkpointer = None  # a quotes.checkpoint.Checkpointer while load_records runs
-        self.deferral = None  # a quotes.deferred.IndexDeferral while load_records runs
+        self.checkpointer = None  # a quotes.store.checkpoint.Checkpointer while load_records runs
+        self.deferral = None  # a quotes.store.deferred.IndexDeferral while load_records runs
 
     def _extraction(self, article: Article) -> Extraction:
         result = self._results.pop(id(article), None)

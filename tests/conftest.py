@@ -171,7 +171,7 @@ def fixture_article(path: Path = XSS_FIXTURE):
 def store_articles(db_file: Path, pairs) -> None:
     """Write (Article, Extraction) pairs the way `quotes load` does, one transaction each."""
     from quotes import store
-    from quotes.resolve import Registry
+    from quotes.corpus.resolve import Registry
 
     db = store.connect(db_file)
     try:

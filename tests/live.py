@@ -1,5 +1,5 @@
 """Datasette as a subprocess on a free loopback port, started the way `quotes serve`
-starts it (quotes.serve.datasette_args), for the concurrency and security tests."""
+starts it (quotes.web.serve.datasette_args), for the concurrency and security tests."""
 from __future__ import annotations
 
 import contextlib
@@ -24,7 +24,7 @@ def free_port() -> int:
 @contextlib.contextmanager
 def datasette(db_file: Path, log: Path, *extra: str) -> Iterator[str]:
     """The base URL of a Datasette serving db_file on 127.0.0.1; stopped on exit."""
-    from quotes.serve import datasette_args
+    from quotes.web.serve import datasette_args
 
     port = free_port()
     args = datasette_args(db_file, host="127.0.0.1", port=port)

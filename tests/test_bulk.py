@@ -1,4 +1,4 @@
-"""A batch's full-text index and facet counts, written at its end (quotes.bulk), match
+"""A batch's full-text index and facet counts, written at its end (quotes.store.bulk), match
 what the per-row triggers would have written, however rows are deleted and re-added
 inside the batch: a search finds every stored quote, and the counts equal a group-by."""
 from __future__ import annotations

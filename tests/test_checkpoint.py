@@ -6,7 +6,8 @@ import os
 
 import sqlite_utils
 
-from quotes import checkpoint, store
+from quotes import store
+from quotes.store import checkpoint
 
 
 def write(db, transactions: int = 12, cp: checkpoint.Checkpointer | None = None) -> None:

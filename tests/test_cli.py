@@ -14,7 +14,8 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from conftest import ROOT, SEED, rows, write_article
-from quotes import __version__, serve
+from quotes import __version__
+from quotes.web import serve
 from quotes.cli import cli
 
 

@@ -226,14 +226,14 @@ def test_a_load_that_cannot_get_the_lock_fails_with_a_message(corpus, tmp_path, 
     traceback, and nothing half-written."""
     from click.testing import CliRunner
 
-    from quotes import store
+    from quotes.store import schema
     from quotes.cli import cli
 
     db = tmp_path / "quotes.db"
     code, err = _finish(_load([corpus[0]], db))
     assert code == 0, err
     before = table_counts(db)
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setattr(schema, "BUSY_TIMEOUT_MS", 300)
     holder = sqlite3.connect(db)
     holder.execute("begin immediate")
     try:

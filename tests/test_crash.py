@@ -64,9 +64,9 @@ def traced(*args, **kwargs):
     conn.set_trace_callback(trace)
     return conn
 sqlite3.connect = traced
-if os.environ.get("MIN_NEW_QUOTES"):  # set the serving indexes aside early (quotes.deferred)
-    import quotes.deferred
-    quotes.deferred.MIN_NEW_QUOTES = int(os.environ["MIN_NEW_QUOTES"])
+if os.environ.get("MIN_NEW_QUOTES"):  # set the serving indexes aside early (quotes.store.deferred)
+    import quotes.store.deferred
+    quotes.store.deferred.MIN_NEW_QUOTES = int(os.environ["MIN_NEW_QUOTES"])
 from quotes.cli import cli
 try:
     cli(sys.argv[1:], prog_name="quotes")
@@ -238,7 +238,7 @@ def test_sigkill_at_many_points_loses_nothing(corpus, reference, tmp_path):
         kills.append(f"outside, after statement {at}")
         log.append(f"outside {at}: {check_sound(fresh, expected)} articles")
 
-    # A load that sets the serving indexes aside (quotes.deferred), each on a new file,
+    # A load that sets the serving indexes aside (quotes.store.deferred), each on a new file,
     # killed while they are aside or while it builds them again at its end.
     aside: list[Path] = []
     for what, marker, at in [("indexes set aside", "drop index", rng.randint(1, 3000)),
@@ -263,7 +263,7 @@ def test_sigkill_at_many_points_loses_nothing(corpus, reference, tmp_path):
         lost = sum(max(0, n - got.get(table, 0)) for table, n in want.items())
         assert lost == 0 and got == want, "\n".join(log)
         assert entity_names(path) == entity_names(reference)
-        assert index_sql(path) == index_sql(reference)  # none left aside (quotes.deferred)
+        assert index_sql(path) == index_sql(reference)  # none left aside (quotes.store.deferred)
         database = sqlite_utils.Database(path)
         try:
             assert_exact(database)  # the facet counts are those of the rows

@@ -15,7 +15,7 @@ from datasette.app import Datasette
 from conftest import PLUGIN_STATIC, ROOT
 from quotes import store
 from quotes.model import Article, Claim, Entity, Extraction, Quote
-from quotes.resolve import Registry
+from quotes.corpus.resolve import Registry
 
 METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text())
 PLUGINS = str(ROOT / "plugins")
@@ -177,8 +177,8 @@ def full_db_file(db_file):
     """The test database plus the multi-article corpus, refreshed and reviewed, so that
     every table, the derived ones included, has rows."""
     from conftest import store_articles, tracking_corpus
-    from quotes.reviews import add_review
-    from quotes.tracking import refresh
+    from quotes.corpus.reviews import add_review
+    from quotes.corpus.tracking import refresh
 
     store_articles(db_file, tracking_corpus())
     db = store.connect(db_file)

@@ -1,4 +1,4 @@
-"""Serving-only indexes set aside during a big load (quotes.deferred): the database at the
+"""Serving-only indexes set aside during a big load (quotes.store.deferred): the database at the
 end is the one a load that kept them gives, and no crash or rollback loses an index."""
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 import sqlite_utils
 
 from corpus import write_corpus
-from quotes import deferred, store
+from quotes import store
+from quotes.store import deferred
 from quotes.load import load_paths
 from test_facet_counts import assert_exact
 

@@ -7,7 +7,8 @@ import pytest
 from datasette.app import Datasette
 
 from conftest import ROOT
-from quotes import facet_counts, parallel
+from quotes import parallel
+from quotes.store import facet_counts
 from quotes.load import Loader
 from quotes.model import Article
 
@@ -288,7 +289,7 @@ UPSTREAM_FACET_RESULTS_SHA1 = "8b0e36d26e8ae8ef53c0c658d50c706e0cd43813"
 async def test_the_wrapped_datasette_code_is_the_code_it_was_written_against(served):
     """The counted facets replace a method of Datasette's (no hook reaches it). If this
     fails, Datasette's column facet changed: compare its facet_results with
-    quotes.facet_counts.facet_info and column_facet_results, fix them, then update the pin."""
+    quotes.store.facet_counts.facet_info and column_facet_results, fix them, then update the pin."""
     import hashlib
     import inspect
 

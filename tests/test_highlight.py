@@ -1,4 +1,4 @@
-"""quotes.highlight: the article body as HTML, quotes marked by speaker, claims underlined."""
+"""quotes.web.highlight: the article body as HTML, quotes marked by speaker, claims underlined."""
 from __future__ import annotations
 
 import re
@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from quotes.highlight import Span, claim_tip, paragraphs, quote_tip, render, segments, speaker_colours
+from quotes.web.highlight import Span, claim_tip, paragraphs, quote_tip, render, segments, speaker_colours
 
 BODY = '"Talks soon," Ann <b>Lee</b> said.\n\nShe said "more" later & then.'
 
@@ -113,7 +113,7 @@ def test_any_spans_give_balanced_html_whose_text_is_the_body(body, spans):
 
 
 def test_context_for_sql():
-    from quotes.highlight import context
+    from quotes.web.highlight import context
 
     body = 'The head of the fund said on Tuesday that "talks will come soon," adding that he was pleased.'
     assert context(body, 43, 64, 20) == '…on Tuesday that "»talks will come soon,«" adding that he…'

@@ -16,11 +16,9 @@ LAYERS = {
     "model": {"quotes.model"},
     "extract": {"quotes.extract"},
     "readers": {"quotes.readers"},
-    "corpus": {"quotes.resolve", "quotes.tracking", "quotes.reviews"},
-    "store": {"quotes.store", "quotes.bulk", "quotes.deferred", "quotes.checkpoint", "quotes.transaction",
-              "quotes.facet_counts", "quotes.merge"},
-    "web": {"quotes.web", "quotes.routes", "quotes.pages", "quotes.cells", "quotes.highlight",
-            "quotes.timeline", "quotes.facets", "quotes.display", "quotes.serve"},
+    "corpus": {"quotes.corpus"},
+    "store": {"quotes.store"},
+    "web": {"quotes.web"},
 }
 
 

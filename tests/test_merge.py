@@ -12,9 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import rows, store_articles, tracking_corpus
-from quotes import store, tracking
+from quotes import store
+from quotes.corpus import tracking
 from quotes.cli import cli
-from quotes.merge import MergeError, merge_databases
+from quotes.store.merge import MergeError, merge_databases
 from test_tracking import snapshot
 
 
@@ -62,7 +63,7 @@ def index_sql(path: Path) -> set:
 @pytest.mark.parametrize("big", [False, True], ids=["indexes kept", "indexes set aside"])
 def test_two_shards_merge_into_the_database_one_load_makes(corpus, single, tmp_path, monkeypatch, big):
     """Big shards (here: any) are merged with the serving indexes set aside, built at the end."""
-    from quotes import deferred
+    from quotes.store import deferred
 
     a = _loaded(tmp_path / "a.db", corpus[:3])
     b = _loaded(tmp_path / "b.db", corpus[3:])

@@ -252,7 +252,7 @@ async def test_speaker_page_lists_are_bounded_with_links_to_the_rest(db_file, tm
     the page shows the first of each and links to the tables for the rest."""
     import shutil
 
-    from quotes import pages
+    from quotes.web import pages
 
     copy = tmp_path / "copy.db"
     shutil.copy(db_file, copy)
@@ -431,7 +431,7 @@ BRIDGE = ('"The bridge will open in May," Maria Ortiz said. Ortiz called the del
           'added. "Crews are on site," the authority said.')
 DIRECT, PARTIAL, INDIRECT = "The bridge will open in May,", "a scandal.", "the council had ignored the engineers"
 ORG_QUOTES = ("We are reviewing the schedule,", "No date is final,", "Crews are on site,")
-# The paraphrase marker exactly as quotes/display.py writes it.
+# The paraphrase marker exactly as quotes/web/display.py writes it.
 PARAPHRASE = ('<span class="paraphrase k-indirect"><span class="paraphrase-label" '
               'title="Reported speech: the reporter&#39;s wording, not a direct quote">paraphrase</span> {}</span>')
 
@@ -556,7 +556,7 @@ async def test_most_quoted_canned_queries_count_people_and_organisations_apart(b
 
 
 def test_quoted_marks_quotes_and_labels_paraphrase():
-    from quotes.display import group_kind, quoted
+    from quotes.web.display import group_kind, quoted
 
     assert quoted('He said "no" <b>', "direct") == (
         '<span class="quoted k-direct">\u201cHe said &#34;no&#34; &lt;b&gt;\u201d</span>')

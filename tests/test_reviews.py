@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURES, rows, store_articles, tracking_corpus
-from quotes import store, tracking
+from quotes import store
+from quotes.corpus import tracking
 from quotes.cli import cli
 
 VOCABULARY = json.loads((FIXTURES / "schemaorg" / "vocabulary.json").read_text(encoding="utf-8"))

@@ -197,7 +197,7 @@ def test_feeds_do_not_expand_external_entities(tmp_path):
 def test_datasette_listens_on_loopback_unless_asked(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from quotes import serve
+    from quotes.web import serve
     from quotes.cli import cli
     from quotes.load import example_paths, load_paths
 
@@ -232,7 +232,7 @@ async def test_plugin_sql_takes_values_only_as_parameters(tmp_path, monkeypatch)
     from datasette.database import Database
 
     from conftest import ROOT, fixture_article, store_articles
-    from quotes.routes import routes
+    from quotes.web.routes import routes
 
     db_file = tmp_path / "quotes.db"
     store_articles(db_file, [fixture_article()])

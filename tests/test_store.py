@@ -7,7 +7,7 @@ from sqlite_utils.db import ForeignKey
 from conftest import ROOT
 from quotes import store
 from quotes.model import Article, Claim, Entity, Extraction, Quote, short_hash
-from quotes.resolve import Registry, fold
+from quotes.corpus.resolve import Registry, fold
 
 TABLES = {
     "_sqlite_migrations", "articles", "entities", "aliases", "quotes",

@@ -1,9 +1,9 @@
-"""quotes.timeline: quotes per month (or year) as a server-side SVG bar chart."""
+"""quotes.web.timeline: quotes per month (or year) as a server-side SVG bar chart."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from quotes.timeline import MAX_MONTHS, Timeline, as_json, build, svg
+from quotes.web.timeline import MAX_MONTHS, Timeline, as_json, build, svg
 
 NS = "{http://www.w3.org/2000/svg}"
 

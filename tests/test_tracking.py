@@ -1,4 +1,4 @@
-"""Following people, quotes and claims across articles (quotes.tracking, quotes.resolve).
+"""Following people, quotes and claims across articles (quotes.corpus.tracking, quotes.corpus.resolve).
 
 The corpus is tests/fixtures/tracking/corpus.json: seven articles over six weeks from
 three publishers, with extractions given by hand so that these assertions do not move
@@ -14,9 +14,10 @@ import pytest
 import sqlite_utils
 
 from conftest import rows, store_articles, tracking_corpus
-from quotes import store, tracking
+from quotes import store
+from quotes.corpus import tracking
 from quotes.model import Article, Extraction, Quote
-from quotes.resolve import CorpusMention, person_parts, resolve_corpus
+from quotes.corpus.resolve import CorpusMention, person_parts, resolve_corpus
 
 URL = {
     "a1": "https://ledger.example/2025/03/04/arctic-wind-talks",
@@ -545,7 +546,7 @@ def test_an_older_database_is_backfilled_and_refreshed(tmp_path):
     path = tmp_path / "old.db"
     db = sqlite_utils.Database(path)
     store.MIGRATIONS.apply(db, stop_before="0003_fact_tracking")
-    from quotes.resolve import Registry
+    from quotes.corpus.resolve import Registry
 
     registry = Registry(db)
     for article, extraction in tracking_corpus()[:2]:

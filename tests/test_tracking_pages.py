@@ -14,8 +14,9 @@ from datasette.app import Datasette
 
 from conftest import ROOT, fixture_article, store_articles, tracking_corpus
 from test_pages import HOSTILE, hrefs
-from quotes import store, tracking
-from quotes.reviews import add_review
+from quotes import store
+from quotes.corpus import tracking
+from quotes.corpus.reviews import add_review
 
 METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text())
 PLUGINS = str(ROOT / "plugins")

@@ -153,7 +153,7 @@ def test_quotes_serve_warns_when_datasette_would_run_without_the_plugin(monkeypa
     """Issue 15's first defect: plain Datasette with no pages and nothing said."""
     from click.testing import CliRunner
 
-    from quotes import serve
+    from quotes.web import serve
     from quotes.cli import cli
 
     db = tmp_path / "news.db"

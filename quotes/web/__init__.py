@@ -9,9 +9,9 @@ it gives each database it recognises by its schema (quotes.web.recognise). From 
 checkout that is not installed, plugins/quotes_web.py registers this same module
 (`--plugins-dir plugins`).
 
-Each hook is a few lines calling the quotes package: the pages are quotes.routes and
-quotes.pages, the cells quotes.cells, the many-to-many facet quotes.facets, the counted
-facets quotes.facet_counts. A database that is not ours gets nothing: no metadata,
+Each hook is a few lines calling the quotes package: the pages are quotes.web.routes and
+quotes.web.pages, the cells quotes.web.cells, the many-to-many facet quotes.web.facets, the counted
+facets quotes.store.facet_counts. A database that is not ours gets nothing: no metadata,
 links, stylesheet or front-page figures (the pages answer 404).
 """
 from __future__ import annotations
@@ -22,12 +22,12 @@ from importlib.resources import files
 
 from datasette import hookimpl
 
-from quotes.cells import quote_cell
-from quotes.display import quoted
-from quotes.facet_counts import install
-from quotes.facets import ManyToManyFacet
-from quotes.highlight import context
-from quotes.routes import front_page_vars, routes
+from quotes.web.cells import quote_cell
+from quotes.web.display import quoted
+from quotes.store.facet_counts import install
+from quotes.web.facets import ManyToManyFacet
+from quotes.web.highlight import context
+from quotes.web.routes import front_page_vars, routes
 from quotes.web.config import for_databases
 from quotes.web.recognise import is_quotes_database, quotes_databases
 
@@ -42,7 +42,7 @@ def get_metadata(datasette, key, database, table):
 
 @hookimpl
 def startup(datasette):
-    """The quotes table's facets from materialised counts (quotes/facet_counts.py)."""
+    """The quotes table's facets from materialised counts (quotes/store/facet_counts.py)."""
     install()
 
 
@@ -80,7 +80,7 @@ def extra_template_vars(view_name, request, datasette):
 
 @hookimpl
 def prepare_connection(conn):
-    """quote_context(body, start, end[, chars]) for queries (quotes/highlight.py)."""
+    """quote_context(body, start, end[, chars]) for queries (quotes/web/highlight.py)."""
     conn.create_function("quote_context", 3, context, deterministic=True)
     conn.create_function("quote_context", 4, context, deterministic=True)
 

@@ -25,8 +25,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from quotes import store
-from quotes.deferred import IndexDeferral
+from quotes.store import schema, writer
+from quotes.store.deferred import IndexDeferral
+from quotes.store.transaction import write_transaction
 
 # Base tables in the order their foreign keys need, with the columns holding entity ids.
 COPIED: list[tuple[str, tuple[str, ...]]] = [
@@ -58,7 +59,7 @@ class MergeSummary:
     quotes: int = 0
     claims: int = 0
     entities: int = 0  # entity rows created in the target
-    refreshed: object | None = None  # quotes.tracking.RefreshSummary
+    refreshed: object | None = None  # quotes.corpus.tracking.RefreshSummary
     per_shard: list[tuple[str, int, int]] = field(default_factory=list)  # (path, added, skipped)
 
     def line(self) -> str:
@@ -69,7 +70,7 @@ class MergeSummary:
 def merge_databases(target: str | Path, shards: Iterable[str | Path],
                     progress: Callable[[str, int, int], None] | None = None) -> MergeSummary:
     """Copy each shard's articles into `target` (created if need be), then refresh once."""
-    from quotes.tracking import refresh
+    from quotes.corpus.tracking import refresh
 
     shards = [Path(s) for s in shards]
     target = Path(target)
@@ -78,10 +79,10 @@ def merge_databases(target: str | Path, shards: Iterable[str | Path],
             raise MergeError(f"no database at {shard}")
         if target.exists() and shard.resolve() == target.resolve():
             raise MergeError(f"{shard} is the target database itself")
-    db = store.connect(target)
+    db = schema.connect(target)
     summary = MergeSummary()
     try:
-        wanted = store.schema_version(db)
+        wanted = schema.schema_version(db)
         for shard in shards:
             try:
                 _check_shard(shard, wanted)
@@ -108,7 +109,7 @@ def merge_databases(target: str | Path, shards: Iterable[str | Path],
 
 
 def _log_refusal(db: sqlite_utils.Database, shard: Path, error: MergeError) -> None:
-    store.log(db, str(shard), "error", datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    writer.log(db, str(shard), "error", datetime.now(timezone.utc).isoformat(timespec="seconds"),
               error=f"merge: {error}")
 
 
@@ -139,13 +140,13 @@ def _check_shard(shard: Path, wanted: str | None) -> None:
 def _merge_one(db: sqlite_utils.Database, shard: Path, summary: MergeSummary,
                deferral: IndexDeferral) -> tuple[int, int]:
     """One shard, in one transaction: all of its new articles or none."""
-    from quotes.bulk import BatchIndexes
+    from quotes.store.bulk import BatchIndexes
 
     conn = db.conn
     conn.execute("attach database ? as shard", [str(shard)])
     try:
         indexes = BatchIndexes(db)
-        with store.write_transaction(db):
+        with write_transaction(db):
             deferral.maybe_set_aside(coming=conn.execute("select count(*) from shard.quotes").fetchone()[0])
             indexes.begin()
             added, skipped = _copy(db, shard, summary)
@@ -170,7 +171,7 @@ def _copy(db: sqlite_utils.Database, shard: Path, summary: MergeSummary) -> tupl
     skipped = total - added
     _map_entities(db, summary)
     for table, entity_columns in COPIED:
-        columns = list(store.TABLES[table]["columns"])
+        columns = list(schema.TABLES[table]["columns"])
         select = ", ".join(
             f"(select id from temp.merge_entities where shard_id = s.[{c}])" if c in entity_columns
             else f"s.[{c}]" for c in columns)
@@ -217,7 +218,7 @@ def _map_entities(db: sqlite_utils.Database, summary: MergeSummary) -> None:
         if found:
             pairs.append((shard_id, found[0]))
         else:
-            pairs.append((shard_id, store.insert_rows(db, "entities", [{**entity, "quote_count": 0}])))
+            pairs.append((shard_id, schema.insert_rows(db, "entities", [{**entity, "quote_count": 0}])))
             summary.entities += 1
     conn.executemany("insert into temp.merge_entities (shard_id, id) values (?, ?)", pairs)
 
@@ -225,19 +226,19 @@ def _map_entities(db: sqlite_utils.Database, summary: MergeSummary) -> None:
 def _copy_log(db: sqlite_utils.Database, shard: Path, skipped: int) -> None:
     """The shard's log for what it adds (and its errors: inputs it could not read), and
     one line for the merge itself."""
-    columns = [c for c in store.TABLES["load_log"]["columns"] if c != "id"]
+    columns = [c for c in schema.TABLES["load_log"]["columns"] if c != "id"]
     names = ", ".join(f"[{c}]" for c in columns)
     db.conn.execute(f"""insert into main.load_log ({names}) select {names} from shard.load_log
         where article_id in (select id from temp.merge_new) or (article_id is null and status = 'error')
         order by id""")
     added = db.execute("select count(*) from temp.merge_new").fetchone()[0]
     note = f"merged from {shard}: {added} articles added, {skipped} already there"
-    store.log(db, str(shard), "ok", datetime.now(timezone.utc).isoformat(timespec="seconds"), error=note)
+    writer.log(db, str(shard), "ok", datetime.now(timezone.utc).isoformat(timespec="seconds"), error=note)
 
 
 def _copy_reviews(db: sqlite_utils.Database) -> None:
     """Reviews are user data: every one the target does not hold yet comes along."""
-    columns = [c for c in store.TABLES["reviews"]["columns"] if c != "id"]
+    columns = [c for c in schema.TABLES["reviews"]["columns"] if c != "id"]
     names = ", ".join(f"[{c}]" for c in columns)
     same = " and ".join(f"r.[{c}] is s.[{c}]" for c in ("quote_id", "claim_id", "reviewer", "rating", "created_at"))
     db.conn.execute(f"""insert into main.reviews ({names}) select {names} from shard.reviews as s

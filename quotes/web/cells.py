@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from quotes.pages import article_url, group_url, speaker_url
+from quotes.web.pages import article_url, group_url, speaker_url
 
 QUOTE_TABLES = {"quotes", "quotes_view"}
 # (table, column) -> the column holding the entity id the cell's value names.

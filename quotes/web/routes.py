@@ -18,7 +18,7 @@ import urllib.parse
 
 from datasette.utils.asgi import NotFound, Response
 
-from quotes import pages
+from quotes.web import pages
 
 ROUTES_HELP = __doc__
 

@@ -5,7 +5,7 @@ A review names a quote or a claim by id. It is user data, kept apart from everyt
 load derives: it stores the text it reviewed, its article and the quote's text_hash, so
 it survives a reload of the article (the quote is found again by its words in the same
 article, else anywhere), and its appearances come from the quote's group (every
-article that printed those words, quotes.tracking) or the claim's group.
+article that printed those words, quotes.corpus.tracking) or the claim's group.
 
 The JSON-LD follows https://schema.org/ClaimReview: the claim reviewed, the verdict
 (`Rating`), the reviewer (`author`), and `itemReviewed`, a `Claim` with its claimant

@@ -5,7 +5,7 @@ live in `quote_mentions` (many per quote), and a JSON-array column would be the 
 kind of facet (STYLE.md: ~5 s at a million rows), so this facet counts the other side
 of a many-to-many table over the rows being browsed, through the table's indexes, and
 each value toggles Datasette's own `?_through=` filter. With one broad value chosen
-(`?cue=said`) the counts come from quote_pair_counts (quotes/facet_counts.py).
+(`?cue=said`) the counts come from quote_pair_counts (quotes/store/facet_counts.py).
 
 In metadata.yml, on the quotes table:
 
@@ -108,8 +108,8 @@ class ManyToManyFacet(Facet):
 
     async def _counted(self, through: str, ours: dict, other: dict, limit: int):
         """Rows from quote_pair_counts for a page filtered on one broad column
-        (quotes/facet_counts.py), or None when the counts do not hold the answer."""
-        from quotes import facet_counts
+        (quotes/store/facet_counts.py), or None when the counts do not hold the answer."""
+        from quotes.store import facet_counts
 
         found = facet_counts.shape(self)
         if found is None or found[0] is None:

@@ -2,7 +2,7 @@
 
 A single article is a snapshot; these tables follow people and facts across articles:
 
-- entities: `quotes.resolve.resolve_corpus` over every article's own entities
+- entities: `quotes.corpus.resolve.resolve_corpus` over every article's own entities
   (article_entities), then quotes, claims, roles, mentions and aliases re-pointed at
   the result and the denormalised names (quotes.speaker_name, claims.subject_name)
   brought in line;
@@ -37,7 +37,7 @@ from functools import lru_cache
 import sqlite_utils
 
 from quotes.model import short_hash
-from quotes.resolve import CorpusMention, content_words, corpus_key, fold, person_parts, resolve_corpus
+from quotes.corpus.resolve import CorpusMention, content_words, corpus_key, fold, person_parts, resolve_corpus
 from quotes.store import insert_rows, write_transaction
 
 MIN_CONTAINED_WORDS = 6  # a shorter excerpt joins a longer quote's group from this length

@@ -2,7 +2,7 @@
 brought up to date once, at its end, instead of by a trigger for every row.
 
 The insert triggers of the full-text tables fire one FTS5 write per row, each flushed as
-its own segment; the facet-count triggers (quotes/facet_counts.py) log each quote and
+its own segment; the facet-count triggers (quotes/store/facet_counts.py) log each quote and
 each of its mentions. Together they cost more than all the other inserts of a load
 (benchmarks/load_bench.py). Inside a batch's transaction, invisible to every other
 connection, `BatchIndexes.begin` swaps them for triggers that act only on the rows that
@@ -23,7 +23,7 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
-from quotes import facet_counts, store
+from quotes.store import facet_counts, schema
 
 # FTS tables indexed at the end of a batch (a row added and then changed in the batch is
 # indexed as it is at the end).
@@ -42,7 +42,7 @@ class BatchIndexes:
         self.fts: dict[str, list[str]] = {}  # table -> its indexed columns
         self.saved: dict[str, str] = {}  # trigger name -> its SQL, recreated at the end
         for table in fts_tables:
-            columns = store.FTS.get(table)
+            columns = schema.FTS.get(table)
             names = [f"{table}_{suffix}" for suffix in ("ai", "ad", "au")]
             if columns and all(n in triggers for n in names) and db[f"{table}_fts"].exists():
                 self.fts[table] = list(columns)

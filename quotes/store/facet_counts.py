@@ -176,7 +176,7 @@ def trigger_sql(table: str = "quotes") -> list[str]:
     ]
 
 
-# --- a batch of writes: counted once at its end (quotes.bulk) ----------------------------
+# --- a batch of writes: counted once at its end (quotes.store.bulk) ----------------------------
 
 BATCH_SUFFIX = "_batch"
 
@@ -192,7 +192,7 @@ def batch_triggers(table: str, is_old: Callable[[str], str]) -> tuple[str, list[
     `is_old(alias)` is SQL true for a row of `table` that was there before the batch: only
     those are counted as they change; the rows the batch adds are counted at its end
     (batch_log_sql). Returns the statements to run when an old row is deleted (the
-    caller composes them into its one delete trigger, see quotes.bulk) and the triggers
+    caller composes them into its one delete trigger, see quotes.store.bulk) and the triggers
     for updates and for the mentions, named with BATCH_SUFFIX.
     """
     update = _update_trigger(table, f"{table}_facet_counts_au{BATCH_SUFFIX}", when=is_old("old"))

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from quotes.transaction import write_transaction
+from quotes.store.transaction import write_transaction
 
 LEDGER = "_deferred_indexes"
 DEFERRED_TABLES = ("quotes", "claims", "roles", "entity_refs", "article_entities")

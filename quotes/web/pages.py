@@ -1,6 +1,6 @@
 """What the Datasette pages show: an article with its quotes in context, a speaker,
 the corpus at a glance. Each function returns plain data (dicts, lists, and Markup
-built by quotes.highlight and quotes.timeline); the plugin (quotes/web/) renders it with
+built by quotes.web.highlight and quotes.web.timeline); the plugin (quotes/web/) renders it with
 its templates (quotes/web/templates/) or as JSON.
 
 Everything runs through Datasette's `Database.execute` with parameters, never string
@@ -12,7 +12,7 @@ from __future__ import annotations
 import urllib.parse
 from collections.abc import Mapping
 
-from quotes import display, highlight, timeline
+from quotes.web import display, highlight, timeline
 
 DEFAULT_DATABASE = "quotes"
 QUOTE_LIMIT = 500  # quotes listed on a speaker page; the table has the rest
