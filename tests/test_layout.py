@@ -13,7 +13,7 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "quotes"
 LAYERS = {
-    "model": {"quotes.model"},
+    "model": {"quotes.model", "quotes.wordlists"},  # the records and the word lists every layer shares
     "extract": {"quotes.extract"},
     "readers": {"quotes.readers"},
     "corpus": {"quotes.corpus"},

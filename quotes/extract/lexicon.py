@@ -6,27 +6,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 
 from nameparser.config import CONSTANTS
 
-
-@lru_cache(maxsize=None)
-def data_lines(name: str) -> tuple[tuple[str | None, str], ...]:
-    """(section, line) for each line of quotes/data/NAME, in file order: the one reader
-    of the word lists. "[section]" lines open a section (None before the first); blank
-    lines and lines starting with "#" are skipped."""
-    out = []
-    section = None
-    for line in resources.files("quotes").joinpath(f"data/{name}").read_text("utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("["):
-            section = line.strip("[]")
-            continue
-        out.append((section, line))
-    return tuple(out)
+from quotes.wordlists import sections as data_lines
 
 
 @lru_cache(maxsize=None)
