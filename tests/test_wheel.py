@@ -89,7 +89,7 @@ def test_the_wheel_holds_the_plugin_and_is_what_the_venv_imports(venv):
     assert (web / "metadata.yml").read_bytes() == (ROOT / "metadata.yml").read_bytes()
     # `quotes serve` installed: the plain command, no --plugins-dir, -m or warning
     command = venv_python(venv, (
-        "from quotes import serve; args = serve.datasette_args('other.db');"
+        "from quotes.web import serve; args = serve.datasette_args('other.db');"
         "print(serve.command_line(args), serve.plugin_problem())"))
     assert command == "datasette serve other.db --host 127.0.0.1 --port 8001 --setting suggest_facets off None"
 
