@@ -226,7 +226,7 @@ def timed(name, fn):
             spent[name] += time.perf_counter() - t
     return wrapper
 import quotes.extract
-parallel.extract_article = timed("extract", quotes.extract.extract_article)
+load.extract_article = timed("extract", quotes.extract.extract_article)  # what load_paths's Loader calls
 store.write_article = timed("write (resolve, rows)", store.write_article)
 import quotes.store.bulk
 quotes.store.bulk.BatchIndexes.end = timed("full-text index and facet counts (batched)", quotes.store.bulk.BatchIndexes.end)

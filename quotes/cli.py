@@ -48,9 +48,11 @@ def _report(summary, silent: bool) -> None:
             click.echo(f"Note: {summary.without_quotes[0]}: no quotes found", err=True)
         elif summary.without_quotes:
             click.echo(f"Note: {len(summary.without_quotes)} articles without quotes (each is in load_log)", err=True)
+    for source, message in summary.warnings:
+        click.echo(f"Warning: {source}: {message}", err=True)
     for source, message in summary.failures:
         click.echo(f"Error: {source}: {message}", err=True)
-    if not silent and getattr(summary, "refreshed", None) is not None:
+    if not silent and summary.refreshed is not None:
         click.echo(summary.refreshed.line(), err=True)
     click.echo(summary.line(), err=True)
     if summary.errors:

@@ -12,15 +12,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
-from typing import ContextManager
+from typing import TYPE_CHECKING, ContextManager
 
 import sqlite_utils
 
 from quotes import store
 from quotes.extract import extract_article
-from quotes.limits import Limits, TimeLimitExceeded, read_within_limits, time_limit
+from quotes.limits import Limits, TimeLimitExceeded, time_limit
 from quotes.model import Article, Extraction, ReadError
 from quotes.corpus.resolve import Registry
+
+if TYPE_CHECKING:
+    from quotes.readers import ReadNote
 
 # A progress wrapper: given the list of sources, a context manager that yields them
 # back (click.progressbar has exactly this shape).
@@ -36,6 +39,7 @@ class LoadSummary:
     errors: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)  # (source, message)
     notes: list[tuple[str, str]] = field(default_factory=list)  # (source, message)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (source or engine, message)
     without_quotes: list[str] = field(default_factory=list)  # sources, loaded all the same
     refreshed: object | None = None  # quotes.corpus.tracking.RefreshSummary, when the load ran one
 
@@ -91,10 +95,10 @@ def load_paths(
         for item in url_list(url_file) if url_file else ():
             (bad_lines if isinstance(item, ReadError) else sources).append(item)
         bar = progress(sources) if progress else contextlib.nullcontext(sources)
+        loader = Loader(db, limits=limits)
+        for error in bad_lines:
+            loader.load_record(error)
         with Fetcher(s for s in sources if is_url(s)) as fetcher:
-            loader = Loader(db, fetcher=fetcher, limits=limits)
-            for error in bad_lines:
-                loader.load_record(error)
             with bar as items, parallel.engine_for(workers, scheduler, local_cluster) as engine:
                 parallel.load_records(loader, parallel.iter_records(items, fmt, fetcher, limits), engine,
                                       batch_size=batch_size or parallel.BATCH_SIZE)
@@ -118,25 +122,20 @@ def refresh_pending(db: sqlite_utils.Database) -> bool:
 
 
 class Loader:
-    """Holds the database, the entity registry and the running summary for one load."""
+    """Holds the database, the entity registry and the running summary for one load.
 
-    def __init__(self, db: sqlite_utils.Database,
-                 extract: Callable[[Article], Extraction] | None = None,
-                 fetcher=None, limits: Limits | None = None):
+    `extract` (quotes.extract.extract_article unless given) is what this process calls
+    for the articles it extracts itself, and what a parallel load sends to its workers.
+    """
+
+    def __init__(self, db: sqlite_utils.Database, *,
+                 extract: Callable[[Article], Extraction] | None = None, limits: Limits | None = None):
         self.db = db
+        self.extract = extract or extract_article
         self.limits = limits or Limits()
-        # Warm the extractor (word lists, patterns) before the first timed extraction;
-        # a load whose extraction runs on workers sets this and never pays for it here.
-        self._warm = False
-        self.extract = extract
-        self.fetcher = fetcher  # a quotes.readers.url.Fetcher when URLs are loaded
         self.registry = Registry(db)
         self.summary = LoadSummary()
-
-    def load_source(self, source: str, fmt: str | None = None) -> None:
-        """Every record of one input; a reader that raises is logged, not fatal."""
-        for record in read_within_limits(source, fmt, self.fetcher, self.limits):
-            self.load_record(record)
+        self._warmed = False
 
     def refresh(self) -> None:
         """Entities, quote and claim groups, follow-ups recomputed across the corpus
@@ -149,22 +148,40 @@ class Loader:
             self.error("refresh", f"refresh failed: {type(error).__name__}: {error}")
         self.registry.reload()
 
-    def load_record(self, record) -> None:
+    def rolled_back(self) -> None:
+        """The transaction holding the latest articles was rolled back: forget what the
+        registry learnt from them."""
+        self.registry.reload()
+
+    def load_record(self, record: Article | ReadError | ReadNote,
+                    extracted: Extraction | BaseException | None = None, warning: str | None = None) -> None:
+        """One record as a reader gave it; `extracted` and `warning` as for load_article."""
         if isinstance(record, Article):
-            self.load_article(record)
+            self.load_article(record, extracted, warning)
         elif isinstance(record, ReadError):
             self.error(record.source, record.error)
         else:  # ReadNote: something worth knowing about an input that was read anyway
             store.log(self.db, record.source, "ok", now(), error=record.message)
             self.summary.notes.append((record.source, record.message))
 
-    def error(self, source: str, message: str, article_id: str | None = None) -> None:
-        store.log(self.db, source, "error", now(), error=message, article_id=article_id)
+    def warn(self, source: str, message: str) -> None:
+        """Something went wrong that the load worked around: the user is told."""
+        self.summary.warnings.append((source, message))
+
+    def error(self, source: str, message: str, article_id: str | None = None, note: str | None = None) -> None:
+        logged = f"{note}; {message}" if note else message
+        store.log(self.db, source, "error", now(), error=logged, article_id=article_id)
         self.summary.errors += 1
         self.summary.failures.append((source, message))
 
-    def load_article(self, article: Article) -> None:
-        """Skip what is already stored; else extract, then store in one transaction."""
+    def load_article(self, article: Article, extracted: Extraction | BaseException | None = None,
+                     warning: str | None = None) -> None:
+        """Skip what is already stored; else extract, then store in one transaction.
+
+        `extracted` is the extraction made elsewhere (a worker), or the exception it
+        raised there; None extracts here. `warning` says why an article meant for a
+        worker is extracted here: the user is told, and it is noted on its load_log row.
+        """
         if not article.body.strip():
             self.error(article.source, "empty article body", article.id)
             return
@@ -175,30 +192,49 @@ class Loader:
                       error="already loaded (same content)", article_id=existing)
             self.summary.skipped += 1
             return
-        if self.limits.seconds and not self._warm:  # loading the word lists is nobody's fault
-            self._warm = True
-            extract_article(Article(body='"Yes," she said.', source="warm-up"))
+        if warning:
+            self.warn(article.source, warning)
+        extraction = self._extraction(article, extracted, warning)
+        if extraction is not None:
+            self._store(article, extraction, warning)
+
+    def _extraction(self, article: Article, extracted: Extraction | BaseException | None,
+                    note: str | None) -> Extraction | None:
+        """The article's extraction, or None once its failure is logged."""
         try:
-            with time_limit(self.limits.seconds):
-                extraction = (self.extract or extract_article)(article)
+            if extracted is None:
+                extracted = self._extract_here(article)
+            if isinstance(extracted, BaseException):
+                raise extracted
+            return extracted
         except TimeLimitExceeded:
-            self.error(article.source, f"extraction took longer than the {self.limits.seconds:g} s limit; "
-                                       "article skipped (--time-limit)", article.id)
-            return
+            message = (f"extraction took longer than the {self.limits.seconds:g} s limit; "
+                       "article skipped (--time-limit)")
         except Exception as error:
-            self.error(article.source, f"extraction failed: {type(error).__name__}: {error}", article.id)
-            return
+            message = f"extraction failed: {type(error).__name__}: {error}"
+        self.error(article.source, message, article.id, note=note)
+        return None
+
+    def _extract_here(self, article: Article) -> Extraction:
+        if self.limits.seconds and not self._warmed:
+            # An extractor's first call loads its data (word lists, patterns): no article's fault.
+            self._warmed = True
+            self.extract(Article(body='"Yes," she said.', source="warm-up"))
+        with time_limit(self.limits.seconds):
+            return self.extract(article)
+
+    def _store(self, article: Article, extraction: Extraction, note: str | None) -> None:
         loaded_at = now()
         try:
             with self.db.atomic():
                 n_quotes, n_claims = store.write_article(
                     self.db, article, extraction, self.registry, loaded_at
                 )
-                note = None if n_quotes else "no quotes found"
-                store.log(self.db, article.source, "ok", loaded_at, error=note, article_id=article.id)
+                notes = "; ".join(n for n in (note, None if n_quotes else "no quotes found") if n)
+                store.log(self.db, article.source, "ok", loaded_at, error=notes or None, article_id=article.id)
         except Exception as error:
-            self.registry.reload()  # its in-memory additions were rolled back
-            self.error(article.source, f"storing failed: {type(error).__name__}: {error}", article.id)
+            self.rolled_back()  # the registry's in-memory additions went with the rows
+            self.error(article.source, f"storing failed: {type(error).__name__}: {error}", article.id, note=note)
             return
         if not n_quotes:
             self.summary.without_quotes.append(article.source)

@@ -6,10 +6,15 @@
           `--scheduler ADDRESS`), at most a few chunks in flight
        -> results in input order -> the single writer (quotes.load.Loader)
 
-Extraction is pure (`extract_article(Article) -> Extraction`), so any engine that
+Extraction is pure (the Loader's `extract`: Article -> Extraction), so any engine that
 can map a function over pickled values can run it; everything that touches the
 database (the duplicate check, entity resolution, the writes) stays in one process, in
 input order, so a load with workers gives the same database as one without.
+
+A task that fails as a whole (its worker killed, a result that would not travel) leaves
+its articles to the writer, which extracts them itself and says so: a warning for the
+user and a note on each one's load_log row. An engine that stops taking work (a broken
+process pool) leaves the rest of the load to the writer, with one warning.
 
 The writer commits every `batch_size` articles (or every `batch_seconds`), and each
 article is still atomic inside the batch: the Loader writes it under a savepoint, so a
@@ -37,6 +42,7 @@ from quotes.store.bulk import BatchIndexes
 from quotes.store.checkpoint import Checkpointer
 from quotes.store.deferred import IndexDeferral
 from quotes.extract import extract_article
+from quotes.limits import TimeLimitExceeded, time_limit
 from quotes.model import Article, Extraction
 
 BATCH_SIZE = 1000  # articles per transaction: into a big database, each commit writes every
@@ -44,7 +50,6 @@ BATCH_SIZE = 1000  # articles per transaction: into a big database, each commit 
 BATCH_SECONDS = 5.0  # ... or this long, so readers see progress and other writers get a turn
 CHUNK_SIZE = 32  # articles per task sent to a worker
 WINDOW_PER_WORKER = 3  # chunks in flight per worker: bounds memory, keeps workers busy
-
 
 
 # --- the pure part: what a worker runs -------------------------------------------------
@@ -61,7 +66,7 @@ class Failed:
 
 
 class ExtractionError(Exception):
-    """Raised in the writer for a worker's failure; `failure()` names it after the
+    """A worker's failure, raised again by the Loader; `failure()` names it after the
     original exception, so load_log reads `extraction failed: ValueError: ...` whichever
     engine ran the extraction."""
 
@@ -75,24 +80,32 @@ class ExtractionError(Exception):
         return named(failed.message)
 
 
-def extract_chunk(articles: list[Article], seconds: float | None = None) -> list[Extraction | Failed]:
+def extract_chunk(articles: list[Article], extract: Callable[[Article], Extraction],
+                  seconds: float | None = None) -> list[Extraction | Failed]:
     """Extraction of each article; a failure is a value, so one bad article spoils nothing.
 
     `seconds` limits each article (quotes.limits.time_limit: where the task runs in a
     process's main thread, as in a process pool; Dask runs tasks in threads, unlimited).
     """
-    from quotes.limits import TimeLimitExceeded, time_limit
-
     results: list[Extraction | Failed] = []
     for article in articles:
         try:
             with time_limit(seconds):
-                results.append(extract_article(article))
+                results.append(extract(article))
         except TimeLimitExceeded:
             results.append(Failed(TIMED_OUT, ""))
         except Exception as error:  # the writer reports it in load_log
             results.append(Failed(type(error).__name__, str(error)))
     return results
+
+
+def _raised(result: Extraction | Failed, seconds: float | None) -> Extraction | BaseException:
+    """A worker's result for the Loader: the extraction, or the exception it raised."""
+    if not isinstance(result, Failed):
+        return result
+    if result.type_name == TIMED_OUT:
+        return TimeLimitExceeded(seconds)
+    return ExtractionError.failure(result)
 
 
 # --- engines ---------------------------------------------------------------------------
@@ -245,6 +258,20 @@ class _Chunk:
         self.to_extract: list[Article] = []
         self.future = None
 
+    def outcomes(self, seconds: float | None) -> dict[int, tuple[Extraction | BaseException | None, str | None]]:
+        """id(article) -> (what its worker made of it, None), or (None, why the writer
+        extracts it instead) when the task failed as a whole."""
+        future, self.future = self.future, None
+        if future is None:
+            return {}
+        try:
+            results = future.result()
+        except Exception as error:  # a worker lost, a result that would not travel
+            warning = (f"its worker failed ({type(error).__name__}: {error}); "
+                       "extracted in the main process instead")
+            return {id(a): (None, warning) for a in self.to_extract}
+        return {id(a): (_raised(r, seconds), None) for a, r in zip(self.to_extract, results)}
+
 
 def _chunks(records: Iterable[Any], size: int, known: Callable[[Article], bool]) -> Iterator[_Chunk]:
     """Records grouped so that each chunk holds at most `size` articles to extract.
@@ -276,37 +303,18 @@ class Writer:
         self.batch_size = max(1, batch_size)
         self.batch_seconds = batch_seconds
         self.indexes = BatchIndexes(self.db)
-        self._results: dict[int, Extraction | Failed] = {}
-        self._inline = loader.extract or extract_article
-        self.seconds = getattr(getattr(loader, "limits", None), "seconds", None)
-        loader.extract = self._extraction
         self._in_batch = 0
         self._started = 0.0
         self._transaction = None
         self.checkpointer = None  # a quotes.store.checkpoint.Checkpointer while load_records runs
         self.deferral = None  # a quotes.store.deferred.IndexDeferral while load_records runs
 
-    def _extraction(self, article: Article) -> Extraction:
-        result = self._results.pop(id(article), None)
-        if result is None:  # not sent to a worker (thought a duplicate, or no engine)
-            return self._inline(article)
-        if isinstance(result, Failed):
-            if result.type_name == TIMED_OUT:
-                from quotes.limits import TimeLimitExceeded
-
-                raise TimeLimitExceeded(self.seconds)
-            raise ExtractionError.failure(result)
-        return result
-
-    def write(self, record, extraction: Extraction | Failed | None = None) -> None:
-        if extraction is not None:
-            self._results[id(record)] = extraction
+    def write(self, record, extracted: Extraction | BaseException | None = None,
+              warning: str | None = None) -> None:
+        """One record through the Loader (see Loader.load_record), inside the batch."""
         if self._transaction is None:
             self._begin()
-        try:
-            self.loader.load_record(record)
-        finally:
-            self._results.pop(id(record), None)
+        self.loader.load_record(record, extracted, warning)
         self._in_batch += isinstance(record, Article)
         if self._in_batch >= self.batch_size or time.monotonic() - self._started >= self.batch_seconds:
             self.commit()
@@ -330,7 +338,7 @@ class Writer:
             self.indexes.end()
         except BaseException as error:
             transaction.__exit__(type(error), error, error.__traceback__)
-            self.loader.registry.reload()
+            self.loader.rolled_back()
             raise
         transaction.__exit__(None, None, None)
         if self.checkpointer is not None:
@@ -345,7 +353,7 @@ class Writer:
                 transaction.__exit__(type(error), error, error.__traceback__)
             except BaseException:
                 pass
-            self.loader.registry.reload()
+            self.loader.rolled_back()
 
 
 # --- the whole load --------------------------------------------------------------------
@@ -356,8 +364,8 @@ def load_records(loader, records: Iterable[Any], engine: Engine | None = None,
                  batch_seconds: float = BATCH_SECONDS) -> None:
     """Load records (Articles, ReadErrors, ReadNotes) through `loader`, in order.
 
-    With an engine of workers, extraction runs there, a few chunks ahead of the writer;
-    without one, in this process. Either way the database is the same.
+    With an engine of workers, the loader's `extract` runs there, a few chunks ahead of
+    the writer; without one, in this process. Either way the database is the same.
     """
     writer = Writer(loader, batch_size=batch_size, batch_seconds=batch_seconds)
     with (Checkpointer(loader.db) as writer.checkpointer,  # the disk waits, not the writer
@@ -372,14 +380,19 @@ def _write_all(writer: "Writer", loader, records: Iterable[Any], engine: Engine 
             for record in records:
                 writer.write(record)
         else:
-            loader._warm = True  # the workers extract (and warm themselves): not this process
             _warm_for_refresh()
-            task = functools.partial(extract_chunk, seconds=writer.seconds)
+            seconds = loader.limits.seconds
+            task = functools.partial(extract_chunk, extract=loader.extract, seconds=seconds)
+
+            def lost(error: Exception) -> None:
+                loader.warn(engine.name, f"stopped taking work ({type(error).__name__}: {error}); "
+                                         "the main process extracts the rest")
+
             for chunk in _ordered(engine, task, _chunks(records, chunk_size, _Seen(loader.db)),
-                                  window=max(2, WINDOW_PER_WORKER * engine.workers)):
-                results = _results(chunk)
+                                  window=max(2, WINDOW_PER_WORKER * engine.workers), lost=lost):
+                outcomes = chunk.outcomes(seconds)
                 for record in chunk.records:
-                    writer.write(record, results.get(id(record)))
+                    writer.write(record, *outcomes.get(id(record), (None, None)))
         writer.commit()
     except BaseException as error:
         writer.abort(error)
@@ -403,27 +416,24 @@ class _Seen:
         ).fetchone() is not None
 
 
-def _ordered(engine: Engine, task, chunks: Iterable[_Chunk], window: int) -> Iterator[_Chunk]:
-    """Chunks with their extraction submitted, yielded in input order, `window` in flight."""
+def _ordered(engine: Engine, task, chunks: Iterable[_Chunk], window: int,
+             lost: Callable[[Exception], None]) -> Iterator[_Chunk]:
+    """Chunks with their extraction submitted, yielded in input order, `window` in flight.
+
+    Once the engine refuses a task, `lost` is told and nothing more is submitted: the
+    writer extracts the chunks left.
+    """
     pending: deque[_Chunk] = deque()
+    taking = True
     for chunk in chunks:
-        if chunk.to_extract:
-            chunk.future = engine.submit(task, chunk.to_extract)
+        if chunk.to_extract and taking:
+            try:
+                chunk.future = engine.submit(task, chunk.to_extract)
+            except Exception as error:  # a broken process pool, a scheduler gone
+                taking = False
+                lost(error)
         pending.append(chunk)
         while len(pending) >= window:
             yield pending.popleft()
     while pending:
         yield pending.popleft()
-
-
-def _results(chunk: _Chunk) -> dict[int, Extraction | Failed]:
-    """id(article) -> its extraction. A chunk whose task failed (a worker lost, a result
-    that would not travel) gives nothing: the writer then extracts its articles itself."""
-    future, chunk.future = chunk.future, None
-    if future is None:
-        return {}
-    try:
-        extractions = future.result()
-    except Exception:
-        return {}
-    return {id(a): e for a, e in zip(chunk.to_extract, extractions)}

@@ -5,7 +5,9 @@ full-text indexes whole.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
+import re
 import sqlite3
 from pathlib import Path
 
@@ -214,30 +216,175 @@ def test_a_failing_batch_restores_the_triggers(db, fake_extract):
     assert_fts_whole(Path(db.conn.execute("pragma database_list").fetchone()[2]))
 
 
-class InProcess(parallel.Engine):
-    """An engine that takes the workers' path (chunks, futures) without processes."""
+class Done:
+    def __init__(self, value):
+        self.value = value
 
+    def result(self):
+        return self.value
+
+
+class Lost:
+    """The future of a task whose worker died."""
+
+    def result(self):
+        raise ConnectionResetError("worker 2 went away")
+
+
+class InProcess(parallel.Engine):
+    """An engine that takes the workers' path (chunks, futures) without processes; the
+    tasks numbered in `lost` fail as a whole, from the task numbered `refuse` on it
+    takes no more work."""
+
+    name = "the test engine"
     workers = 2
 
-    def __init__(self):
+    def __init__(self, lost=(), refuse=None):
         self.tasks = 0
+        self.lost = set(lost)
+        self.refuse = refuse
+        self.running = False  # a task, as opposed to the writer
 
     def submit(self, fn, arg):
         self.tasks += 1
-        return parallel._Done(fn(arg))
+        if self.tasks == self.refuse:
+            raise RuntimeError("pool is broken")
+        if self.tasks in self.lost:
+            return Lost()
+        self.running = True
+        try:
+            return Done(fn(arg))
+        finally:
+            self.running = False
 
 
-def test_extraction_failures_on_workers_are_logged_like_local_ones(db, fake_extract, monkeypatch):
+def test_extraction_failures_on_workers_are_logged_like_local_ones(db, fake_extract):
     def extract(art):
         if art.title == "Title 1":
             raise ValueError("no sentences")
         return fake_extract(art)
 
-    monkeypatch.setattr("quotes.parallel.extract_article", extract)
     engine = InProcess()
-    loader = Loader(db)
+    loader = Loader(db, extract=extract)
     parallel.load_records(loader, [article(n) for n in range(3)], engine, chunk_size=2)
     assert engine.tasks == 2
-    assert loader.summary.articles == 2
+    assert loader.summary.articles == 2 and not loader.summary.warnings
     assert db.execute("select status, error from load_log where source = 'a1.txt'").fetchall() == [
         ("error", "extraction failed: ValueError: no sentences")]
+
+
+def log_rows(db) -> list[tuple]:
+    return db.execute("select source, status, error from load_log order by id").fetchall()
+
+
+LOST = "its worker failed (ConnectionResetError: worker 2 went away); extracted in the main process instead"
+
+
+def test_a_lost_task_is_extracted_by_the_writer_and_said_so(db, fake_extract):
+    """The second task (articles 2 and 3) fails as a whole: they are still loaded, each
+    with a warning and a note on its load_log row; the other tasks' articles are not."""
+    extracted_by_writer = []
+
+    def extract(art):
+        if not engine.running:
+            extracted_by_writer.append(art.source)
+        return fake_extract(art)
+
+    engine = InProcess(lost={2})
+    loader = Loader(db, extract=extract)
+    parallel.load_records(loader, [article(n) for n in range(5)], engine, chunk_size=2)
+    assert engine.tasks == 3
+    assert extracted_by_writer == ["warm-up", "a2.txt", "a3.txt"]
+    assert loader.summary.warnings == [("a2.txt", LOST), ("a3.txt", LOST)]
+    assert (loader.summary.articles, loader.summary.errors) == (5, 0)
+    assert log_rows(db) == [("a0.txt", "ok", None), ("a1.txt", "ok", None), ("a2.txt", "ok", LOST),
+                            ("a3.txt", "ok", LOST), ("a4.txt", "ok", None)]
+    assert db.execute("select count(*) from articles").fetchone()[0] == 5
+
+
+def test_a_lost_article_that_then_fails_is_an_error_noted_with_the_loss(db, fake_extract):
+    def extract(art):
+        if art.title == "Title 1":
+            raise ValueError("no sentences")
+        return fake_extract(art)
+
+    loader = Loader(db, extract=extract)
+    parallel.load_records(loader, [article(n) for n in range(2)], InProcess(lost={1}), chunk_size=2)
+    assert loader.summary.failures == [("a1.txt", "extraction failed: ValueError: no sentences")]
+    assert loader.summary.warnings == [("a0.txt", LOST), ("a1.txt", LOST)]
+    assert log_rows(db) == [("a0.txt", "ok", LOST),
+                            ("a1.txt", "error", f"{LOST}; extraction failed: ValueError: no sentences")]
+
+
+def test_an_engine_that_stops_taking_work_leaves_the_rest_to_the_writer(db, fake_extract):
+    extracted_by_writer = []
+
+    def extract(art):
+        if not engine.running:
+            extracted_by_writer.append(art.source)
+        return fake_extract(art)
+
+    engine = InProcess(refuse=2)
+    loader = Loader(db, extract=extract)
+    parallel.load_records(loader, [article(n) for n in range(5)], engine, chunk_size=2)
+    assert engine.tasks == 2  # no more tasks once one was refused
+    assert extracted_by_writer == ["warm-up", "a2.txt", "a3.txt", "a4.txt"]
+    assert loader.summary.warnings == [("the test engine", "stopped taking work (RuntimeError: pool is broken); "
+                                                           "the main process extracts the rest")]
+    assert (loader.summary.articles, loader.summary.errors) == (5, 0)
+    assert {r[1:] for r in log_rows(db)} == {("ok", None)}
+
+
+def dies_on_a_worker(art: Article):
+    """Extraction that kills the process running it if a worker (started by
+    multiprocessing, as pool and Dask workers are), not the test's own: a worker lost
+    mid-task."""
+    if multiprocessing.parent_process() is not None:
+        os._exit(3)
+    from conftest import simple_extract
+
+    return simple_extract(art)
+
+
+def lines_jsonl(path: Path, n: int) -> Path:
+    path.write_text("".join(json.dumps({"title": f"T{i}", "url": f"https://example.org/{i}",
+                                        "text": f'"Point {i}," Ann Lee said.'}) + "\n" for i in range(n)))
+    return path
+
+
+def test_a_worker_killed_in_a_process_pool_is_reported_and_its_articles_loaded(tmp_path, monkeypatch):
+    """What the user sees: a warning line per article of the task, the note on each
+    load_log row, every article stored, exit status 0."""
+    monkeypatch.setattr("quotes.load.extract_article", dies_on_a_worker)
+    source = lines_jsonl(tmp_path / "feed.jsonl", 3)  # one task: fewer articles than a chunk
+    path = tmp_path / "quotes.db"
+    result = CliRunner().invoke(cli, ["load", str(source), "--db", str(path), "--workers", "2", "-s"])
+    assert result.exit_code == 0, result.output
+    lost = r"its worker failed \(BrokenProcessPool: .+\); extracted in the main process instead"
+    lines = result.stderr.splitlines()
+    assert len(lines) == 4 and lines[3] == "Loaded 3 articles: 3 quotes, 0 claims, 0 skipped, 0 errors"
+    for n, line in enumerate(lines[:3], 1):
+        assert re.fullmatch(f"Warning: {re.escape(str(source))}:{n}: {lost}", line), line
+    db = sqlite_utils.Database(path)
+    logged = log_rows(db)
+    assert [(s, status) for s, status, _ in logged] == [(f"{source}:{n}", "ok") for n in (1, 2, 3)]
+    assert all(re.fullmatch(lost, error) for _, _, error in logged)
+    assert [r[0] for r in db.execute("select title from articles order by title")] == ["T0", "T1", "T2"]
+
+
+def test_a_dask_worker_killed_is_reported_and_its_articles_loaded(db):
+    """KilledWorker at once (no retries on other workers): the writer extracts the task's
+    articles itself, and says so."""
+    _distributed()
+    import dask
+
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        with parallel.DaskEngine(workers=1) as engine:
+            loader = Loader(db, extract=dies_on_a_worker)
+            parallel.load_records(loader, [article(n) for n in range(3)], engine)
+    lost = r"its worker failed \(KilledWorker: .+\); extracted in the main process instead"
+    assert [source for source, _ in loader.summary.warnings] == ["a0.txt", "a1.txt", "a2.txt"]
+    assert all(re.fullmatch(lost, message) for _, message in loader.summary.warnings)
+    assert [(s, status) for s, status, _ in log_rows(db)] == [("a0.txt", "ok"), ("a1.txt", "ok"), ("a2.txt", "ok")]
+    assert all(re.fullmatch(lost, error) for _, _, error in log_rows(db))
+    assert (loader.summary.articles, loader.summary.errors) == (3, 0)

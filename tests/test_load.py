@@ -115,7 +115,6 @@ def test_a_failure_in_extraction_is_logged_and_the_load_goes_on(db_path, corpus,
         return fake_extract(article)
 
     monkeypatch.setattr("quotes.load.extract_article", extract)
-    monkeypatch.setattr("quotes.parallel.extract_article", extract)
     summary = load_paths(db_path, [corpus])
     assert (summary.articles, summary.errors) == (1, 1)
     assert log(db_path)[-1] == ("b.txt", "error", "extraction failed: ValueError: no idea")
