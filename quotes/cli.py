@@ -1,9 +1,12 @@
 """The `quotes` command: click only, the work is done in the modules it calls."""
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import sqlite3
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -34,10 +37,19 @@ def db_option(**kwargs):
 
 
 def _progress(silent: bool):
-    """click.progressbar on a terminal's stderr, else nothing."""
+    """A progress bar on a terminal's stderr (quotes.load.Progress), else nothing."""
     if silent or not sys.stderr.isatty():
         return None
-    return lambda items: click.progressbar(items, label="Loading", file=sys.stderr)
+    return _bar
+
+
+@contextlib.contextmanager
+def _bar(total: int | None) -> Iterator[Callable[[int], None]]:
+    """Articles written, out of `total` when known; else a count alone (click takes an
+    endless iterable for a bar of unknown length)."""
+    with click.progressbar(itertools.count() if total is None else None, length=total, label="Loading",
+                           show_pos=True, file=sys.stderr) as bar:
+        yield bar.update
 
 
 def _report(summary, silent: bool) -> None:

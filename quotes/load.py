@@ -7,6 +7,7 @@ and the load goes on.
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -25,9 +26,14 @@ from quotes.corpus.resolve import Registry
 if TYPE_CHECKING:
     from quotes.readers import ReadNote
 
-# A progress wrapper: given the list of sources, a context manager that yields them
-# back (click.progressbar has exactly this shape).
-Progress = Callable[[list[str]], ContextManager[Iterable[str]]]
+# A progress display: given how many steps the load will take (None when that is not
+# known without reading the inputs), a context manager yielding the function to call
+# with each step done. A step is an article or an unreadable input, once written.
+Progress = Callable[[int | None], ContextManager[Callable[[int], None]]]
+
+# Formats read as one article (or one error) per input: a load of these alone knows its
+# number of steps from its list of files.
+ONE_ARTICLE_FORMATS = frozenset({"text", "markdown", "html"})
 
 
 @dataclass
@@ -80,6 +86,9 @@ def load_paths(
     `limits` (quotes.limits) bound the size of what is read whole and the time one
     record may take to read or one article to extract.
 
+    `progress` (see Progress) is told of each article, and each unreadable input, as it
+    is written.
+
     `refresh` False leaves out the corpus-wide refresh that ends a load (quotes.corpus.tracking):
     for many loads in a row into a big database, refreshed once at the end (`quotes
     refresh`, or the next load that refreshes, which finishes what is pending).
@@ -94,19 +103,31 @@ def load_paths(
         bad_lines: list[ReadError] = []
         for item in url_list(url_file) if url_file else ():
             (bad_lines if isinstance(item, ReadError) else sources).append(item)
-        bar = progress(sources) if progress else contextlib.nullcontext(sources)
+        steps = progress(_steps(sources, fmt, len(bad_lines))) if progress else contextlib.nullcontext(None)
         loader = Loader(db, limits=limits)
-        for error in bad_lines:
-            loader.load_record(error)
         with Fetcher(s for s in sources if is_url(s)) as fetcher:
-            with bar as items, parallel.engine_for(workers, scheduler, local_cluster) as engine:
-                parallel.load_records(loader, parallel.iter_records(items, fmt, fetcher, limits), engine,
-                                      batch_size=batch_size or parallel.BATCH_SIZE)
+            records = itertools.chain(bad_lines, parallel.iter_records(sources, fmt, fetcher, limits))
+            with steps as advance, parallel.engine_for(workers, scheduler, local_cluster) as engine:
+                parallel.load_records(loader, records, engine, batch_size=batch_size or parallel.BATCH_SIZE,
+                                      advance=advance)
         if refresh and (loader.summary.articles or refresh_pending(db)):
             loader.refresh()
         return loader.summary
     finally:
         db.close()
+
+
+def _steps(sources: list[str], fmt: str | None, extra: int) -> int | None:
+    """The load's number of steps when the list of inputs tells it: every input a local
+    file in a one-article format (a JSON lines file, a feed or a URL may hold any number)."""
+    from quotes.readers import EXTENSIONS, STDIN, is_url
+
+    def one_article(source: str) -> bool:
+        if is_url(source) or source == STDIN:
+            return False
+        return (fmt or EXTENSIONS.get(Path(source).suffix.lower())) in ONE_ARTICLE_FORMATS
+
+    return len(sources) + extra if all(one_article(s) for s in sources) else None
 
 
 def refresh_pending(db: sqlite_utils.Database) -> bool:

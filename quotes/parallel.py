@@ -43,7 +43,7 @@ from quotes.store.checkpoint import Checkpointer
 from quotes.store.deferred import IndexDeferral
 from quotes.extract import extract_article
 from quotes.limits import TimeLimitExceeded, time_limit
-from quotes.model import Article, Extraction
+from quotes.model import Article, Extraction, ReadError
 
 BATCH_SIZE = 1000  # articles per transaction: into a big database, each commit writes every
 # page its rows touched, and 1,000 articles share more pages than 200 (11% less writer time)
@@ -295,13 +295,19 @@ def _chunks(records: Iterable[Any], size: int, known: Callable[[Article], bool])
 
 
 class Writer:
-    """Feeds records to a Loader in order, committing every batch of articles."""
+    """Feeds records to a Loader in order, committing every batch of articles.
 
-    def __init__(self, loader, batch_size: int = BATCH_SIZE, batch_seconds: float = BATCH_SECONDS):
+    `advance` (a progress display's) is called with 1 for each article or unreadable
+    input once it is written.
+    """
+
+    def __init__(self, loader, batch_size: int = BATCH_SIZE, batch_seconds: float = BATCH_SECONDS,
+                 advance: Callable[[int], None] | None = None):
         self.loader = loader
         self.db = loader.db
         self.batch_size = max(1, batch_size)
         self.batch_seconds = batch_seconds
+        self.advance = advance
         self.indexes = BatchIndexes(self.db)
         self._in_batch = 0
         self._started = 0.0
@@ -315,6 +321,8 @@ class Writer:
         if self._transaction is None:
             self._begin()
         self.loader.load_record(record, extracted, warning)
+        if self.advance is not None and isinstance(record, (Article, ReadError)):
+            self.advance(1)
         self._in_batch += isinstance(record, Article)
         if self._in_batch >= self.batch_size or time.monotonic() - self._started >= self.batch_seconds:
             self.commit()
@@ -361,13 +369,14 @@ class Writer:
 
 def load_records(loader, records: Iterable[Any], engine: Engine | None = None,
                  batch_size: int = BATCH_SIZE, chunk_size: int = CHUNK_SIZE,
-                 batch_seconds: float = BATCH_SECONDS) -> None:
+                 batch_seconds: float = BATCH_SECONDS, advance: Callable[[int], None] | None = None) -> None:
     """Load records (Articles, ReadErrors, ReadNotes) through `loader`, in order.
 
     With an engine of workers, the loader's `extract` runs there, a few chunks ahead of
     the writer; without one, in this process. Either way the database is the same.
+    `advance` is a progress display's (see Writer).
     """
-    writer = Writer(loader, batch_size=batch_size, batch_seconds=batch_seconds)
+    writer = Writer(loader, batch_size=batch_size, batch_seconds=batch_seconds, advance=advance)
     with (Checkpointer(loader.db) as writer.checkpointer,  # the disk waits, not the writer
           IndexDeferral(loader.db) as writer.deferral):  # serving indexes built once, at the end
         _write_all(writer, loader, records, engine, chunk_size)

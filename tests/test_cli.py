@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -254,3 +255,49 @@ def test_load_notes_articles_without_quotes(runner, tmp_path, fake_extract):
     assert "Note: 2 articles without quotes (each is in load_log)" in result.stderr
     result = runner.invoke(cli, ["load", str(one), "--db", str(tmp_path / "c.db"), "--silent"])
     assert "Note" not in result.stderr
+
+
+def on_a_terminal(args: list[str], cwd: Path) -> str:
+    """What `quotes ARGS` writes to stderr when stderr is a terminal (a pseudo-terminal)."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        process = subprocess.run([sys.executable, "-m", "quotes", *args], stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=follower, cwd=cwd, timeout=120)
+        os.close(follower)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the terminal's other end is closed and everything read
+                break
+            if not chunk:
+                break
+            out += chunk
+    finally:
+        os.close(leader)
+    assert process.returncode == 1, out  # the bad line
+    return out.decode("utf-8")
+
+
+def test_the_progress_bar_counts_the_articles_of_a_jsonl_file(tmp_path):
+    """One file of four records: the bar counts 0, 1, 2, 3, 4 as they are written,
+    with no total (the file would have to be read to know it), rather than 0/1."""
+    path = tmp_path / "feed.jsonl"
+    path.write_text("".join(json.dumps({"title": t, "text": f'"{t} stands," Ann Lee said.'}) + "\n"
+                            for t in ("One", "Two")) + "{not json\n" +
+                    json.dumps({"title": "Three", "text": "Nobody spoke."}) + "\n")
+    stderr = on_a_terminal(["load", str(path), "--db", "q.db"], tmp_path)
+    shown = re.findall(r"Loading  \[[-#]+\]  (\d+(?:/\d+)?)", stderr)
+    assert shown == ["0", "1", "2", "3", "4"], stderr
+    assert "Loaded 3 articles" in stderr
+
+
+def test_the_progress_bar_has_a_total_for_one_article_files(tmp_path):
+    for name in ("a", "b"):
+        write_article(tmp_path, f"{name}.txt", f'"{name} stands," Ann Lee said.')
+    stderr = on_a_terminal(["load", "a.txt", "b.txt", "missing.txt", "--db", "q.db"], tmp_path)
+    shown = re.findall(r"Loading  \[[-#]+\]  (\d+(?:/\d+)?)", stderr)
+    assert shown == ["0/3", "1/3", "2/3", "3/3"], stderr

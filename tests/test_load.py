@@ -1,13 +1,14 @@
 """load_paths: idempotency, one transaction per article, every input logged."""
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
 
 from conftest import counts, rows, write_article
 from quotes import store
-from quotes.load import LoadSummary, load_paths
+from quotes.load import load_paths
 
 
 @pytest.fixture
@@ -162,19 +163,60 @@ def test_an_empty_body_is_an_error(db_path, tmp_path, fake_extract):
     assert summary.articles == 1 and summary.errors >= 1
 
 
-def test_progress_sees_every_source(db_path, corpus):
-    seen = []
+class Steps:
+    """A progress display (quotes.load.Progress) that records what it is told, with the
+    articles extraction saw in between: the order shows steps come as records are written."""
 
-    class Bar:
-        def __init__(self, items):
-            self.items = items
+    def __init__(self, events: list):
+        self.events = events
 
-        def __enter__(self):
-            return iter(self.items)
+    @contextlib.contextmanager
+    def __call__(self, total):
+        self.events.append(("total", total))
+        yield lambda n: self.events.append(("step", n))
+        self.events.append(("end",))
 
-        def __exit__(self, *exc):
-            seen.extend(self.items)
 
-    summary = load_paths(db_path, [corpus], progress=Bar)
-    assert isinstance(summary, LoadSummary) and summary.articles == 2
-    assert [p.rsplit("/", 1)[-1] for p in seen] == ["a.txt", "b.txt"]
+def recording(events: list, extract):
+    def extract_and_record(article):
+        events.append(("extract", article.source.rsplit("/", 1)[-1]))
+        return extract(article)
+
+    return extract_and_record
+
+
+def test_progress_steps_through_the_lines_of_a_jsonl_file(db_path, tmp_path, fake_extract, monkeypatch):
+    """One file of many articles: a step per article (and per bad line) as each is
+    written, with no total, since only reading the file would tell it."""
+    events: list = []
+    monkeypatch.setattr("quotes.load.extract_article", recording(events, fake_extract))
+    path = tmp_path / "feed.jsonl"
+    path.write_text("".join(json.dumps({"title": t, "text": f'"{t} stands," Ann Lee said.'}) + "\n"
+                            for t in ("One", "Two")) + "{not json\n" +
+                    json.dumps({"title": "Three", "text": '"Three," Ann Lee said.'}) + "\n")
+    summary = load_paths(db_path, [path], progress=Steps(events))
+    assert (summary.articles, summary.errors) == (3, 1)
+    assert events == [
+        ("total", None),
+        ("extract", "warm-up"),  # the extractor's first call, outside the time limit
+        ("extract", "feed.jsonl:1"), ("step", 1),
+        ("extract", "feed.jsonl:2"), ("step", 1),
+        ("step", 1),  # the bad line, logged
+        ("extract", "feed.jsonl:4"), ("step", 1),
+        ("end",),
+    ]
+
+
+def test_progress_of_one_article_files_has_a_total(db_path, corpus, tmp_path, fake_extract):
+    events: list = []
+    summary = load_paths(db_path, [corpus, tmp_path / "missing.txt"], progress=Steps(events))
+    assert (summary.articles, summary.errors) == (2, 1)
+    assert events == [("total", 3), ("step", 1), ("step", 1), ("step", 1), ("end",)]
+
+
+def test_progress_total_is_unknown_when_any_input_may_hold_many(db_path, corpus, tmp_path, fake_extract):
+    events: list = []
+    (tmp_path / "empty.jsonl").write_text("")
+    load_paths(db_path, [corpus, tmp_path / "empty.jsonl"], progress=Steps(events))
+    assert events[0] == ("total", None)
+    assert events[1:] == [("step", 1)] * 3 + [("end",)]  # two articles, and the empty file's error
