@@ -12,20 +12,11 @@ from pathlib import Path
 import click
 
 from quotes import __version__
+from quotes.evaluate import eval_command
+from quotes.readers import FORMATS
 
 DEFAULT_DB = "db/quotes.db"
-
-
-def _formats() -> list[str] | None:
-    try:
-        from quotes.readers import FORMATS
-    except ImportError:
-        return None
-    return list(FORMATS)
-
-
-_FORMATS = _formats()
-INPUT_FORMAT = click.Choice(_FORMATS) if _FORMATS else click.STRING
+INPUT_FORMAT = click.Choice(FORMATS)
 
 
 def db_option(**kwargs):
@@ -366,15 +357,4 @@ def _serve(db_path: str, host: str, port: int, open_browser: bool) -> None:
     sys.exit(serving.run(args))
 
 
-def _add_eval() -> None:
-    """`quotes eval` lives in quotes.evaluate, owned elsewhere; absent until written."""
-    try:
-        from quotes.evaluate import eval_command
-    except ModuleNotFoundError as error:
-        if error.name != "quotes.evaluate":
-            raise
-        return
-    cli.add_command(eval_command, name="eval")
-
-
-_add_eval()
+cli.add_command(eval_command, name="eval")
