@@ -17,6 +17,7 @@ from quotes.extract.names import ArticleNames, Person, fold
 from quotes.extract.speakers import SPEAKER, Resolver, classify
 from quotes.extract.text import Span
 from quotes.model import Claim
+from quotes import wordlists
 
 _NO_COMMENT = re.compile(
     r"\b(?:(?:had|has|have|did)\s+not\s+(?:yet\s+|immediately\s+|publicly\s+)*(?:commented|comment|responded|respond|returned|return)"
@@ -32,7 +33,7 @@ _AS_OF = re.compile(r"^\s*(?:As\s+of|By)\s+([^,]{2,40}),\s*", re.IGNORECASE)
 def _words() -> dict[str, frozenset[str]]:
     """Section -> words, from quotes/data/claims.txt (word lists live in data files)."""
     out: dict[str, set[str]] = {}
-    for section, line in lexicon.data_lines("claims.txt"):
+    for section, line in wordlists.sections("claims.txt"):
         if section:
             out.setdefault(section, set()).update(line.split("#", 1)[0].split())
     return {k: frozenset(v) for k, v in out.items()}

@@ -42,17 +42,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from quotes.extract.dates import DATEISH, anchor_before, find_date, not_after, without_other_clauses
-from quotes.extract.lexicon import data_lines, word_trie
+from quotes.extract.lexicon import word_trie
 from quotes.extract.speakers import NAME, NOMINAL, PRONOUN, Resolver
 from quotes.extract.text import Span
 from quotes.model import Quote
+from quotes import wordlists
 
 
 @lru_cache(maxsize=None)
 def reporting_verbs() -> dict[str, tuple[str, str]]:
     """Verb form -> (lemma, frame), from quotes/data/reporting_verbs.txt."""
     forms: dict[str, tuple[str, str]] = {}
-    for frame, line in data_lines("reporting_verbs.txt"):
+    for frame, line in wordlists.sections("reporting_verbs.txt"):
         frame = frame or "speech"
         if frame == "intention":
             break  # what someone wants or means to do, unsaid, is no statement

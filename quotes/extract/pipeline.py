@@ -21,6 +21,7 @@ from quotes.extract.sources import resolve_sources
 from quotes.extract.statements import reconcile, without_terms
 from quotes.extract.text import Span, paragraphs, sentences
 from quotes.model import Article, Entity, Extraction, Quote
+from quotes import wordlists
 
 _CUE_WORDS = set(lexicon.cue_forms())
 _NAMING_CUES = {"called", "calls", "call", "calling", "described", "describes", "describing"}
@@ -331,7 +332,7 @@ _OWN_FRAME = re.compile(r"\b(?:earlier|previously|once|formerly|in the past|at t
 # continue the date of the paragraph before.
 _TIME_WORD = re.compile(r"\b(?:days?|weeks?|months?|years?|ago|recently|later)\b", re.IGNORECASE)
 _PERFECT_BEFORE = re.compile(r"\b(?:has|have)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
-_EVENT_NOUNS = [line for _, line in lexicon.data_lines("speech_events.txt")]
+_EVENT_NOUNS = list(wordlists.lines("speech_events.txt"))
 _EVENT = rf"(?:{'|'.join(re.escape(w) for w in _EVENT_NOUNS)})s?"
 
 

@@ -21,6 +21,7 @@ from quotes.extract.names import ArticleNames, Mention, Person, fold
 from quotes.extract.quotemarks import is_headline
 from quotes.extract.text import Span
 from quotes.model import Quote
+from quotes import wordlists
 
 # How far back (in paragraphs) a pronoun or a bare description looks for its referent.
 _PRONOUN_REACH = 3
@@ -53,7 +54,7 @@ _GENDER = {"he": "male", "she": "female", "his": "male", "her": "female"}
 def nouns() -> dict[str, frozenset[str]]:
     """Section -> words, from quotes/data/sources.txt."""
     out: dict[str, set[str]] = {}
-    for section, line in lexicon.data_lines("sources.txt"):
+    for section, line in wordlists.sections("sources.txt"):
         out.setdefault(section or "", set()).add(line.lower())
     return {k: frozenset(v) for k, v in out.items()}
 
