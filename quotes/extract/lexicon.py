@@ -104,7 +104,7 @@ MONTHS = wordlists.words("calendar.txt", "month") | wordlists.words("calendar.tx
 WEEKDAYS = wordlists.words("calendar.txt", "weekday")
 
 
-_PLAIN = re.compile(r"[\w'’&\- ]+")
+_PLAIN = re.compile(r"[\w'’&.\- ]+\??")
 
 
 @lru_cache(maxsize=None)
@@ -112,9 +112,11 @@ def alternation(name: str, section: str | None = None, space: str = r"\s+",
                 capitalize: bool = False) -> str:
     """The entries of a list as a regex alternation in file order (an alternation takes
     the first entry that matches, so the order is kept), a space in an entry matching
-    `space`. Entries are plain words."""
+    `space`, a "." a dot. Entries are plain words; a final "?" makes the letter before it
+    optional ("days?")."""
     words = wordlists.lines(name, section)
     bad = [w for w in words if not _PLAIN.fullmatch(w)]
     if bad:
         raise ValueError(f"{name} [{section}]: not plain words: {bad}")
-    return "|".join((w.capitalize() if capitalize else w).replace(" ", space) for w in words)
+    return "|".join((w.capitalize() if capitalize else w).replace(".", r"\.").replace(" ", space)
+                    for w in words)
