@@ -97,7 +97,7 @@ _PARTICIPLE = re.compile(
 )
 # An introductory adverbial phrase is not the subject: "During a speech earlier in the
 # day, Trump attacked ...", "On July 6, 2015, Sanders made the following comment:".
-_INTRO_WORDS = f"(?:{alternation(_LISTS, 'intro', capitalize=True)})"
+_INTRO_WORDS = f"(?:{alternation(_LISTS, 'intro', case='capitalize')})"
 # Weekdays and months (May is a verb too) are no subject either.
 _NOT_SUBJECT_WORDS = "|".join(w.capitalize() for w in (
     *wordlists.lines("calendar.txt", "weekday"),
@@ -108,7 +108,7 @@ _NOT_SUBJECT = (rf"(?![A-Z][a-z]{{3,}}ing\s+(?!(?:{alternation(_LISTS, 'cue_afte
 _SUBJECT_PLAIN = re.compile(
     rf"(?:(?:{_INTRO_WORDS}|[A-Z][a-z]{{3,}}ing)\b"
     rf"(?:\b(?:{alternation(_LISTS, 'subject_abbr')})\.|[^.!?:;\"“”]){{0,120}}?,\s+)?"
-    rf"(?:(?:{alternation(_LISTS, 'subject_opener', capitalize=True)})\s+)?{_NOT_SUBJECT}"
+    rf"(?:(?:{alternation(_LISTS, 'subject_opener', case='capitalize')})\s+)?{_NOT_SUBJECT}"
     rf"(?P<sp>{SPEAKER})(?=\s|,)")
 _SUBJECT_PREFIXED = re.compile(rf"(?P<sp>{PREFIXED_NAME})(?=\s|,)")
 _SUBJECT_AFTER_PHRASE = re.compile(rf"[A-Z][^,]{{0,50}},\s+{_NOT_SUBJECT}(?P<sp>{SPEAKER})(?=\s|,)")

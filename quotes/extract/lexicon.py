@@ -109,14 +109,18 @@ _PLAIN = re.compile(r"[\w'’&.\- ]+\??")
 
 @lru_cache(maxsize=None)
 def alternation(name: str, section: str | None = None, space: str = r"\s+",
-                capitalize: bool = False) -> str:
+                case: str | None = None) -> str:
     """The entries of a list as a regex alternation in file order (an alternation takes
     the first entry that matches, so the order is kept), a space in an entry matching
     `space`, a "." a dot. Entries are plain words; a final "?" makes the letter before it
-    optional ("days?")."""
+    optional ("days?"). case="capitalize" matches them capitalised, case="either" with
+    the first letter in either case ("[Tt]he")."""
     words = wordlists.lines(name, section)
     bad = [w for w in words if not _PLAIN.fullmatch(w)]
     if bad:
         raise ValueError(f"{name} [{section}]: not plain words: {bad}")
-    return "|".join((w.capitalize() if capitalize else w).replace(".", r"\.").replace(" ", space)
-                    for w in words)
+    if case == "capitalize":
+        words = [w.capitalize() for w in words]
+    elif case == "either":
+        words = [f"[{w[0].upper()}{w[0].lower()}]{w[1:]}" for w in words]
+    return "|".join(w.replace(".", r"\.").replace(" ", space) for w in words)

@@ -17,7 +17,7 @@ _LINE = re.compile(r"[^\n]+")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 _CLOSED = ("\"", "”", "’", "'")
 # A sentence does not start after a quote with a conjunction: '... money." And that's'.
-_CONJUNCTION = re.compile(rf"(?:{alternation('function_words.txt', 'quote_conjunction', capitalize=True)})\b")
+_CONJUNCTION = re.compile(rf"(?:{alternation('function_words.txt', 'quote_conjunction', case='capitalize')})\b")
 ABBREVIATIONS = wordlists.words("abbreviations.txt", "abbreviation")
 _DOTTED = wordlists.words("abbreviations.txt", "dotted")
 
