@@ -66,4 +66,4 @@ def main(paths: list[Path]) -> None:
 
 
 if __name__ == "__main__":
-    main([Path(p) for p in sys.argv[1:]] or DEFAULT)
+    main([Path(p).resolve() for p in sys.argv[1:]] or DEFAULT)
