@@ -38,7 +38,7 @@ DATE_EXPRESSION = re.compile(
      |(?:last|this|past)\s+(?P<relunit>week|month|year)
      |(?:earlier|later)\s+this\s+(?P<thisunit>week|month|year)
      |(?P<ago>(?:\d+|{_NUMBER})\s+
-              (?P<agounit>day|week|month|year)s?\s+ago)
+              (?P<agounit>{alternation('dates.txt', 'ago_unit')})s?\s+ago)
      |(?P<day>today|yesterday|tonight|this\s+(?:morning|afternoon|evening))
      |(?:(?:{alternation('dates.txt', 'before_weekday')})\s+)?(?P<weekday>{_WEEKDAY})
        (?:\s+(?:{'|'.join(_DAY_PARTS)}))?
