@@ -165,7 +165,7 @@ _GOING_ON = wordlists.words(_LISTS, "going_on")
 _CLAUSE_AFTER_CUE = re.compile(r"[ ]+that[ ]+\S+[ ]+\S+")
 _FINITE_IN_TAIL = re.compile(rf"\b(?:{alternation(_LISTS, 'finite_in_tail')})\b")
 _VERB_SUBJECT = re.compile(
-    rf"(?:\b(?:{alternation('speakers.txt', 'pronoun', case='either')}|I|{alternation(_LISTS, 'clause_relative')})"
+    rf"(?:\b(?:{alternation('function_words.txt', 'subject_pronoun', case='either')}|I|{alternation(_LISTS, 'clause_relative')})"
     r"|[A-Z][\w'’.\-]*)(?:[ ]\w+ly)?[ ]$")
 _WORD = re.compile(r"[\w'’]+")
 # Words after a naming verb that are no object: 'whom he called a "con artist"',

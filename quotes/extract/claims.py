@@ -56,7 +56,7 @@ _RUN_STOP = frozenset(lexicon.LEADING_FUNCTION_WORDS | lexicon.LEADING_PREPOSITI
 _CONNECT = wordlists.words(_LISTS, "connector")
 _ABBREV = re.compile(rf"(?:[A-Z]\.)+|(?i:{alternation(_LISTS, 'abbr')})\.")
 _CLOSING = tuple(",;:!?\"“”()[]—–")
-_DET = re.compile(rf"^(?:{alternation(_LISTS, 'determiner')})\s+", re.IGNORECASE)
+_DET = re.compile(rf"^(?:{alternation('function_words.txt', 'noun_determiner')})\s+", re.IGNORECASE)
 
 
 def _head(tok: str) -> str:
@@ -138,7 +138,7 @@ def _titles_before(masked: str, at: int) -> list[tuple[str, float]]:
 _APPOS = re.compile(
     rf",\s+(?:who\s+(?:also\s+)?(?:{alternation(_LISTS, 'appos_copula')})\s+(?:also\s+|now\s+|currently\s+)?)?"
     rf"(?P<role>(?!(?:{alternation(_LISTS, 'not_role_start')})\b)"
-    rf"(?:(?:{alternation(_LISTS, 'determiner')})\s+|[A-Z][\w.&\-]*(?:\s+[A-Z][\w.&\-]*){{0,3}}['’]s\s+)?"
+    rf"(?:(?:{alternation('function_words.txt', 'noun_determiner')})\s+|[A-Z][\w.&\-]*(?:\s+[A-Z][\w.&\-]*){{0,3}}['’]s\s+)?"
     rf"(?:[\w'’\-]+(?:\.[\w'’\-]+)*\.?\s+){{0,5}}?(?i:{_ROLE_TRIE})\b"
     rf"(?:\s+(?:{alternation(_LISTS, 'role_preposition')})\s+(?:[^,;.]|(?<=\b[A-Z])\.){{2,80}})?)"
     rf"(?=[,;.]|\s+(?:{alternation(_LISTS, 'after_appos')})\b|$)")
@@ -682,7 +682,7 @@ def _event_verb(masked, s, names, resolver, mentions, known, published, subjects
     return None
 
 
-_USED_OBJECT = re.compile(rf"\s+(?!to\b|as\b|by\b)(?:{alternation(_LISTS, 'used_object')}|[a-z]+)\b")
+_USED_OBJECT = re.compile(rf"\s+(?!to\b|as\b|by\b)(?:{alternation('function_words.txt', 'noun_determiner')}|[a-z]+)\b")
 # Clause bounds within a sentence: punctuation, a dash set off by spaces.
 _CLAUSE_BOUND = re.compile(r"[,;:()]|\s[–—-]\s")
 _OTHER_SOURCE = re.compile(r"\baccording\s+to\b", re.IGNORECASE)

@@ -112,7 +112,7 @@ _SUBJECT = (
     rf"(?:(?P<pro>{PRONOUN})\b(?!['’])"
     rf"|{_NOT_NP}(?P<nom>{NOMINAL}|{_EXTRA_NOMINAL}|{_QUANT}|(?P<generic>{_GENERIC_NOMINAL}))"
     rf"|(?P<name>(?:[Tt]he[ ])?{_NOT_NAME}{NAME})"
-    rf"|(?P<pname>(?:(?:{_alt('possessive', 'either')})[ ])?(?:[\w'’.\-]+[ ]){{1,5}}?{NAME}))"
+    rf"|(?P<pname>(?:(?:{alternation('function_words.txt', 'possessive', case='either')})[ ])?(?:[\w'’.\-]+[ ]){{1,5}}?{NAME}))"
 )
 # Between the source and its verb: "has long", "also", "did not", "on Tuesday".
 _AUX_WORD = (rf"(?:{_alt('aux')}|"
@@ -313,7 +313,7 @@ _NO_COMMENT = re.compile(
 # Institutions speak as themselves; resolving them through an apposition ("White House
 # spokesman Josh Earnest") would put words in a person's mouth.
 _INSTITUTION = re.compile(rf"(?i:\b{_alt('institution')})$")
-_POSSESSIVE = re.compile(rf"(?:{_alt('possessive', 'either')}|{_alt('possessive_more', 'either')}|[\w.\-]+['’]s?)[ ]")
+_POSSESSIVE = re.compile(rf"(?:{alternation('function_words.txt', 'possessive', case='either')}|{_alt('possessive_more', 'either')}|[\w.\-]+['’]s?)[ ]")
 _NOUN_AFTER = re.compile(rf"[ ]*(?:$|[,.;:)]|(?:{_alt('noun_after')})\b)")
 _NAMING = wordlists.words(_LISTS, "naming")
 _NOT_A_VERB = re.compile(r"(?<=compared)[ ]+(?:with|to)\b|(?<=pledged)[ ]+(?:super)?delegates\b")
@@ -713,7 +713,7 @@ _FINITE = re.compile(rf"(?<!who )(?<!which )(?<!that )\b(?:{_alt('finite_verb')}
 _LATE_THAT_CLAUSE = re.compile(rf"(?:(?:{_alt('particle')}|[a-z]+ly)[ ]){{1,2}}that[ ]")
 _NOT_A_SUBJECT_END = wordlists.words(_LISTS, "not_subject_end")
 _QUANTITY = re.compile(rf"\d|\b(?i:{_alt('quantity')})\b")
-_POSSESSIVES = frozenset(w.capitalize() for w in wordlists.lines(_LISTS, "possessive"))
+_POSSESSIVES = frozenset(w.capitalize() for w in wordlists.lines("function_words.txt", "possessive"))
 _INDEFINITE_FIRST = wordlists.words(_LISTS, "indefinite_first")
 _EMBEDDED = re.compile(rf"\b(?:{_alt('embedded')})\b")
 _TALK_ABOUT = re.compile(rf"(?:{_alt('talk_about')}|to[ ]\w+[ ]about)\b")

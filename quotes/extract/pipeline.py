@@ -324,7 +324,7 @@ def _quote_date(body: str, paras: list[Span], sents: list[Span], q: QuotedSpan,
     return (published[:10] if published else None), None
 
 
-_PRONOUNS = wordlists.words(_LISTS, "pronoun")
+_PRONOUNS = wordlists.words("function_words.txt", "subject_pronoun")
 # A statement the article sets in another time than the passage around it: 'In an earlier
 # post', 'During the campaign', 'has long said', 'says'.
 _OWN_FRAME = re.compile(rf"\b(?:{lexicon.alternation(_LISTS, 'own_frame', space=' ')})\b", re.IGNORECASE)

@@ -32,8 +32,8 @@ _OPENING_REACH = 24
 _DESCRIPTION_REACH = 12
 _LISTS = "sources.txt"
 _DETERMINER = re.compile(rf"^(?:{alternation(_LISTS, 'determiner')})\s+", re.IGNORECASE)
-_POSSESSIVES = wordlists.lines(_LISTS, "possessive")
-_POSSESSOR = re.compile(rf"^(?P<owner>[A-Z][\w.&\-]*(?:\s+[A-Z][\w.&\-]*)*|{alternation(_LISTS, 'possessive', case='either')})"
+_POSSESSIVES = wordlists.lines("function_words.txt", "possessive")
+_POSSESSOR = re.compile(rf"^(?P<owner>[A-Z][\w.&\-]*(?:\s+[A-Z][\w.&\-]*)*|{alternation('function_words.txt', 'possessive', case='either')})"
                         r"(?:['’]s?)?\s+(?:own\s+)?(?P<rest>.+)$")
 _FOR_BODY = re.compile(r"\b(?:for|of|at)\s+(?:the\s+)?(?P<body>[A-Z][\w.&\-]*(?:\s+(?:[A-Z][\w.&\-]*|of|for|and|&))*)")
 _CONNECTORS = wordlists.words(_LISTS, "connector")
@@ -470,7 +470,7 @@ def _members_of() -> re.Pattern:
 @lru_cache(maxsize=None)
 def _sent(head: str) -> re.Pattern:
     return re.compile(rf"\s(?:{alternation(_LISTS, 'sent_verb')})\s+"
-                      rf"(?:{alternation(_LISTS, 'sent_determiner')})\s+(?:[\w\-]+\s+){{0,2}}?{re.escape(head)}\b")
+                      rf"(?:{alternation('function_words.txt', 'noun_determiner')})\s+(?:[\w\-]+\s+){{0,2}}?{re.escape(head)}\b")
 
 
 @lru_cache(maxsize=None)

@@ -33,7 +33,7 @@ _NOT_PREFIX = rf"(?!(?:{alternation(_LISTS, 'not_prefix')})\b)"
 # Greedy: the name is the last capitalised run ("Florida-based Republican strategist Al
 # Cardenas", not "Florida-based Republican").
 PREFIXED_NAME = rf"(?:(?:{_NOT_PREFIX}[\w'’.\-/]+[ ]){{1,5}}{NAME})"
-PRONOUN = f"(?:{alternation(_LISTS, 'pronoun', case='either')}|I)"
+PRONOUN = f"(?:{alternation('function_words.txt', 'subject_pronoun', case='either')}|I)"
 _DET = rf"(?:{alternation(_LISTS, 'determiner', case='either')}|[A-Z][\w.\-]*(?:[ ][A-Z][\w.\-]*)?['’]s)"
 # A trie: the same matches as the longest-first alternation it replaced, tried far faster.
 _ROLE = lexicon.word_trie(lexicon.ROLE_NOUNS - {"white house"})
