@@ -116,6 +116,8 @@ def alternation(name: str, section: str | None = None, space: str = r"\s+",
     optional ("days?"). case="capitalize" matches them capitalised, case="either" with
     the first letter in either case ("[Tt]he")."""
     words = wordlists.lines(name, section)
+    if not words:
+        raise ValueError(f"{name} [{section}]: no such list")  # an empty one matches anywhere
     bad = [w for w in words if not _PLAIN.fullmatch(w)]
     if bad:
         raise ValueError(f"{name} [{section}]: not plain words: {bad}")
