@@ -874,7 +874,7 @@ _PLAN_CUE = re.compile(
     rf"|(?:{alternation(_LISTS, 'be')})\s+(?:also\s+)?(?:{alternation(_LISTS, 'plan_adjective')})\s+to\s+(?P<v2>[a-z]+)"
     rf"|(?:{alternation(_LISTS, 'plan_cue')})\s+(?:only\s+)?to\s+(?P<v3>[a-z]+|_)"
     r"|(?:is|are)\s+planning\s+(?P<v4>a|an|to)\b"
-    rf"|\b(?P<poss>{'|'.join(f'[{p[0].upper()}{p[0]}]{p[1:]}' for p in _POSSESSIVE_PRONOUN)})\s+intention\s+to\s+(?P<v5>[a-z]+))")
+    rf"|\b(?P<poss>{alternation('function_words.txt', 'possessive', case='either')})\s+intention\s+to\s+(?P<v5>[a-z]+))")
 _PLAN_GAP = re.compile(rf"(?:['’](?:{alternation(_LISTS, 'contraction')}))?(?:\s*\([^()]{{1,40}}\))?(?:\s*,)?(?:\s*,\s*who)?"
                        rf"(?:\s+(?:{alternation(_LISTS, 'plan_gap')}))*\s*$")
 _OPEN_QUESTION = re.compile(rf"\b(?:{alternation(_LISTS, 'open_question')})\s+(?:\S+\s+){{1,3}}$", re.IGNORECASE)
