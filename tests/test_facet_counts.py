@@ -7,14 +7,13 @@ from __future__ import annotations
 import pytest
 from datasette.app import Datasette
 
-from conftest import ROOT
+from conftest import MENTIONS, ROOT, assert_exact, counted, counted_pairs
 from quotes import parallel
 from quotes.store import facet_counts
 from quotes.load import Loader
 from quotes.model import Article
 
 PLUGINS = str(ROOT / "plugins")
-MENTIONS = facet_counts.through_name("quote_mentions", "entity_id")
 
 
 def article(n: int, body: str | None = None, publisher: str = "The Paper") -> Article:
@@ -39,61 +38,6 @@ def db(fold_every, db_path):
     database = connect(db_path)
     yield database
     database.close()
-
-
-def grouped(db) -> set[tuple]:
-    rows = set()
-    for table, columns in facet_counts.COUNTED.items():
-        for column in columns:
-            rows |= {(column, v, n) for v, n in db.execute(
-                f"select [{column}], count(*) from [{table}] where [{column}] is not null group by 1")}
-    return rows
-
-
-def counted(db) -> set[tuple]:
-    """The counts as readers see them: the table plus the log not yet folded into it."""
-    return set(db.execute(f"""
-        select facet, value, sum(n) from (
-          select facet, value, count as n from quote_facet_counts
-          {" ".join(f"union all select '{c}', [{c}], sign from quote_facet_log where mention is null"
-                    for c in facet_counts.COUNTED["quotes"])})
-        where value is not null group by 1, 2 having sum(n) > 0""").fetchall())
-
-
-def grouped_pairs(db) -> set[tuple]:
-    rows = set()
-    for a, b in facet_counts.pairs("quotes"):
-        rows |= {(a, va, b, vb, n) for va, vb, n in db.execute(
-            f"select [{a}], [{b}], count(*) from quotes where [{a}] is not null "
-            f"and [{b}] is not null group by 1, 2")}
-    for f in facet_counts.FILTERS["quotes"]:
-        rows |= {(f, v, MENTIONS, e, n) for v, e, n in db.execute(
-            f"select q.[{f}], m.entity_id, count(*) from quote_mentions m join quotes q "
-            f"on q.id = m.quote_id where q.[{f}] is not null group by 1, 2")}
-    return rows
-
-
-def counted_pairs(db) -> set[tuple]:
-    logged = [f"select '{a}', [{a}], '{b}', [{b}], sign from quote_facet_log where mention is null"
-              for a, b in facet_counts.pairs("quotes")]
-    logged += [f"select '{f}', [{f}], '{MENTIONS}', mention, sign from quote_facet_log where mention is not null"
-               for f in facet_counts.FILTERS["quotes"]]
-    return set(db.execute(f"""
-        select facet, value, other, other_value, sum(n) from (
-          select facet, value, other, other_value, count as n from quote_pair_counts
-          union all {" union all ".join(logged)})
-        where value is not null and other_value is not null group by 1, 2, 3, 4 having sum(n) > 0""").fetchall())
-
-
-def assert_exact(db) -> None:
-    assert counted(db) == grouped(db)
-    assert counted_pairs(db) == grouped_pairs(db)
-    assert db.execute("select count(*) from quote_facet_log").fetchone()[0] < facet_counts.FOLD_EVERY
-    facet_counts.fold(db)  # and the same once the log is added to the tables
-    assert not db.execute("select count(*) from quote_facet_log").fetchone()[0]
-    assert counted(db) == grouped(db)
-    assert counted_pairs(db) == grouped_pairs(db)
-    assert not db.execute("select * from quote_pair_counts where count < 0").fetchall()
 
 
 def test_counts_follow_loads_reloads_and_renames(db, fake_extract):
