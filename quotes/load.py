@@ -18,7 +18,8 @@ import sqlite_utils
 
 from quotes import store
 from quotes.extract import extract_article
-from quotes.limits import Limits, TimeLimitExceeded, read_within_limits, time_limit
+from quotes.limits import Limits, TimeLimitExceeded, time_limit
+from quotes.readers.limited import read_within_limits
 from quotes.model import Article, Extraction, ReadError
 from quotes.corpus.resolve import Registry
 

@@ -229,7 +229,7 @@ def iter_records(sources: Iterable[str], fmt: str | None = None, fetcher=None,
                  limits=None) -> Iterator[Any]:
     """Every record of every source, in order, as Loader.load_source reads them: within
     `limits` (quotes.limits), and a reader that raises becomes a ReadError."""
-    from quotes.limits import read_within_limits
+    from quotes.readers.limited import read_within_limits
 
     for source in sources:
         yield from read_within_limits(source, fmt, fetcher, limits)
