@@ -227,7 +227,7 @@ def merge(shards, db_path, silent):
         quotes load part2/ --db shard2.db      # on another
         quotes merge shard1.db shard2.db --db db/quotes.db
     """
-    from quotes.store.merge import MergeError, merge_databases
+    from quotes.merge import MergeError, merge_databases
 
     def progress(path: str, added: int, skipped: int) -> None:
         if not silent:

@@ -15,7 +15,7 @@ from conftest import index_sql, rows, store_articles, tracking_corpus
 from quotes import store
 from quotes.corpus import tracking
 from quotes.cli import cli
-from quotes.store.merge import MergeError, merge_databases
+from quotes.merge import MergeError, merge_databases
 from test_tracking import snapshot
 
 

@@ -1,8 +1,8 @@
 """The database: the schema and its migrations (schema), the per-article write (writer),
 and what makes loads fast and safe (bulk, deferred, checkpoint, transaction,
-facet_counts), plus merging shards (merge).
+facet_counts). Merging shards (quotes.merge) sits above, with the load.
 
-Store never imports extraction or the web: it writes the records it is given. Callers
+Store never imports extraction, the corpus or the web: it writes the records it is given. Callers
 use the names below (`store.connect`, `store.write_article`...); the modules are where
 each lives.
 """

@@ -25,7 +25,9 @@ from pathlib import Path
 
 import sqlite_utils
 
+from quotes.corpus.tracking import RefreshSummary, refresh
 from quotes.store import schema, writer
+from quotes.store.bulk import BatchIndexes
 from quotes.store.deferred import IndexDeferral
 from quotes.store.transaction import write_transaction
 
@@ -59,7 +61,7 @@ class MergeSummary:
     quotes: int = 0
     claims: int = 0
     entities: int = 0  # entity rows created in the target
-    refreshed: object | None = None  # quotes.corpus.tracking.RefreshSummary
+    refreshed: RefreshSummary | None = None
     per_shard: list[tuple[str, int, int]] = field(default_factory=list)  # (path, added, skipped)
 
     def line(self) -> str:
@@ -70,8 +72,6 @@ class MergeSummary:
 def merge_databases(target: str | Path, shards: Iterable[str | Path],
                     progress: Callable[[str, int, int], None] | None = None) -> MergeSummary:
     """Copy each shard's articles into `target` (created if need be), then refresh once."""
-    from quotes.corpus.tracking import refresh
-
     shards = [Path(s) for s in shards]
     target = Path(target)
     for shard in shards:  # every shard checked before anything is written
@@ -140,8 +140,6 @@ def _check_shard(shard: Path, wanted: str | None) -> None:
 def _merge_one(db: sqlite_utils.Database, shard: Path, summary: MergeSummary,
                deferral: IndexDeferral) -> tuple[int, int]:
     """One shard, in one transaction: all of its new articles or none."""
-    from quotes.store.bulk import BatchIndexes
-
     conn = db.conn
     conn.execute("attach database ? as shard", [str(shard)])
     try:
