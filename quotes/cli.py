@@ -190,14 +190,18 @@ def _export_claimreview(db, table, output, where) -> None:
 
 @cli.command()
 @db_option()
-def refresh(db_path):
+@click.option("--full", is_flag=True,
+              help="Recompute the whole corpus, not only what changed since the last refresh")
+def refresh(db_path, full):
     """Recompute what follows people, quotes and claims across articles.
 
     Resolves entities over the whole corpus (a bare surname is the only known person
     with it; ambiguous ones stay unresolved), groups the same quote across articles
     (same words, or an excerpt of a longer quote) and the same claim, and links
     no-comment claims to the subject's later quotes. `quotes load` runs it at the end;
-    the result does not depend on the order articles were loaded in.
+    the result does not depend on the order articles were loaded in. Only what the
+    articles stored or deleted since the last refresh touch is recomputed (the same
+    result as --full, which recomputes everything).
     """
     from quotes.store import connect
     from quotes.corpus.tracking import refresh as run
@@ -205,7 +209,7 @@ def refresh(db_path):
     _require_db(db_path)
     db = connect(db_path)
     try:
-        click.echo(run(db).line(), err=True)
+        click.echo(run(db, full=full).line(), err=True)
     finally:
         db.close()
 

@@ -165,6 +165,8 @@ def _copy(db: sqlite_utils.Database, shard: Path, summary: MergeSummary) -> tupl
           and not exists (select 1 from main.articles a where a.content_hash = s.content_hash)
         order by s.rowid""")
     added = conn.execute("select count(*) from temp.merge_new").fetchone()[0]
+    conn.execute(f"insert into main.[{schema.REFRESH_LOG}] (kind, article_id) "
+                 "select 'stored', id from temp.merge_new order by rowid")
     total = conn.execute("select count(*) from shard.articles").fetchone()[0]
     skipped = total - added
     _map_entities(db, summary)

@@ -70,7 +70,7 @@ def test_two_shards_merge_into_the_database_one_load_makes(corpus, single, tmp_p
 
     monkeypatch.setattr(deferred, "set_aside", recording)
     summary = merge_databases(target, [a, b])
-    assert set_aside == ([18] if big else [])
+    assert set_aside == ([19] if big else [])
     assert index_sql(target) == index_sql(single)
     assert (summary.shards, summary.articles, summary.skipped) == (2, len(corpus), 0)
     assert summary.quotes == rows(single, "select count(*) as n from quotes")[0]["n"]

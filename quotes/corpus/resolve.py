@@ -274,12 +274,15 @@ _WRITTEN_EDGES = ",;:!?\"()[]{}“”«»"  # a written form keeps its dots ("K.
 _SUFFIX_KEYS = {s.rstrip(".") for s in _SUFFIXES}
 
 
-def _last_name(tokens: list[str]) -> str:
+def last_name(tokens: list[str]) -> str:
     """The surname of folded name tokens, past any suffix: "martin luther king jr" -> king."""
     end = len(tokens)
     while end > 1 and tokens[end - 1].rstrip(".") in _SUFFIX_KEYS:
         end -= 1
     return tokens[end - 1]
+
+
+_last_name = last_name
 
 
 # Offices that may stand inside a longer name ("Putin Envoy Dmitriev", "York Attorney

@@ -38,6 +38,7 @@ import sqlite_utils
 
 from quotes import wordlists
 from quotes.model import short_hash
+from quotes.corpus import incremental
 from quotes.corpus.resolve import CorpusMention, content_words, corpus_key, fold, person_parts, resolve_corpus
 from quotes.store import insert_rows, write_transaction
 
@@ -59,8 +60,17 @@ class RefreshSummary:
     multi_article_claims: int = 0
     followups: int = 0
     changes: dict[str, int] = field(default_factory=dict)  # table -> rows written or deleted
+    scope: str = "full"  # full, incremental (what it covered) or nothing new
 
     def line(self) -> str:
+        if self.scope == "nothing new":
+            return "Refreshed: nothing new since the last refresh"
+        if self.scope != "full":
+            written = sum(self.changes.values())
+            return (f"Refreshed ({self.scope}): {self.entities} entities resolved ({self.created} new, "
+                    f"{self.merged} merged, {self.renamed} renamed), {self.quote_groups} quote groups and "
+                    f"{self.claim_groups} claim groups recomputed, {written} rows written or deleted, "
+                    f"{self.followups} no-comment follow-ups")
         return (
             f"Refreshed: {self.entities} entities ({self.created} new, {self.merged} merged, "
             f"{self.renamed} renamed, {self.unresolved} mentions ambiguous), "
@@ -71,15 +81,37 @@ class RefreshSummary:
         )
 
 
-def refresh(db: sqlite_utils.Database) -> RefreshSummary:
-    """Recompute everything derived across articles, in one transaction."""
+def refresh(db: sqlite_utils.Database, full: bool = False) -> RefreshSummary:
+    """Recompute everything derived across articles, in one transaction.
+
+    Incremental unless `full` (or the database has no log of what changed since its
+    last refresh, see quotes.corpus.incremental): only what the articles stored or
+    deleted since then touch is recomputed, with the same result as the full
+    computation. Nothing logged: nothing to do.
+    """
     summary = RefreshSummary()
     with write_transaction(db):  # the write lock first: it reads, then writes (see store)
-        gone = refresh_entities(db, summary)
-        refresh_quote_groups(db, summary)
-        refresh_claim_groups(db, summary)
+        tracked = incremental.is_tracked(db)
+        if not full and tracked and incremental.log_is_empty(db):
+            summary.scope = "nothing new"
+            return summary
+        if full or not tracked:
+            summary.scope = "full"
+            gone = refresh_entities(db, summary)
+            incremental.rebuild_keys(db)
+            refresh_quote_groups(db, summary)
+            refresh_claim_groups(db, summary)
+        else:
+            touched = incremental.Touched.gather(db)
+            block = incremental.entity_block(db, touched)
+            summary.scope = (f"incremental: {len(touched.stored)} articles stored, {len(touched.deleted)} "
+                             f"deleted, {len(block.names)} names in scope")
+            gone = refresh_entities(db, summary, block)
+            refresh_quote_groups_touched(db, summary, touched)
+            refresh_claim_groups_touched(db, summary, touched)
         refresh_followups(db, summary)
         _delete_entities(db, gone, summary)
+        incremental.mark_refreshed(db)
         # The staging tables go with the transaction's end, not the connection's: a big
         # corpus stages hundreds of megabytes in them.
         for (name,) in db.execute("select name from temp.sqlite_master where type = 'table' "
@@ -125,7 +157,8 @@ class Stage:
             self.count += len(self.buffer)
             self.buffer = []
 
-    def sync(self, delete: bool = True, summary: RefreshSummary | None = None) -> set:
+    def sync(self, delete: bool = True, summary: RefreshSummary | None = None,
+             scope: str | None = None) -> set:
         """Insert, update and delete the difference; returns the stale keys when `delete`
         is False (the caller deletes them later, for foreign keys' sake)."""
         self.flush()
@@ -145,6 +178,8 @@ class Stage:
             f"insert into {table} ({names}) select {names} from {stage} as s "
             f"where not exists (select 1 from {table} as t where {same_key}) order by s.rowid").rowcount
         missing = f"not exists (select 1 from {stage} as s where {same_key})"
+        if scope:  # only rows of the table within scope may go (an SQL condition on t)
+            missing = f"({scope}) and {missing}"
         stale: set = set()
         if delete:
             changes += conn.execute(f"delete from {table} as t where {missing}").rowcount
@@ -198,7 +233,8 @@ def _aliases(stored: str | None) -> tuple[str, ...]:
 _SEP = "\x1f"  # joins the parts of an order key in SQL; sorts before any character in them
 
 
-def stage_mention_classes(db: sqlite_utils.Database) -> list[tuple[str, CorpusMention, list]]:
+def stage_mention_classes(db: sqlite_utils.Database,
+                          names: set[tuple[str, str]] | None = None) -> list[tuple[str, CorpusMention, list]]:
     """Every article's own entities, gathered into classes of mentions alike in all the
     resolution reads (kind, name, aliases, description, gender, the roles its claims
     give it): (class key, CorpusMention with its count and dates, [(entity id, mentions
@@ -208,12 +244,23 @@ def stage_mention_classes(db: sqlite_utils.Database) -> list[tuple[str, CorpusMe
     the mentions; the mentions themselves stay in SQLite (temp.refresh_mc: mention id,
     class, current answer) for the answers to be written back by class.
     """
+    scoped_mentions = scoped_refs = ""
+    if names is not None:  # the mentions of these names only (an incremental refresh's block)
+        incremental.temp_table(db, "refresh_block", "kind text, name text, primary key (name, kind)",
+                               sorted(names), width=2)
+        db.execute("drop table if exists temp.refresh_block_mentions")
+        db.execute("""create temp table refresh_block_mentions as select article_entities.id as id
+            from temp.refresh_block b join article_entities on article_entities.name = b.name
+              and article_entities.kind = b.kind""")
+        db.execute("create unique index temp.refresh_block_mentions_id on refresh_block_mentions (id)")
+        scoped_mentions = " where article_entities.id in (select id from temp.refresh_block_mentions)"
+        scoped_refs = " and entity_refs.article_entity_id in (select id from temp.refresh_block_mentions)"
     db.execute("drop table if exists temp.refresh_roles")
-    db.execute("""create temp table refresh_roles as
+    db.execute(f"""create temp table refresh_roles as
         select article_entity_id, json_group_array(object) as roles from (
           select entity_refs.article_entity_id as article_entity_id, claims.object as object
           from entity_refs join claims on claims.id = entity_refs.row_id
-          where entity_refs.role = 'subject' and claims.kind = 'role' and claims.object is not null
+          where entity_refs.role = 'subject' and claims.kind = 'role' and claims.object is not null{scoped_refs}
           order by 1, 2)
         group by article_entity_id""")
     db.execute("create unique index temp.refresh_roles_id on refresh_roles (article_entity_id)")
@@ -228,7 +275,7 @@ def stage_mention_classes(db: sqlite_utils.Database) -> list[tuple[str, CorpusMe
             || article_entities.article_id || '{_SEP}' || article_entities.id as sort_key,
           article_entities.article_id as article_id
         from article_entities join articles on articles.id = article_entities.article_id
-          left join temp.refresh_roles on refresh_roles.article_entity_id = article_entities.id""")
+          left join temp.refresh_roles on refresh_roles.article_entity_id = article_entities.id{scoped_mentions}""")
     out = []
     # One sort of the mentions by class and current answer gives both the classes and,
     # for each, how many of its mentions each entity id holds now.
@@ -252,23 +299,33 @@ def stage_mention_classes(db: sqlite_utils.Database) -> list[tuple[str, CorpusMe
     return out
 
 
-def refresh_entities(db: sqlite_utils.Database, summary: RefreshSummary) -> set[int]:
-    """Resolve the corpus and re-point everything at it; returns entity ids no longer used."""
-    classes = stage_mention_classes(db)
+def refresh_entities(db: sqlite_utils.Database, summary: RefreshSummary,
+                     block: "incremental.Block | None" = None) -> set[int]:
+    """Resolve the corpus (or an incremental refresh's block of it) and re-point
+    everything at it; returns entity ids no longer used. Leaves in temp.refresh_touched_entities
+    the entity ids whose rows or quotes may have changed, and in temp.refresh_rows the
+    quotes and claims re-pointed (the groups' refresh reads both)."""
+    classes = stage_mention_classes(db, block.names if block is not None else None)
     resolution = resolve_corpus([c for _, c, _ in classes])
-    in_play = {r[0] for r in db.execute(
-        "select distinct entity_id from article_entities where entity_id is not null")}
+    if block is None:
+        in_play = {r[0] for r in db.execute(
+            "select distinct entity_id from article_entities where entity_id is not null")}
+    else:
+        in_play = {eid for _, _, held in classes for eid, _ in held}
     existing = {}
-    for row in db.execute(f"select id, {', '.join(ENTITY_COLUMNS)} from entities"):
-        if row[0] in in_play:
-            existing[row[0]] = dict(zip(ENTITY_COLUMNS, row[1:]))
+    scope = _temp_ids(db, "refresh_in_play", in_play)
+    for row in db.execute(f"select id, {', '.join(ENTITY_COLUMNS)} from entities where id in {scope}"):
+        existing[row[0]] = dict(zip(ENTITY_COLUMNS, row[1:]))
+    _temp_ids(db, "refresh_rows", [])
     id_of = _entity_ids(db, resolution, classes, existing, summary)
     _update_entities(db, resolution, id_of, existing, summary)
     _repoint_answers(db, resolution, classes, id_of, summary)
     del classes
     keep = set(id_of.values())
     _refresh_aliases(db, resolution, id_of, keep | in_play)
-    _refresh_denormalised(db)
+    touched = keep | in_play | (block.gone_ids if block is not None else set())
+    _temp_ids(db, "refresh_touched_entities", touched)
+    _refresh_denormalised(db, None if block is None else touched)
     return in_play - keep
 
 
@@ -345,22 +402,34 @@ def _repoint_answers(db, resolution, classes, id_of: dict[str, int], summary: Re
 def _refresh_aliases(db, resolution, id_of: dict[str, int], scope: set[int]) -> None:
     """Aliases: every surface form of an entity's mentions (rows of entities in `scope`)."""
     desired = [{"entity_id": id_of[e.key], "alias": a} for e in resolution.entities for a in e.aliases]
-    current_aliases = {(r[0], r[1]) for r in db.execute("select entity_id, alias from aliases")
-                       if r[0] in scope}
+    ids = _temp_ids(db, "refresh_alias_scope", scope)
+    current_aliases = {(r[0], r[1]) for r in db.execute(
+        f"select entity_id, alias from aliases where entity_id in {ids}")}
     wanted = {(r["entity_id"], r["alias"]) for r in desired}
     insert_rows(db, "aliases", [{"entity_id": i, "alias": a} for i, a in sorted(wanted - current_aliases)],
                 "on conflict do nothing")
     delete_keys(db, "aliases", ("entity_id", "alias"), current_aliases - wanted)
 
 
-def _refresh_denormalised(db) -> None:
-    """Denormalised names and counts, wherever they drifted."""
-    db.execute("""update quotes set speaker_name = (select name from entities where id = quotes.speaker_id)
-                  where speaker_name is not (select name from entities where id = quotes.speaker_id)""")
-    db.execute("""update claims set subject_name = (select name from entities where id = claims.subject_id)
-                  where subject_name is not (select name from entities where id = claims.subject_id)""")
-    db.execute("""update entities set quote_count = (select count(*) from quotes where speaker_id = entities.id)
-                  where quote_count is not (select count(*) from quotes where speaker_id = entities.id)""")
+def _refresh_denormalised(db, ids: set[int] | None = None) -> None:
+    """Denormalised names and counts, wherever they drifted (of the entities `ids`, when
+    given: only theirs can have)."""
+    quotes = claims = entities = ""
+    if ids is not None:
+        scope = _temp_ids(db, "refresh_denormalised", ids)
+        quotes, claims, entities = (f" and speaker_id in {scope}", f" and subject_id in {scope}",
+                                    f" and id in {scope}")
+    db.execute(f"""update quotes set speaker_name = (select name from entities where id = quotes.speaker_id)
+                  where speaker_name is not (select name from entities where id = quotes.speaker_id){quotes}""")
+    if ids is not None:  # quotes re-pointed to no speaker keep no name
+        db.execute("""update quotes set speaker_name = null where speaker_id is null and speaker_name is not null
+                      and id in (select id from temp.refresh_rows)""")
+        db.execute("""update claims set subject_name = null where subject_id is null and subject_name is not null
+                      and id in (select id from temp.refresh_rows)""")
+    db.execute(f"""update claims set subject_name = (select name from entities where id = claims.subject_id)
+                  where subject_name is not (select name from entities where id = claims.subject_id){claims}""")
+    db.execute(f"""update entities set quote_count = (select count(*) from quotes where speaker_id = entities.id)
+                  where quote_count is not (select count(*) from quotes where speaker_id = entities.id){entities}""")
 
 
 def _repoint(db: sqlite_utils.Database, mentions: str) -> None:
@@ -607,6 +676,144 @@ def refresh_quote_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> 
     delete_keys(db, "quote_groups", ("key",), stale)  # once no member points at them
 
 
+def _contains(long: tuple[str, ...], short: tuple[str, ...]) -> bool:
+    """quote_roots' containment: `short` word for word inside the longer `long`."""
+    n = len(short)
+    if n >= len(long):
+        return False
+    first = short[0]
+    return any(long[i] == first and long[i:i + n] == short for i in range(len(long) - n + 1))
+
+
+def _sub_hashes(words: list[str]) -> set[str]:
+    """The text_hash of every run of MIN_CONTAINED_WORDS or more words of a text, shorter
+    than the whole (text_hash joins the words without spaces)."""
+    import hashlib
+
+    out = set()
+    n = len(words)
+    for i in range(n):
+        joined = "".join(words[i:i + MIN_CONTAINED_WORDS - 1])
+        for j in range(i + MIN_CONTAINED_WORDS, n + 1):
+            joined += words[j - 1]
+            if j - i < n:
+                out.add(hashlib.sha1(joined.encode("utf-8")).hexdigest())
+    return out
+
+
+def _fts_phrase(words: tuple[str, ...]) -> str:
+    return '"' + " ".join(words) + '"'
+
+
+def refresh_quote_groups_touched(db: sqlite_utils.Database, summary: RefreshSummary,
+                                 touched: "incremental.Touched") -> None:
+    """The quote groups an incremental refresh can change, recomputed as the full
+    refresh would: the texts stored or deleted, the texts inside them (their groups'
+    roots may move: containment is transitive, so no other text's can), each one's
+    root from the texts containing it (found through the full-text index, checked word
+    for word), and every group holding one of them or a quote whose speaker changed."""
+    stored = "(select id from temp.refresh_stored)"
+    texts: dict[str, set[str]] = defaultdict(set)  # hash -> texts whose sub-texts to look for
+    for h, text in db.execute(f"select text_hash, text from quotes where article_id in {stored}"):
+        texts[h].add(text)
+    for h, text, _ in touched.quotes:
+        texts[h].add(text)
+    changed = set(texts)
+    for h, text in db.execute(f"""select text_hash, min(text) from quotes
+            where text_hash in {_temp_ids(db, 'refresh_hashes', sorted(changed))} group by text_hash"""):
+        texts[h].add(text)
+    candidates = set()
+    for h in sorted(texts):
+        for text in texts[h]:
+            words = quote_words(text)
+            if len(words) > MIN_CONTAINED_WORDS:
+                candidates |= _sub_hashes(words)
+    affected = set(changed)
+    inside = _temp_ids(db, "refresh_sub_hashes", sorted(candidates - changed))
+    outer_texts = [w for ts in texts.values() for t in ts
+                   if len(w := tuple(quote_words(t))) > MIN_CONTAINED_WORDS]
+    for h, text in db.execute(f"""select text_hash, min(text) from quotes
+            where text_hash in {inside} group by text_hash"""):
+        w = tuple(quote_words(text))
+        if len(w) >= MIN_CONTAINED_WORDS and any(_contains(o, w) for o in outer_texts):
+            affected.add(h)
+    # Each affected text's root: the longest of the outermost texts containing it.
+    root: dict[str, str] = {}
+    current = dict(db.execute(f"""select text_hash, min(text) from quotes
+        where text_hash in {_temp_ids(db, 'refresh_affected', sorted(affected))} group by text_hash"""))
+    words_of: dict[str, tuple[str, ...]] = {}
+
+    def words(h: str, text: str) -> tuple[str, ...]:
+        if h not in words_of:
+            words_of[h] = tuple(quote_words(text))
+        return words_of[h]
+
+    for h in sorted(current):
+        w = words(h, current[h])
+        if len(w) < MIN_CONTAINED_WORDS:
+            continue
+        found = [r[0] for r in db.execute(
+            "select distinct quotes.text_hash from quotes_fts join quotes on quotes.rowid = quotes_fts.rowid "
+            "where quotes_fts match ?", [_fts_phrase(w)])]
+        holders = {}
+        for c, text in db.execute(f"""select text_hash, min(text) from quotes
+                where text_hash in {_temp_ids(db, 'refresh_holders', found)} group by text_hash"""):
+            if c != h and _contains(words(c, text), w):
+                holders[c] = words_of[c]
+        outer = [c for c in holders if not any(_contains(holders[o], holders[c]) for o in holders)]
+        if outer:
+            root[h] = min(outer, key=lambda c: (-len(holders[c]), c))
+    # The groups in play: old and new of the affected texts, those of deleted quotes,
+    # those of quotes whose speaker changed.
+    affected_sql = "(select id from temp.refresh_affected)"
+    keys = {r[0] for r in db.execute(f"""select distinct m.group_key from quotes
+        join quote_group_members m on m.quote_id = quotes.id where quotes.text_hash in {affected_sql}""")}
+    keys |= {g for _, _, g in touched.quotes if g}
+    keys |= {root.get(h, h) for h in current}
+    keys |= {r[0] for r in db.execute("""select distinct m.group_key from quotes
+        join quote_group_members m on m.quote_id = quotes.id
+        where quotes.speaker_id in (select id from temp.refresh_touched_entities)
+           or quotes.id in (select id from temp.refresh_rows)""")}
+    db.execute("create temp table if not exists refresh_roots (hash text primary key, root text)")
+    db.execute("delete from temp.refresh_roots")
+    db.conn.executemany("insert into temp.refresh_roots (hash, root) values (?, ?)", sorted(root.items()))
+    in_play = _temp_ids(db, "refresh_group_keys", sorted(keys))
+    # Each quote of those groups under its group: an affected text's by its root, the
+    # others' by the group they are in (which cannot have moved).
+    db.execute("drop table if exists temp.refresh_group_quotes")
+    db.execute(f"""create temp table refresh_group_quotes as
+        select quotes.id as quote_id, coalesce(refresh_roots.root, quotes.text_hash) as key
+        from quotes left join temp.refresh_roots on refresh_roots.hash = quotes.text_hash
+        where quotes.text_hash in {affected_sql}
+        union all
+        select m.quote_id, m.group_key from quote_group_members m join quotes on quotes.id = m.quote_id
+        where m.group_key in {in_play} and quotes.text_hash not in {affected_sql}""")
+    groups = Stage(db, "quote_groups", ("key",), QUOTE_GROUP_COLUMNS)
+    cursor = db.execute("""
+        select g.key, quotes.id, quotes.text, quotes.text_hash,
+          quotes.article_id, quotes.start, articles.published, articles.publisher, articles.url,
+          quotes.speaker_id, entities.name
+        from temp.refresh_group_quotes as g
+          join quotes on quotes.id = g.quote_id join articles on articles.id = quotes.article_id
+          left join entities on entities.id = quotes.speaker_id
+        order by 1, articles.published is null, coalesce(articles.published, ''), quotes.article_id,
+          coalesce(quotes.start, 0), quotes.id""")
+    for key, rows in itertools.groupby(cursor, key=lambda r: r[0]):
+        groups.add(quote_group_of_rows(key, [r[1:] for r in rows]))
+        summary.quote_groups += 1
+    stale = groups.sync(delete=False, summary=summary, scope=f"t.key in {in_play}")
+    changed_rows = db.conn.execute(f"""
+        insert into quote_group_members (quote_id, group_key, match)
+        select quotes.id, coalesce(refresh_roots.root, quotes.text_hash),
+          case when refresh_roots.root is null then 'exact' else 'contained' end
+        from quotes left join temp.refresh_roots on refresh_roots.hash = quotes.text_hash
+        where quotes.text_hash in {affected_sql} order by quotes.rowid
+        on conflict (quote_id) do update set group_key = excluded.group_key, match = excluded.match
+          where group_key is not excluded.group_key or match is not excluded.match""").rowcount
+    summary.changes["quote_group_members"] = summary.changes.get("quote_group_members", 0) + changed_rows
+    delete_keys(db, "quote_groups", ("key",), stale)
+
+
 # --- the same claim across articles -------------------------------------------------------------
 
 _LEADING = wordlists.words("tracking.txt", "leading")
@@ -707,6 +914,57 @@ def refresh_claim_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> 
         summary.multi_article_claims += group["articles"] > 1
     stale = groups.sync(delete=False, summary=summary)
     members.sync(summary=summary)
+    delete_keys(db, "claim_groups", ("key",), stale)
+
+
+def refresh_claim_groups_touched(db: sqlite_utils.Database, summary: RefreshSummary,
+                                 touched: "incremental.Touched") -> None:
+    """The claim groups an incremental refresh can change: a claim's key moves only
+    when its article is stored or its subject (or the subject's name) changes, so the
+    groups in play are the old and new keys of those claims and of the claims deleted."""
+    moved = _temp_ids(db, "refresh_claims", [r[0] for r in db.execute("""
+        select id from claims where article_id in (select id from temp.refresh_stored)
+        union select id from claims where subject_id in (select id from temp.refresh_touched_entities)
+        union select id from temp.refresh_rows where id in (select id from claims)""")])
+    keys = {g for _, g in touched.claims if g}
+    keys |= {r[0] for r in db.execute(
+        f"select group_key from claim_group_members where claim_id in {moved}")}
+    new_keys = {}
+    for row in db.execute(_CLAIMS_SQL.format(extra="", join="") + f" where claims.id in {moved}"):
+        c = dict(zip(CLAIM_FIELDS, row))
+        new_keys[c["id"]] = _claim_key(c)
+    keys |= {k for k, _, _ in new_keys.values()}
+    in_play = _temp_ids(db, "refresh_claim_group_keys", sorted(keys))
+    # Every claim of those groups: the moved ones by their new key, the others by the one they hold.
+    db.execute("""create temp table if not exists refresh_claim_keys
+                  (claim_id text primary key, key text, norm text, reported text)""")
+    db.execute("delete from temp.refresh_claim_keys")
+    db.conn.executemany("insert into temp.refresh_claim_keys values (?, ?, ?, ?)",
+                        [(i, *k) for i, k in sorted(new_keys.items())])
+    others = [r[0] for r in db.execute(f"""select claim_id from claim_group_members
+        where group_key in {in_play} and claim_id not in {moved}""")]
+    for row in db.execute(_CLAIMS_SQL.format(extra="", join="")
+                          + f" where claims.id in {_temp_ids(db, 'refresh_claim_others', others)}"):
+        c = dict(zip(CLAIM_FIELDS, row))
+        db.execute("insert into temp.refresh_claim_keys values (?, ?, ?, ?)", [c["id"], *_claim_key(c)])
+    groups = Stage(db, "claim_groups", ("key",), CLAIM_GROUP_COLUMNS)
+    members = Stage(db, "claim_group_members", ("claim_id",), ("claim_id", "group_key", "reported"))
+    cursor = db.execute(_CLAIMS_SQL.format(
+        extra=", refresh_claim_keys.key, refresh_claim_keys.norm, refresh_claim_keys.reported",
+        join=" join temp.refresh_claim_keys on refresh_claim_keys.claim_id = claims.id")
+        + f""" where refresh_claim_keys.key in {in_play} order by refresh_claim_keys.key,
+          refresh_claim_keys.reported is null, coalesce(refresh_claim_keys.reported, ''), claims.article_id,
+          coalesce(claims.start, 0), claims.id""")
+    n = len(CLAIM_FIELDS)
+    for key, rows in itertools.groupby(cursor, key=lambda r: r[n]):
+        cs = [dict(zip(CLAIM_FIELDS, r), norm=r[n + 1], reported=r[n + 2]) for r in rows]
+        group, member_rows = claim_group(key, cs)
+        groups.add(group)
+        for row in member_rows:
+            members.add(row)
+        summary.claim_groups += 1
+    stale = groups.sync(delete=False, summary=summary, scope=f"t.key in {in_play}")
+    members.sync(summary=summary, scope=f"t.claim_id in (select claim_id from temp.refresh_claim_keys)")
     delete_keys(db, "claim_groups", ("key",), stale)
 
 

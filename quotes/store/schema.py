@@ -501,6 +501,35 @@ def _deferred_indexes(db: sqlite_utils.Database) -> None:
     deferred.create_ledger(db)
 
 
+# 0010: what the incremental refresh (quotes/corpus/tracking.py) needs to know. The
+# writer logs each article it stores, and what an article it deletes had derived (its
+# mentions' names and entity ids, its quotes' words and groups, its claims' groups), in
+# REFRESH_LOG, in the same transaction; a refresh reads the log, works on what it
+# touches, and empties it. REFRESH_STATE holds one row once a refresh has run with the
+# log in place: without it (a database from before the log) the next refresh is full.
+# article_entities (name, kind, entity_id) finds a name's mentions and the entities
+# they hold without reading the table.
+REFRESH_LOG = "_refresh_log"
+REFRESH_STATE = "_refresh_state"
+
+
+@MIGRATIONS(name="0010_incremental_refresh")
+def _incremental_refresh(db: sqlite_utils.Database) -> None:
+    db.execute(f"create table if not exists [{REFRESH_LOG}] (id integer primary key, kind text not null, "
+               "article_id text, value text)")
+    db.execute(f"create table if not exists [{REFRESH_STATE}] (key text primary key, value text)")
+    db.execute("create index if not exists idx_article_entities_name_kind_entity "
+               "on article_entities (name, kind, entity_id)")
+    # The resolution's keys of each way a name is written (quotes.corpus.incremental):
+    # its node ("kind:key"), a person's surname, the nodes its aliases name.
+    db.execute("create table if not exists _entity_keys (kind text, name text, aliases text, node text, "
+               "last text, targets text, primary key (kind, name, aliases))")
+    db.execute("create index if not exists idx_entity_keys_node on _entity_keys (node)")
+    db.execute("create index if not exists idx_entity_keys_last on _entity_keys (last)")
+    db.execute("create table if not exists _entity_alias_keys (target text, kind text, name text, "
+               "aliases text, primary key (target, kind, name, aliases))")
+
+
 def schema_version(db: sqlite_utils.Database) -> str | None:
     """The name of the last migration applied, or None for a database never ensured."""
     applied = MIGRATIONS.applied(db)

@@ -14,7 +14,7 @@ from collections import Counter
 import sqlite_utils
 
 from quotes.model import Article, Claim, Entity, Extraction, Quote, short_hash
-from quotes.store.schema import article_entity_id, insert_rows
+from quotes.store.schema import REFRESH_LOG, article_entity_id, insert_rows
 
 
 # --- derived values ------------------------------------------------------------------
@@ -80,6 +80,7 @@ def delete_article_rows(db: sqlite_utils.Database, article_id: str) -> Counter[i
         "group by speaker_id", [article_id]).fetchall()))
     quotes_of = "(select id from quotes where article_id = ?)"
     claims_of = "(select id from claims where article_id = ?)"
+    log_deleted(db, article_id)
     # What `quotes refresh` derived from these rows goes with them (it is rebuilt at
     # the end of the load); reviews stay, they are user data.
     db.execute(f"delete from claim_followups where quote_id in {quotes_of} or claim_id in {claims_of}",
@@ -94,6 +95,26 @@ def delete_article_rows(db: sqlite_utils.Database, article_id: str) -> Counter[i
     db.execute("delete from claims where article_id = ?", [article_id])
     return speakers
 
+
+
+def log_deleted(db: sqlite_utils.Database, article_id: str) -> None:
+    """What the refresh derived from an article about to be deleted, for the next
+    (incremental) refresh to find what it touched: its mentions (kind, name, aliases,
+    entity id), its quotes (text hash, text, group) and its claims' groups."""
+    log = f"insert into [{REFRESH_LOG}] (kind, article_id, value)"
+    db.execute(f"""{log} select 'mention', ?, json_array(kind, name, aliases, entity_id)
+                   from article_entities where article_id = ?""", [article_id, article_id])
+    db.execute(f"""{log} select 'quote', ?, json_array(quotes.text_hash, quotes.text, m.group_key)
+                   from quotes left join quote_group_members m on m.quote_id = quotes.id
+                   where quotes.article_id = ?""", [article_id, article_id])
+    db.execute(f"""{log} select 'claim', ?, json_array(claims.id, m.group_key)
+                   from claims left join claim_group_members m on m.claim_id = claims.id
+                   where claims.article_id = ?""", [article_id, article_id])
+    db.execute(f"{log} values ('deleted', ?, null)", [article_id])
+
+
+def log_stored(db: sqlite_utils.Database, article_id: str) -> None:
+    db.execute(f"insert into [{REFRESH_LOG}] (kind, article_id) values ('stored', ?)", [article_id])
 
 
 def update_quote_counts(db: sqlite_utils.Database, changes: Counter[int]) -> None:
@@ -197,6 +218,7 @@ def write_article(db: sqlite_utils.Database, article: Article, extraction: Extra
     stored = db.execute("select 1 from articles where id = ?", [article.id]).fetchone()
     old_speakers = delete_article_rows(db, article.id) if stored else Counter()  # a new article has none
     insert_rows(db, "articles", [article_row(article, loaded_at)], "upsert")
+    log_stored(db, article.id)
     entities = referenced_entities(extraction)
     ids = registry.resolve(entities, article.published)
     names = registry.names(i for i in ids.values() if i is not None)

@@ -1,0 +1,188 @@
+"""What an incremental `quotes refresh` works on: the part of the corpus the articles
+stored or deleted since the last refresh can change (see docs/incremental.md).
+
+The writer logs each article it stores and what each article it deletes had (the
+store's `_refresh_log`). From that log:
+
+- `Touched.gather` reads the articles stored and the rows deleted;
+- `entity_block` finds every way of writing a name whose resolution can change: the
+  closure of the touched names under every relation the corpus resolution
+  (quotes.corpus.resolve._CorpusResolver) decides on: the same node (kind and corpus
+  key), the same surname (short names, bare surnames, profiles of namesakes), a bare
+  surname and the organisation of that name, an alias naming another node, and an
+  entity id held by mentions of both (which entity keeps which id). Resolving that block
+  alone gives what resolving the whole corpus gives for it: every decision of the
+  resolver reads only mentions linked by these relations.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from quotes.corpus.resolve import corpus_key, last_name as _last_name, fold, org_parts, person_parts
+from quotes.store.schema import REFRESH_LOG, REFRESH_STATE
+
+STATE_KEY = "logged"  # REFRESH_STATE row: every change since the last refresh is in the log
+
+
+def is_tracked(db: sqlite_utils.Database) -> bool:
+    return db.execute(f"select exists(select 1 from [{REFRESH_STATE}] where key = ?)", [STATE_KEY]).fetchone()[0]
+
+
+def log_is_empty(db: sqlite_utils.Database) -> bool:
+    return not db.execute(f"select exists(select 1 from [{REFRESH_LOG}])").fetchone()[0]
+
+
+def mark_refreshed(db: sqlite_utils.Database) -> None:
+    db.execute(f"delete from [{REFRESH_LOG}]")
+    db.execute(f"insert or replace into [{REFRESH_STATE}] (key, value) values (?, 'v1')", [STATE_KEY])
+
+
+# --- the keys the resolution links names by --------------------------------------------------
+
+
+def name_keys(kind: str | None, name: str | None, aliases: str | None) -> tuple[str, str | None, list[str]]:
+    """(node, surname or None, alias target nodes) of one way of writing a name, as
+    _CorpusResolver.nodes and link_aliases compute them."""
+    kind, name = kind or "person", name or ""
+    tokens = person_parts(name)[0] if kind == "person" else org_parts(name)[0]
+    if not tokens:
+        tokens = [fold(name)]
+    key = " ".join(tokens)
+    node = f"{kind}:{key}"
+    last = _last_name(key.split()) if kind == "person" and key.split() else None
+    targets = []
+    for alias in json.loads(aliases or "[]"):
+        target = f"{kind}:{corpus_key(alias, kind)}"
+        if target != node and target not in targets:
+            targets.append(target)
+    return node, last, targets
+
+
+def store_keys(db: sqlite_utils.Database, triples) -> None:
+    """_entity_keys rows for (kind, name, aliases) triples that lack them."""
+    rows, alias_rows = [], []
+    for kind, name, aliases in triples:
+        node, last, targets = name_keys(kind, name, aliases)
+        rows.append((kind, name, aliases, node, last, json.dumps(targets, ensure_ascii=False)))
+        alias_rows.extend((t, kind, name, aliases) for t in targets)
+    db.conn.executemany("insert or ignore into _entity_keys values (?, ?, ?, ?, ?, ?)", rows)
+    db.conn.executemany("insert or ignore into _entity_alias_keys values (?, ?, ?, ?)", alias_rows)
+
+
+def rebuild_keys(db: sqlite_utils.Database) -> None:
+    """Every way of writing a name in the corpus, keyed afresh (the full refresh)."""
+    db.execute("delete from _entity_keys")
+    db.execute("delete from _entity_alias_keys")
+    store_keys(db, db.execute("select distinct kind, name, aliases from article_entities").fetchall())
+
+
+# --- what the log says was touched ----------------------------------------------------------------
+
+
+@dataclass
+class Touched:
+    stored: list[str] = field(default_factory=list)  # articles stored (and still there)
+    deleted: list[str] = field(default_factory=list)
+    mentions: list[tuple] = field(default_factory=list)  # (kind, name, aliases, entity id) deleted
+    quotes: list[tuple] = field(default_factory=list)  # (text hash, text, group key) deleted
+    claims: list[tuple] = field(default_factory=list)  # (claim id, group key) deleted
+
+    @classmethod
+    def gather(cls, db: sqlite_utils.Database) -> "Touched":
+        t = cls()
+        stored = set()
+        for kind, article_id, value in db.execute(f"select kind, article_id, value from [{REFRESH_LOG}] order by id"):
+            if kind == "stored":
+                stored.add(article_id)
+            elif kind == "deleted":
+                t.deleted.append(article_id)
+            elif kind == "mention":
+                t.mentions.append(tuple(json.loads(value)))
+            elif kind == "quote":
+                t.quotes.append(tuple(json.loads(value)))
+            elif kind == "claim":
+                t.claims.append(tuple(json.loads(value)))
+        t.stored = sorted(a for a in stored if db.execute(
+            "select 1 from articles where id = ?", [a]).fetchone())
+        return t
+
+
+def temp_table(db: sqlite_utils.Database, name: str, columns: str, rows, width: int = 1) -> str:
+    db.execute(f"drop table if exists temp.[{name}]")
+    db.execute(f"create temp table [{name}] ({columns})")
+    db.conn.executemany(f"insert or ignore into temp.[{name}] values ({', '.join('?' * width)})",
+                        [r if isinstance(r, (tuple, list)) else (r,) for r in rows])
+    return f"temp.[{name}]"
+
+
+@dataclass
+class Block:
+    names: set[tuple[str, str]]  # (kind, name) of every mention in the block
+    held: set[int]  # entity ids its mentions hold now
+    gone_ids: set[int]  # entity ids deleted mentions held
+
+
+def entity_block(db: sqlite_utils.Database, touched: Touched) -> Block:
+    """The closure described in the module docstring, by breadth-first search over the
+    _entity_keys indexes and article_entities (name, kind, entity_id)."""
+    stored = temp_table(db, "refresh_stored", "id text primary key", touched.stored)
+    new_triples = db.execute(f"""select distinct kind, name, aliases from article_entities
+        where article_id in (select id from {stored})""").fetchall()
+    store_keys(db, new_triples + [m[:3] for m in touched.mentions])
+    nodes: set[str] = set()
+    frontier = {name_keys(*t)[0] for t in new_triples} | {name_keys(*m[:3])[0] for m in touched.mentions}
+    seen_last: set[str] = set()
+    held: set[int] = set()
+    ids_frontier = {r[0] for r in db.execute(f"""select distinct entity_id from article_entities
+        where article_id in (select id from {stored}) and entity_id is not null""")}
+    gone_ids = {m[3] for m in touched.mentions if m[3] is not None}
+    ids_frontier |= gone_ids
+    names: set[tuple[str, str]] = set()
+    while frontier or ids_frontier:
+        for eid in sorted(ids_frontier - held):
+            held.add(eid)
+            for kind, name in db.execute(
+                    "select distinct kind, name from article_entities where entity_id = ?", [eid]):
+                frontier.add(name_keys(kind, name, None)[0])
+        ids_frontier = set()
+        new = frontier - nodes
+        frontier = set()
+        nodes |= new
+        for node in sorted(new):
+            kind, key = node.split(":", 1)
+            if kind == "person" and " " not in key:
+                frontier.add(f"organization:{key}")
+            elif kind == "organization" and " " not in key:
+                frontier.add(f"person:{key}")
+            for k, name, aliases, last, targets in db.execute(
+                    "select kind, name, aliases, last, targets from _entity_keys where node = ?", [node]):
+                if (k, name) not in names:
+                    names.add((k, name))
+                    for (eid,) in db.execute("select distinct entity_id from article_entities "
+                                             "where name = ? and kind = ? and entity_id is not null", [name, k]):
+                        if eid not in held:
+                            ids_frontier.add(eid)
+                frontier.update(json.loads(targets or "[]"))
+                if last is not None and last not in seen_last:
+                    seen_last.add(last)
+                    frontier.update(r[0] for r in db.execute(
+                        "select distinct node from _entity_keys where last = ?", [last]))
+            for (source,) in db.execute("""select distinct k.node from _entity_alias_keys a join _entity_keys k
+                    on k.kind = a.kind and k.name = a.name and k.aliases is a.aliases where a.target = ?""", [node]):
+                frontier.add(source)
+            if kind == "person":
+                last = _last_name(key.split()) if key.split() else None
+                if last and last not in seen_last:
+                    seen_last.add(last)
+                    frontier.update(r[0] for r in db.execute(
+                        "select distinct node from _entity_keys where last = ?", [last]))
+    # Ways of writing a name that no mention uses any more leave the keys.
+    for kind, name in sorted(names):
+        if not db.execute("select exists(select 1 from article_entities where name = ? and kind = ?)",
+                          [name, kind]).fetchone()[0]:
+            db.execute("delete from _entity_alias_keys where kind = ? and name = ?", [kind, name])
+            db.execute("delete from _entity_keys where kind = ? and name = ?", [kind, name])
+    return Block(names=names, held=held, gone_ids=gone_ids)
