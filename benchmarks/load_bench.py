@@ -233,7 +233,7 @@ quotes.store.bulk.BatchIndexes.end = timed("full-text index and facet counts (ba
 load.Loader.refresh = timed("refresh (quotes.corpus.tracking)", load.Loader.refresh)
 import quotes.store.deferred
 quotes.store.deferred.restore = timed("serving indexes built at the end (quotes.store.deferred)", quotes.store.deferred.restore)
-real_read = quotes.limits.read_within_limits
+real_read = quotes.readers.limited.read_within_limits
 def read(*args, **kwargs):
     it = real_read(*args, **kwargs)
     while True:
@@ -245,7 +245,7 @@ def read(*args, **kwargs):
             return
         spent["read"] += time.perf_counter() - t
         yield record
-quotes.limits.read_within_limits = read
+quotes.readers.limited.read_within_limits = read
 started = time.perf_counter()
 summary = load.load_paths(sys.argv[2], [sys.argv[1]])
 total = time.perf_counter() - started

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 import click
 
+from quotes import wordlists
 from quotes.extract import extract_article
 from quotes.model import Article
 
@@ -41,34 +42,16 @@ UNIFY = str.maketrans({
 })
 
 # Words that never count as name tokens of a speaker.
-STOPWORDS = frozenset("""
-mr mrs ms miss mx dr sen senator sens rep reps representative congressman congresswoman
-gov governor president vice former secretary gen general lt col sgt adm rev reverend prof
-professor judge justice chairman chairwoman chair ceo mayor speaker leader candidate
-nominee presidential spokesman spokeswoman spokesperson aide adviser advisor official
-officials campaign manager director chief executive sir madam lady lord st saint jr sr ii
-iii iv esq hon honorable
-the a an of and or for to in on at by with from as about into than
-who whom whose which that this these those there here
-he she it they we i you him her them us me his hers its their theirs our ours my mine your
-yours himself herself itself themselves ourselves myself yourself
-said says say saying told tells tell added adds asked asks wrote writes write tweeted
-tweets stated states explained explains according noted notes continued continues
-declared replied argued claimed insisted warned
-republican republicans democrat democrats democratic gop
-""".split())
-SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "esq"})
+STOPWORDS = wordlists.words("scoring.txt", "speaker_stop")
+SUFFIXES = wordlists.words("scoring.txt", "suffix")
 # A speaker made only of these words ("he", "the") never matches by whole-string equality.
-PRONOUNS = frozenset(
-    "he she it they we i you him her them us me his hers its their our my your who the a an"
-    .split()
-)
+PRONOUNS = wordlists.words("scoring.txt", "whole_pronoun")
 
 TOKEN_RE = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
 BRACKETS_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 # Where a speaker string may be cut once a name token precedes it.
 CUT_RE = re.compile(
-    r",|\s--\s|\s-\s|\s—|—\s|\s(?:who|whose|which|that|of|for|at|from|in|with|on)\b", re.I
+    r",|\s--\s|\s-\s|\s—|—\s|\s(?:" + "|".join(wordlists.lines("scoring.txt", "speaker_cut")) + r")\b", re.I
 )
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import click
 
+from quotes import wordlists
 from quotes.evaluate import normalise_with_map, speaker_lenient
 from quotes.load import LoadSummary, load_paths
 
@@ -36,11 +37,7 @@ CLAIM_KINDS = ("no_comment", "role", "event", "plan")
 # The input fields the reference writes to its JSON lines file for `quotes load`.
 INPUT_FIELDS = ("id", "title", "text", "published", "publisher", "url")
 # An alias starting with one of these is junk: "But Mr Blair", "On Wednesday Mr Blair".
-FUNCTION_WORDS = frozenset("""
-but and or so yet on in at by for from of to with as if when while after before
-since then also still even just vote a an asked said says told meanwhile however although though
-because during despite under over according
-""".split())
+FUNCTION_WORDS = wordlists.words("scoring.txt", "function_word")
 WORD_RE = re.compile(r"\w+")
 
 

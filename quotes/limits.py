@@ -18,6 +18,8 @@ limit then counts this process's own CPU time, which other processes cannot use 
 it falls at the same point of the work however loaded the machine is.
 
 `quotes load --max-size MB --time-limit SECONDS` changes the first and third for one load.
+The readers apply them (quotes.readers.limited); this module imports nothing of the
+package, so that every layer can import it.
 """
 from __future__ import annotations
 
@@ -107,53 +109,6 @@ def article_problem(article, limits: Limits) -> str | None:
     if "\x00" in body:  # SQLite's text functions stop at NUL: offsets would be wrong
         return "article text contains NUL characters (binary data?)"
     return None
-
-
-def read_within_limits(source: str, fmt: str | None = None, fetcher=None,
-                       limits: Limits | None = None) -> Iterator:
-    """read_source(source) for the loader: never raises, never stalls, never oversized.
-
-    Reading one record may take `limits.seconds` (downloads have their own limits in
-    quotes.readers.url, so URLs are not timed here); past it, the rest of the input is
-    skipped with an error. A reader that raises ends its input with an error. Articles
-    over `limits.max_chars`, or whose text holds NUL characters, become errors here, so
-    neither a worker nor the writer spends time on them.
-    """
-    from quotes.model import Article, ReadError
-    from quotes.readers import is_url, read_source
-
-    limits = limits or Limits()
-    records = read_source(source, fmt=fmt, fetcher=fetcher, max_bytes=limits.max_bytes or 0)
-    seconds = None if is_url(source) else limits.seconds
-    done = object()
-    while True:
-        try:
-            with time_limit(seconds):
-                record = next(records, done)
-        except TimeLimitExceeded:
-            records.close()
-            yield ReadError(source, f"reading took longer than the {seconds:g} s limit; "
-                                    "the rest of this input was skipped (--time-limit)")
-            return
-        except Exception as error:  # a reader bug must not stop the whole load
-            yield ReadError(source, f"reader failed: {type(error).__name__}: {error}")
-            return
-        if record is done:
-            return
-        record.source = storable(record.source)
-        if isinstance(record, Article):
-            record.body = storable(record.body)
-            for name in ("title", "url", "publisher", "published", "author", "section", "source_id"):
-                value = getattr(record, name)
-                if isinstance(value, str):
-                    setattr(record, name, storable(value).replace("\x00", "") or None)
-            if problem := article_problem(record, limits):
-                record = ReadError(record.source, problem)
-        elif isinstance(record, ReadError):
-            record.error = storable(record.error)
-        else:
-            record.message = storable(record.message)
-        yield record
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

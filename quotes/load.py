@@ -13,18 +13,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, ContextManager
+from typing import ContextManager
 
 import sqlite_utils
 
 from quotes import store
 from quotes.extract import extract_article
 from quotes.limits import Limits, TimeLimitExceeded, time_limit
-from quotes.model import Article, Extraction, ReadError
+from quotes import parallel
 from quotes.corpus.resolve import Registry
-
-if TYPE_CHECKING:
-    from quotes.readers import ReadNote
+from quotes.corpus.tracking import refresh
+from quotes.model import Article, Extraction, ReadError, ReadNote
+from quotes.readers import EXTENSIONS, STDIN, is_url, iter_sources
+from quotes.readers.url import Fetcher, url_list
 
 # A progress display: given how many steps the load will take (None when that is not
 # known without reading the inputs), a context manager yielding the function to call
@@ -93,9 +94,6 @@ def load_paths(
     for many loads in a row into a big database, refreshed once at the end (`quotes
     refresh`, or the next load that refreshes, which finishes what is pending).
     """
-    from quotes import parallel
-    from quotes.readers import is_url, iter_sources
-    from quotes.readers.url import Fetcher, url_list
 
     db = store.connect(db_path)
     try:
@@ -120,7 +118,6 @@ def load_paths(
 def _steps(sources: list[str], fmt: str | None, extra: int) -> int | None:
     """The load's number of steps when the list of inputs tells it: every input a local
     file in a one-article format (a JSON lines file, a feed or a URL may hold any number)."""
-    from quotes.readers import EXTENSIONS, STDIN, is_url
 
     def one_article(source: str) -> bool:
         if is_url(source) or source == STDIN:
@@ -186,7 +183,6 @@ class Loader:
     def refresh(self) -> None:
         """Entities, quote and claim groups, follow-ups recomputed across the corpus
         (quotes.corpus.tracking): the end of a load that stored anything."""
-        from quotes.corpus.tracking import refresh
 
         try:
             self.summary.refreshed = refresh(self.db)
@@ -325,9 +321,6 @@ def iter_extractions(paths: Iterable[str], fmt: str | None = None, limits: Limit
     Inputs are read and extracted within the limits `quotes load` applies, and a failure
     has the message it gets there, so no command reads input unbounded.
     """
-    from quotes import parallel
-    from quotes.readers import iter_sources
-
     limits = limits or Limits()
     extract = TimedExtract(extract_article, limits.seconds)
     sources = iter_sources([str(p) for p in paths])

@@ -63,6 +63,14 @@ class ReadError:
 
 
 @dataclass
+class ReadNote:
+    """Something worth logging about an input that was read anyway (load_log status "ok")."""
+
+    source: str
+    message: str
+
+
+@dataclass
 class Entity:
     """A person or organisation named in one article."""
 

@@ -30,20 +30,25 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import threading
 import time
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
+from quotes import store
 from quotes.store.bulk import BatchIndexes
 from quotes.store.checkpoint import Checkpointer
 from quotes.store.deferred import IndexDeferral
 from quotes.extract import extract_article
+from quotes.extract.names import first_name_gender
 from quotes.limits import TimeLimitExceeded, time_limit
 from quotes.model import Article, Extraction, ReadError
+from quotes.readers.limited import read_within_limits
 
 BATCH_SIZE = 1000  # articles per transaction: into a big database, each commit writes every
 # page its rows touched, and 1,000 articles share more pages than 200 (11% less writer time)
@@ -148,8 +153,6 @@ class PoolEngine(Engine):
     """Local worker processes (concurrent.futures): `quotes load --workers N`."""
 
     def __init__(self, workers: int):
-        from concurrent.futures import ProcessPoolExecutor
-
         import quotes.extract.pipeline  # noqa: F401 - compiled once here; forked workers inherit it
 
         self.name = f"{workers} local processes"
@@ -219,10 +222,6 @@ def _warm_for_refresh() -> None:
     """Read the first-name list (gender_guesser's, 0.2 to 0.4 s) that the refresh at the
     end of the load consults, in a thread, while the writer waits for the workers'
     first results instead of after the last one."""
-    import threading
-
-    from quotes.extract.names import first_name_gender
-
     threading.Thread(target=first_name_gender, args=("Mary",), name="warm-first-names", daemon=True).start()
 
 
@@ -242,8 +241,6 @@ def iter_records(sources: Iterable[str], fmt: str | None = None, fetcher=None,
                  limits=None) -> Iterator[Any]:
     """Every record of every source, in order, as Loader.load_source reads them: within
     `limits` (quotes.limits), and a reader that raises becomes a ReadError."""
-    from quotes.limits import read_within_limits
-
     for source in sources:
         yield from read_within_limits(source, fmt, fetcher, limits)
 
@@ -328,8 +325,6 @@ class Writer:
             self.commit()
 
     def _begin(self) -> None:
-        from quotes import store
-
         self._transaction = store.write_transaction(self.db)  # the write lock first (see store)
         self._transaction.__enter__()
         if self.deferral is not None:

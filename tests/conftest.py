@@ -13,6 +13,7 @@ import pytest
 import sqlite_utils
 
 from quotes.model import Article, Entity, Extraction, Quote
+from quotes.store import facet_counts
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -111,7 +112,7 @@ def counts(db_file: Path) -> dict[str, int]:
 
 
 # Facet-count caches: their rows depend on when the change log was last folded (and
-# zero counts may stay), so tests check them for exactness (test_facet_counts.assert_exact)
+# zero counts may stay), so tests check them for exactness (assert_exact, below)
 # instead of counting them.
 CACHES = ("quote_facet_counts", "quote_pair_counts", "quote_facet_log", "quote_facet_fold")
 
@@ -129,6 +130,81 @@ def table_counts(db_file: Path) -> dict[str, int]:
         return {n: conn.execute(f"select count(*) from [{n}]").fetchone()[0] for n in names}
     finally:
         conn.close()
+
+
+FTS_TABLES = ("quotes", "claims", "articles", "entities")  # each has a <name>_fts index
+
+
+def index_sql(path: Path) -> set[tuple[str, str]]:
+    """(name, sql) of every index: two databases built alike have the same."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return set(conn.execute("select name, sql from sqlite_master where type = 'index' and sql is not null"))
+    finally:
+        conn.close()
+
+
+# --- the facet counts, checked against a plain group by ----------------------------
+
+MENTIONS = facet_counts.through_name("quote_mentions", "entity_id")
+
+
+def grouped(db) -> set[tuple]:
+    rows = set()
+    for table, columns in facet_counts.COUNTED.items():
+        for column in columns:
+            rows |= {(column, v, n) for v, n in db.execute(
+                f"select [{column}], count(*) from [{table}] where [{column}] is not null group by 1")}
+    return rows
+
+
+def counted(db) -> set[tuple]:
+    """The counts as readers see them: the table plus the log not yet folded into it."""
+    return set(db.execute(f"""
+        select facet, value, sum(n) from (
+          select facet, value, count as n from quote_facet_counts
+          {" ".join(f"union all select '{c}', [{c}], sign from quote_facet_log where mention is null"
+                    for c in facet_counts.COUNTED["quotes"])})
+        where value is not null group by 1, 2 having sum(n) > 0""").fetchall())
+
+
+def grouped_pairs(db) -> set[tuple]:
+    rows = set()
+    for a, b in facet_counts.pairs("quotes"):
+        rows |= {(a, va, b, vb, n) for va, vb, n in db.execute(
+            f"select [{a}], [{b}], count(*) from quotes where [{a}] is not null "
+            f"and [{b}] is not null group by 1, 2")}
+    for f in facet_counts.FILTERS["quotes"]:
+        rows |= {(f, v, MENTIONS, e, n) for v, e, n in db.execute(
+            f"select q.[{f}], m.entity_id, count(*) from quote_mentions m join quotes q "
+            f"on q.id = m.quote_id where q.[{f}] is not null group by 1, 2")}
+    return rows
+
+
+def counted_pairs(db) -> set[tuple]:
+    logged = [f"select '{a}', [{a}], '{b}', [{b}], sign from quote_facet_log where mention is null"
+              for a, b in facet_counts.pairs("quotes")]
+    logged += [f"select '{f}', [{f}], '{MENTIONS}', mention, sign from quote_facet_log where mention is not null"
+               for f in facet_counts.FILTERS["quotes"]]
+    return set(db.execute(f"""
+        select facet, value, other, other_value, sum(n) from (
+          select facet, value, other, other_value, count as n from quote_pair_counts
+          union all {" union all ".join(logged)})
+        where value is not null and other_value is not null group by 1, 2, 3, 4 having sum(n) > 0""").fetchall())
+
+
+def assert_exact(db) -> None:
+    assert counted(db) == grouped(db)
+    assert counted_pairs(db) == grouped_pairs(db)
+    assert db.execute("select count(*) from quote_facet_log").fetchone()[0] < facet_counts.FOLD_EVERY
+    facet_counts.fold(db)  # and the same once the log is added to the tables
+    assert not db.execute("select count(*) from quote_facet_log").fetchone()[0]
+    assert counted(db) == grouped(db)
+    assert counted_pairs(db) == grouped_pairs(db)
+    assert not db.execute("select * from quote_pair_counts where count < 0").fetchall()
+
 
 
 def rows(db_file: Path, sql: str, params=None) -> list[dict]:

@@ -7,12 +7,11 @@ import sqlite3
 
 import pytest
 
+from conftest import FTS_TABLES, assert_exact
 from quotes import parallel, store
 from quotes.load import Loader
 from quotes.model import Article
-from test_facet_counts import assert_exact
 
-FTS_TABLES = ("quotes", "claims", "articles", "entities")
 
 
 def article(url: str, words: str) -> Article:

@@ -22,10 +22,9 @@ import httpx
 import pytest
 import sqlite_utils
 
-from conftest import ROOT, table_counts
+from conftest import ROOT, assert_exact, table_counts
 from corpus import write_corpus
 from live import datasette
-from test_facet_counts import assert_exact
 
 REQUESTS = 1000  # at least this many, all while a load holds the write lock
 PAUSE_EVERY = 400  # statements of the load between two rounds of requests

@@ -32,9 +32,8 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from conftest import table_counts
+from conftest import assert_exact, index_sql, rows, table_counts
 from corpus import write_corpus
-from test_facet_counts import assert_exact
 
 N_ARTICLES = 150
 CORE_TABLES = ("articles", "quotes", "claims", "quote_mentions", "roles")
@@ -101,15 +100,6 @@ def entity_names(path: Path) -> list[str]:
     conn = _connect(path)
     try:
         return sorted(r[0] for r in conn.execute("select name from entities"))
-    finally:
-        conn.close()
-
-
-def index_sql(path: Path) -> set[tuple[str, str]]:
-    conn = _connect(path)
-    try:
-        assert conn.execute("select count(*) from _deferred_indexes").fetchone()[0] == 0
-        return set(conn.execute("select name, sql from sqlite_master where type = 'index' and sql is not null"))
     finally:
         conn.close()
 
@@ -263,6 +253,7 @@ def test_sigkill_at_many_points_loses_nothing(corpus, reference, tmp_path):
         lost = sum(max(0, n - got.get(table, 0)) for table, n in want.items())
         assert lost == 0 and got == want, "\n".join(log)
         assert entity_names(path) == entity_names(reference)
+        assert rows(path, "select count(*) as n from _deferred_indexes") == [{"n": 0}]
         assert index_sql(path) == index_sql(reference)  # none left aside (quotes.store.deferred)
         database = sqlite_utils.Database(path)
         try:

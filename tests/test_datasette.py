@@ -14,6 +14,7 @@ from datasette.app import Datasette
 
 from conftest import PLUGIN_STATIC, ROOT
 from quotes import store
+from quotes.store import facet_counts
 from quotes.model import Article, Claim, Entity, Extraction, Quote
 from quotes.corpus.resolve import Registry
 
@@ -81,16 +82,29 @@ def ds(db_file):
 
 @pytest.mark.asyncio
 async def test_facets_on_quotes(ds):
-    response = await ds.client.get("/quotes/quotes.json?_facet=speaker_name&_shape=objects")
+    """The quotes table's counted facets (metadata.yml, quotes/web/counted_facets.py),
+    shown as column facets, and the m2m one."""
+    response = await ds.client.get("/quotes/quotes.json?_shape=objects")
     assert response.status_code == 200, response.text
     data = response.json()
     facets = data["facet_results"]
-    assert {"speaker_name", "kind", "cue", "said_year", "said_month", "publisher"} <= set(facets)
-    speakers = {r["value"]: r["count"] for r in facets["speaker_name"]["results"]}
-    assert speakers == {"Kirill Dmitriev": 2, "Ann Lee": 1}
-    months = {r["value"]: r["count"] for r in facets["said_month"]["results"]}
-    assert months == {"2025-03": 1, "2025-04": 2}
-    assert not facets["speaker_name"].get("timed_out") and not data.get("facets_timed_out")
+    assert {name: [(r["label"], r["count"]) for r in f["results"]] for name, f in facets.items()} == {
+        "speaker_name": [("Kirill Dmitriev", 2), ("Ann Lee", 1)],
+        "kind": [("direct", 3)],
+        "cue": [("said", 3)],
+        "said_year": [(2025, 3)],
+        "said_month": [("2025-04", 2), ("2025-03", 1)],
+        "publisher": [("Other News", 2), ("The Paper", 1)],
+        "mentioned": [("Elon Musk", 1)],
+    }
+    assert {f["type"] for name, f in facets.items() if name != "mentioned"} == {"column"}
+    assert not any(f["hideable"] or f["truncated"] for f in facets.values())
+    html = (await ds.client.get("/quotes/quotes")).text
+    assert "timed out" not in html and html.count('<div class="facet-info ') == 7
+    # Datasette's own column facet, asked for in the URL, agrees
+    plain = (await ds.client.get("/quotes/quotes.json?_facet=speaker_name")).json()["facet_results"]
+    assert plain["speaker_name"]["results"] == plain["speaker_name_2"]["results"]
+    assert [r["count"] for r in plain["speaker_name"]["results"]] == [2, 1]
 
 
 @pytest.mark.asyncio
@@ -424,8 +438,13 @@ def test_metadata_names_only_real_tables_and_columns(db_file):
         columns = set(db[table].columns_dict)
         facets = {f for f in conf.get("facets", []) if isinstance(f, str)}
         for facet in conf.get("facets", []):
-            if isinstance(facet, dict):
-                assert list(facet) == ["m2m"] and facet["m2m"]["table"] in known, facet
+            if isinstance(facet, dict):  # the plugin's facet types
+                assert list(facet) in (["m2m"], ["counted"]), facet
+                if "m2m" in facet:
+                    assert facet["m2m"]["table"] in known, facet
+                else:  # a counted facet on a column without counts would count every row
+                    assert facet["counted"] in facet_counts.COUNTED.get(table, ()), (table, facet)
+                    facets.add(facet["counted"])
         named = set(conf.get("columns", {})) | facets | set(conf.get("sortable_columns", []))
         for key in ("label_column", "sort", "sort_desc"):
             if key in conf:

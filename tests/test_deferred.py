@@ -8,10 +8,10 @@ import pytest
 import sqlite_utils
 
 from corpus import write_corpus
+from conftest import assert_exact
 from quotes import store
 from quotes.store import deferred
 from quotes.load import load_paths
-from test_facet_counts import assert_exact
 
 N_ARTICLES = 60
 

@@ -14,17 +14,15 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
-from test_facet_counts import assert_exact
 
+from conftest import CACHES, FTS_TABLES, assert_exact
 from quotes import parallel, store
 from quotes.cli import cli
 from quotes.load import Loader, example_paths, load_paths
 from quotes.model import Article
 from quotes.readers import read_source
 
-FTS_TABLES = ("quotes", "claims", "articles", "entities")
 VOLATILE = {"loaded_at", "applied_at", "created_at"}  # wall-clock times differ between two loads
-CACHES = ("quote_facet_counts", "quote_pair_counts", "quote_facet_log", "quote_facet_fold")
 
 
 def corpus(folder: Path, copies: int = 8) -> Path:

@@ -20,9 +20,9 @@ import pytest
 from conftest import CLI_WITH_CPU_CLOCK, ROOT, burn_cpu, simple_extract
 from hostile import PARA, _gzip_bomb, write_hostile
 from quotes import limits
-from quotes.limits import Limits, TimeLimitExceeded, read_within_limits, storable, time_limit
-from quotes.model import Article, ReadError
-from quotes.readers import ReadNote, read_bytes
+from quotes.limits import Limits, TimeLimitExceeded, storable, time_limit
+from quotes.model import Article, ReadError, ReadNote
+from quotes.readers import read_bytes, read_within_limits
 
 
 @pytest.fixture(scope="module")
@@ -176,26 +176,24 @@ def test_time_limit_is_a_no_op_off_the_main_thread():
     assert seen == [(0.0, 0.0)]
 
 
-def test_a_reader_that_never_finishes_a_record_is_cut_off(tmp_path, monkeypatch, cpu_clock):
+def test_a_reader_that_never_finishes_a_record_is_cut_off(tmp_path, cpu_clock):
     def stalling(source, fmt=None, fetcher=None, max_bytes=None):
         yield Article(body=PARA, source=source + ":1")
         burn_cpu(60)
         yield Article(body=PARA, source=source + ":2")
 
-    monkeypatch.setattr("quotes.readers.read_source", stalling)
-    records = list(read_within_limits(str(tmp_path / "slow.jsonl"), limits=Limits(seconds=0.3)))
+    records = list(read_within_limits(str(tmp_path / "slow.jsonl"), limits=Limits(seconds=0.3), read=stalling))
     assert [type(r).__name__ for r in records] == ["Article", "ReadError"]
     assert records[1].error == ("reading took longer than the 0.3 s limit; the rest of this input "
                                 "was skipped (--time-limit)")
 
 
-def test_a_reader_that_raises_becomes_an_error(tmp_path, monkeypatch):
+def test_a_reader_that_raises_becomes_an_error(tmp_path):
     def broken(source, fmt=None, fetcher=None, max_bytes=None):
         raise KeyError("boom")
         yield
 
-    monkeypatch.setattr("quotes.readers.read_source", broken)
-    (record,) = read_within_limits(str(tmp_path / "x.txt"))
+    (record,) = read_within_limits(str(tmp_path / "x.txt"), read=broken)
     assert isinstance(record, ReadError) and record.error == "reader failed: KeyError: 'boom'"
 
 

@@ -83,3 +83,81 @@ def test_every_module_belongs_to_a_layer_or_orchestrates():
     above = {"quotes", "quotes.__main__", "quotes.cli", "quotes.load", "quotes.parallel",
              "quotes.evaluate", "quotes.evaluate_records", "quotes.export", "quotes.limits"}
     assert {m for m in MODULES if layer_of(m) is None} <= above
+
+
+# --- no import cycles, no private names across modules -------------------------------
+
+
+def _is_module(name: str) -> bool:
+    base = PACKAGE.parent / name.replace(".", "/")
+    return base.with_suffix(".py").exists() or (base / "__init__.py").exists()
+
+
+def _from_module(node: ast.ImportFrom, path: Path) -> str:
+    """The module a `from ... import` names, relative ones resolved against `path`."""
+    if not node.level:
+        return node.module or ""
+    package = module_name(path).split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
+    base = package[: len(package) - node.level + 1]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def imported_modules(path: Path) -> set[str]:
+    """The quotes modules a file imports, at any depth: an import inside a function is
+    still an edge of the graph, and hiding one there does not break a cycle.
+    `from quotes.readers import url` is quotes.readers.url alone: a package may gather
+    its submodules as long as none of them imports the package back."""
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names if a.name.split(".")[0] == "quotes"}
+        elif isinstance(node, ast.ImportFrom) and (module := _from_module(node, path)).split(".")[0] == "quotes":
+            out |= {f"{module}.{a.name}" if _is_module(f"{module}.{a.name}") else module for a in node.names}
+    return out
+
+
+GRAPH = {module_name(p): imported_modules(p) for p in sorted(PACKAGE.rglob("*.py"))}
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import one another, directly or not."""
+    reach = {}
+    for start in graph:
+        seen, todo = set(), list(graph[start])
+        while todo:
+            module = todo.pop()
+            if module not in seen:
+                seen.add(module)
+                todo.extend(graph.get(module, ()))
+        reach[start] = seen
+    groups = {frozenset(m for m in reach[start] if start in reach[m]) for start in graph if start in reach[start]}
+    return sorted(sorted(group) for group in groups)
+
+
+def test_no_import_cycles():
+    graph = GRAPH
+    cycles = import_cycles(graph)
+    edges = [f"{a} -> {b}" for group in cycles for a in group for b in sorted(graph[a]) if b in group]
+    assert not cycles, "modules that import one another:\n" + "\n".join(edges)
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    """Through a third module too: a finder that saw none would pass the test above."""
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert import_cycles(graph) == [["a", "b", "c"]]
+
+
+def private_imports(path: Path) -> list[str]:
+    """`from quotes... import _name` in a file: a module's private names are its own."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (module := _from_module(node, path)).split(".")[0] == "quotes":
+            found += [f"{path.relative_to(ROOT)}:{node.lineno}: from {module} import {a.name}"
+                      for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+    return found
+
+
+def test_no_module_imports_another_modules_private_names():
+    files = [p for folder in ("quotes", "plugins", "tests", "benchmarks") for p in sorted((ROOT / folder).rglob("*.py"))]
+    assert [line for path in files for line in private_imports(path)] == []

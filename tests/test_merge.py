@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import rows, store_articles, tracking_corpus
+from conftest import index_sql, rows, store_articles, tracking_corpus
 from quotes import store
 from quotes.corpus import tracking
 from quotes.cli import cli
@@ -50,14 +50,6 @@ def corpus():
 @pytest.fixture(scope="module")
 def single(corpus, tmp_path_factory) -> Path:
     return _loaded(tmp_path_factory.mktemp("single") / "quotes.db", corpus)
-
-
-def index_sql(path: Path) -> set:
-    conn = sqlite3.connect(path)
-    try:
-        return set(conn.execute("select name, sql from sqlite_master where type = 'index' and sql is not null"))
-    finally:
-        conn.close()
 
 
 @pytest.mark.parametrize("big", [False, True], ids=["indexes kept", "indexes set aside"])

@@ -20,7 +20,7 @@ from quotes.readers import (
     read_source,
 )
 from quotes.readers.encoding import DecodeError
-from quotes.readers.text import publisher_for_url
+from quotes.readers.publishers import publisher_for_url
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "quotes" / "examples"
 SEED = EXAMPLES / "000_c404069c42368f88.txt"

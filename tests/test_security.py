@@ -14,7 +14,6 @@ import gzip
 import http.server
 import re
 import threading
-import time
 import urllib.parse
 from pathlib import Path
 
@@ -31,6 +30,7 @@ PAGE = b"<html><body><article><p>\xe2\x80\x9cWe will build it,\xe2\x80\x9d Mayor
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    clock = None  # the TickingClock a test gives the download, paced by /trickle
 
     def log_message(self, *args):
         pass
@@ -70,15 +70,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             elif path == "/gzip-bomb":  # 64 KB on the wire, 64 MB decoded
                 body = gzip.compress(bytes(64 * 1024 * 1024), 9)
                 self._send(200, {"Content-Type": "text/html", "Content-Encoding": "gzip"}, body)
-            elif path == "/trickle":  # a byte every 0.2 s: never idle long, never done
+            elif path == "/trickle":  # a byte at a time, each once the last was read
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html")
-                self.send_header("Content-Length", "100000")
+                self.send_header("Content-Length", "1000")
                 self.end_headers()
-                for _ in range(100):
+                for sent in range(1, 1001):
                     self.wfile.write(b"x")
                     self.wfile.flush()
-                    time.sleep(0.2)
+                    if not self.clock.wait_for_reads(1 + sent):  # the start, then one a chunk
+                        self.close_connection = True  # the client stopped reading
+                        return
             else:
                 self._send(404, {"Content-Type": "text/plain"}, b"not found")
         except (BrokenPipeError, ConnectionResetError):
@@ -123,11 +125,40 @@ def test_redirect_limits_and_sizes(web):
     assert bomb.error == "larger than the 1 MB limit; download stopped"
 
 
-def test_a_trickling_server_is_cut_off_at_the_deadline(web):
-    started = time.monotonic()
-    (slow,) = _read(f"{web}/trickle", timeout=5, deadline=1)
-    assert slow.error == "timed out: download took longer than 1 s"
-    assert time.monotonic() - started < 10
+class TickingClock:
+    """A clock that moves `step` seconds each time it is read. The download reads it at
+    its start and after each chunk, and /trickle sends its next byte only once the last
+    one was read: one byte a chunk, one step a chunk, however loaded the machine is."""
+
+    def __init__(self, step: float):
+        self.step = step
+        self.now = 0.0
+        self.reads = 0
+        self.changed = threading.Condition()
+
+    def __call__(self) -> float:
+        with self.changed:
+            self.reads += 1
+            self.now += self.step
+            self.changed.notify_all()
+            return self.now
+
+    def wait_for_reads(self, reads: int) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.reads >= reads, timeout=30)
+
+
+def test_a_trickling_server_is_cut_off_at_the_deadline(web, monkeypatch):
+    """Bytes keep coming, so no read timeout ends the download; the overall deadline
+    does, at the third byte: 1.5 s after the start by the download's clock."""
+    from quotes.readers import url
+
+    clock = TickingClock(0.5)
+    monkeypatch.setattr(url, "CLOCK", clock)
+    monkeypatch.setattr(_Handler, "clock", clock)
+    (slow,) = _read(f"{web}/trickle", timeout=120, deadline=1)
+    assert slow == ReadError(f"{web}/trickle", "timed out: download took longer than 1 s")
+    assert clock.reads == 4  # the start, then three chunks
 
 
 def test_only_http_urls_are_fetched(tmp_path):

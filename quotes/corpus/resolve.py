@@ -20,11 +20,12 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
+from quotes import wordlists
 from quotes.extract.names import fold as fold_name
 from quotes.model import Entity
 from quotes.store import insert_rows
 
-_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+_SUFFIXES = wordlists.words("names.txt", "suffix")
 
 
 def fold(name: str) -> str:
@@ -243,16 +244,9 @@ from quotes.extract import lexicon as _lexicon
 
 _EDGE_PUNCT = ".,;:!?\"'()[]{}“”‘’«»"
 _HONORIFICS = {t.rstrip(".") for t in _lexicon.HONORIFICS_MALE | _lexicon.HONORIFICS_FEMALE} | {"dr", "sir"}
-# Words before a name that say what someone is, beyond extraction's title list: British
-# offices and parties ("Tory MP Michael Mates", "Lib Dem peer ...").
-_MORE_TITLES = frozenset(
-    """mp mep msp mla tory tories labour conservative liberal lib dem lib-dem snp plaid ukip
-    shadow peer backbencher frontbencher""".split()
-)
-_STOP_WORDS = frozenset(
-    """a an the of and or for to in on at by with from as is was his her its their
-    who which that this former new said says also one two mr mrs ms miss""".split()
-)
+# Titles beyond extraction's list (British offices and parties: "Tory MP Michael Mates").
+_MORE_TITLES = wordlists.words("resolve.txt", "more_title")
+_STOP_WORDS = wordlists.words("resolve.txt", "stop")
 
 
 def _clean_token(token: str, edges: str = _EDGE_PUNCT, possessive: bool = False) -> str:
@@ -291,14 +285,8 @@ def _last_name(tokens: list[str]) -> str:
 # Offices that may stand inside a longer name ("Putin Envoy Dmitriev", "York Attorney
 # General Elliot Spitzer"); elsewhere only a run of titles from the start counts, since
 # the wider title list holds words that are also surnames (Field, Major, King).
-_OFFICES = frozenset(
-    """president minister secretary envoy ambassador general attorney governor senator
-    chairman chairwoman chief executive director spokesman spokeswoman spokesperson leader
-    mayor commissioner comptroller chancellor premier judge justice founder adviser advisor
-    sen gov rep pres""".split()
-) | _MORE_TITLES
-# Letters after a name, dropped from the key: "Frank Field MP", "Guy Mansfield QC".
-_POST_NOMINALS = frozenset("mp qc kc mep msp mla obe mbe cbe kbe dbe phd md".split())
+_OFFICES = wordlists.words("resolve.txt", "office") | _MORE_TITLES
+_POST_NOMINALS = wordlists.words("resolve.txt", "post_nominal")
 
 
 def _is_title(folded: str, original: str, leading: bool = True) -> bool:

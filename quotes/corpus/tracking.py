@@ -36,6 +36,7 @@ from functools import lru_cache
 
 import sqlite_utils
 
+from quotes import wordlists
 from quotes.model import short_hash
 from quotes.corpus.resolve import CorpusMention, content_words, corpus_key, fold, person_parts, resolve_corpus
 from quotes.store import insert_rows, write_transaction
@@ -608,7 +609,7 @@ def refresh_quote_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> 
 
 # --- the same claim across articles -------------------------------------------------------------
 
-_LEADING = {"the", "a", "an", "his", "her", "its", "their", "our", "my", "your"}
+_LEADING = wordlists.words("tracking.txt", "leading")
 
 
 def claim_object(kind: str, obj: str | None, text: str | None = None) -> str:
@@ -711,22 +712,10 @@ def refresh_claim_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> 
 
 # --- a no-comment claim followed by the subject's own words --------------------------------------
 
-# Words of the no-comment phrasing itself, which say nothing about the topic.
-_NO_COMMENT_WORDS = frozenset(
-    """comment commented commenting publicly immediately respond responded reply replied
-    request return returned returning declined refused reached available yet message
-    call email statement spokesman spokeswoman spokesperson representative""".split()
-)
-_TOPIC_STOP = frozenset(
-    """will would could should have has had been being were are not but they them there
-    this that these those what when where which while about after before more most very
-    just into over than then also only such some any all our your you it's i'm said says
-    told tell year years time times people like make made going get can may might must
-    one two three first last new now here how why because does did doing don't week weeks
-    month months day days today tuesday monday wednesday thursday friday saturday sunday
-    think know want wanted need really well still even much many other another""".split()
-)
-
+# Words of the no-comment phrasing itself, which say nothing about the topic, and words
+# that tell nothing of a statement's topic.
+_NO_COMMENT_WORDS = wordlists.words("tracking.txt", "no_comment")
+_TOPIC_STOP = wordlists.words("tracking.txt", "topic_stop")
 
 def later(a: str | None, b: str | None) -> bool:
     """Is date a after date b? ISO dates, partial ones compared on what both give."""

@@ -10,6 +10,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from quotes import wordlists
 from quotes.extract import lexicon
 from quotes.extract.indirect import reporting_verbs
 from quotes.extract.quotemarks import QuotedSpan
@@ -18,7 +19,10 @@ from quotes.extract.speakers import (
     Resolver, classify,
     plausible_speaker, trim_name,
 )
+from quotes.extract.lexicon import alternation
 from quotes.extract.text import Span, is_abbreviation
+
+_LISTS = "attribution.txt"
 
 _CUE = lexicon.strong_cue_pattern()
 _ANY_CUE = lexicon.any_cue_pattern()
@@ -74,7 +78,7 @@ def _may_lead(before: str) -> bool:
 _CLAUSE_BEFORE = re.compile(
     rf"""(?:^[\s,.!?—–-]*|[,;]\s+|[.!?]\s+)(?:
         (?P<sp1>{SPEAKER})(?P<appos>{APPOSITION})?\s+{ADVERB}?(?P<cue1>{_CUE}|agreed|agrees)
-       |(?!(?:told|tells|asked|asks)\b)(?P<cue2>{_CUE})\s+(?P<sp2>{SPEAKER_AFTER_CUE})
+       |(?!(?:{alternation(_LISTS, "object_cue")})\b)(?P<cue2>{_CUE})\s+(?P<sp2>{SPEAKER_AFTER_CUE})
     )\b(?P<tail>[^"“”.!?;:]{{0,120}})[.!?]\s*$""",
     re.VERBOSE,
 )
@@ -83,30 +87,28 @@ _CLAUSE_BEFORE = re.compile(
 _DASH_SIGNATURE = re.compile(rf"[-—–―]+[ ]?(?P<sp>{NAME})(?:\.?$|,[ ][a-z][^\"“”]*$)")
 _SENTENCE_IN_NAME = re.compile(r"(?<=\w{4})\.\s+(?=[A-Z])")  # not "Del. Stacey Plaskett"
 _INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.)+$")  # "G.K." in "G.K. Butterfield"
-_NAMING_CUES = frozenset({"called", "calls", "call", "calling", "described", "describes",
-                          "describing"})
+_NAMING_CUES = wordlists.words(_LISTS, "naming_cue")
 _ENDS_SENTENCE = re.compile(r"[a-z]{2}[.!?]\s*$|[)\]][.!?]\s*$")
 _LEADING_HINT = re.compile(rf"\b(?:{_ANY_CUE}|[Aa]ccording)\b|(?:--|—|–)\s*$")
 _PARTICIPLE = re.compile(
-    r"(?:,\s+|\s+(?=and\s))(?P<cue>saying|adding|arguing|noting|insisting|writing|asking|asserting|declaring|"
-    r"explaining|warning|tweeting|telling\s+\w+|adding\s+that|saying\s+that|"
-    r"and\s+(?:then\s+|later\s+)?(?:added|said|wrote|told\s+\w+))\s*[:,]?\s*$"
+    rf"(?:,\s+|\s+(?=and\s))(?P<cue>{alternation(_LISTS, 'participle')}|"
+    r"telling\s+\w+|adding\s+that|saying\s+that|"
+    rf"and\s+(?:then\s+|later\s+)?(?:{alternation(_LISTS, 'and_cue')}|told\s+\w+))\s*[:,]?\s*$"
 )
 # An introductory adverbial phrase is not the subject: "During a speech earlier in the
 # day, Trump attacked ...", "On July 6, 2015, Sanders made the following comment:".
-_INTRO_WORDS = (r"(?:On|In|At|During|After|Before|With|Without|When|While|As|Since|Despite|"
-                r"Earlier|Later|Last|Then|Still|But|And|Yet|So|Meanwhile|However|Instead|Asked|"
-                r"Speaking|Addressing|Following|Under|Over|From|For|By|Like|Unlike|Back|Also|"
-                r"Even|Today|Yesterday|Recently|Separately|Finally|Moreover|Indeed|Now|Once|"
-                r"Although|Though|Because|If|Unless|Until|Amid|Among|Outside|Inside|Within)")
-_NOT_SUBJECT = (rf"(?![A-Z][a-z]{{3,}}ing\s+(?!(?:said|says|told|added|wrote|writes)\b)[a-z])"
-                rf"(?!(?:{_INTRO_WORDS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
-                r"January|February|March|April|June|July|August|September|October|November|"
-                r"December|Next|This|That)\b)")
+_INTRO_WORDS = f"(?:{alternation(_LISTS, 'intro', case='capitalize')})"
+# Weekdays and months (May is a verb too) are no subject either.
+_NOT_SUBJECT_WORDS = "|".join(w.capitalize() for w in (
+    *wordlists.lines("calendar.txt", "weekday"),
+    *(m for m in wordlists.lines("calendar.txt", "month") if m != "may"),
+    *wordlists.lines(_LISTS, "not_subject")))
+_NOT_SUBJECT = (rf"(?![A-Z][a-z]{{3,}}ing\s+(?!(?:{alternation(_LISTS, 'cue_after_ing')})\b)[a-z])"
+                rf"(?!(?:{_INTRO_WORDS}|{_NOT_SUBJECT_WORDS})\b)")
 _SUBJECT_PLAIN = re.compile(
     rf"(?:(?:{_INTRO_WORDS}|[A-Z][a-z]{{3,}}ing)\b"
-    rf"(?:\b(?:Mrs|Mr|Ms|Dr|Sen|Rep|Gov|Gen|Lt|St|Jr|U\.S)\.|[^.!?:;\"“”]){{0,120}}?,\s+)?"
-    rf"(?:(?:As|Like|And|But|So|Yet|Then)\s+)?{_NOT_SUBJECT}"
+    rf"(?:\b(?:{alternation(_LISTS, 'subject_abbr')})\.|[^.!?:;\"“”]){{0,120}}?,\s+)?"
+    rf"(?:(?:{alternation(_LISTS, 'subject_opener', case='capitalize')})\s+)?{_NOT_SUBJECT}"
     rf"(?P<sp>{SPEAKER})(?=\s|,)")
 _SUBJECT_PREFIXED = re.compile(rf"(?P<sp>{PREFIXED_NAME})(?=\s|,)")
 _SUBJECT_AFTER_PHRASE = re.compile(rf"[A-Z][^,]{{0,50}},\s+{_NOT_SUBJECT}(?P<sp>{SPEAKER})(?=\s|,)")
@@ -138,16 +140,13 @@ _WHO_BEFORE_VERB = re.compile(rf"(?<![\w'’])(?P<sp>{NAME}),\s+who\s+{ADVERB}$"
 _LABEL = re.compile(r"([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,2}):\s")
 
 
-_NOT_LABELS = frozenset({"VIDEO", "UPDATE", "WATCH", "PHOTO", "PHOTOS", "EXCLUSIVE", "BREAKING",
-                         "READ", "NOTE", "EDITOR'S NOTE", "EDITOR’S NOTE", "LISTEN", "AUDIO",
-                         "RELATED", "CORRECTION", "WARNING", "SPOILER", "Q", "A", "PS", "P.S"})
+_NOT_LABELS = wordlists.words(_LISTS, "not_label")
 
 
 # Verbs that report speech or thought and take a clause: the cue lexicon and the
 # speech and thought verbs of the reporting lexicon. Naming verbs are left out: what
 # they govern is a name for something ('called the plan "a disaster"'), not words said.
-_NAMING_VERBS = frozenset("""call calls called calling describe describes described describing
-    dub dubs dubbed label labels labeled labelled name names named term terms termed""".split())
+_NAMING_VERBS = wordlists.words(_LISTS, "naming_verb")
 _SPEECH_VERBS = (frozenset(f for f, (_, strong) in lexicon.cue_forms().items() if strong)
                  | frozenset(f for f, (_, frame) in reporting_verbs().items()
                              if frame in ("speech", "announcement"))) - _NAMING_VERBS
@@ -159,34 +158,29 @@ _THOUGHT_VERBS = (frozenset(f for f, (_, strong) in lexicon.cue_forms().items() 
                               if frame == "clause")) - _SPEECH_VERBS - _NAMING_VERBS
 # Verb forms that are more often nouns ("her mental state", "the report's claims"): a
 # verb only after a pronoun or a name.
-_NOUNISH_VERBS = frozenset("""state states report reports claim claims note notes tweet
-    tweets post posts reply replies answer answers promise promises joke jokes hint hints
-    counter counters remark remarks comment comments estimate estimates view views plan
-    plans hope hopes doubt doubts fear fears want wants warning stress record caution
-    cautions charge charges confirm demand demands insist respond quip quips lament
-    laments boast boasts concern concerns""".split())
+_NOUNISH_VERBS = wordlists.words(_LISTS, "nounish_verb")
 # A verb of going on followed by "to" after a closed sentence: 'continues to live'.
 _GOES_ON_TO = re.compile(r"[ ]+to[ ]")
-_GOING_ON = frozenset({"continue", "continues", "continued", "continuing"})
+_GOING_ON = wordlists.words(_LISTS, "going_on")
 _CLAUSE_AFTER_CUE = re.compile(r"[ ]+that[ ]+\S+[ ]+\S+")
-_FINITE_IN_TAIL = re.compile(r"\b(?:will|would|can|could|should|must|may|might|are|were|have|had|did)\b")
+_FINITE_IN_TAIL = re.compile(rf"\b(?:{alternation(_LISTS, 'finite_in_tail')})\b")
 _VERB_SUBJECT = re.compile(
-    r"(?:\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I|who|which|that)|[A-Z][\w'’.\-]*)(?:[ ]\w+ly)?[ ]$")
+    rf"(?:\b(?:{alternation('function_words.txt', 'subject_pronoun', case='either')}|I|{alternation(_LISTS, 'clause_relative')})"
+    r"|[A-Z][\w'’.\-]*)(?:[ ]\w+ly)?[ ]$")
 _WORD = re.compile(r"[\w'’]+")
 # Words after a naming verb that are no object: 'whom he called a "con artist"',
 # 'which he described as "an evil act"', 'calls for "a ban"'.
-_NAMING_FILLERS = frozenset("a an the as it for of on to".split())
+_NAMING_FILLERS = wordlists.words(_LISTS, "naming_filler")
 # After the verb, the content starts past an object or an adverbial and a complementiser
 # ("told reporters outside a polling place that", "said on Twitter Monday that"), but not
 # past a clause ("said Nunberg was bound by an agreement that ...").
 _OBJECT_THAT = re.compile(
-    r"[ \t,]*(?:(?!(?:is|are|was|were|be|been|has|have|had|will|would|can|could|should|"
-    r"may|might|must|do|does|did|he|she|they|we|I|it)\b)[^\s\"“”.;:!?]+[ \t,]+){0,7}?that\b")
+    rf"[ \t,]*(?:(?!(?:{alternation(_LISTS, 'clause_word')})\b)[^\s\"“”.;:!?]+[ \t,]+){{0,7}}?that\b")
 # Between a verb and its quote, a phrase that is no content: "told reporters on Monday,",
 # "joked of the museum,", "said in a statement:".
 _ADVERBIAL_LEAD = re.compile(r"(?:[ \t]+[^\s\"“”.;:!?,]+){1,8}?[ \t]*[,:][ \t]*")
-_CLAUSE_WORDS = frozenset("""is are was were be been has have had will would can could should
-    may might must do does did he she they we i it that which who""".split())
+_CLAUSE_WORDS = (frozenset(w.lower() for w in wordlists.lines(_LISTS, "clause_word"))
+                 | wordlists.words(_LISTS, "clause_relative"))
 # A parenthetical attribution: ', she said, is "..."' (the content is on both sides).
 _PARENTHETICAL = re.compile(
     r"(?:[ \t]+[^\s,\"“”.;:!?]+){0,4}?[ \t]*,[ \t]*(?=[^\s\"“”'‘])")

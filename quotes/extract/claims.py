@@ -17,14 +17,18 @@ from quotes.extract.names import ArticleNames, Person, fold
 from quotes.extract.speakers import SPEAKER, Resolver, classify
 from quotes.extract.text import Span
 from quotes.model import Claim
+from quotes import wordlists
+from quotes.extract.lexicon import alternation
+
+_LISTS = "claims.txt"
 
 _NO_COMMENT = re.compile(
-    r"\b(?:(?:had|has|have|did)\s+not\s+(?:yet\s+|immediately\s+|publicly\s+)*(?:commented|comment|responded|respond|returned|return)"
+    rf"\b(?:(?:{alternation(_LISTS, 'no_comment_aux')})\s+not\s+(?:yet\s+|immediately\s+|publicly\s+)*(?:{alternation(_LISTS, 'no_comment_verb')})"
     r"|declined\s+to\s+comment|declined\s+(?:a\s+)?requests?\s+for\s+comment|refused\s+to\s+comment"
     r"|could\s+not\s+(?:immediately\s+)?be\s+reached|did\s+not\s+(?:immediately\s+)?reply"
     r"|(?:was|were)\s+not\s+available\s+for\s+comment|no\s+comment"
-    r"|(?:has|have|had|did)\s+not\s+(?:yet\s+|publicly\s+)*(?:claimed|claim)\s+responsibility"
-    r"|(?:dodged|evaded|sidestepped|ducked)\s+(?:\w+\s+){0,2}?questions)\b",
+    rf"|(?:{alternation(_LISTS, 'no_comment_aux')})\s+not\s+(?:yet\s+|publicly\s+)*(?:claimed|claim)\s+responsibility"
+    rf"|(?:{alternation(_LISTS, 'dodge')})\s+(?:\w+\s+){{0,2}}?questions)\b",
     re.IGNORECASE,
 )
 _AS_OF = re.compile(r"^\s*(?:As\s+of|By)\s+([^,]{2,40}),\s*", re.IGNORECASE)
@@ -32,7 +36,7 @@ _AS_OF = re.compile(r"^\s*(?:As\s+of|By)\s+([^,]{2,40}),\s*", re.IGNORECASE)
 def _words() -> dict[str, frozenset[str]]:
     """Section -> words, from quotes/data/claims.txt (word lists live in data files)."""
     out: dict[str, set[str]] = {}
-    for section, line in lexicon.data_lines("claims.txt"):
+    for section, line in wordlists.sections("claims.txt"):
         if section:
             out.setdefault(section, set()).update(line.split("#", 1)[0].split())
     return {k: frozenset(v) for k, v in out.items()}
@@ -48,15 +52,11 @@ _ROLE_TRIE = word_trie(sorted(ROLE_HEADS))
 _RUN_STOP = frozenset(lexicon.LEADING_FUNCTION_WORDS | lexicon.LEADING_PREPOSITIONS
                       | lexicon.DETERMINERS | lexicon.SUBORDINATORS | set(lexicon.PRONOUNS)
                       | lexicon.PLURAL_PRONOUNS | lexicon.NUMBER_WORDS
-                      | {"his", "its", "their", "our", "my", "your", "of", "is", "was", "are",
-                         "were", "be", "been", "has", "had", "have", "who", "which", "that",
-                         "whom", "whose", "not", "than", "told", "including", "like", "both",
-                         "mr", "mrs", "ms", "sir", "lord", "lady", "dr", "dame", "prince",
-                         "princess", "mr.", "mrs.", "ms.", "dr."})
-_CONNECT = frozenset({"of", "for", "the", "and", "&"})
-_ABBREV = re.compile(r"(?:[A-Z]\.)+|(?i:sen|gov|rep|gen|lt|col|capt|sgt|adm|maj|brig)\.")
+                      | wordlists.words(_LISTS, "run_stop"))
+_CONNECT = wordlists.words(_LISTS, "connector")
+_ABBREV = re.compile(rf"(?:[A-Z]\.)+|(?i:{alternation(_LISTS, 'abbr')})\.")
 _CLOSING = tuple(",;:!?\"“”()[]—–")
-_DET = re.compile(r"^(?:the|a|an|his|her|their|its)\s+", re.IGNORECASE)
+_DET = re.compile(rf"^(?:{alternation('function_words.txt', 'noun_determiner')})\s+", re.IGNORECASE)
 
 
 def _head(tok: str) -> str:
@@ -136,12 +136,12 @@ def _titles_before(masked: str, at: int) -> list[tuple[str, float]]:
 
 
 _APPOS = re.compile(
-    rf",\s+(?:who\s+(?:also\s+)?(?:is|was|serves\s+as|served\s+as|works\s+as|worked\s+as)\s+(?:also\s+|now\s+|currently\s+)?)?"
-    rf"(?P<role>(?!(?:and|or|but|who|which|that|said|says|told|when|while|after|before|as)\b)"
-    rf"(?:(?:the|a|an|his|her|their|its)\s+|[A-Z][\w.&\-]*(?:\s+[A-Z][\w.&\-]*){{0,3}}['’]s\s+)?"
+    rf",\s+(?:who\s+(?:also\s+)?(?:{alternation(_LISTS, 'appos_copula')})\s+(?:also\s+|now\s+|currently\s+)?)?"
+    rf"(?P<role>(?!(?:{alternation(_LISTS, 'not_role_start')})\b)"
+    rf"(?:(?:{alternation('function_words.txt', 'noun_determiner')})\s+|[A-Z][\w.&\-]*(?:\s+[A-Z][\w.&\-]*){{0,3}}['’]s\s+)?"
     rf"(?:[\w'’\-]+(?:\.[\w'’\-]+)*\.?\s+){{0,5}}?(?i:{_ROLE_TRIE})\b"
-    rf"(?:\s+(?:of|at|for|with|to|in|on)\s+(?:[^,;.]|(?<=\b[A-Z])\.){{2,80}})?)"
-    rf"(?=[,;.]|\s+(?:said|says|told|who|and|has|had|was|is|urged|added)\b|$)")
+    rf"(?:\s+(?:{alternation(_LISTS, 'role_preposition')})\s+(?:[^,;.]|(?<=\b[A-Z])\.){{2,80}})?)"
+    rf"(?=[,;.]|\s+(?:{alternation(_LISTS, 'after_appos')})\b|$)")
 _HEADS_VERB = re.compile(
     rf",\s+who\s+(?:also\s+|now\s+|currently\s+)?(?P<verb>{'|'.join(sorted(_HEAD_VERBS))})\s+"
     rf"(?P<obj>(?:the\s+)?(?:[^,;.]|(?<=\b[A-Z])\.){{2,80}})")
@@ -160,47 +160,42 @@ def _titles_after(masked: str, end: int) -> list[tuple[str, float]]:
 
 
 _APPOINT = re.compile(
-    rf"(?P<by>{SPEAKER})\s+(?:\w+\s+)?(?:appointed|named|nominated|tapped|picked|chose)\s+"
-    rf"(?P<who>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)\s+(?:as\s+)?(?P<role>(?:his|her|their|the|a|an)\s+[^.;]{{3,120}}?)"
-    rf"(?=,\s+(?:giving|making|which|who)|[.;]|$)"
+    rf"(?P<by>{SPEAKER})\s+(?:\w+\s+)?(?:{alternation(_LISTS, 'appoint_verb')})\s+"
+    rf"(?P<who>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)\s+(?:as\s+)?(?P<role>(?:{alternation(_LISTS, 'appoint_determiner')})\s+[^.;]{{3,120}}?)"
+    rf"(?=,\s+(?:{alternation(_LISTS, 'after_appointment')})|[.;]|$)"
 )
-_APPOINT_WORD = re.compile(r"\b(?:appointed|named|nominated|tapped|picked|chose|elected|promoted)\b")
+_APPOINT_WORD = re.compile(rf"\b(?:{alternation(_LISTS, 'appoint_word')})\b")
 _APPOINTED = re.compile(
-    r"(?P<who>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)\s+(?:was|has\s+been|had\s+been|is)\s+"
-    r"(?:\w+\s+)?(?:appointed|named|nominated|elected|promoted\s+to)\s+(?:as\s+)?(?P<role>[^.;,]{3,120})"
+    rf"(?P<who>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)\s+(?:{alternation(_LISTS, 'appointed_aux')})\s+"
+    rf"(?:\w+\s+)?(?:{alternation(_LISTS, 'appointed_verb')})\s+(?:as\s+)?(?P<role>[^.;,]{{3,120}})"
 )
-_EVENT_WORDS = """talks meeting meetings summit call visit conference hearing trial vote election
-speech rally debate deal agreement ceasefire negotiations interview attack strike invasion
-announcement signing ceremony launch""".split()
+_EVENT_WORDS = wordlists.lines(_LISTS, "event_word")
 _EVENT = re.compile(rf"\b(?:{'|'.join(_EVENT_WORDS)})\b", re.IGNORECASE)
 _PLAN = re.compile(
-    r"\b(?:plans?|planned|intends?|intended|is\s+expected|are\s+expected|is\s+scheduled|"
-    r"are\s+scheduled|is\s+set|are\s+set|will|aims?|hopes?|vowed|pledged)\s+to\s+\w+|\bwill\s+(?!be\s+able)\w+",
+    rf"\b(?:{alternation(_LISTS, 'plan')})\s+to\s+\w+|\bwill\s+(?!be\s+able)\w+",
 )
 _BETWEEN = re.compile(r"between\s+([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)\s+and\s+([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)")
-_SAME_DAY = re.compile(r"\b(?:hours?\s+(?:before|after|earlier|later)|later\s+(?:that\s+|the\s+same\s+)?day|earlier\s+(?:that\s+)?day)\b", re.IGNORECASE)
+_SAME_DAY = re.compile(rf"\b(?:hours?\s+(?:{alternation(_LISTS, 'hours_relative')})|later\s+(?:that\s+|the\s+same\s+)?day|earlier\s+(?:that\s+)?day)\b", re.IGNORECASE)
 
 
 # Cheap checks on the case-folded sentence, before the case-blind patterns (several
 # times slower) run on the sentence itself: every match of _NO_COMMENT holds one of
 # these words, and _EVENT's words match the folded text wherever they match the text.
-_NO_COMMENT_WORDS = ("comment", "respond", "return", "reach", "reply", "responsib", "questions")
+_NO_COMMENT_WORDS = wordlists.lines(_LISTS, "no_comment_word")
 # The words of _EVENT as a trie: it matches where the alternation does (only whether it
 # matches is asked), trying one letter per branch instead of every word.
 _EVENT_FOLDED = re.compile(rf"\b(?:{word_trie(_EVENT_WORDS)})\b")
 # Every match of _APPOINT_WORD and of _PLAN holds one of these words: cheap substring
 # tests before the patterns, which try each of their words at every position.
-_APPOINT_WORDS = ("appointed", "named", "nominated", "tapped", "picked", "chose", "elected",
-                  "promoted")
-_PLAN_WORDS = ("plan", "intend", "intention", "scheduled", "set", "will", "won", "aim", "vow",
-               "pledg", "promis", "agree", "due", "poised", "preparing", "continue", "shall")
+_APPOINT_WORDS = wordlists.lines(_LISTS, "appoint_word")
+_PLAN_WORDS = wordlists.lines(_LISTS, "plan_word")
 
 
 def _may_be_no_comment(folded: str) -> bool:
     return any(w in folded for w in _NO_COMMENT_WORDS)
 
 
-_HYPOTHETICAL = re.compile(r"\b(?:potential|possible|would|could|might|may|if|plans?|will)\b")
+_HYPOTHETICAL = re.compile(rf"\b(?:{alternation(_LISTS, 'hypothetical')})\b")
 
 
 _INTRO_PHRASE = re.compile(r"^(?:[A-Z][^,]{0,40}),\s")
@@ -310,11 +305,13 @@ def _mask_quotes(text: str, offset: int, quoted: list[tuple[int, int]]) -> str:
 
 
 # What may stand between a subject and its 'did not respond': '(IDF)', ', who', 'also'.
-_SUBJECT_GAP = re.compile(r"(?:\s*\([^()]{1,40}\))?(?:\s*,\s*who)?(?:\s+(?:also|still|so\s+far|yet))*\s*$")
-_PRONOUN_END = re.compile(r"\b(?P<p>[Hh]e|[Ss]he|[Tt]hey|[Ii]t)\s*$")
+_SUBJECT_GAP = re.compile(rf"(?:\s*\([^()]{{1,40}}\))?(?:\s*,\s*who)?(?:\s+(?:{alternation(_LISTS, 'subject_gap')}))*\s*$")
+_PRONOUN_END = re.compile(rf"\b(?P<p>{alternation(_LISTS, 'subject_pronoun', case='either')})\s*$")
 
 
-_NAME_END = re.compile(r"(?<![\w'’\-])(?!(?:The|A|An|But|And|Yet|So|It|He|She|They|This|That|Asked)\b)"
+# "..., Israel has not claimed responsibility" (a body) but not "... of Israel".
+_OBJECT_WORD_END = re.compile(rf"\b(?:{alternation(_LISTS, 'before_one_word_name')})\s*$", re.IGNORECASE)
+_NAME_END = re.compile(rf"(?<![\w'’\-])(?!(?:{alternation(_LISTS, 'not_name_end', case='capitalize')})\b)"
                        r"[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,3}\s*$")
 
 
@@ -350,7 +347,7 @@ def _no_comment(text, masked, m, s, names, resolver, pub, mentions=()) -> list[C
     if subject is None and (nm := _NAME_END.search(before, 0, end)):
         subject = names.lookup(nm.group(0), s.start + nm.start())
         if subject is None and " " not in nm.group(0) and nm.start() > 0 and _may_name(nm.group(0)) \
-                and not re.search(r"\b(?:of|for|and|the|to)\s*$", before[:nm.start()], re.IGNORECASE):
+                and not _OBJECT_WORD_END.search(before[:nm.start()]):
             # "..., Israel has not claimed responsibility": a one-word name that is no
             # person's is a country or a body.
             subject = names.add(fold(nm.group(0)), nm.group(0), "organization", nm.group(0),
@@ -405,9 +402,9 @@ def _roles(text, masked, s, names, resolver, pub, mentions, known) -> list[Claim
 
 
 _COPULA = re.compile(
-    rf"\s+(?:is|was|has\s+been|had\s+been|became|becomes|remains)\s+(?:also\s+|now\s+|still\s+)?"
+    rf"\s+(?:{alternation(_LISTS, 'copula')})\s+(?:also\s+|now\s+|still\s+)?"
     rf"(?P<role>(?:the|a|an)\s+(?:[\w'’\-]+\s+){{0,4}}?(?i:{_ROLE_TRIE})\b"
-    rf"(?:\s+(?:of|at|for|with|to|in|on)\s+(?:[^,;.]|(?<=\b[A-Z])\.){{2,80}})?)(?=[,;.]|\s+(?:and|who|which)\b|$)")
+    rf"(?:\s+(?:{alternation(_LISTS, 'role_preposition')})\s+(?:[^,;.]|(?<=\b[A-Z])\.){{2,80}})?)(?=[,;.]|\s+(?:and|who|which)\b|$)")
 
 
 def _copular_roles(text, masked, s, names, resolver, pub) -> list[Claim]:
@@ -429,7 +426,7 @@ def _copular_roles(text, masked, s, names, resolver, pub) -> list[Claim]:
 # by a person the article has named, written as a definite description.
 _DESCRIPTION = re.compile(
     rf"\b[Tt]he\s+(?P<d>(?:[A-Z][\w'’\-]*\s+){{0,3}}(?:[a-z]+\s+)?(?i:{_ROLE_TRIE}))\b"
-    rf"(?!\s+(?:[A-Z]|(?:of|for|at|to|in)\b|(?i:{_ROLE_TRIE})\b))(?![’']s)")
+    rf"(?!\s+(?:[A-Z]|(?:{alternation(_LISTS, 'description_preposition')})\b|(?i:{_ROLE_TRIE})\b))(?![’']s)")
 
 
 def _known_holder(desc: str, known: dict) -> Person | None:
@@ -500,8 +497,8 @@ def _role_claim(text: str, s: Span, p: Person, role: str, names: ArticleNames,
                  object=role, organization=org, as_of=pub, confidence=conf)
 
 
-_EMPLOYER_PREFIX = re.compile(r"^(?:(?:the|a|an)\s+(?:(?!(?:of|for|at|with|to|in|on|by)\s)[a-z][\w\-]*\s+){0,2})?(?P<org>[A-Z][\w&\-.]*(?:\s+(?:[A-Z][\w&\-]*|of|for|the|and|&))*?)(?:['’]s)?\s+(?=[a-z])")
-_DEMONYM = re.compile(r"(?:ian|ean|ese|ish|ic|an|i)$")
+_EMPLOYER_PREFIX = re.compile(rf"^(?:(?:the|a|an)\s+(?:(?!(?:{alternation(_LISTS, 'employer_preposition')})\s)[a-z][\w\-]*\s+){{0,2}})?(?P<org>[A-Z][\w&\-.]*(?:\s+(?:[A-Z][\w&\-]*|{alternation(_LISTS, 'connector')}))*?)(?:['’]s)?\s+(?=[a-z])")
+_DEMONYM = re.compile(rf"(?:{alternation(_LISTS, 'demonym_suffix')})$")
 
 
 def _employer(role: str, at: int, names: ArticleNames, resolver: Resolver) -> str | None:
@@ -533,9 +530,9 @@ def _employer(role: str, at: int, names: ArticleNames, resolver: Resolver) -> st
     return names.add(fold(name), name, "organization", name, at).name
 
 
-_POST_PREP = re.compile(rf"(?i:{_ROLE_TRIE})\s+(?:of|at|with|for)\s+(?:the\s+)?(?P<obj>\S.*)$")
+_POST_PREP = re.compile(rf"(?i:{_ROLE_TRIE})\s+(?:{alternation('names.txt', 'post_preposition')})\s+(?:the\s+)?(?P<obj>\S.*)$")
 _ORG_STOP = frozenset(lexicon.LEADING_PREPOSITIONS | lexicon.SUBORDINATORS | lexicon.DETERMINERS
-                      | {"on", "in", "and", "or", "who", "which", "that", "since", "until", "from"})
+                      | wordlists.words(_LISTS, "org_stop"))
 
 
 def _body_after_post(role: str, at: int, names: ArticleNames, resolver: Resolver) -> str | None:
@@ -608,15 +605,10 @@ def _acronym_of(name: str, names: ArticleNames) -> Person | None:
 
 
 _PAST_VERB = re.compile(r"(?<![\w'’\-])(?P<v>[a-z]+ed|[a-z]+)\b")
-_NOT_EVENT_VERBS = frozenset({"said", "told", "added", "noted", "stated", "believed", "seemed",
-                              "appeared", "expected", "reported", "described", "claimed",
-                              "suggested", "argued", "insisted", "asked", "needed", "wanted",
-                              "used", "based", "aged", "owned", "concerned", "related",
-                              "interested", "supposed", "alleged", "accused", "called",
-                              "indicated", "signalled", "signaled", "professed"})
-_FUTURE = re.compile(r"\b(?:will|would|could|might|may|should|if|won['’]t|going\s+to)\b")
+_NOT_EVENT_VERBS = wordlists.words(_LISTS, "not_event_verb")
+_FUTURE = re.compile(rf"\b(?:{alternation(_LISTS, 'future')}|won['’]t|going\s+to)\b")
 # "Asked what he made of ...": a question put; "When Jane Roberts gave birth" is no question.
-_EVENT_QUESTION = re.compile(r"\b(?:whether|how|why|what)\s+(?:\S+\s+){1,3}$", re.IGNORECASE)
+_EVENT_QUESTION = re.compile(rf"\b(?:{alternation(_LISTS, 'event_question')})\s+(?:\S+\s+){{1,3}}$", re.IGNORECASE)
 _SPEECH_AFTER = re.compile(r"\s*[,:]?\s*[_“\"]")
 _PERFECT = re.compile(r"\b(?:has|have)\s+(?:also\s+|long\s+|repeatedly\s+)?$")
 _AND_SUBJECT = re.compile(r"\s+and\s+(?:[\w'’\-]+\s+){1,3}$")
@@ -690,7 +682,7 @@ def _event_verb(masked, s, names, resolver, mentions, known, published, subjects
     return None
 
 
-_USED_OBJECT = re.compile(r"\s+(?!to\b|as\b|by\b)(?:the|a|an|its|his|her|their|[a-z]+)\b")
+_USED_OBJECT = re.compile(rf"\s+(?!to\b|as\b|by\b)(?:{alternation('function_words.txt', 'noun_determiner')}|[a-z]+)\b")
 # Clause bounds within a sentence: punctuation, a dash set off by spaces.
 _CLAUSE_BOUND = re.compile(r"[,;:()]|\s[–—-]\s")
 _OTHER_SOURCE = re.compile(r"\baccording\s+to\b", re.IGNORECASE)
@@ -705,7 +697,7 @@ def _clauses(masked: str) -> list[tuple[int, int]]:
     return out
 
 
-_FINITE_BE = re.compile(r"\b(?:was|were|is|are|had|has|have|been)\b")
+_FINITE_BE = re.compile(rf"\b(?:{alternation(_LISTS, 'finite_be')})\b")
 
 
 def _has_verb(seg: str) -> bool:
@@ -744,7 +736,7 @@ def _event_date(masked: str, at: int, published):
 
 # ", and was released early in 2011": a clause of the same subject's, with no subject of
 # its own.
-_SAME_SUBJECT = re.compile(r"\s*(?:and|but|then)\s+(?:(?:was|were|had|has|later|then|also|\w+ly)\s+)*"
+_SAME_SUBJECT = re.compile(rf"\s*(?:and|but|then)\s+(?:(?:{alternation(_LISTS, 'same_subject_gap')}|\w+ly)\s+)*"
                            r"(?:[a-z]+ed|" + "|".join(sorted(_W["event"])) + r")\b")
 _APPOSITIVE_WHO = re.compile(r",\s+(?:the|a|an)\s+[^,;()_]{1,80}?\s+who\s+(?:\w+\s+)?$")
 _INCLUDING = re.compile(r",\s+(?:including|such\s+as)\s+(?P<list>[^,;()_]{3,120}?)\s*,\s*$")
@@ -825,7 +817,7 @@ def _body_name(name: str, resolver: Resolver) -> bool:
     return not all(w.lower() in resolver.common_words() for w in words)
 
 
-_GERUND = re.compile(r"\b(?:after|before|since|despite|while|following)\s+(?P<g>[a-z]+ing)\b")
+_GERUND = re.compile(rf"\b(?:{alternation(_LISTS, 'gerund_before')})\s+(?P<g>[a-z]+ing)\b")
 
 
 def _gerund_events(text, masked, s, names, resolver, published, subjects, done) -> list[Claim]:
@@ -876,23 +868,22 @@ def _until_events(text, masked, s, names, resolver, published, mentions, known, 
     return out
 
 
+_POSSESSIVE_PRONOUN = dict(line.split() for line in wordlists.lines(_LISTS, "possessive"))
 _PLAN_CUE = re.compile(
     r"\b(?:(?:will|won['’]t|shall)\s+(?:also\s+|now\s+|then\s+|still\s+|not\s+|soon\s+)?(?P<v1>[a-z]+)"
-    r"|(?:is|are|was|were)\s+(?:also\s+)?(?:set|due|scheduled|poised|preparing)\s+to\s+(?P<v2>[a-z]+)"
-    r"|(?:plans?|planned|planning|intends?|intended|intending|aims?|aimed|vowed|vows|pledged|pledges|"
-    r"pledging|promised|promises|agreed|agrees|would\s+continue)\s+(?:only\s+)?to\s+(?P<v3>[a-z]+|_)"
+    rf"|(?:{alternation(_LISTS, 'be')})\s+(?:also\s+)?(?:{alternation(_LISTS, 'plan_adjective')})\s+to\s+(?P<v2>[a-z]+)"
+    rf"|(?:{alternation(_LISTS, 'plan_cue')})\s+(?:only\s+)?to\s+(?P<v3>[a-z]+|_)"
     r"|(?:is|are)\s+planning\s+(?P<v4>a|an|to)\b"
-    r"|\b(?P<poss>[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+intention\s+to\s+(?P<v5>[a-z]+))")
-_PLAN_GAP = re.compile(r"(?:['’](?:ve|s|d|ll))?(?:\s*\([^()]{1,40}\))?(?:\s*,)?(?:\s*,\s*who)?"
-                       r"(?:\s+(?:also|still|so\s+far|yet|has|have|had|now|then|only|would|soon))*\s*$")
-_OPEN_QUESTION = re.compile(r"\b(?:whether|if|how|why|what|when)\s+(?:\S+\s+){1,3}$", re.IGNORECASE)
+    rf"|\b(?P<poss>{alternation('function_words.txt', 'possessive', case='either')})\s+intention\s+to\s+(?P<v5>[a-z]+))")
+_PLAN_GAP = re.compile(rf"(?:['’](?:{alternation(_LISTS, 'contraction')}))?(?:\s*\([^()]{{1,40}}\))?(?:\s*,)?(?:\s*,\s*who)?"
+                       rf"(?:\s+(?:{alternation(_LISTS, 'plan_gap')}))*\s*$")
+_OPEN_QUESTION = re.compile(rf"\b(?:{alternation(_LISTS, 'open_question')})\s+(?:\S+\s+){{1,3}}$", re.IGNORECASE)
 _EVENT_GAP = re.compile(r"(?:\s*\([^()]{1,40}\))?(?:\s*,\s*(?:who|which))?"
-                        r"(?:\s+(?:also|still|yet|has|have|had|was|were|is|are|been|then|later|"
-                        r"first|previously|recently|finally|briefly|only|just|(?:on|last|this)\s+\w+day|"
+                        rf"(?:\s+(?:{alternation(_LISTS, 'event_gap')}|(?:on|last|this)\s+\w+day|"
                         r"on\s+\w+|in\s+\w+(?:\s+\d{4})?))*\s*$")
-_DEMAND = re.compile(r"\b(?:urged|urges|urging|demanded|demands|called\s+on|calls\s+on|pressed|pressing)"
+_DEMAND = re.compile(rf"\b(?:{alternation(_LISTS, 'demand')})"
                      r"\s+(?:\S+\s+){1,4}?to\s+\w+\s+that\b")
-_POSSESSIVE_PRONOUN = {"his": "he", "her": "she", "their": "they", "its": "it"}
+
 
 
 def _plans(text, masked, s, names, resolver, pub, mentions=(), known=None) -> list[Claim]:

@@ -12,36 +12,40 @@ from datetime import date
 from dateutil import parser as dateparser
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
-from quotes.extract.lexicon import word_trie
+from quotes import wordlists
+from quotes.extract.lexicon import alternation, word_trie
 
-_WEEKDAYS = {"monday": MO, "tuesday": TU, "wednesday": WE, "thursday": TH, "friday": FR,
-             "saturday": SA, "sunday": SU}
-_MONTHS = ("january february march april may june july august september october "
-           "november december").split()
-_MONTH_ABBR = r"(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?"
+_WEEKDAYS = dict(zip(wordlists.lines("calendar.txt", "weekday"), (MO, TU, WE, TH, FR, SA, SU)))
+_MONTHS = wordlists.lines("calendar.txt", "month")
+_MONTH_ABBR = rf"(?:{alternation('calendar.txt', 'month_abbr')})\.?"
 _MONTH = rf"(?:{'|'.join(_MONTHS)}|{_MONTH_ABBR})"
-_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-            "eight": 8, "nine": 9, "ten": 10, "a": 1, "an": 1, "several": None}
+_NUMBERS = {w: int(n[0]) if n else None
+            for w, *n in (line.split() for line in wordlists.lines("dates.txt", "count"))}
+_NUMBER = "|".join(w for w, n in _NUMBERS.items() if n)
+_TH = f"(?:{alternation('dates.txt', 'ordinal_suffix')})"
+_UNIT = alternation("dates.txt", "unit")
+_DAY_PARTS = wordlists.lines("dates.txt", "day_part")
+_WEEKDAY = alternation("calendar.txt", "weekday")
 
 DATE_EXPRESSION = re.compile(
     rf"""\b(?:
-      (?P<full>{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}
-              |\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}
+      (?P<full>{_MONTH}\s+\d{{1,2}}{_TH}?,?\s+\d{{4}}
+              |\d{{1,2}}{_TH}?\s+{_MONTH},?\s+\d{{4}}
               |\d{{4}}-\d{{2}}-\d{{2}})
-     |(?P<monthday>{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?!\d)
-              |\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH})
+     |(?P<monthday>{_MONTH}\s+\d{{1,2}}{_TH}?(?!\d)
+              |\d{{1,2}}{_TH}?\s+{_MONTH})
      |(?P<monthyear>{_MONTH}\s+(?:of\s+)?\d{{4}})
      |(?:last|this|past)\s+(?P<relunit>week|month|year)
      |(?:earlier|later)\s+this\s+(?P<thisunit>week|month|year)
-     |(?P<ago>(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an)\s+
-              (?P<agounit>day|week|month|year)s?\s+ago)
+     |(?P<ago>(?:\d+|{_NUMBER})\s+
+              (?P<agounit>{alternation('dates.txt', 'ago_unit')})s?\s+ago)
      |(?P<day>today|yesterday|tonight|this\s+(?:morning|afternoon|evening))
-     |(?:(?:last|this|on|next)\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)
-       (?:\s+(?:morning|afternoon|evening|night))?
+     |(?:(?:{alternation('dates.txt', 'before_weekday')})\s+)?(?P<weekday>{_WEEKDAY})
+       (?:\s+(?:{'|'.join(_DAY_PARTS)}))?
      |(?P<monthrel>{'|'.join(_MONTHS)})\s+(?P<relword>last|this)\s+year
-     |(?P<anaph>the\s+(?:following|next|previous|same)\s+(?:day|morning|afternoon|evening|night|week|month|year)
+     |(?P<anaph>the\s+(?:{alternation('dates.txt', 'sequence')})\s+(?:{_UNIT})
               |the\s+day\s+(?:before|after)|a\s+day\s+(?:later|earlier))
-     |(?:in|since|until|by|during|from)\s+(?P<month>{'|'.join(_MONTHS)})(?!\s+\d|\s+(?:last|this)\s+year)
+     |(?:{alternation('dates.txt', 'before_month')})\s+(?P<month>{'|'.join(_MONTHS)})(?!\s+\d|\s+(?:last|this)\s+year)
      |(?:in|since|during)\s+(?P<year>(?:19|20)\d{{2}})
     )\b""",
     re.IGNORECASE | re.VERBOSE,
@@ -52,8 +56,7 @@ DATE_EXPRESSION = re.compile(
 # its abbreviation, a weekday "day", "tonight" "night"); most texts hold none, and this
 # test is several times cheaper than the expression. A trie behind a look-ahead at the
 # first letters: the same matches as the plain alternation, fewer tries per position.
-_DATE_WORDS = ("day night morning afternoon evening week month year ago jan feb mar apr "
-               "may jun jul aug sep oct nov dec").split()
+_DATE_WORDS = wordlists.lines("dates.txt", "trigger")
 DATEISH = re.compile(
     rf"(?i:(?=[\d{''.join(sorted({w[0] for w in _DATE_WORDS}))}])"
     rf"(?:\d|{word_trie(_DATE_WORDS)}))")
@@ -89,9 +92,8 @@ def _from_anchor(phrase: str, anchor: str | None) -> str | None:
     if y is None:
         return None
     words = phrase.lower().split()
-    unit = next((w for w in ("day", "morning", "afternoon", "evening", "night", "week", "month",
-                             "year") if w in words), "day")
-    unit = "day" if unit in ("morning", "afternoon", "evening", "night") else unit
+    unit = next((w for w in _UNIT.split("|") if w in words), "day")
+    unit = "day" if unit in _DAY_PARTS else unit
     step = 0 if "same" in words else -1 if ({"previous", "before", "earlier"} & set(words)) else 1
     if unit in ("day", "week"):
         if d is None:  # a day after something in December is still December
@@ -261,10 +263,11 @@ def anchor_before(text: str, published: str | None, anchor: str | None = None) -
 # the court had ruled, on June 29, that'). The clause runs to the next comma or stop, a
 # date set off by commas right after it included.
 _OTHER_CLAUSE = re.compile(
-    r"\b(?<!\bday\s)(?:who|which|whom|whose|where|after|before|since|until|because|although)\b"
+    rf"\b(?<!\bday\s)(?:{alternation('dates.txt', 'other_clause')})\b"
     r"(?P<clause>[^,;:.!?]*)(?P<date>,\s*(?:on|in|at)\s[^,;:.!?]*(?=,))?", re.IGNORECASE)
 # A clause with a verb of its own ('after the court had ruled') owns the date after it.
-_FINITE = re.compile(r"\b(?:had|has|have|was|were|is|are)\s+(?:\w+ly\s+)?\w+ed\b|\b\w+ed\s+(?:the|a|an|to|on|in)\b")
+_FINITE = re.compile(rf"\b(?:{alternation('dates.txt', 'auxiliary')})\s+(?:\w+ly\s+)?\w+ed\b"
+                     rf"|\b\w+ed\s+(?:{alternation('dates.txt', 'after_participle')})\b")
 
 
 def without_other_clauses(text: str) -> str:

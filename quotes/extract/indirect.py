@@ -42,17 +42,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from quotes.extract.dates import DATEISH, anchor_before, find_date, not_after, without_other_clauses
-from quotes.extract.lexicon import data_lines, word_trie
+from quotes.extract.lexicon import alternation, word_trie
 from quotes.extract.speakers import NAME, NOMINAL, PRONOUN, Resolver
 from quotes.extract.text import Span
 from quotes.model import Quote
+from quotes import wordlists
 
 
 @lru_cache(maxsize=None)
 def reporting_verbs() -> dict[str, tuple[str, str]]:
     """Verb form -> (lemma, frame), from quotes/data/reporting_verbs.txt."""
     forms: dict[str, tuple[str, str]] = {}
-    for frame, line in data_lines("reporting_verbs.txt"):
+    for frame, line in wordlists.sections("reporting_verbs.txt"):
         frame = frame or "speech"
         if frame == "intention":
             break  # what someone wants or means to do, unsaid, is no statement
@@ -62,173 +63,119 @@ def reporting_verbs() -> dict[str, tuple[str, str]]:
     return forms
 
 
+_LISTS = "indirect.txt"
+
+
+def _alt(section: str, case: str | None = None) -> str:
+    """A list of indirect.txt as a regex alternation, a space matching one space."""
+    return alternation(_LISTS, section, space="[ ]", case=case)
+
+
+_WEEKDAYS = alternation("calendar.txt", "weekday", case="capitalize")
 _VERBS = reporting_verbs()
 _CUE = word_trie(_VERBS)
 _PARTICIPLES = word_trie(f for f, (_, frame) in _VERBS.items()
                      if f.endswith("ing") and frame in ("speech", "announcement", "object"))
 
 # Words that open a sentence or clause but never a name ("In Iowa, ...", "But Trump").
-_FUNCTION = word_trie("""In On At But And Or As After Before When While If So Yet For With By From Since
-Although Though Because Still Now Then Last This That These Those There Here What Why How Who
-Where Asked According Meanwhile However Also Even Just Only Like Unlike During Over Under
-Despite Instead Indeed Later Earlier Speaking Writing Today Yesterday Monday Tuesday Wednesday
-Thursday Friday Saturday Sunday Until Once Whether Unless Among Against Through Without Within
-Perhaps Maybe Of To Into About Between Toward Most Many Some Few Several Both All Each Every No
-Not Other Others Such It Its Q A An The His Her Their Our My Your We They He She I You Is Are
-Was Were Do Does Did""".split())
+_FUNCTION = word_trie(wordlists.lines(_LISTS, "function"))
 _NOT_NAME = rf"(?!(?:{_FUNCTION})\b(?![.'’]))"
-_NOT_NP = r"(?!(?i:in|on|at|but|and|or|as|after|before|when|while|if|so|for|with|by|from|" \
-          r"since|although|though|because|during|despite|asked|according|until|of|to|where|" \
-          r"which|what|who|that|then|now|also|than|like|unlike|referencing|including)\b)"
+_NOT_NP = rf"(?!(?i:{_alt('not_np')})\b)"
 # Bare and plural descriptions that are sources: "officials", "critics", "polls".
-_HEAD_WORDS = """officials critics supporters opponents voters people Americans observers insiders
-poll polls survey surveys data study studies report reports documents records emails filing
-filings allies backers donors activists advocates lawmakers legislators economists historians
-scholars pundits commentators conservatives liberals progressives delegates residents students
-respondents participants majority plurality percent investigators authorities prosecutors
-regulators diplomats operatives strategists consultants analysts experts advisers advisors aides
-sources staff staffers leaders members spokesman spokeswoman spokesperson spokespeople analysis
-review investigation audit memo letter statement complaint lawsuit indictment ruling article
-story editorial column ad video book website release campaign committee agency department
-office company firm network newspaper newspapers paper outlet magazine publication organization
-group court courts researchers scientists official aide adviser advisor source expert analyst
-lawyer lawyers attorney attorneys president director chairman chairwoman secretary governor
-senator candidate nominee manager strategist pollster team administration government judge
-police prosecutor Republicans Democrats independents businessman billionaire mogul candidates
-nominees contenders rivals parents families women men workers teams groups organizer organizers
-protesters demonstrators speaker host anchor writer author columnist reporter journalist
-journalists reporters scientist researcher economist doctor doctors lawmaker activist donor
-friend friends colleagues ally rival opponent critic supporter voter resident man woman mother
-father wife husband son daughter brother sister neighbor airline bank party union site station
-channel fans followers loyalists admirers defenders detractors skeptics foes proponents
-surrogates veterans evangelicals Latinos Hispanics Millennials millennials citizens locals guests
-attendees superdelegates""".split()
+_HEAD_WORDS = wordlists.lines(_LISTS, "head")
 # Bare and plural descriptions that are sources: "officials", "critics", "polls", and
 # agent nouns in the plural ("forecasters", "economists").
 _HEADS = (word_trie(_HEAD_WORDS)
-          + r"|[a-z][\w\-]*s(?<=ers|ors|sts|nts|ans|ves|ics|ats)(?=[ ,])")
-_NUMBER = (r"(?:(?:[Aa]t[ ]least|[Mm]ore[ ]than|[Ff]ewer[ ]than|[Ll]ess[ ]than|[Nn]early|[Aa]bout|"
-           r"[Aa]lmost|[Rr]oughly|[Jj]ust|[Oo]nly|[Oo]ver|[Uu]nder)[ ])?"
-           r"(?:\d(?:[\d,.]*\d)?%?|[Aa][ ]dozen|[Dd]ozens|[Hh]undreds|[Tt]housands|[Mm]illions|"
-           r"[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine|[Tt]en|[Tt]welve|"
-           r"[Ss]everal|[Aa][ ]handful|[Aa][ ]majority|[Aa][ ]plurality|[Aa][ ]third|[Aa][ ]quarter|"
-           r"[Hh]alf|[a-z]+-(?:thirds|quarters|fourths|fifths))"
-           r"(?:[ ]in[ ](?:10|ten|three|four|five|\d+)|[ ]percent|[ ]out[ ]of[ ](?:10|ten|\d+))?")
-_DET = (r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Ss]ome|[Mm]any|[Mm]ost|[Oo]ther|[Tt]hese|[Tt]hose|"
-        r"[Bb]oth|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ur|[Mm]y|[Aa]ll|[Ff]ew|[Mm]ore|[Nn]o|[Ee]ach|"
-        r"(?!(?:It|That|There|Here|What|He|She|Who|Where|Let)['’]s)[A-Z][\w.\-]*(?:[ ][A-Z][\w.\-]*)?['’]s|" + _NUMBER + r")(?:[ ]of(?:[ ]the|[ ]his|[ ]her|"
-        r"[ ]their|[ ]its)?)?")
+          + rf"|[a-z][\w\-]*s(?<={_alt('agent_suffix')})(?=[ ,])")
+_NUMBER = (rf"(?:(?:{_alt('number_modifier', 'either')})[ ])?"
+           rf"(?:\d(?:[\d,.]*\d)?%?|{_alt('number', 'either')}|[a-z]+-(?:{_alt('fraction')}))"
+           rf"(?:[ ]in[ ](?:{_alt('in_n')}|\d+)|[ ]percent|[ ]out[ ]of[ ](?:10|ten|\d+))?")
+_DET = (rf"(?:{_alt('determiner', 'either')}|"
+        rf"(?!(?:{_alt('not_possessor', 'capitalize')})['’]s)[A-Z][\w.\-]*(?:[ ][A-Z][\w.\-]*)?['’]s|" + _NUMBER + r")(?:[ ]of(?:"
+        + "|".join("[ ]" + w for w in wordlists.lines(_LISTS, "of_determiner")) + r")?)?")
 # A word inside a description: no verbs of being, relatives, conjunctions or prepositions.
-_NOT_NP_WORD = "(?!(?:%s)\\b)" % word_trie("""that which who whom whose when where what because if is
-are was were be been has have had will would could can may might should must do does did to
-and but or said says say told not it he she they we after before in on at by with from for as
-than while since during about into over under also then now however just only even
-still""".split())
+_NOT_NP_WORD = "(?!(?:%s)\\b)" % word_trie(wordlists.lines(_LISTS, "not_np_word"))
 _NP_MOD = _NOT_NP_WORD + r"(?![\w'’]+ing\b)[\w'’/\-.]+"
 _NP_WORD = _NOT_NP_WORD + r"(?!(?:a|an|the|[\w'’]+(?:ed|ing))\b)[\w'’/\-.]+"
-_QUANT = (r"(?:[Mm]ost|[Mm]any|[Ss]ome|[Ff]ew|[Ss]everal|[Bb]oth|[Aa]ll|[Oo]thers|[Ee]ach|"
-          r"[Nn]one|[Mm]ore|[Hh]alf|" + _NUMBER + r")(?:[ ]of[ ](?:{m}[ ]){{0,4}}?{w})?"
+_QUANT = (rf"(?:{_alt('quantifier', 'either')}|" + _NUMBER + r")(?:[ ]of[ ](?:{m}[ ]){{0,4}}?{w})?"
           ).format(m=_NP_MOD, w=_NP_WORD)
-_POST = (rf"(?:[ ](?:of|for|at|in|from|with|on|by|to|familiar[ ]with|close[ ]to|involved[ ]in|"
-         rf"briefed[ ]on)"
+_POST = (rf"(?:[ ](?:{_alt('post_preposition')}|{_alt('post_phrase')})"
          rf"[ ](?:{_NP_MOD}[ ]){{0,5}}?{_NP_WORD}(?=[ ,])){{0,2}}")
 _EXTRA_NOMINAL = (
     rf"(?:{_DET}[ ])?(?:{_NP_MOD}[ ]){{0,4}}?"
-    rf"(?:(?:polls?|surveys?|stud(?:y|ies)|reports?|analysis|data)[ ](?:out|released|conducted|"
-    rf"published|taken|issued)[ ](?:{_NP_MOD}[ ]){{0,4}}?{_NP_WORD}"
+    rf"(?:(?:{_alt('document_head')})[ ](?:{_alt('released')})[ ](?:{_NP_MOD}[ ]){{0,4}}?{_NP_WORD}"
     rf"|(?:{_HEADS})\b{_POST}(?:[ ]who[ ](?:[\w'’.\-]+[ ]){{1,8}}?[\w'’.\-]+(?=[ ]))?)"
-    rf"|[Tt]hose[ ](?:surveyed|polled|asked|interviewed|questioned)"
+    rf"|[Tt]hose[ ](?:{_alt('surveyed')})"
 )
 _GENERIC_NOMINAL = rf"{_DET}[ ](?:{_NP_MOD}[ ]){{0,3}}?(?=[a-z]){_NP_WORD}{_POST}"
 _SUBJECT = (
     rf"(?:(?P<pro>{PRONOUN})\b(?!['’])"
     rf"|{_NOT_NP}(?P<nom>{NOMINAL}|{_EXTRA_NOMINAL}|{_QUANT}|(?P<generic>{_GENERIC_NOMINAL}))"
     rf"|(?P<name>(?:[Tt]he[ ])?{_NOT_NAME}{NAME})"
-    rf"|(?P<pname>(?:(?:[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)[ ])?(?:[\w'’.\-]+[ ]){{1,5}}?{NAME}))"
+    rf"|(?P<pname>(?:(?:{alternation('function_words.txt', 'possessive', case='either')})[ ])?(?:[\w'’.\-]+[ ]){{1,5}}?{NAME}))"
 )
 # Between the source and its verb: "has long", "also", "did not", "on Tuesday".
-_AUX_WORD = (r"(?:is|are|was|were|been|be|has|have|had|also|since|later|previously|repeatedly|"
-             r"again|publicly|privately|recently|often|long|still|even|would|will|could|can|may|"
-             r"might|should|must|did|does|do|not|never|now|then|first|once|already|however|too|"
-             r"n['’]t|\w+ly|(?:on|last|this|earlier|late)[ ](?:Monday|Tuesday|Wednesday|Thursday|"
-             r"Friday|Saturday|Sunday|week|month|year|night|morning|afternoon|evening|weekend))")
+_AUX_WORD = (rf"(?:{_alt('aux')}|"
+             rf"n['’]t|\w+ly|(?:{_alt('time_before')})[ ](?:{_WEEKDAYS}|{_alt('time_noun')}))")
 _AUX = rf"(?:{_AUX_WORD}[ ]){{0,4}}"
 _APPOS = (r"(?P<appos>(?:,[ ][^,;]{2,140}?){1,3}?,['’”\"]*|[ ][—–-]{1,2}[ ][^—–;]{2,200}?[ ][—–-]{1,2}"
           r"|[ ]\([^)]{1,60}\))?")
 # A clause starts at the sentence start, after a comma, colon or dash, after a
 # conjunction or relative, or after a time ("last week"); a source is looked for there.
 _BOUNDARY = re.compile(
-    r"(?:[,;:(]|[ ][—–-]{1,2})['’”\"]*[ ]+|(?<=[ ])(?:but|and|or|while|as|because|though|although|"
-    r"when|whereas|where|after|before|since|if|so|yet|until|once|that|even[ ]as|even[ ]though|"
-    r"even[ ]if|which|what|whom|who|why|how)[ ]+|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
-    r"Sunday|week|month|year|night|morning|weekend|ago|today|yesterday|[12]\d{3})[ ]+"
-    r"|^(?i:but|and|yet|so|or|as|although|though|while|when|whereas|if|because|since|after|"
-    r"before|once|until|still|instead|now|then|indeed|meanwhile|also|even[ ]so|even)[ ]+"
+    rf"(?:[,;:(]|[ ][—–-]{{1,2}})['’”\"]*[ ]+|(?<=[ ])(?:{_alt('boundary')})[ ]+"
+    rf"|\b(?:{_WEEKDAYS}|{_alt('boundary_time')}|[12]\d{{3}})[ ]+"
+    rf"|^(?i:{_alt('boundary_start')})[ ]+"
 )
 _SUBJECT_CUE = re.compile(rf"(?P<sp>{_SUBJECT}){_APPOS}[ ]+(?P<aux>{_AUX})(?P<cue>{_CUE})\b")
 _SUBJECT_CUE_I = re.compile(rf"(?P<sp>{_SUBJECT}){_APPOS}[ ]+(?P<aux>{_AUX})(?P<cue>{_CUE})\b",
                             re.IGNORECASE)
 # ", said Jane Porter." / ", says the report, ..."
 _CUE_SUBJECT = re.compile(
-    rf"(?P<cue>said|says|added|adds|wrote|writes|noted|notes|argued|argues|explained|reported|"
-    rf"reports|warned|countered|replied|responded|insisted|claimed|concluded|acknowledged|"
-    rf"recalled|continued|tweeted|asked|observed|cautioned|predicted|suggested|declared)"
+    rf"(?P<cue>{_alt('inverted_cue')})"
     rf"[ ]+(?P<sp>{_SUBJECT})(?:[ ]and[ ](?:others|[^,.;]{{2,40}}?))?"
     rf"(?P<appos>(?:,[ ][^,]{{2,140}}?|[ ]who[ ][^,]{{2,140}}?)?)"
-    rf"(?:[ ](?:in|of|at|from|with|on|to)[ ][^,.;]{{2,60}}?)?(?=[,.;]|$)"
+    rf"(?:[ ](?:{_alt('inverted_preposition')})[ ][^,.;]{{2,60}}?)?(?=[,.;]|$)"
 )
 _WHO = re.compile(rf"who[ ]+(?P<aux>{_AUX})(?P<cue>{_CUE})\b")
-_PARTICIPLE = re.compile(rf"(?:(?:also|then|later|even|while|before|after|by)[ ])?(?P<cue>{_PARTICIPLES})\b")
+_PARTICIPLE = re.compile(rf"(?:(?:{_alt('before_participle')})[ ])?(?P<cue>{_PARTICIPLES})\b")
 _COORDINATE = re.compile(rf"(?P<aux>{_AUX})(?P<cue>{_CUE})\b")
 _ACCORDING = re.compile(rf"\b[Aa]ccording[ ]to[ ]+(?P<sp>(?P<sub>{_SUBJECT})|[^,;.]{{2,140}}?)(?=[,;.]|$)")
 _COLON = re.compile(rf"(?P<sp>{_NOT_NAME}{NAME}|{_NOT_NP}(?:{NOMINAL}|{_EXTRA_NOMINAL})):[ ]+(?=\S)")
 # Whoever does something in a clause: "Trump lashed out ...", the source of a later
 # "..., saying ..." or "... and warned ...".
 # A word that is a verb in the past or present tense: "voted", "says", "went".
-_VERB_SHAPE = (
-    r"[a-z]+(?:ed|s)|went|took|made|gave|came|got|won|lost|ran|met|left|held|kept|brought|"
-    r"stood|spent|sent|led|began|became|put|set|cut|hit|let|rose|fell|drew|grew|threw|fought|"
-    r"built|paid|sold|heard|meant|chose|broke|drove|struck|spoke|wrote|said|told|thought|knew|"
-    r"saw|sought|found|felt")
+_VERB_SHAPE = rf"[a-z]+(?:ed|s)|{_alt('irregular_verb')}"
 _CLAUSE_SUBJECT = re.compile(
     rf"(?P<sp>{_SUBJECT})[ ]+(?:(?P<aux>(?:{_AUX_WORD}[ ]){{1,4}})[a-z]+|{_VERB_SHAPE})\b")
 
 # After the verb: an object of "told" before the reported clause.
 _TOLD_OBJECT = re.compile(
     r"[ ]+(?:[\w'’.\-]+[ ]){1,8}?(?=that[ ])"
-    r"|[ ]+(?:reporters|him|her|them|us|me|supporters|voters|the[ ][\w.\-]+(?:[ ][A-Z][\w.\-]+)*"
+    rf"|[ ]+(?:{_alt('told_object')}|the[ ][\w.\-]+(?:[ ][A-Z][\w.\-]+)*"
     r"|an?[ ][\w\-]+(?:[ ][\w\-]+)?|[A-Z][\w.\-]+(?:[ ][A-Z][\w.\-]+)*(?:['’][ ]?[A-Z][\w.\-]+)*)"
 )
 # Time, place and channel of the saying, which are not the content: "on Tuesday",
 # "in a statement", "in an interview with CNN", "last week".
 _ADVERBIAL = re.compile(
-    r"(?:[ ]+(?:on|in|at|during|last|this|late|early|earlier|later|over|via|through|to|"
-    r"before|after|from|with)[ ](?:[\w'’.\-]+[ ]){0,5}?(?:Monday|Tuesday|Wednesday|Thursday|"
-    r"Friday|Saturday|Sunday|week|month|year|night|morning|afternoon|evening|weekend|"
-    r"statement|interview|speech|letter|email|release|tweet|post|appearance|rally|debate|"
-    r"conference|call|hearing|briefing|event|meeting|op-ed|[A-Z][\w.\-]+)\b"
-    r"|[ ]+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tonight)\b)+"
+    rf"(?:[ ]+(?:{_alt('adverbial_preposition')})[ ](?:[\w'’.\-]+[ ]){{0,5}}?(?:{_WEEKDAYS}|"
+    rf"{_alt('adverbial_noun')}|[A-Z][\w.\-]+)\b"
+    rf"|[ ]+(?:{_WEEKDAYS}|{_alt('adverbial_day')})\b)+"
 )
 # A quote (or any clause) closed by a comma right before the attribution clause.
 _AFTER_QUOTE = re.compile(r"[,?!—–][\"'”’]+[ ]*$|[\"'”’][ ]*[,—–][ ]*$")
-_PREPOSITION = re.compile(r"(?:at|of|in|on|during|with|without|to|after|before|from|while|when|"
-                          r"through|via|over|outside|inside|near|alongside|amid|following)\b")
+_PREPOSITION = re.compile(rf"(?:{_alt('preposition')})\b")
 # Verbs of plain saying: a prepositional phrase after them is the circumstance of the
 # saying ("said at a town hall"), not what was said.
-_PLAIN_SPEECH = frozenset("""say tell add note explain state declare tweet reply respond write
-insist claim announce acknowledge admit recall concede joke quip counter retort observe remark
-conclude reiterate repeat confirm""".split())
+_PLAIN_SPEECH = wordlists.words(_LISTS, "plain_speech")
 _LATE_THAT = re.compile(r"[^.;:]{0,80}?[ ,]that[ ]+")
 _THAT = re.compile(r"[ ]*(?:[,:—–][ ]*)?(?:that[ ]+)?")
 # Words before a mid-sentence attribution that are content, not a short introduction.
 _MID_CONTENT = re.compile(
-    r"(?!(?:In|On|At|During|After|Before|Asked|Speaking|Earlier|Later|Last|This|Through|Via|"
-    r"Outside|Inside|Over|Since|Following|Appearing|Interviewed|Writing|Responding|Addressing|"
-    r"Meanwhile|Then|Now|Still|Also|And|But)\b)(?:[^,]*\s){5}")
+    rf"(?!(?:{_alt('mid_intro', 'capitalize')})\b)(?:[^,]*\s){{5}}")
 # Where a sentence may be cut between two attributions: ", and", "; ", ", but", " — ".
-_SPLIT = re.compile(r"(?:[,;][\"'”’]*[ ]+(?:and|but|while|whereas|yet)?|[ ](?:and|but|while|whereas)|[ ][—–-]{1,2})[ ]*$")
-_QUESTION = re.compile(r"(?:Did|Does|Do|Is|Are|Was|Were|Will|Would|Can|Could|Should|Has|Have|"
-                       r"Why|How|What|Who|Where|When)\b")
+_SPLIT = re.compile(rf"(?:[,;][\"'”’]*[ ]+(?:{_alt('split_conjunction')}|yet)?|[ ](?:{_alt('split_conjunction')})|[ ][—–-]{{1,2}})[ ]*$")
+_QUESTION = re.compile(rf"(?:{_alt('question_start', 'capitalize')})\b")
 # The look-ahead at the verbs' first letters changes no match; it fails fast elsewhere.
 _CUE_WORD = re.compile(
     rf"(?<![\w'’])(?=[{''.join(sorted({v[0] for v in _VERBS}))}])(?:{_CUE})(?![\w'’])")
@@ -245,10 +192,8 @@ _APPOS_MARK = re.compile(r"[,—–(]")
 _ALNUM = re.compile(r"[^\W_]")
 _WORD = re.compile(r"[\w'’]+")
 _BAD_CONTENT = re.compile(
-    r"(?:nothing|anything)\b|(?:so|yes|no|otherwise|little|much|more|it|this|that|them|him|"
-    r"her|by|for|of|goodbye|hello|thanks|sorry)\W*$", re.IGNORECASE)
-_GROUPS = frozenset("""republicans democrats americans conservatives liberals progressives
-evangelicals latinos hispanics gop voters independents""".split())
+    rf"(?:nothing|anything)\b|(?:{_alt('bad_content_end')})\W*$", re.IGNORECASE)
+_GROUPS = wordlists.words(_LISTS, "group")
 # A capitalised plural that names no one in the article is a group of people, not an
 # entity: "Mediators said", "Ex-friends claimed", "The Israelis described".
 _PLURAL_GROUP = re.compile(r"(?:The[ ])?[A-Z][a-z\-]{3,}(?:ors|ers|ists|ants|ents|ians|[a-z]is|ese|ees|nds)")
@@ -256,17 +201,16 @@ _PLURAL_GROUP = re.compile(r"(?:The[ ])?[A-Z][a-z\-]{3,}(?:ors|ers|ists|ants|ent
 _TITLE_SHORT = {"PM": "the Prime Minister"}
 # Verbs whose past tense is their base form: "it forecast" is past, not a noun.
 _PAST_IS_BASE = frozenset({"forecast", "broadcast"})
-_NOT_SPEAKER = frozenset("""it this that there these those who which what here today
-yesterday q""".split())
-_BE = re.compile(r"\b(?:is|are|was|were|been|be|being)\b")
+_NOT_SPEAKER = wordlists.words(_LISTS, "not_speaker")
+_BE = re.compile(rf"\b(?:{_alt('be')})\b")
 _POSSESSIVE_END = re.compile(r"['’]s$")
 _AND_BUT_END = re.compile(r"\b(?:and|but)$")
-_PLURAL_END = re.compile(r"(?:s|people|staff|police)\b(?:[ ](?:of|for|at|in|from|with|on|by|to)\b.*)?$")
+_PLURAL_END = re.compile(rf"(?:s|people|staff|police)\b(?:[ ](?:{_alt('post_preposition')})\b.*)?$")
 # Frames whose verbs report a statement only with a "that" clause: "criticized the plan"
 # and "believes the plan failed" name a stance, "criticized that ..." reports words.
 _THAT_FRAMES = frozenset({"belief", "object", "announcement"})
 _MIN_WORDS = {"speech": 2, "announcement": 2, "clause": 2, "belief": 2, "object": 1, "evidence": 2}
-_TO_VERBS = frozenset("plan intend threaten refuse decline".split())
+_TO_VERBS = wordlists.words(_LISTS, "to_verb")
 _QUOTE_MARKS = "\"“”„‟«»'‘’"
 _SUFFIX = {"name": "", "pronoun": "_pronoun", "nominal": "_nominal"}
 # How much a rule's own shape adds to the speaker's confidence.
@@ -350,69 +294,48 @@ def _is_title(text: str) -> bool:
 
 # Verb forms that are as often nouns ("his claims", "the attack"): after a description
 # that is no source noun they are read as nouns.
-_NOUNISH = frozenset("""claim claims call calls report reports support supports attack attacks
-plan plans hope hopes fear fears doubt doubts promise promises demand demands question
-estimate estimates counter counters joke jokes note notes tweet tweets blast blasts project
-projects find finds show shows release charge vow vows pledge pledges dispute disputes
-reply replies remarks state states want wants agree know""".split())
+_NOUNISH = wordlists.words(_LISTS, "nounish")
 # A cue form that is a noun in a subject ("TNO's report said"): not the subject's verb.
 _NOUN_CUE_AT = re.compile(rf"(?:{'|'.join(sorted(_NOUNISH, key=len, reverse=True))})\b")
 # Lower-case words that cannot stand before a name in a speaker phrase ("Cruz
 # spokeswoman Catherine Frazier" but not "referencing a super PAC"): verbs, relatives,
 # prepositions.
 _BAD_PREFIX = re.compile(
-    r"(?!(?:former|retired|elected|united|unnamed|acting|ranking|leading|founding|managing|"
-    r"presiding|governing|longtime|then|the|a|an|of)$)(?:[\w'’]+(?:ed|ing)|that|which|who|"
-    r"whom|whose|when|where|what|because|if|is|are|was|were|be|been|has|have|had|will|would|"
-    r"could|can|may|might|should|must|do|does|did|to|and|but|or|said|says|say|told|not|it|"
-    r"he|she|they|we|in|on|at|by|with|from|for|as|than|while|since|during|about|into|over|"
-    r"under|after|before|like|unlike|against|between|through|so|also|even|just|only|then|now|"
-    r"though|although|whereas|unless|whether|including|plus|yet|nor|once|until|where|why|how)")
+    rf"(?!(?:{_alt('title_modifier')})$)(?:[\w'’]+(?:ed|ing)|{_alt('bad_prefix')})")
 
 
 # No comment is a claim (claims.py), not reported speech: "declined to comment", "did not
 # respond to requests for comment", "had not commented".
 _NEGATION = re.compile(r"\b(?:not|never|n['’]t)\b")
-_NO_COMMENT_VERBS = frozenset("comment respond reply answer return discuss address".split())
+_NO_COMMENT_VERBS = wordlists.words(_LISTS, "no_comment_verb")
 _NO_COMMENT = re.compile(
-    r"(?:to[ ]|on[ ]|for[ ])?(?:comment|requests?|messages?|calls?|e-?mails?|inquir|questions?|"
-    r"a[ ]request|repeated|multiple|several|to[ ](?:comment|discuss|say|elaborate|answer|respond|"
-    r"speak|provide|specify|disclose|confirm|reveal|identify|name|be[ ]interviewed))")
+    rf"(?:to[ ]|on[ ]|for[ ])?(?:{_alt('no_comment_object')}|to[ ](?:{_alt('no_comment_to')}))")
 # Institutions speak as themselves; resolving them through an apposition ("White House
 # spokesman Josh Earnest") would put words in a person's mouth.
-_INSTITUTION = re.compile(r"(?i:\bwhite[ ]house|campaign|administration|committee|department|"
-                          r"agency|government|company|court|party|network|newspaper|paper|"
-                          r"magazine|group|poll|survey|report|study)$")
-_POSSESSIVE = re.compile(r"(?:[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ur|[Mm]y|[Yy]our|[\w.\-]+['’]s?)[ ]")
-_NOUN_AFTER = re.compile(r"[ ]*(?:$|[,.;:)]|(?:of|for|on|against|to|from|by|in|with|at|is|was|are|"
-                         r"were|has|had|will|would|could|can|and|or)\b)")
-_NAMING = frozenset("called named dubbed labeled labelled".split())
+_INSTITUTION = re.compile(rf"(?i:\b{_alt('institution')})$")
+_POSSESSIVE = re.compile(rf"(?:{alternation('function_words.txt', 'possessive', case='either')}|{_alt('possessive_more', 'either')}|[\w.\-]+['’]s?)[ ]")
+_NOUN_AFTER = re.compile(rf"[ ]*(?:$|[,.;:)]|(?:{_alt('noun_after')})\b)")
+_NAMING = wordlists.words(_LISTS, "naming")
 _NOT_A_VERB = re.compile(r"(?<=compared)[ ]+(?:with|to)\b|(?<=pledged)[ ]+(?:super)?delegates\b")
 # What polls, reports and studies are: subjects that "show" or "find" without "that".
 _DOCUMENT = re.compile(
-    r"(?i:polls?|surveys?|stud(?:y|ies)|reports?|data|analys[ie]s|review|research|records|"
-    r"figures|numbers|results|investigation|audit|documents|emails|memo|letter|filings?|census|"
-    r"estimates|tally|count|models?|forecasts?|projections?|index|ratings|polling|tracking)\b")
+    rf"(?i:{_alt('document')})\b")
 # Before a base form ("say", "attack") a singular subject needs one of these.
-_MODAL = re.compile(r"\b(?:would|will|could|can|may|might|should|must|did|does|do|n['’]t|to)\b")
-_PLURAL_NOUNS = frozenset("""people police staff data majority percent public media press
-crowd audience""".split())
+_MODAL = re.compile(rf"\b(?:{_alt('modal')}|n['’]t|to)\b")
+_PLURAL_NOUNS = wordlists.words(_LISTS, "plural_noun")
 _NOMINAL_RE = re.compile(rf"(?:{_EXTRA_NOMINAL}|{_QUANT}|{_GENERIC_NOMINAL})")
 # A final period that belongs to the name: "Donald J.", "Jr.".
-_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:Jr|Sr|Inc|Co|Corp|Ltd|Bros|St))\.$")
+_ABBREVIATION = re.compile(rf"(?:\b[A-Z]|\b(?:{_alt('abbr')}))\.$")
 _FUNCTION_RE = re.compile(rf"(?:{_FUNCTION})")
 # An apposition holding a quote or a finite verb is a clause, unless it is a relative.
 _BAD_APPOS = re.compile(
     r"^(?![ ,—–-]*(?:who|whose|which)\b)(?:.*(?:[\"“”]|'')"
-    r"|(?!.*\b(?:who|whose|which|that|when|where)\b).*\b(?:is|are|was|were|will|would|has|have|"
-    r"had|can|could|should|must|did|does|do)\b)")
+    rf"|(?!.*\b(?:{_alt('relative')})\b).*\b(?:{_alt('finite')})\b)")
 _APPOS_NAME = re.compile(
     rf",[ ](?:[\w'’.\-]+[ ]){{0,5}}?(?P<n>{_NOT_NAME}[A-Z][\w'’.\-]+(?:[ ][A-Z][\w'’.\-]+)+),['’”\"]*")
 _PASSIVE_BY = re.compile(
-    rf"\b(?:first[ ]|originally[ ]|previously[ ]|also[ ])?(?P<cue>reported|said|noted|cited|"
-    rf"quoted|described|called|criticized|praised|endorsed|confirmed|announced|revealed|"
-    rf"obtained|published|released|detailed|disclosed|raised|made|accused|claimed|alleged|"
-    rf"denied|disputed|rejected|questioned|challenged|condemned|denounced)[ ]by[ ]"
+    r"\b(?:" + "|".join(w + "[ ]" for w in wordlists.lines(_LISTS, "passive_adverb")) + ")?"
+    rf"(?P<cue>{_alt('passive_cue')})[ ]by[ ]"
     rf"(?P<sp>{_SUBJECT})(?=[ ,.;:)]|$)")
 _ANTECEDENT = re.compile(
     rf"(?:^|[,;:]\s|\s)(?P<sp>{NAME}|{NOMINAL}|{_DET}[ ](?:{_NP_MOD}[ ]){{0,3}}?(?:{_HEADS})"
@@ -783,15 +706,17 @@ class _Finder:
 # "described the fine as unfair"; not inside a relative clause ("a donor who was").
 # How many words after the verb its own clause must show a finite verb within.
 _CLAUSE_REACH = 10
-_FINITE = re.compile(r"(?<!who )(?<!which )(?<!that )\b(?:is|are|was|were|had|has|would|will|could|"
-                     r"can|should|must|did|does|might|may)\b|\bas[ ](?!well\b|part\b)\w")
+_FINITE = re.compile(rf"(?<!who )(?<!which )(?<!that )\b(?:{_alt('finite_verb')})\b|\bas[ ](?!well\b|part\b)\w")
 # A clause opened inside the object ("expressed views about whether it was", "commented
 # on the fact that the LDP is"): a finite verb after it is not the reported clause's.
 # "pointed out that": a particle or an adverb before the "that" clause.
-_LATE_THAT_CLAUSE = re.compile(r"(?:(?:out|up|back|again|also|[a-z]+ly)[ ]){1,2}that[ ]")
-_NOT_A_SUBJECT_END = frozenset("""a an the its his her their our this that these those some any no
-and or but to""".split())
-_EMBEDDED = re.compile(r"\b(?:that|how|whether|why|what|which|who|when|where|if)\b")
+_LATE_THAT_CLAUSE = re.compile(rf"(?:(?:{_alt('particle')}|[a-z]+ly)[ ]){{1,2}}that[ ]")
+_NOT_A_SUBJECT_END = wordlists.words(_LISTS, "not_subject_end")
+_QUANTITY = re.compile(rf"\d|\b(?i:{_alt('quantity')})\b")
+_POSSESSIVES = frozenset(w.capitalize() for w in wordlists.lines("function_words.txt", "possessive"))
+_INDEFINITE_FIRST = wordlists.words(_LISTS, "indefinite_first")
+_EMBEDDED = re.compile(rf"\b(?:{_alt('embedded')})\b")
+_TALK_ABOUT = re.compile(rf"(?:{_alt('talk_about')}|to[ ]\w+[ ]about)\b")
 
 
 def _reports_clause(masked: str, verb_end: int, cstart: int, frame: str) -> bool:
@@ -859,7 +784,7 @@ def _content_ok(lemma: str, frame: str, aux: str, content: str) -> bool:
     if lemma in _TO_VERBS and not re.match(r"(?:to|that)\b", content):
         return False
     if lemma in ("talk", "speak") and (
-            not re.match(r"(?:about|of|on|out|up|to[ ]\w+[ ]about)\b", content)
+            not _TALK_ABOUT.match(content)
             or re.match(r"on[ ](?:the[ ])?(?:condition|background)\b", content)):
         return False
     if lemma == "compare" and re.match(r"(?:with|to)\b", content):
@@ -881,9 +806,7 @@ def _singular(m: re.Match) -> bool:
     words = sp.split()
     if " and " in sp or words[-1].lower().endswith("s") or words[-1].lower() in _PLURAL_NOUNS:
         return False
-    return not (m.group("nom") and re.search(r"\d|\b(?i:most|many|some|few|several|both|all|"
-                                             r"others|more|half|none|two|three|four|five|six|"
-                                             r"seven|eight|nine|ten|dozen|dozens|majority)\b", sp))
+    return not (m.group("nom") and _QUANTITY.search(sp))
 
 
 def _clause_subject(masked: str, end: int) -> re.Match | None:
@@ -921,7 +844,7 @@ def _valid_subject(m: re.Match) -> bool:
         return False  # "The committee sent a letter to the mayor and": a clause, no subject
     if m.group("pname"):
         words = sp.split()
-        if _FUNCTION_RE.fullmatch(words[0]) and words[0] not in ("His", "Her", "Their", "Its"):
+        if _FUNCTION_RE.fullmatch(words[0]) and words[0] not in _POSSESSIVES:
             return False
         if any(w[:1].islower() and _BAD_PREFIX.fullmatch(w) for w in words):
             return False
@@ -939,20 +862,15 @@ def _is_nominal(t: str) -> bool:
         return False  # "The New York Times"
     if words[-1].lower() in _GROUPS:
         return True
-    if not first[:1].isupper() or first.lower() in (
-            "the", "a", "an", "one", "another", "two", "three", "several", "some", "many",
-            "most", "other", "others", "these", "those", "both", "his", "her", "their", "its",
-            "our", "my", "all", "few", "more", "no", "each", "just", "only", "nearly", "about",
-            "half", "none"):
+    if not first[:1].isupper() or first.lower() in _INDEFINITE_FIRST:
         return True
     if first[:1].isdigit() or _POSSESSIVE_END.search(first):
         return True
     return words[-1][:1].islower()
 
 
-_DANGLING = re.compile(r"(?:\s|^)(?:and|but|or|while|as|because|though|although|so|yet)$")
-_DANGLING_ENDS = ("and", "but", "or", "while", "as", "because", "though", "although", "so",
-                  "yet", "\n")
+_DANGLING = re.compile(rf"(?:\s|^)(?:{_alt('dangling')})$")
+_DANGLING_ENDS = (*wordlists.lines(_LISTS, "dangling"), "\n")
 
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:

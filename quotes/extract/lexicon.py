@@ -1,6 +1,7 @@
-"""Word lists the rules share: the cue-verb lexicon (versioned data), titles, pronouns.
+"""Word lists the rules share: the cue-verb lexicon, titles, pronouns, function words.
 
-Loaded once from package data into frozen sets; nothing here changes at run time.
+All of them are versioned data in quotes/data/, read once through quotes.wordlists into
+frozen sets here; nothing here changes at run time.
 """
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ from functools import lru_cache
 
 from nameparser.config import CONSTANTS
 
-from quotes.wordlists import sections as data_lines
+from quotes import wordlists
 
 
 @lru_cache(maxsize=None)
 def cue_forms() -> dict[str, tuple[str, bool]]:
     """Inflected cue form -> (lemma, strong). From quotes/data/cues.txt."""
     forms: dict[str, tuple[str, bool]] = {}
-    for section, line in data_lines("cues.txt"):
+    for section, line in wordlists.sections("cues.txt"):
         lemma, _, rest = line.partition(":")
         for form in rest.split():
             forms[form.lower()] = (lemma.strip(), section in (None, "strong"))
@@ -27,7 +28,7 @@ def cue_forms() -> dict[str, tuple[str, bool]]:
 def places() -> frozenset[str]:
     """Folded names of countries and seats of government (quotes/data/places.txt): an
     entity of one of these names speaks as a body."""
-    return frozenset(line.casefold() for _, line in data_lines("places.txt"))
+    return frozenset(line.casefold() for line in wordlists.lines("places.txt"))
 
 
 def word_trie(words, gap: str = "_") -> str:
@@ -70,121 +71,58 @@ def any_cue_pattern() -> str:
     return "(?i:" + word_trie(cue_forms()) + ")"
 
 
-PRONOUNS = {"he": "male", "she": "female", "him": "male", "her": "female"}
-PLURAL_PRONOUNS = frozenset({"they", "we", "it", "i", "you"})
+_FUNCTION = "function_words.txt"
+PRONOUNS = ({w: "male" for w in wordlists.lines(_FUNCTION, "pronoun_male")}
+            | {w: "female" for w in wordlists.lines(_FUNCTION, "pronoun_female")})
+PLURAL_PRONOUNS = wordlists.words(_FUNCTION, "plural_pronoun")
 
-HONORIFICS_MALE = frozenset({"mr", "mr.", "sir", "lord", "king", "prince", "father", "brother"})
-HONORIFICS_FEMALE = frozenset(
-    {"mrs", "mrs.", "ms", "ms.", "miss", "madam", "lady", "queen", "princess", "sister", "dame"}
-)
+HONORIFICS_MALE = wordlists.words("titles.txt", "honorific_male")
+HONORIFICS_FEMALE = wordlists.words("titles.txt", "honorific_female")
+# Words that precede names as titles: nameparser's list plus the news titles of ours.
+TITLES = frozenset(CONSTANTS.titles) | wordlists.words("titles.txt", "title")
+SURNAME_TITLES = wordlists.words("titles.txt", "surname_title")
+NOT_PERSON_TITLES = wordlists.words("titles.txt", "not_person_title")
 
-# Words that precede names as titles ("President", "Sen.", "U.S."), from nameparser's
-# list of titles plus news abbreviations and modifiers that stack with them.
-_EXTRA_TITLES = """sen sen. senator rep rep. representative gov gov. governor gen gen. lt lt.
-col col. sgt sgt. capt capt. adm adm. dr dr. prof prof. rev rev. pres pres. atty attorney
-president vice former secretary minister premier chancellor chairman chairwoman chair
-ceo cfo founder co-founder cofounder spokesman spokeswoman spokesperson envoy ambassador
-billionaire businessman businesswoman candidate nominee host anchor commentator
-correspondent reporter columnist economist analyst strategist pollster lawyer judge
-justice sheriff mayor council councilman councilwoman congressman congresswoman speaker
-leader majority minority house senate state deputy acting chief executive director
-manager coach officer official aide adviser advisor general special counsel mr mr. mrs
-mrs. ms ms. miss u.s. us american russian british french german chinese democratic
-republican democrat gop independent presidential hopeful rival frontrunner front-runner
-senior junior first lady king queen prince princess pope cardinal bishop rabbi imam
-actor actress singer rapper star author writer professor doctor detective agent""".split()
-TITLES = frozenset(CONSTANTS.titles) | frozenset(_EXTRA_TITLES)
-# Title words that are also surnames: "David French", "Kathleen Parker", "Jack King".
-SURNAME_TITLES = frozenset("""french german english british american king prince bishop
-cardinal judge justice marshal major sheriff parker baker mayor chancellor speaker""".split())
+ROLE_NOUNS = wordlists.words("people.txt", "role")
+RELATION_NOUNS = wordlists.words("people.txt", "relation")
+EMPLOYEE_NOUNS = wordlists.words("people.txt", "employee")
+ORG_KEYWORDS = wordlists.words("organisations.txt", "keyword")
 
-# Nouns that head an anonymous or role speaker ("a senior official", "the head of X").
-ROLE_NOUNS = frozenset(
-    """official officials spokesman spokeswoman spokesperson aide aides adviser advisers
-    advisor advisors source sources head chief director president chairman chairwoman
-    secretary minister leader leaders lawyer lawyers attorney attorneys analyst analysts
-    expert experts officer officers campaign statement report letter ad memo agency
-    ministry department committee company group police prosecutors prosecutor judge
-    governor senator congressman congresswoman candidate nominee manager strategist
-    pollster representative representatives member members executive founder envoy
-    ambassador economist professor researcher researchers scientist scientists
-    spokespeople staffer staffers team administration government
-    newspaper paper network station website magazine survey poll study""".split()
-)
+LEADING_FUNCTION_WORDS = wordlists.words(_FUNCTION, "leading")
+ALIAS_LEADING_WORDS = LEADING_FUNCTION_WORDS | wordlists.words(_FUNCTION, "alias_leading")
+SUBORDINATORS = wordlists.words(_FUNCTION, "subordinator")
+LEADING_PREPOSITIONS = wordlists.words(_FUNCTION, "leading_preposition")
+LEADING_PARTICIPLES = wordlists.words(_FUNCTION, "leading_participle")
+FINITE_SPEECH_VERBS = wordlists.words(_FUNCTION, "finite_speech_verb")
+NUMBER_WORDS = wordlists.words(_FUNCTION, "number")
+DETERMINERS = wordlists.words(_FUNCTION, "determiner")
 
-ORG_KEYWORDS = frozenset(
-    """fund union agency company corporation corp corp. inc inc. co. ltd llc bank
-    university college institute institution association commission committee council
-    ministry department administration party court congress senate house parliament
-    assembly times post journal news network group foundation service office bureau
-    board authority organization organisation federation league club team airlines
-    airways press tribune herald gazette telegraph guardian review magazine daily
-    broadcasting television radio channel studios records industries holdings partners
-    capital ventures labs laboratories motors systems technologies energy oil pharma
-    hospital clinic school academy church army navy force forces police guard
-    campaign pac fbi cia nsa nasa nato un eu who imf coalition alliance caucus
-    movement center centre initiative commission""".split()
-)
+SURNAME_PARTICLES = wordlists.words("names.txt", "surname_particle")
+NOT_FIRST_NAMES = wordlists.words("names.txt", "not_first_name")
 
-# Capitalised at a sentence start, never the first word of a name ("But Ferguson said",
-# "Although Diageo ...").
-LEADING_FUNCTION_WORDS = frozenset("""and but or so yet then also meanwhile however now still
-    while when after before if as on in at for with by from since although though because
-    during despite under over according asked said says vote""".split())
+MONTHS = wordlists.words("calendar.txt", "month") | wordlists.words("calendar.txt", "month_abbr")
+WEEKDAYS = wordlists.words("calendar.txt", "weekday")
 
-# Words that open a sentence before a name and are never part of it, in an alias.
-ALIAS_LEADING_WORDS = LEADING_FUNCTION_WORDS | frozenset("a an even just told of to".split())
 
-# What opens a phrase or clause before the subject of a sentence: "Asked whether he would
-# accept gifts from Lord Alli, he said", "At a news conference with Mr Blair, Mr Abbas
-# said", "When Obama arrived, he". A name inside such a phrase is an object, not the
-# subject a later "he" refers to (unless it is the subject right after a subordinator).
-SUBORDINATORS = frozenset("""while when whenever although though if as after before since
-    because once until unless whether where""".split())
-LEADING_PREPOSITIONS = frozenset("""according at in on during following despite under with without for
-    from regarding about amid among against like unlike besides by through within over upon
-    into to towards toward beyond behind across throughout outside inside near""".split())
-LEADING_PARTICIPLES = frozenset("""asked pressed questioned quizzed told challenged
-    interviewed speaking writing responding referring commenting addressing talking
-    answering describing reacting appearing testifying arriving explaining defending noting
-    citing given""".split())
-# Finite speech verbs: an opening phrase never holds one ("Smith said that, if ...").
-FINITE_SPEECH_VERBS = frozenset("""said says told tells added adds stated insisted argued warned
-    announced""".split())
-# People described by whom they belong to: "Kenteris's lawyer", "Tony Blair's spokesman".
-RELATION_NOUNS = frozenset("lawyer wife husband son daughter mother father friend".split())
-# Particles that continue a surname after a first name: "Henk Ten Cate", "Robin van Persie".
-SURNAME_PARTICLES = frozenset("""ten ter van von de der den da di du le la dos das del della
-    st""".split())
-# Nouns for a job held at an organisation: "Al Jazeera's manager of ...", "Apple's chief
-# executive". A name whose only mentions own such a job names an organisation.
-EMPLOYEE_NOUNS = frozenset("""manager spokesman spokeswoman spokesperson executive director
-    editor correspondent reporter head chief chairman chairwoman president ceo founder
-    employee employees staff official officials representative""".split())
-# Words of nameparser's title list that are no person nouns ("The 66-year-old criticised
-# his ..." names nobody as "his").
-NOT_PERSON_TITLES = frozenset("""his her me most high law tax risk film flag air rock wing rear
-    army navy met pro us uk u.s. gop vice""".split())
+_PLAIN = re.compile(r"[\w'’&.\- ]+\??")
 
-NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten eleven twelve
-    twenty thirty forty fifty hundred thousand million dozen dozens""".split())
-DETERMINERS = frozenset("a an the this that these those another".split())
 
-MONTHS = frozenset(
-    """january february march april may june july august september october november
-    december jan feb mar apr jun jul aug sep sept oct nov dec""".split()
-)
-WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
-
-# Capitalised words gender-guesser knows as first names but that are far more often
-# something else at the start of a news sentence or name span.
-NOT_FIRST_NAMES = frozenset(
-    """will may march june april august rich page major story early long
-    young king price sterling rush christian
-    justice summer winter autumn spring royal west north south east
-    general president senator judge sunday monday tuesday wednesday thursday friday
-    saturday january february july september october november december
-    new old san los las santa saint st fort mount lake union liberty
-    god lord jesus allah christ muslim jewish black white green brown gray grey
-    republican democrat democratic american""".split()
-)
+@lru_cache(maxsize=None)
+def alternation(name: str, section: str | None = None, space: str = r"\s+",
+                case: str | None = None) -> str:
+    """The entries of a list as a regex alternation in file order (an alternation takes
+    the first entry that matches, so the order is kept), a space in an entry matching
+    `space`, a "." a dot. Entries are plain words; a final "?" makes the letter before it
+    optional ("days?"). case="capitalize" matches them capitalised, case="either" with
+    the first letter in either case ("[Tt]he")."""
+    words = wordlists.lines(name, section)
+    if not words:
+        raise ValueError(f"{name} [{section}]: no such list")  # an empty one matches anywhere
+    bad = [w for w in words if not _PLAIN.fullmatch(w)]
+    if bad:
+        raise ValueError(f"{name} [{section}]: not plain words: {bad}")
+    if case == "capitalize":
+        words = [w.capitalize() for w in words]
+    elif case == "either":
+        words = [f"[{w[0].upper()}{w[0].lower()}]{w[1:]}" for w in words]
+    return "|".join(w.replace(".", r"\.").replace(" ", space) for w in words)

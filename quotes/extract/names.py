@@ -15,11 +15,12 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from quotes import wordlists
 from quotes.extract import lexicon
 
 _CAP = r"(?:[A-Z]\.(?:[A-Z]\.)+|[A-Z]\.|(?:Mc|Mac|O['’]|D['’])?[A-Z][\w'’\-]*[\w]|[A-Z])"
-_PARTICLE = r"(?:de|del|della|der|di|du|da|van|von|bin|ibn|al|la|le|dos|das|y)"
-_CONNECT = r"(?:of|and|for|the|on|&)"
+_PARTICLE = f"(?:{lexicon.alternation('names.txt', 'particle')})"
+_CONNECT = f"(?:{lexicon.alternation('names.txt', 'connector')})"
 # The first capital of a span is matched apart: a pattern that opens with a character
 # class lets the regex engine skip to the next capital in C, where a look-ahead or a
 # look-behind at the start is tried at every character. After that capital, _CAP_REST
@@ -36,19 +37,12 @@ _SEQ = re.compile(
 _ORG_SEQ = re.compile(
     rf"{_FIRST_CAP}(?:{_CAP_REST}['’]s +{_CAP}|{_CAP_REST})(?: +(?:{_CONNECT} +)*{_CAP})*(?![\w])"
 )
-_STOP = frozenset(
-    """the a an in on at but and as if so this that these those it he she they we i
-    for to of by with from after before when while then now no yes all some one two
-    other more most many his her their our my your its there here what who why how
-    where which however meanwhile also still even just only not last next late
-    during since until among about over under into through again according""".split()
-)
-_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+_STOP = wordlists.words("names.txt", "not_a_name")
+_SUFFIXES = wordlists.words("names.txt", "suffix")
 _DATE_WORDS = frozenset(lexicon.WEEKDAYS | lexicon.MONTHS)
 # One capitalised word that names nobody ("The", "But", "March"): most spans are these.
 _NOT_A_NAME = _STOP | _DATE_WORDS
-_ORG_NOUNS = """agency company firm group fund network bank party ministry corporation giant
-startup maker operator broadcaster newspaper organisation organization union regulator""".split()
+_ORG_NOUNS = wordlists.lines("organisations.txt", "apposition")
 # "the agency ", "the company, ": such a noun, an optional comma or bracket, then spaces
 # ending the text. Only whether it matches is asked, so it is matched once on the
 # reversed text rather than searched from every position: the text ends with it iff the
@@ -139,7 +133,7 @@ def split_person(tokens: list[str]) -> tuple[list[str], list[str]]:
     return tokens[:i], name
 
 
-_CONNECTORS = frozenset({"of", "and", "for", "the", "on", "&"})
+_CONNECTORS = wordlists.words("names.txt", "connector")
 
 
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
@@ -332,7 +326,7 @@ def _unknown_first_name(name: list[str], common: Container[str]) -> bool:
 # ("photographer Thaier Al-Sudani", "judge Mbuzeni Mathenjwa") or an age or a post after
 # it ("Thaier Al-Sudani, 47", "Sarah-Jane Trent, executive director of ...").
 _JOB_BEFORE = re.compile(r"\b([a-z]+)[ ]+$")
-_PERSON_AFTER = re.compile(r",[ ]+(?:\d{1,3}\b|(?:a[ ]+|an[ ]+|the[ ]+)?(?:[a-z\-]+[ ]+){0,2}?([a-z]+)[ ]+(?:of|at|for|with)\b)")
+_PERSON_AFTER = re.compile(r",[ ]+(?:\d{1,3}\b|(?:a[ ]+|an[ ]+|the[ ]+)?(?:[a-z\-]+[ ]+){0,2}?([a-z]+)[ ]+(?:" + lexicon.alternation("names.txt", "post_preposition") + r")\b)")
 
 
 def _introduced_as_person(body: str, start: int, end: int) -> bool:
@@ -515,9 +509,9 @@ class _NameFinder:
 # An online handle the article introduces ("a user named acebush1", "the handle
 # acebush1"): letters with a digit or an underscore, which no ordinary word has.
 _HANDLE = r"@?(?P<h>[A-Za-z][A-Za-z]*[0-9_][A-Za-z0-9_]*)"
-_HANDLE_INTRO = re.compile(rf"\b(?:user|handle|username|account|poster|profile)[ ]+(?:named[ ]+|called[ ]+)?{_HANDLE}\b")
+_HANDLE_INTRO = re.compile(rf"\b(?:{lexicon.alternation('names.txt', 'handle_noun')})[ ]+(?:named[ ]+|called[ ]+)?{_HANDLE}\b")
 # ... and ties to a person: "linked the acebush1 Reddit account to Bushnell".
-_HANDLE_LINK = r"\b(?:linked|tied|connected|traced)[ ]+(?:the[ ]+)?@?(?i:{h})[ ]+(?:[\w\-]+[ ]+){{0,3}}?to[ ]+(?P<n>[A-Z][\w'’\-]+(?:[ ][A-Z][\w'’\-]+)*)"
+_HANDLE_LINK = r"\b(?:" + lexicon.alternation("names.txt", "handle_link") + r")[ ]+(?:the[ ]+)?@?(?i:{h})[ ]+(?:[\w\-]+[ ]+){{0,3}}?to[ ]+(?P<n>[A-Z][\w'’\-]+(?:[ ][A-Z][\w'’\-]+)*)"
 
 
 def _link_handles(body: str, reg: ArticleNames) -> None:
@@ -577,12 +571,7 @@ def _employers_to_organisations(body: str, reg: ArticleNames) -> None:
             reg._by_part = None
 
 
-_PERSON_TITLES = frozenset(
-    """mr mrs ms miss dr sen senator rep gov governor president sec secretary gen
-    general judge justice mayor speaker pope prince princess king queen sir lady
-    lord prof professor rev reverend chancellor premier minister ambassador envoy
-    congressman congresswoman chairman chairwoman candidate nominee""".split()
-)
+_PERSON_TITLES = wordlists.words("titles.txt", "person_title")
 
 
 _INITIAL = re.compile(r"[A-Z]\.")

@@ -21,14 +21,17 @@ from quotes.extract.sources import resolve_sources
 from quotes.extract.statements import reconcile, without_terms
 from quotes.extract.text import Span, paragraphs, sentences
 from quotes.model import Article, Entity, Extraction, Quote
+from quotes import wordlists
+
+_LISTS = "pipeline.txt"
 
 _CUE_WORDS = set(lexicon.cue_forms())
-_NAMING_CUES = {"called", "calls", "call", "calling", "described", "describes", "describing"}
+_NAMING_CUES = wordlists.words("attribution.txt", "naming_cue")
 # The last word of a text, read on the reversed text: searching for "([\w'’]+)[ \t]*$"
 # tries every position of the text; this match tries one.
 _LAST_WORD_REVERSED = re.compile(r"[ \t]*([\w'’]+)")
 # A question put to someone ("was asked, "...?""): not that person's statement.
-_PUT_TO = re.compile(r"\b(?:was|were|been|being|is|are|got|gets)\s+(?:\w+ly\s+)?asked"
+_PUT_TO = re.compile(rf"\b(?:{lexicon.alternation(_LISTS, 'put_to')})\s+(?:\w+ly\s+)?asked"
                      r"(?:\s+[\w'’]+){0,5}?\s*[,:]?\s*$")
 _SAID_OF = re.compile(r"\b(?:of|about)\s+([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)")
 
@@ -321,17 +324,15 @@ def _quote_date(body: str, paras: list[Span], sents: list[Span], q: QuotedSpan,
     return (published[:10] if published else None), None
 
 
-_PRONOUNS = {"he", "she", "they", "it", "we"}
+_PRONOUNS = wordlists.words("function_words.txt", "subject_pronoun")
 # A statement the article sets in another time than the passage around it: 'In an earlier
 # post', 'During the campaign', 'has long said', 'says'.
-_OWN_FRAME = re.compile(r"\b(?:earlier|previously|once|formerly|in the past|at the time|during|"
-                        r"used to|has long|have long|long before|then|later|afterwards|"
-                        r"subsequently)\b", re.IGNORECASE)
+_OWN_FRAME = re.compile(rf"\b(?:{lexicon.alternation(_LISTS, 'own_frame', space=' ')})\b", re.IGNORECASE)
 # A paragraph that opens in a time of its own ('In the last few months, ...') does not
 # continue the date of the paragraph before.
-_TIME_WORD = re.compile(r"\b(?:days?|weeks?|months?|years?|ago|recently|later)\b", re.IGNORECASE)
+_TIME_WORD = re.compile(rf"\b(?:{lexicon.alternation(_LISTS, 'time_word')})\b", re.IGNORECASE)
 _PERFECT_BEFORE = re.compile(r"\b(?:has|have)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
-_EVENT_NOUNS = [line for _, line in lexicon.data_lines("speech_events.txt")]
+_EVENT_NOUNS = list(wordlists.lines("speech_events.txt"))
 _EVENT = rf"(?:{'|'.join(re.escape(w) for w in _EVENT_NOUNS)})s?"
 
 
@@ -357,8 +358,7 @@ def _own_time(body: str, sent: Span, q: Quote) -> bool:
 
 # Verbs of saying beyond the attribution cues that date a speaker's act in a sentence of
 # its own ('Putin on Friday denounced a drone strike').
-_ACT_VERBS = _CUE_WORDS | {"denounced", "condemned", "criticised", "criticized", "praised",
-                           "defended", "rejected", "dismissed", "appealed", "pledged", "vowed"}
+_ACT_VERBS = _CUE_WORDS | wordlists.words(_LISTS, "act_verb")
 
 
 def _dated_act(body: str, sent: Span, name: str, published: str | None, anchor: str | None):

@@ -17,10 +17,12 @@ from dataclasses import replace
 from functools import lru_cache
 
 from quotes.extract import lexicon
+from quotes.extract.lexicon import alternation
 from quotes.extract.names import ArticleNames, Mention, Person, fold
 from quotes.extract.quotemarks import is_headline
 from quotes.extract.text import Span
 from quotes.model import Quote
+from quotes import wordlists
 
 # How far back (in paragraphs) a pronoun or a bare description looks for its referent.
 _PRONOUN_REACH = 3
@@ -28,32 +30,34 @@ _PRONOUN_REACH = 3
 # "Lawmakers on the House Select Committee").
 _OPENING_REACH = 24
 _DESCRIPTION_REACH = 12
-_DETERMINER = re.compile(r"^(?:the|a|an|one|another|its|their)\s+", re.IGNORECASE)
-_POSSESSOR = re.compile(r"^(?P<owner>[A-Z][\w.&\-]*(?:\s+[A-Z][\w.&\-]*)*|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)"
+_LISTS = "sources.txt"
+_DETERMINER = re.compile(rf"^(?:{alternation(_LISTS, 'determiner')})\s+", re.IGNORECASE)
+_POSSESSIVES = wordlists.lines("function_words.txt", "possessive")
+_POSSESSOR = re.compile(rf"^(?P<owner>[A-Z][\w.&\-]*(?:\s+[A-Z][\w.&\-]*)*|{alternation('function_words.txt', 'possessive', case='either')})"
                         r"(?:['’]s?)?\s+(?:own\s+)?(?P<rest>.+)$")
 _FOR_BODY = re.compile(r"\b(?:for|of|at)\s+(?:the\s+)?(?P<body>[A-Z][\w.&\-]*(?:\s+(?:[A-Z][\w.&\-]*|of|for|and|&))*)")
-_CONNECTORS = frozenset({"of", "for", "and", "&", "on"})
+_CONNECTORS = wordlists.words(_LISTS, "connector")
 _SENTENCE_BREAK = re.compile(r"(?<=[a-z]{2})[.!?]\s+")
-_NOT_A_BODY = frozenset({"a", "an", "the", "this", "that", "these", "those", "one", "another"})
+_NOT_A_BODY = wordlists.words(_LISTS, "not_a_body")
 # A short introductory phrase before a sentence's subject: "Following the arrests, ".
-_INTRO = re.compile(r"(?:After|Following|Before|Earlier|Later|Last|On|In|At|During|Since|Amid|"
-                    r"Meanwhile|However)\b[^,.;:\"“”]{0,40},\s+")
+_INTRO = re.compile(rf"(?:{alternation(_LISTS, 'intro', case='capitalize')})\b[^,.;:\"“”]{{0,40}},\s+")
 # What follows a description's head: "analysis of the fire", "a report into the incident".
-_AFTER_HEAD = re.compile(r"\s(?:of|into|to|on|about|published|released|issued|from)\s")
+_AFTER_HEAD = re.compile(rf"\s(?:{alternation(_LISTS, 'after_head')})\s")
 # A body named as a plural of its members: "the Conservatives", "the Democrats".
-_PLURAL_BODY = re.compile(r"[A-Z][a-z]+(?:ives|ats|ans|ists|ers)")
+_PLURAL_BODY = re.compile(rf"[A-Z][a-z]+(?:{alternation(_LISTS, 'plural_body_suffix')})")
 _BY_BODY = re.compile(r"\bby\s+(?:the\s+)?(?P<body>(?:The\s+)?[A-Z][\w.&\-]*(?:\s+[A-Z][\w.&\-]*)*)")
 # A sentence opening with "The <noun>" and a verb: "The opposition also made ...".
-_DESCRIBED_SUBJECT = re.compile(r"The[ ]([a-z]+)[ ](?:also[ ]|later[ ]|then[ ])?(?:[a-z]+ed|[a-z]+s|made|said|told|took|gave|sent|wrote|put|set|had)\b")
+_DESCRIBED_SUBJECT = re.compile(r"The[ ]([a-z]+)[ ](?:also[ ]|later[ ]|then[ ])?(?:[a-z]+ed|[a-z]+s|" + alternation(_LISTS, "subject_verb") + r")\b")
 _ACRONYM = re.compile(r"[A-Z]{2,5}")
-_GENDER = {"he": "male", "she": "female", "his": "male", "her": "female"}
+_GENDER = ({w: "male" for w in wordlists.lines(_LISTS, "gender_male")}
+           | {w: "female" for w in wordlists.lines(_LISTS, "gender_female")})
 
 
 @lru_cache(maxsize=None)
 def nouns() -> dict[str, frozenset[str]]:
     """Section -> words, from quotes/data/sources.txt."""
     out: dict[str, set[str]] = {}
-    for section, line in lexicon.data_lines("sources.txt"):
+    for section, line in wordlists.sections(_LISTS):
         out.setdefault(section or "", set()).add(line.lower())
     return {k: frozenset(v) for k, v in out.items()}
 
@@ -387,7 +391,7 @@ def _described(art: _Article, phrase: str, at: int) -> Person | None:
     owner = _POSSESSOR.match(core)
     if owner and core[owner.end("owner") : owner.end("owner") + 1] in ("'", "’") \
             and owner.group("owner").split()[0].lower() not in lexicon.NUMBER_WORDS \
-            or owner and owner.group("owner").lower() in ("his", "her", "its", "their"):
+            or owner and owner.group("owner").lower() in _POSSESSIVES:
         return _owned(art, owner.group("owner"), head, core, at)
     lead = _capital_run(words[:-1])
     if head in w["organisation"]:
@@ -460,13 +464,13 @@ def _document_author(art: _Article, phrase: str, head: str, words: list[str], at
 @lru_cache(maxsize=None)
 def _members_of() -> re.Pattern:
     words = "|".join(sorted(nouns()["member"]))
-    return re.compile(rf"\b(?i:{words})\s+(?:on|of|from|at|in)\s+")
+    return re.compile(rf"\b(?i:{words})\s+(?:{alternation(_LISTS, 'member_preposition')})\s+")
 
 
 @lru_cache(maxsize=None)
 def _sent(head: str) -> re.Pattern:
-    return re.compile(rf"\s(?:sent|wrote|issued|released|published|signed|delivered)\s+"
-                      rf"(?:a|an|the|its|their|his|her)\s+(?:[\w\-]+\s+){{0,2}}?{re.escape(head)}\b")
+    return re.compile(rf"\s(?:{alternation(_LISTS, 'sent_verb')})\s+"
+                      rf"(?:{alternation('function_words.txt', 'noun_determiner')})\s+(?:[\w\-]+\s+){{0,2}}?{re.escape(head)}\b")
 
 
 @lru_cache(maxsize=None)

@@ -12,13 +12,16 @@ import itertools
 import re
 from functools import lru_cache
 
+from quotes import wordlists
 from quotes.extract import lexicon
+from quotes.extract.lexicon import alternation
 from quotes.extract.names import (
     ArticleNames, Mention, Person, first_name_gender, fold, honorific_gender, lowercase_words,
     org_name, split_person,
 )
 
-_NAME_TOKEN = r"(?:[A-Z][\w'’.\-]*|de|van|von|al|bin|la|le|del|da)"
+_LISTS = "speakers.txt"
+_NAME_TOKEN = rf"(?:[A-Z][\w'’.\-]*|{alternation(_LISTS, 'name_particle')})"
 # An online handle stands for a name: "acebush1 posted" (letters, then a digit).
 _HANDLE = r"@?[a-z]+[0-9][a-z0-9_]*(?![\w'’])"
 NAME = (
@@ -26,24 +29,24 @@ NAME = (
     rf"(?:[ ](?:of|from)[ ](?:the[ ])?[A-Z][\w'’.\-]*(?:[ ][A-Z][\w'’.\-]*){{0,3}})?)"
 )
 # Lower-case role words before a name: "Tulsa police Chief Chuck Jordan".
-_NOT_PREFIX = r"(?!(?:the|a|an|he|she|they|it|we|on|in|at|to|of|for|with|during|after|before|when|while|as|and|or|but|who|that)\b)"
+_NOT_PREFIX = rf"(?!(?:{alternation(_LISTS, 'not_prefix')})\b)"
 # Greedy: the name is the last capitalised run ("Florida-based Republican strategist Al
 # Cardenas", not "Florida-based Republican").
 PREFIXED_NAME = rf"(?:(?:{_NOT_PREFIX}[\w'’.\-/]+[ ]){{1,5}}{NAME})"
-PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)"
-_DET = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[A-Z][\w.\-]*(?:[ ][A-Z][\w.\-]*)?['’]s)"
+PRONOUN = f"(?:{alternation('function_words.txt', 'subject_pronoun', case='either')}|I)"
+_DET = rf"(?:{alternation(_LISTS, 'determiner', case='either')}|[A-Z][\w.\-]*(?:[ ][A-Z][\w.\-]*)?['’]s)"
 # A trie: the same matches as the longest-first alternation it replaced, tried far faster.
 _ROLE = lexicon.word_trie(lexicon.ROLE_NOUNS - {"white house"})
 NOMINAL = (
     rf"(?:{_DET}[ ](?:[\w'’.\-]+[ ]){{0,5}}?(?:{_ROLE})"
-    rf"(?:[ ](?:of|for|at|with|to|in)[ ](?:the[ ])?(?:[A-Z][\w'’.\-]*|[a-z][\w'’\-]*)(?:[ ][A-Z][\w'’.\-]*|[ ]of|[ ]and|[ ]for){{0,6}})?"
+    rf"(?:[ ](?:{alternation(_LISTS, 'nominal_preposition')})[ ](?:the[ ])?(?:[A-Z][\w'’.\-]*|[a-z][\w'’\-]*)(?:[ ][A-Z][\w'’.\-]*|[ ]of|[ ]and|[ ]for){{0,6}})?"
     rf"|[Tt]he[ ]White[ ]House|[Tt]he[ ][A-Z][\w.\-]*[ ](?:campaign|administration))"
 )
 # Any determiner phrase ending in a common noun: "the ad’s narrator", "The piece".
-GENERIC_NP = (r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir)[ ]"
-              r"(?:[\w'’\-]+[ ]){0,3}?(?!(?:and|or|but|by|to|of|in|on|at|for|with)\b)"
+GENERIC_NP = (rf"(?:{alternation(_LISTS, 'generic_determiner', case='either')})[ ]"
+              rf"(?:[\w'’\-]+[ ]){{0,3}}?(?!(?:{alternation(_LISTS, 'not_generic_noun')})\b)"
               r"[\w][\w'’\-]*")
-_NOT_DET = r"(?!(?:The|A|An|One|This|That|These|Those)[ ][a-z])"  # "The piece": no name
+_NOT_DET = rf"(?!(?:{alternation(_LISTS, 'not_before_name', case='capitalize')})[ ][a-z])"  # "The piece": no name
 SPEAKER = rf"(?:{NOMINAL}|{PRONOUN}|{_NOT_DET}{NAME}|[Tt]he[ ]{NAME}|{GENERIC_NP})"
 # After an inverted cue ("said Democratic pollster Stan Greenberg") a title run may lead.
 SPEAKER_AFTER_CUE = rf"(?:{NOMINAL}|{PRONOUN}|{_NOT_DET}{PREFIXED_NAME}|{_NOT_DET}{NAME}|[Tt]he[ ]{NAME}|{GENERIC_NP})"
@@ -54,17 +57,21 @@ APPOSITION = (
     r",\s(?=[a-z]|\d|The\s|A\s|An\s|[RDI]-[A-Z]|(?:Democrat|Republican|Independent)\s+of\s"
     r"|(?:[A-Z][\w.\-]*\s)?[A-Z][\w.\-]*(?:['’]s|s['’])\s"
     r"|[A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+){1,3},)"
-    r"(?:\b(?:Mrs|Mr|Ms|Dr|Sen|Rep|Gov|Gen|Jr|Sr|St|Lt|Col|Rev|Prof|Inc|Corp|Co|Ltd|No)\."
+    rf"(?:\b(?:{alternation(_LISTS, 'apposition_abbr')})\."
     r"|[^\"“”.!?]|(?<![a-z]{2})[.!?]|[.!?](?!\s+[A-Z])){1,160}?,"
 )
 # Adverbs and auxiliaries between a speaker and its cue: "Trump has often said".
-ADVERB = r"(?:(?:also|later|then|again|once|previously|recently|simply|separately|flatly|bluntly|further|often|still|even|has|had|have|would|\w+ly)[ ]){0,3}"
+ADVERB = rf"(?:(?:{alternation(_LISTS, 'adverb')}|\w+ly)[ ]){{0,3}}"
 
 
 _PRONOUN_RE = re.compile(PRONOUN)
 _NEXT_SENTENCE = object()  # a sentence that holds no antecedent: look at the one before
 _DET_RE = re.compile(_DET)
 _POSSESSIVE_END = re.compile(r"['’]s$")
+_NOMINAL_FIRST = wordlists.words(_LISTS, "nominal_first")
+_TRIM_PARTICLES = wordlists.words(_LISTS, "trim_particle")
+_INDEFINITE = wordlists.words(_LISTS, "indefinite")
+_HEADLINE_CUE = re.compile(rf"([A-Z][\w'’\-]+)\s+(?:{alternation(_LISTS, 'headline_cue')})\b")
 
 
 _POSSESSED_DESCRIPTION = re.compile(r"['’]s?[ ]+(?:[a-z][\w\-]*[ ]+)*[a-z][\w\-]*$")
@@ -83,7 +90,7 @@ def classify(text: str) -> str:
         w.lower() in lexicon.ROLE_NOUNS for w in rest
     ):
         return "name"  # "The New York Times"
-    if _DET_RE.fullmatch(first) or first.lower() in {"the", "a", "an", "my", "our", "your"} or t.lower().startswith("the white house"):
+    if _DET_RE.fullmatch(first) or first.lower() in _NOMINAL_FIRST or t.lower().startswith("the white house"):
         if not _POSSESSIVE_END.search(first) or t.split()[-1].lower() in lexicon.ROLE_NOUNS:
             return "nominal"
     if _POSSESSED_DESCRIPTION.search(t):
@@ -157,7 +164,7 @@ def trim_name(text: str) -> str:
         text = text[: of.start()]
     tokens = text.split()
     i = len(tokens)
-    while i > 0 and (tokens[i - 1][:1].isupper() or tokens[i - 1] in ("de", "van", "von", "al", "bin")):
+    while i > 0 and (tokens[i - 1][:1].isupper() or tokens[i - 1] in _TRIM_PARTICLES):
         i -= 1
     while i < len(tokens) - 1 and tokens[i].lower() in lexicon.LEADING_FUNCTION_WORDS:
         i += 1  # "But Ferguson", "And Wenger": a sentence opens with the conjunction
@@ -165,20 +172,17 @@ def trim_name(text: str) -> str:
 
 
 _APPOS_AFTER = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?(?:[\w\-]+\s+){0,4}?(?:%s)\b" % "|".join(
-    sorted(lexicon.ROLE_NOUNS | {"founder", "professor", "director", "chair", "member", "who"}, key=len, reverse=True)))
+    sorted(lexicon.ROLE_NOUNS | wordlists.words(_LISTS, "appos_head"), key=len, reverse=True)))
 
 
 _PERSON_NOUNS = sorted(
-    (lexicon.TITLES | lexicon.ROLE_NOUNS | {"journalist", "woman", "man", "actor", "actress",
-                                           "mother", "father", "voter", "resident", "host"})
-    - {"campaign", "statement", "report", "letter", "ad", "memo", "agency", "ministry",
-       "department", "committee", "company", "group", "administration", "government",
-       "newspaper", "paper", "network", "station", "website", "magazine", "survey", "poll",
-       "study", "team", "white house", "house", "senate", "state", "u.s.", "us"}
+    (lexicon.TITLES | lexicon.ROLE_NOUNS | wordlists.words(_LISTS, "person_noun"))
+    - wordlists.words(_LISTS, "not_person_noun")
     - lexicon.NOT_PERSON_TITLES,
     key=len, reverse=True)
 _PERSON_NOMINAL = re.compile(
-    r"(?:[A-Z][^,]{0,40},\s+)?(?:The|A|An|the|a|an)\s+(?:[\w'’\-]+\s+){0,3}?(?:%s)\b(?!['’])"
+    r"(?:[A-Z][^,]{0,40},\s+)?(?:" + alternation(_LISTS, "article", case="capitalize") + "|"
+    + alternation(_LISTS, "article") + r")\s+(?:[\w'’\-]+\s+){0,3}?(?:%s)\b(?!['’])"
     % "|".join(re.escape(n) for n in _PERSON_NOUNS if n.isalpha()))
 
 # A person described, anywhere in a sentence: "A spokeswoman for Human Rights Watch".
@@ -190,7 +194,7 @@ _PERSON_DESCRIBED = re.compile(
 # pattern that opens with literals lets the engine skip to the next M or D.
 _HONORIFIC_NAME = re.compile(
     r"(?:M(?<![\w.]M)(?:rs|r|s)|D(?<![\w.]D)r)\.[ ][A-Z][\w'’\-]+"
-    r"(?:[ ](?:[A-Z][\w'’\-]+|de|la|del|van|von))*")
+    rf"(?:[ ](?:[A-Z][\w'’\-]+|{alternation(_LISTS, 'honorific_particle')}))*")
 # A name the finder may miss, described as a person: "Christyn Gionfriddo, 29,", "Garcia,
 # the grocery store worker", "Ihtisham Hibatullah, Al Jazeera's manager": the
 # description, then the name right before it.
@@ -199,37 +203,27 @@ _PERSON_OF_ORG = re.compile(
 _DESCRIBED_TAIL = re.compile(
     r",[ ](?:\d{1,3},|(?:(?:a|an|the)[ ]|(?:[A-Z][\w\-]+[ ]){0,2}[A-Z][\w\-]+['’]s[ ])"
     r"(?:[\w\-]+[ ]){0,4}?(?:%s)\b)"
-    % "|".join(sorted(["worker", "voter", "resident", "native", "student", "graduate", "mother",
-                       "father", "owner", "veteran", "activist", "supporter", "teacher",
-                       "retiree", "nurse", "farmer", "pastor", "member", "volunteer", "lawyer",
-                       "attorney", "professor", "spokesman", "spokeswoman", "director",
-                       "executive", "president", "chairman", "chairwoman", "founder", "adviser",
-                       "aide", "analyst", "official", "candidate", "senator", "governor",
-                       "mayor", "officer", "manager", "strategist", "pollster", "head",
-                       "editor", "correspondent"], key=len,
+    % "|".join(sorted(wordlists.lines(_LISTS, "described_person"), key=len,
                       reverse=True)))
 _NAME_BEFORE = re.compile(
-    r"(?<![\w'’.])(?<!of )(?<!in )(?<!at )(?<!from )(?<!for )(?<!to )"
-    r"(?P<sp>[A-Z][a-z][\w'’\-]*(?:[ ][A-Z][a-z][\w'’\-]*){0,2})$")
-_DOCUMENTS = frozenset("""report statement letter ad memo survey poll study newspaper paper
-    website magazine""".split())
+    r"(?<![\w'’.])" + "".join(f"(?<!{w} )" for w in wordlists.lines(_LISTS, "not_after_preposition"))
+    + r"(?P<sp>[A-Z][a-z][\w'’\-]*(?:[ ][A-Z][a-z][\w'’\-]*){0,2})$")
+_DOCUMENTS = wordlists.words(_LISTS, "document")
 # A person described by whom they work for: "Tony Blair's official spokesman".
 _OWNED_PERSON = re.compile(
     r"['’]s\s+(?:[\w\-]+\s+){0,2}?(?:%s)\b(?!['’])" % "|".join(sorted(
-        lexicon.ROLE_NOUNS - _DOCUMENTS - {"campaign", "agency", "ministry", "department",
-                                           "committee", "company", "group", "administration",
-                                           "government", "team", "police"}
+        lexicon.ROLE_NOUNS - _DOCUMENTS - wordlists.words(_LISTS, "not_owner_noun")
         | lexicon.RELATION_NOUNS,
         key=len, reverse=True)))
 
-_RELATIVE = re.compile(r"(?:who|whom|whose|which|that|where|when|said|says)\b")
+_RELATIVE = re.compile(rf"(?:{alternation(_LISTS, 'relative')})\b")
 # A single abbreviated word ("Md.", "Calif.") is a place, not a person to refer back to.
 _NOT_A_PERSON = re.compile(r"[A-Z][a-z]{1,4}\.")
 _SUBJECT_PRONOUN = re.compile(r"\b([Hh]e|[Ss]he)\b")
 # A pronoun inside a relative or subordinate clause is not the sentence's subject.
-_CLAUSE_WORD_BEFORE = re.compile(r"\b(?:which|that|who|whom|whether|if|what|when|where|as|than)\s+$", re.I)
+_CLAUSE_WORD_BEFORE = re.compile(rf"\b(?:{alternation(_LISTS, 'clause_word_before')})\s+$", re.I)
 _SUBORDINATE_START = re.compile(
-    r"[\"“‘'(]?(?:While|When|Although|Though|If|As|After|Before|Since|Because|Once|Until|Unless|Whether)\b")
+    rf"[\"“‘'(]?(?:{alternation(_LISTS, 'subordinate_start', case='capitalize')})\b")
 _APPOSITION_AFTER = re.compile(r",\s+((?:the |a |an )?[^,\"“”;:.]{3,120})(?:,|\.|;)")
 # Up to six words, each followed by one space, read backwards from the end of a text.
 _WORDS_REVERSED = re.compile(r"(?: [\w'’.\-]+){1,6}")
@@ -246,24 +240,24 @@ def _words_at_end(text: str) -> str | None:
 
 
 # The first word of a sentence, after quote marks and a conjunction: "But when asked ...".
-_LEAD_WORD = re.compile(r"[\s\"“‘'(]*(?:(?:[Aa]nd|[Bb]ut|[Ss]o|[Yy]et|[Oo]r)\s+)?([A-Za-z][\w'’\-]*)")
+_LEAD_WORD = re.compile(rf"[\s\"“‘'(]*(?:(?:{alternation(_LISTS, 'lead_conjunction', case='either')})\s+)?([A-Za-z][\w'’\-]*)")
 # An opening phrase holds no speech cue: "Smith said that, if ..." opens with its subject.
 _CUE_IN_PHRASE = re.compile(r"\b(?:%s)\b" % "|".join(sorted(lexicon.FINITE_SPEECH_VERBS)))
 # Words that put a name after them out of subject position ("talks with X", "said X").
 _NOT_BEFORE_SUBJECT = (lexicon.LEADING_PREPOSITIONS | lexicon.SUBORDINATORS
-                       | {"of", "that", "which", "who", "whom", "than", "said", "says", "told"})
-_HONORIFIC_BEFORE = re.compile(r"\b(?:Mrs?|Ms|Miss|Sir|Lady|Lord|Dame|Madam)\.?\s+$")
+                       | wordlists.words(_LISTS, "not_before_subject"))
+_HONORIFIC_BEFORE = re.compile(rf"\b(?:{alternation(_LISTS, 'honorific_before')})\.?\s+$")
 # A subject pronoun a few words after a name, no punctuation or clause word between:
 # "Mpofu said he", "Smith told reporters that she"; not "Donald Trump, who talked of
 # things she believed", "why Clinton has struggled where he succeeded".
 _PRONOUN_CLOSE_AFTER = re.compile(
-    r"[ ]+(?:(?!(?:%s|who|which|and|or|but|than)\b)[a-z][\w'’\-]*[ ]+){1,4}?([Hh]e|[Ss]he)\b"
-    % "|".join(sorted(lexicon.SUBORDINATORS)))
+    r"[ ]+(?:(?!(?:%s|%s)\b)[a-z][\w'’\-]*[ ]+){1,4}?([Hh]e|[Ss]he)\b"
+    % ("|".join(sorted(lexicon.SUBORDINATORS)), alternation(_LISTS, "pronoun_close_stop")))
 _SENTENCE_OPENS_PRONOUN = re.compile(r"[\"“‘]?\s*([Hh]e|[Ss]he)\b")
 
 _TITLE_RUN = re.compile(r"(?:\s+(?:[A-Z][\w'’.\-]*|the|former))*\s+")
 # A comma right after a clause word: "the prime minister who, he claims, is".
-_CLAUSE_WORD_END = re.compile(r"\b(?:which|that|who|whom|whether|what|when|where|than|and|but)$", re.I)
+_CLAUSE_WORD_END = re.compile(rf"\b(?:{alternation(_LISTS, 'clause_word_end')})$", re.I)
 # The end of a sentence a quotation holds together with the next ('... it." However,').
 _CLAUSE_END = re.compile(r"[.!?:][\"”’]?\s|\n")
 _APPOSITION_NEXT = re.compile(r",\s+(?:the|a|an)\s+[^,.;:\"“”]{1,80},")
@@ -767,7 +761,7 @@ class Resolver:
         """'the head of X' -> the person an apposition or the headline gives that role."""
         words = [w.lower().strip(",.") for w in text.split()]
         heads = [w for w in words if w in lexicon.ROLE_NOUNS]
-        if not heads or words[0] in ("a", "an", "one", "another", "two", "three", "several", "some"):
+        if not heads or words[0] in _INDEFINITE:
             return None
         head = heads[0]
         tail = text.split(head, 1)[-1] if head in text else ""
@@ -795,7 +789,7 @@ class Resolver:
 
     def headline_speaker(self) -> Person | None:
         """The person a headline has speaking: 'Putin Envoy Dmitriev Says ...'."""
-        m = re.search(r"([A-Z][\w'’\-]+)\s+(?:Says|Said|Tells|Told|Warns|Vows|Claims|Insists|Announces|Urges)\b", self.title)
+        m = _HEADLINE_CUE.search(self.title)
         if not m:
             return None
         p = self.names.person_by_surname(m.group(1))

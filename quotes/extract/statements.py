@@ -14,6 +14,7 @@ import bisect
 import re
 from dataclasses import replace
 
+from quotes import wordlists
 from quotes.extract.indirect import reporting_verbs
 from quotes.extract.text import Span
 from quotes.model import Quote
@@ -56,8 +57,8 @@ def reconcile(body: str, quotes: list[Quote], sentences: list[Span]) -> list[Quo
     return _share_sentence_speakers(out, sentences) + kept_indirect
 
 
-_BELIEF_CUES = frozenset(f for f, (_, frame) in reporting_verbs().items() if frame == "belief") | {
-    "felt", "feel", "feels", "thinks", "thought", "believes", "believed"}
+_BELIEF_CUES = (frozenset(f for f, (_, frame) in reporting_verbs().items() if frame == "belief")
+                | wordlists.words("statements.txt", "belief_cue"))
 
 
 def _inherit(q: Quote, row: Quote) -> Quote:

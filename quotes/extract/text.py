@@ -8,18 +8,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from quotes import wordlists
+from quotes.extract.lexicon import alternation
+
 _LINE = re.compile(r"[^\n]+")
 # A sentence ends at . ! ? (optionally followed by closing marks) before white space
 # and an upper-case letter, digit or opening mark. Abbreviations are checked apart.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 _CLOSED = ("\"", "”", "’", "'")
 # A sentence does not start after a quote with a conjunction: '... money." And that's'.
-_CONJUNCTION = re.compile(r"(?:And|But|Or|So|Yet|Nor)\b")
-ABBREVIATIONS = frozenset(
-    """mr mrs ms dr sen rep gov gen lt col sgt capt cmdr adm st jr sr prof rev hon
-    inc corp co ltd jan feb mar apr jun jul aug sep sept oct nov dec no vs v u.s
-    u.k u.n e.g i.e a.m p.m d.c al mt ft pres sec dept univ""".split()
-)
+_CONJUNCTION = re.compile(rf"(?:{alternation('function_words.txt', 'quote_conjunction', case='capitalize')})\b")
+ABBREVIATIONS = wordlists.words("abbreviations.txt", "abbreviation")
+_DOTTED = wordlists.words("abbreviations.txt", "dotted")
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def is_abbreviation(text: str, dot: int) -> bool:
         return False
     if len(word) == 1 and text[j].isupper():
         return True  # an initial: "Donald J. Trump"
-    return word in ABBREVIATIONS or word.replace(".", "") in {"us", "uk", "un", "dc"}
+    return word in ABBREVIATIONS or word.replace(".", "") in _DOTTED
 
 
 def sentences(body: str, para: Span, shield: list[tuple[int, int]] = ()) -> list[Span]:

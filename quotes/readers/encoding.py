@@ -10,6 +10,8 @@ from __future__ import annotations
 import codecs
 import unicodedata
 
+from quotes.model import ReadNote
+
 SNIFF_BYTES = 64 * 1024  # how much of a file is looked at to decide binary/format
 
 # Bytes that are never in a text file's ordinary flow (C0 controls minus
@@ -72,6 +74,11 @@ def decode_bytes(data: bytes) -> tuple[str, str | None]:
             "and not plausible cp1252 text"
         )
     return text, "cp1252"
+
+
+def encoding_note(source: str, encoding: str) -> ReadNote:
+    """The note that goes before an article whose encoding had to be guessed."""
+    return ReadNote(source, f"not valid UTF-8; decoded as {encoding} (encoding guessed)")
 
 
 # Scraped text is sometimes UTF-8 with a few stray Windows bytes pasted in; decoding

@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin
 
-from quotes.model import Article, ReadError
-from quotes.readers import ReadNote
-from quotes.readers.html import html_fragment_paragraphs
-from quotes.readers.text import iso_date, publisher_for_url
+from quotes.model import Article, ReadError, ReadNote
+from quotes.readers.header import iso_date
+from quotes.readers.html import html_fragment_paragraphs, iter_html
+from quotes.readers.publishers import publisher_for_url
+from quotes.readers.sniff import sniff_format
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml")
 
@@ -51,11 +52,7 @@ def read_feed(
 
 
 def _not_a_feed(data, source, base_url, charset, parsed) -> Iterator:
-    from quotes.readers import sniff_format
-
     if sniff_format(data[:4096]) == "html":  # an XHTML page saved as .xml
-        from quotes.readers.html import iter_html
-
         yield from iter_html(data, source, url=base_url, charset=charset)
         return
     if parsed.get("version"):

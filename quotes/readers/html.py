@@ -38,9 +38,12 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
+from quotes import wordlists
 from quotes.model import Article, ReadError
-from quotes.readers.encoding import DecodeError, decode_bytes
-from quotes.readers.text import is_boilerplate, iso_date, publisher_for_url
+from quotes.readers.encoding import DecodeError, decode_bytes, encoding_note
+from quotes.readers.header import date_line, iso_date, metadata_line
+from quotes.readers.publishers import publisher_for_url
+from quotes.readers.text import is_boilerplate
 
 __all__ = ["decode_html", "html_fragment_paragraphs", "html_to_article", "iter_html"]
 
@@ -111,13 +114,12 @@ def decode_html(data: bytes, header_charset: str | None = None) -> tuple[str, st
 
 # ------------------------------------------------------------------ metadata
 
-_ARTICLE_TYPES = {
-    "newsarticle": 4, "reportagenewsarticle": 4, "analysisnewsarticle": 4, "opinionnewsarticle": 4,
-    "backgroundnewsarticle": 4, "reviewnewsarticle": 4, "askpublicnewsarticle": 4,
-    "article": 3, "blogposting": 3, "liveblogposting": 3, "report": 3, "socialmediaposting": 2,
-    "scholarlyarticle": 2, "techarticle": 2, "posting": 2, "claimreview": 2,
-    "webpage": 1, "itempage": 1,
-}
+# JSON-LD @type -> weight: 2 and over an article, 1 the page around it.
+_SCHEMA_TYPES = {kind.strip(): int(weight) for kind, _, weight in
+                 (line.partition(":") for line in wordlists.lines("html_metadata.txt", "schema_type"))}
+# field -> the <meta> names that give it, in order.
+_META_NAMES = {name: wordlists.lines("html_metadata.txt", name)
+               for name in ("title", "url", "site", "published", "author", "section", "description")}
 
 
 @dataclass
@@ -226,73 +228,111 @@ def _first(tags: dict[str, list[str]], *keys: str) -> str | None:
     return next((tags[key][0] for key in keys if key in tags), None)
 
 
-_DATE_KEYS = (
-    "article:published_time", "og:published_time", "og:article:published_time", "datepublished",
-    "article:published", "pdate",
-    "article.published", "published_time", "publish-date", "publish_date", "publishdate", "pubdate",
-    "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date",
-    "dcterms.created", "dc.date.created", "citation_publication_date", "date", "article_date_original",
-    "originalpublicationdate", "cxenseparse:recs:publishtime", "article.created",
-)
-_AUTHOR_KEYS = (
-    "author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator",
-    "byl", "citation_author", "twitter:creator:name",
-)
-_SECTION_KEYS = ("article:section", "section", "parsely-section", "article.section", "cxenseparse:pageclass-section")
+def _from_ld(objects: list[dict], key: str, convert=_string):
+    """`key` of the first object whose value there converts to something."""
+    return next((value for obj in objects if (value := convert(obj.get(key)))), None)
+
+
+def _text_value(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+class _Sources:
+    """Where a page states its metadata: JSON-LD objects (the article's, heaviest type
+    first, and the page's), <meta> tags, and the tree itself."""
+
+    def __init__(self, tree):
+        scored = [(max((_SCHEMA_TYPES.get(t, 0) for t in _types(obj)), default=0), obj)
+                  for obj in _jsonld_candidates(tree)]
+        self.articles = [obj for score, obj in sorted(scored, key=lambda pair: -pair[0]) if score >= 2]
+        self.pages = [obj for score, obj in scored if score == 1]
+        self.tags = _meta_tags(tree)
+        self.tree = tree
+
+    def article(self, key: str, convert=_string):
+        return _from_ld(self.articles, key, convert)
+
+    def page(self, key: str, convert=_string):
+        return _from_ld(self.pages, key, convert)
+
+    def tag(self, field: str) -> str | None:
+        """The first <meta> value under the first name listed for `field`."""
+        return _first(self.tags, *_META_NAMES[field])
+
+    def any_tag(self, field: str, convert):
+        """The first <meta> value, under any name listed for `field`, that converts."""
+        return next((found for key in _META_NAMES[field] for value in self.tags.get(key, [])
+                     if (found := convert(value))), None)
+
+
+# Meta field -> where to look, in order; the first value found wins.
+_STEPS = {
+    "publisher": (
+        lambda s: s.article("publisher", _name),
+        lambda s: s.tag("site"),
+        lambda s: s.page("publisher", _name),
+    ),
+    "published": (
+        lambda s: _date(s.article("datePublished")),
+        lambda s: _date(s.article("dateCreated")),
+        lambda s: s.any_tag("published", _date),
+        lambda s: _generic_meta_date(s.tags),
+        lambda s: _time_element_date(s.tree),
+        lambda s: _date(s.page("datePublished")),
+        lambda s: _dom_date(s.tree),
+    ),
+    "author": (lambda s: s.article("author", _name), lambda s: s.any_tag("author", _clean_author)),
+    "section": (lambda s: s.article("articleSection"), lambda s: s.tag("section")),
+    "description": (lambda s: s.tag("description"),),
+    "article_body": (lambda s: s.article("articleBody", _text_value),),
+}
+
+
+def _first_found(steps, sources: _Sources):
+    """The first truthy value of the steps in order; else the last one's (as `a or b`)."""
+    value = None
+    for step in steps:
+        value = step(sources)
+        if value:
+            break
+    return value
 
 
 def page_metadata(tree, base_url: str | None = None) -> Meta:
     """JSON-LD article fields first, then Open Graph and meta tags, then the DOM."""
-    meta = Meta()
-    scored = [(max((_ARTICLE_TYPES.get(t, 0) for t in _types(obj)), default=0), obj) for obj in _jsonld_candidates(tree)]
-    articles = [obj for score, obj in sorted(scored, key=lambda pair: -pair[0]) if score >= 2]
-    pages = [obj for score, obj in scored if score == 1]
-    tags = _meta_tags(tree)
+    sources = _Sources(tree)
+    meta = Meta(**{name: _first_found(steps, sources) for name, steps in _STEPS.items()})
+    meta.title, meta.titles = _title(sources)
+    meta.url = _page_url(sources, base_url)
+    return meta
 
-    def from_ld(objects: list[dict], key: str, convert=_string):
-        return next((value for obj in objects if (value := convert(obj.get(key)))), None)
 
-    headline = from_ld(articles, "headline") or from_ld(articles, "name")
-    og_title = _first(tags, "og:title", "twitter:title")
-    title_el = tree.find(".//title")
-    page_title = re.sub(r"\s+", " ", title_el.text_content()).strip() if title_el is not None else None
-    h1 = tree.find(".//h1")
-    h1_text = re.sub(r"\s+", " ", h1.text_content()).strip() if h1 is not None else None
-    meta.titles = [t for t in (headline, og_title, h1_text, page_title, _trim_site(page_title)) if t]
+def _title(sources: _Sources) -> tuple[str | None, list[str]]:
+    """The headline, and every form of it the page shows (to drop it atop the body)."""
+    headline = sources.article("headline") or sources.article("name")
+    og_title = sources.tag("title")
+    page_title = _element_text(sources.tree, ".//title")
+    h1_text = _element_text(sources.tree, ".//h1")
+    titles = [t for t in (headline, og_title, h1_text, page_title, _trim_site(page_title)) if t]
     if not (headline or og_title) and h1_text and page_title and h1_text in page_title:
         page_title = h1_text  # "The Space Review: Seeking a bigger role..." -> the <h1>
-    meta.title = headline or og_title or _trim_site(page_title) or h1_text
+    return headline or og_title or _trim_site(page_title) or h1_text, titles
 
+
+def _element_text(tree, path: str) -> str | None:
+    element = tree.find(path)
+    return re.sub(r"\s+", " ", element.text_content()).strip() if element is not None else None
+
+
+def _page_url(sources: _Sources, base_url: str | None) -> str | None:
+    """The canonical link, og:url, then JSON-LD's address (see _pick_url)."""
     canonical = next(
-        (link.get("href") for link in tree.iter("link")
+        (link.get("href") for link in sources.tree.iter("link")
          if "canonical" in (link.get("rel") or "").lower().split() and link.get("href")),
         None,
     )
-    ld_url = from_ld(articles, "url") or from_ld(articles, "mainEntityOfPage")
-    meta.url = _pick_url([canonical, _first(tags, "og:url"), ld_url], base_url)
-
-    meta.publisher = (
-        from_ld(articles, "publisher", _name)
-        or _first(tags, "og:site_name", "application-name")
-        or from_ld(pages, "publisher", _name)
-    )
-    meta.published = (
-        _date(from_ld(articles, "datePublished"))
-        or _date(from_ld(articles, "dateCreated"))
-        or next((d for key in _DATE_KEYS for value in tags.get(key, []) if (d := _date(value))), None)
-        or _generic_meta_date(tags)
-        or _time_element_date(tree)
-        or _date(from_ld(pages, "datePublished"))
-        or _dom_date(tree)
-    )
-    meta.author = from_ld(articles, "author", _name) or next(
-        (a for key in _AUTHOR_KEYS for value in tags.get(key, []) if (a := _clean_author(value))), None
-    )
-    meta.section = from_ld(articles, "articleSection") or _first(tags, *_SECTION_KEYS)
-    meta.description = _first(tags, "og:description", "description", "twitter:description")
-    body = from_ld(articles, "articleBody", lambda v: v if isinstance(v, str) and v.strip() else None)
-    meta.article_body = body
-    return meta
+    ld_url = sources.article("url") or sources.article("mainEntityOfPage")
+    return _pick_url([canonical, sources.tag("url"), ld_url], base_url)
 
 
 def _trim_site(title: str | None) -> str | None:
@@ -376,8 +416,6 @@ _CLOCK = re.compile(r"\b\d\d?[:.]\d\d(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4}\b)?", r
 
 def _dom_date(tree) -> str | None:
     """A short element whose class says "publish-date": "Published 7:07 PM EST Nov 19, 2019"."""
-    from quotes.readers.text import date_line
-
     for element in tree.iter("div", "span", "p", "time", "li"):
         marks = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
         if not _DATE_CLASS.search(marks) or re.search(r"updat|modif", marks):
@@ -408,30 +446,7 @@ def _htmldate(tree) -> str | None:
 # ---------------------------------------------------------------- body text
 
 # Lines that are page furniture, on top of the text reader's list.
-_FURNITURE = re.compile(
-    r"""^(?:
-        (?:don'?t|do\ not)\ miss\b.{0,80}
-      | see\ (?:more|also)\b.*
-      | (?:all\ )?comments?(?:\ \(?\d+\)?)?
-      | \d+\ comments?
-      | (?:would\ you\ like\ to|be\ the\ first\ to|log\ in\ to|sign\ in\ to)\ comment\b.*
-      | please\ read\ our\ comment.*
-      | sign\ up\b.{0,40}\bor\ sign\ in\b.*
-      | .{0,80}\bsign\ up\ for\b.{0,60}\bnewsletters?\b.*
-      | .{0,120}\b(?:inbox|newsletters?)\b.{0,60}\bsubscrib\w*\b.*
-      | .{0,120}\bsubscrib\w*\b.{0,60}\b(?:inbox|newsletters?)\b.*
-      | get\ (?:the\ )?(?:daily|weekly|breaking|latest)\b.{0,40}\b(?:news|headlines|updates)
-      | follow\ .{1,60}\ on\ (?:twitter|facebook|instagram|x|youtube|tiktok|linkedin|threads|bluesky)\b.*
-      | (?:click|tap)\ here\b.*
-      | download\ the\ .{1,40}\ app\b.*
-      | (?:watch|listen):?
-      | advertisement\b.{0,60}
-      | .{0,60}\bstory\ continues\ (?:below|after\ (?:this\ )?(?:ad|advertisement))\b.{0,20}
-      | (?:image|photo|video)\ (?:source|caption|credit)s?\b.{0,120}
-      | [\W_]+
-    )$""",
-    re.IGNORECASE | re.VERBOSE,
-)
+_FURNITURE = re.compile("^(?:" + "|".join(wordlists.lines("boilerplate.txt", "page")) + ")$", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 
 
@@ -606,11 +621,9 @@ def _keep(blocks: list[_Block], meta: Meta) -> list[_Block]:
 def _header_block(text: str) -> tuple[str | None, str | None] | None:
     """(date, author) when every line is a byline or a date line ("by Jeff Foust",
     "Monday, November 18, 2019"), else None."""
-    from quotes.readers.text import _metadata_line
-
     date = author = None
     for line in text.split("\n"):
-        found = _metadata_line(line)
+        found = metadata_line(line)
         if found is None:
             return None
         line_date, line_author = found
@@ -934,8 +947,6 @@ def html_fragment_paragraphs(fragment: str) -> list[str]:
 def iter_html(data: bytes, source: str, url: str | None = None, charset: str | None = None,
               fallback_date: str | None = None) -> Iterator:
     """read_source's view: a ReadNote before an article whose encoding was guessed."""
-    from quotes.readers import encoding_note
-
     record, guessed = html_to_article(data, source, url, charset, fallback_date)
     if guessed and isinstance(record, Article):
         yield encoding_note(source, guessed)

@@ -9,23 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, BinaryIO
 
-from quotes.model import Article, ReadError
-from quotes.readers import ReadNote, encoding_note
-from quotes.readers.encoding import DecodeError, decode_bytes
-from quotes.readers.text import iso_date, publisher_for_url
-
-# Short publisher codes used by corpora (PolNeAR) -> readable names.
-PUBLISHER_CODES: dict[str, str] = {
-    "breitbart": "Breitbart",
-    "huff-post": "HuffPost",
-    "nyt": "The New York Times",
-    "politico": "Politico",
-    "usa-today": "USA Today",
-    "wash-post": "The Washington Post",
-    "west-journal": "Western Journal",
-}
+from quotes.limits import size
+from quotes.model import Article, ReadError, ReadNote
+from quotes.readers.encoding import DecodeError, decode_bytes, encoding_note, has_utf16_bom
+from quotes.readers.header import iso_date
+from quotes.readers.publishers import publisher_for_code, publisher_for_url
 
 _FIELDS = {
     "title": ("title", "headline"),
@@ -37,11 +27,44 @@ _FIELDS = {
 }
 
 
+def read_jsonl_stream(
+    head: bytes, stream: BinaryIO, source: str, max_bytes: int = 0
+) -> Iterator[Article | ReadError | ReadNote]:
+    """read_jsonl over a stream whose first bytes (`head`) were already read; lines
+    longer than `max_bytes` (0: no limit) are refused without being read whole."""
+    if has_utf16_bom(head):
+        yield ReadError(source, "UTF-16 JSON lines are not supported; convert the file to UTF-8")
+        return
+    yield from read_jsonl(_lines(head, stream, max_bytes), source, max_bytes=max_bytes or None)
+
+
+def _lines(head: bytes, stream: BinaryIO, max_bytes: int = 0) -> Iterator[bytes]:
+    """The stream's lines, the already-read head first, without reading it all.
+
+    With `max_bytes`, a longer line comes out cut to max_bytes + 1 bytes (so the
+    reader can tell it was too long) and the rest of it is skipped unread into memory.
+    """
+    limit = max_bytes + 1 if max_bytes else -1
+    pieces = head.split(b"\n")
+    tail = pieces.pop()
+    for piece in pieces:
+        yield piece[:limit] + b"\n" if max_bytes and len(piece) >= limit else piece + b"\n"
+    line = tail + stream.readline(max(0, limit - len(tail)) if max_bytes else -1)
+    while line:
+        if max_bytes and len(line) >= limit and not line.endswith(b"\n"):
+            while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield line[:limit]
+        else:
+            yield line
+        line = stream.readline(limit)
+
+
 def read_jsonl(lines: Iterable[bytes], source: str, max_bytes: int | None = None) -> Iterator[Article | ReadError | ReadNote]:
     """Articles from byte lines, a ReadError per bad line, a ReadNote per guessed encoding.
 
     A line longer than `max_bytes` is a ReadError without being parsed (the caller
-    may hand it over cut short, see quotes.readers._lines).
+    may hand it over cut short, as read_jsonl_stream does).
     """
     first = True
     blank = True
@@ -51,8 +74,6 @@ def read_jsonl(lines: Iterable[bytes], source: str, max_bytes: int | None = None
         blank = False
         line_source = f"{source}:{number}"
         if max_bytes and len(raw.rstrip(b"\r\n")) > max_bytes:
-            from quotes.limits import size
-
             yield ReadError(line_source, f"line longer than the {size(max_bytes)} limit; not read (--max-size)")
             first = False
             continue
@@ -101,7 +122,7 @@ def article_from_dict(data: dict[str, Any], source: str) -> Article | ReadError:
         source=source,
         title=_string(fields["title"]),
         url=url,
-        publisher=_publisher(_string(fields["publisher"])) or publisher_for_url(url),
+        publisher=publisher_for_code(_string(fields["publisher"])) or publisher_for_url(url),
         published=iso_date(fields["published"]),
         author=_string(fields["author"]),
         section=_string(fields["section"]),
@@ -122,8 +143,3 @@ def _string(value: Any) -> str | None:
     text = str(value).strip()
     return text or None
 
-
-def _publisher(value: str | None) -> str | None:
-    if value is None:
-        return None
-    return PUBLISHER_CODES.get(value.lower(), value)

@@ -14,216 +14,11 @@ editorial brackets such as "[Russia's nuclear agency] Rosatom".
 from __future__ import annotations
 
 import re
-import warnings
-from datetime import datetime, timezone
-from urllib.parse import urlsplit
 
-from dateutil import parser as date_parser
-
+from quotes import wordlists
 from quotes.model import Article, ReadError
-
-# ---------------------------------------------------------------- publishers
-
-PUBLISHERS: dict[str, str] = {
-    "themoscowtimes.com": "The Moscow Times",
-    "nytimes.com": "The New York Times",
-    "washingtonpost.com": "The Washington Post",
-    "bbc.co.uk": "BBC News",
-    "bbc.com": "BBC News",
-    "theguardian.com": "The Guardian",
-    "guardian.co.uk": "The Guardian",
-    "reuters.com": "Reuters",
-    "apnews.com": "AP News",
-    "politico.com": "Politico",
-    "politico.eu": "Politico Europe",
-    "usatoday.com": "USA Today",
-    "breitbart.com": "Breitbart",
-    "huffingtonpost.com": "HuffPost",
-    "huffpost.com": "HuffPost",
-    "cnn.com": "CNN",
-    "foxnews.com": "Fox News",
-    "westernjournal.com": "Western Journal",
-    "wsj.com": "The Wall Street Journal",
-    "ft.com": "Financial Times",
-    "bloomberg.com": "Bloomberg",
-    "economist.com": "The Economist",
-    "npr.org": "NPR",
-    "nbcnews.com": "NBC News",
-    "cbsnews.com": "CBS News",
-    "abcnews.go.com": "ABC News",
-    "cnbc.com": "CNBC",
-    "latimes.com": "Los Angeles Times",
-    "nypost.com": "New York Post",
-    "axios.com": "Axios",
-    "thehill.com": "The Hill",
-    "theatlantic.com": "The Atlantic",
-    "newyorker.com": "The New Yorker",
-    "newsweek.com": "Newsweek",
-    "time.com": "Time",
-    "vox.com": "Vox",
-    "theverge.com": "The Verge",
-    "wired.com": "Wired",
-    "propublica.org": "ProPublica",
-    "talkingpointsmemo.com": "Talking Points Memo",
-    "aljazeera.com": "Al Jazeera",
-    "dw.com": "DW",
-    "france24.com": "France 24",
-    "euronews.com": "Euronews",
-    "afp.com": "AFP",
-    "independent.co.uk": "The Independent",
-    "telegraph.co.uk": "The Telegraph",
-    "thetimes.co.uk": "The Times",
-    "dailymail.co.uk": "Daily Mail",
-    "news.sky.com": "Sky News",
-    "cbc.ca": "CBC News",
-    "abc.net.au": "ABC News (Australia)",
-    "smh.com.au": "The Sydney Morning Herald",
-    "kyivindependent.com": "The Kyiv Independent",
-    "meduza.io": "Meduza",
-    "tass.com": "TASS",
-}
-
-_HOST_PREFIXES = ("www.", "www2.", "m.", "mobile.", "amp.")
-
-
-def publisher_for_url(url: str | None) -> str | None:
-    """A readable publisher name for an article URL: known name, else the bare domain."""
-    if not url:
-        return None
-    try:
-        host = (urlsplit(url.strip()).hostname or "").rstrip(".").lower()
-    except ValueError:  # "https://e.com[a": an invalid IPv6 host, or a bad port
-        return None
-    if not host:
-        return None
-    for domain, name in PUBLISHERS.items():
-        if host == domain or host.endswith("." + domain):
-            return name
-    for prefix in _HOST_PREFIXES:
-        if host.startswith(prefix) and host.count(".") > 1:
-            return host[len(prefix):]
-    return host
-
-
-# --------------------------------------------------------------------- dates
-
-_EPOCH_A = datetime(2000, 1, 1)
-_EPOCH_B = datetime(2001, 2, 2)
-
-
-def iso_date(value: str | int | float | None) -> str | None:
-    """Any date text (or Unix timestamp) -> ISO date; "2025-03" / "2025" when partial.
-
-    dateutil fills missing parts from a default; parsing twice with different
-    defaults shows which parts were really there, so "March 2025" is not
-    silently turned into the 1st (or today's day) of March.
-    """
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return _timestamp_date(value)
-    text = str(value).strip()
-    if not text or len(text) > 100:
-        return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            first = date_parser.parse(text, default=_EPOCH_A)
-            second = date_parser.parse(text, default=_EPOCH_B)
-        except (ValueError, OverflowError):
-            return None
-    if first.year != second.year:
-        return None
-    if first.month != second.month:
-        return f"{first.year:04d}"
-    if first.day != second.day:
-        return f"{first.year:04d}-{first.month:02d}"
-    return first.date().isoformat()
-
-
-def _timestamp_date(value: int | float) -> str | None:
-    """Unix seconds (or milliseconds, when implausibly large) -> ISO date in UTC."""
-    seconds = value / 1000 if abs(value) > 1e11 else value
-    try:
-        return datetime.fromtimestamp(seconds, tz=timezone.utc).date().isoformat()
-    except (OverflowError, OSError, ValueError):
-        return None
-
-
-_MONTH = (
-    r"(?:january|february|march|april|may|june|july|august|september|october|november"
-    r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
-)
-_YEAR = r"(?:19|20)\d\d"
-_DATE_SHAPE = re.compile(
-    rf"\b{_MONTH}(?![a-z]).*\b{_YEAR}\b"  # March 18, 2025 / Tuesday, March 18, 2025
-    rf"|\b{_YEAR}\b.*\b{_MONTH}(?![a-z])"  # 2025 March 18
-    rf"|\b\d\d?\s+{_MONTH}(?![a-z])"  # 18 March 2025 (year checked by the first branch)
-    rf"|^{_YEAR}-\d\d?-\d\d?(?:[T ][\d:.+\-Z]*)?$"  # 2025-03-18
-    rf"|^\d\d?[/.]\d\d?[/.]{_YEAR}$",  # 03/18/2025
-    re.IGNORECASE,
-)
-_DATE_PREFIX = re.compile(
-    r"^(?:(?:first\s+|last\s+)?(?:published|updated|posted|modified)|date|dated)\b\s*(?:on|at)?\s*:?\s*",
-    re.IGNORECASE,
-)
-_TIME_SUFFIX = re.compile(
-    r"[,\s]+(?:at\s+)?\d\d?[:.]\d\d(?:[:.]\d\d)?(?:\s*[ap]\.?\s?m\.?)?(?:\s+[A-Z]{2,5})?$",
-    re.IGNORECASE,
-)
-_TIME_ONLY = re.compile(r"^\d\d?[:.]\d\d(?:\s*[ap]\.?\s?m\.?)?(?:\s+[A-Z]{2,5})?$", re.IGNORECASE)
-_SEGMENT_SPLIT = re.compile(r"\s+[|·•—–]\s+")
-_NOT_NAME = re.compile(rf"^(?:{_MONTH}|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\W*$", re.IGNORECASE)
-_NAME_WORD = re.compile(r"^(?:[A-Z][\w.'’\-]*,?|and|&|de|del|der|da|di|van|von|la|le|al|bin)$")
-
-
-def date_line(segment: str) -> tuple[str, bool] | None:
-    """(ISO date, was_updated) when `segment` is wholly a date, else None.
-
-    "Published March 18, 2025", "Tuesday, March 18, 2025", "18 March 2025",
-    "2025-03-18" qualify; a sentence that merely mentions a date does not.
-    """
-    text = segment.strip().strip("*_").strip()
-    prefix = _DATE_PREFIX.match(text)
-    updated = bool(prefix and re.search(r"updated|modified", prefix.group(0), re.I))
-    text = _TIME_SUFFIX.sub("", text[prefix.end():] if prefix else text).strip(" ,")
-    if not text or len(text) > 60 or not _DATE_SHAPE.search(text):
-        return None
-    if not re.search(_YEAR, text):
-        return None
-    iso = iso_date(text)
-    return (iso, updated) if iso else None
-
-
-def byline(segment: str) -> str | None:
-    """The author in "By Jane Doe" / "By Jane Doe and John Roe", else None."""
-    match = re.match(r"^\s*by\s+(.+?)\s*$", segment.strip().strip("*_"), re.IGNORECASE)
-    if not match:
-        return None
-    name = match.group(1).rstrip(",;")
-    words = name.split()
-    if not words or len(words) > 10 or len(name) > 100 or _NOT_NAME.match(words[0]):
-        return None
-    if not words[0][:1].isupper() or not all(_NAME_WORD.match(word) for word in words):
-        return None
-    return name
-
-
-def _metadata_line(line: str) -> tuple[tuple[str, bool] | None, str | None] | None:
-    """(date, author) found on a header line made only of dates, bylines and times."""
-    found_date: tuple[str, bool] | None = None
-    found_author: str | None = None
-    for segment in _SEGMENT_SPLIT.split(line.strip()):
-        if (parsed := date_line(segment)) is not None:
-            found_date = found_date or parsed
-        elif (name := byline(segment)) is not None:
-            found_author = found_author or name
-        elif not _TIME_ONLY.match(segment.strip()):
-            return None
-    if found_date is None and found_author is None:
-        return None
-    return found_date, found_author
-
+from quotes.readers.header import iso_date, metadata_line
+from quotes.readers.publishers import publisher_for_url
 
 # ------------------------------------------------------------ inline markup
 
@@ -270,23 +65,7 @@ _FOOTER_LABEL = re.compile(  # "Original url:", "**Source URL:** <https://...>",
     re.IGNORECASE,
 )
 _URL = re.compile(r"https?://[^\s<>\"'\[\]()]+")
-_BOILERPLATE = re.compile(
-    r"""^(?:
-        related(?:\s+(?:articles?|stories|story|coverage|content|reading|links?))?\s*:.*
-      | related(?:\s+(?:articles?|stories|coverage))?
-      | (?:read|see)\s+(?:more|also|next)\b.*
-      | more\s+on\s+this\s+story\b.*
-      | share(?:\s+(?:this|on)\b.*)?
-      | (?:advertisement|advert|sponsored(?:\s+content)?|ad)
-      | sign\s+up\b.*\bnewsletters?\b.*
-      | subscribe\b.*\b(?:newsletters?|today|now|here)\b.*
-      | follow\s+us\s+on\b.*
-      | click\s+here\b.*
-      | continue\s+reading\b.*
-      | story\s+continues\s+below\b.*
-    )$""",
-    re.IGNORECASE | re.VERBOSE,
-)
+_BOILERPLATE = re.compile("^(?:" + "|".join(wordlists.lines("boilerplate.txt", "line")) + ")$", re.IGNORECASE)
 
 
 def is_boilerplate(line: str) -> bool:
@@ -385,7 +164,7 @@ def _plain_title(lines: list[str], start: int, drop: set[int]) -> int | None:
     candidates = [i for i in range(start, len(lines)) if lines[i].strip() and i not in drop][:4]
     for position, index in enumerate(candidates):
         line = lines[index].strip()
-        if _metadata_line(line) is not None:
+        if metadata_line(line) is not None:
             continue
         followed_by_blank = index + 1 >= len(lines) or not lines[index + 1].strip()
         if (
@@ -397,7 +176,7 @@ def _plain_title(lines: list[str], start: int, drop: set[int]) -> int | None:
         ):
             return None
         following = candidates[position + 1 : position + 3]
-        if _is_headline_case(line) or any(_metadata_line(lines[i]) for i in following):
+        if _is_headline_case(line) or any(metadata_line(lines[i]) for i in following):
             return index
         return None
     return None
@@ -440,7 +219,7 @@ def _header(
         seen += 1
         if seen > 6:
             break
-        found = _metadata_line(lines[index])
+        found = metadata_line(lines[index])
         if found is None:
             continue
         drop.add(index)

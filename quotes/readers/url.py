@@ -16,6 +16,7 @@ Every failure is a ReadError with one line for load_log: "HTTP 404 Not Found",
 """
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections import deque
@@ -24,11 +25,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from quotes import __version__
-from quotes.model import Article, ReadError
-from quotes.readers import ReadNote, is_url, read_bytes, sniff_format
-from quotes.readers.encoding import SNIFF_BYTES, DecodeError, decode_bytes
-from quotes.readers.text import publisher_for_url
+from quotes import __version__, limits
+from quotes.model import Article, ReadError, ReadNote
+from quotes.readers.document import read_bytes
+from quotes.readers.encoding import SNIFF_BYTES, DecodeError, binary_reason, decode_bytes
+from quotes.readers.publishers import publisher_for_url
+from quotes.readers.sniff import STDIN, STDIN_SOURCE, is_url, sniff_format
 
 TIMEOUT = 20.0  # seconds to connect, and between bytes received
 DEADLINE = 60.0  # seconds for one whole download
@@ -36,6 +38,9 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 10
 WORKERS = 8
 PER_HOST = 2
+# What the overall deadline is measured on, read at each download; tests set a clock
+# they advance themselves, so a slow machine cannot change which limit is hit.
+CLOCK = time.monotonic
 USER_AGENT = f"quotes/{__version__} (news quote attribution; one request per article)"
 ACCEPT = (
     "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml;q=0.9,"
@@ -75,21 +80,22 @@ def fetch(client, url: str, max_bytes: int = MAX_BYTES, deadline: float = DEADLI
     """GET one URL with an httpx.Client; a ReadError (one line) for every way it fails."""
     import httpx
 
-    started = time.monotonic()
+    clock = CLOCK
+    started = clock()
     try:
         with client.stream("GET", url) as response:
             if response.status_code >= 400:
                 return ReadError(url, f"HTTP {response.status_code} {response.reason_phrase}".strip())
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > max_bytes:
-                return ReadError(url, f"larger than the {_size(max_bytes)} limit ({_size(int(declared))})")
+                return ReadError(url, f"larger than the {limits.size(max_bytes)} limit ({limits.size(int(declared))})")
             chunks: list[bytes] = []
             size = 0
             for chunk in response.iter_bytes():
                 size += len(chunk)
                 if size > max_bytes:
-                    return ReadError(url, f"larger than the {_size(max_bytes)} limit; download stopped")
-                if time.monotonic() - started > deadline:
+                    return ReadError(url, f"larger than the {limits.size(max_bytes)} limit; download stopped")
+                if clock() - started > deadline:
                     return ReadError(url, f"timed out: download took longer than {deadline:g} s")
                 chunks.append(chunk)
             content_type = response.headers.get("content-type", "")
@@ -121,10 +127,6 @@ def fetch(client, url: str, max_bytes: int = MAX_BYTES, deadline: float = DEADLI
 def _reason(error: Exception) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
-
-
-def _size(n: int) -> str:
-    return f"{n / 2**20:.0f} MB" if n >= 2**20 else f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} bytes"
 
 
 def _charset_param(params: str) -> str | None:
@@ -294,8 +296,6 @@ def format_for(result: Fetched) -> str | None:
 
 
 def _text_problem(data: bytes) -> str | None:
-    from quotes.readers.encoding import binary_reason
-
     return binary_reason(data[:SNIFF_BYTES])
 
 
@@ -308,11 +308,9 @@ def url_list(path: str) -> Iterator[str | ReadError]:
     A line that is not an http(s) URL is a ReadError named "file:line"; "-" reads
     stdin. Never raises for a bad file: that too is a ReadError.
     """
-    import sys
-
-    source = "<stdin>" if path == "-" else path
+    source = STDIN_SOURCE if path == STDIN else path
     try:
-        data = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
+        data = sys.stdin.buffer.read() if path == STDIN else open(path, "rb").read()
     except OSError as error:
         yield ReadError(source, f"cannot read the URL list: {error.strerror or error}")
         return

@@ -26,8 +26,9 @@ from typing import BinaryIO
 from urllib.parse import urldefrag
 
 from quotes import limits
-from quotes.model import Article, ReadError
-from quotes.readers import ReadNote, encoding_note
+from quotes.model import Article, ReadError, ReadNote
+from quotes.readers.encoding import encoding_note
+from quotes.readers.html import html_to_article
 
 MAX_RECORD_BYTES = 20 * 1024 * 1024  # a larger "page" is not an article
 MAX_LINE_BYTES = 1024 * 1024  # a WARC or HTTP header line; longer is not an archive
@@ -189,10 +190,11 @@ def read_warc(stream: BinaryIO, source: str, max_bytes: int | None = None) -> It
 
 
 def _peek(stream: BinaryIO) -> bytes:
-    """The first bytes without consuming them (our streams are _Rejoined or seekable)."""
-    head = getattr(stream, "_head", None)
-    if head is not None:
-        return bytes(head[:2])
+    """The first bytes without consuming them (read_source's streams can peek; others
+    are seekable)."""
+    peek = getattr(stream, "peek", None)
+    if peek is not None:
+        return peek(2)[:2]
     try:
         position = stream.tell()
         first = stream.read(2)
@@ -248,8 +250,6 @@ def _charset(record) -> str | None:
 
 
 def _page(record, data: bytes, source: str, uri: str | None) -> Iterator[Article | ReadError | ReadNote]:
-    from quotes.readers.html import html_to_article
-
     url = uri if uri and uri.lower().startswith(("http://", "https://")) else None
     date = record.rec_headers.get_header("WARC-Date")
     article, guessed = html_to_article(data, source, url=url, charset=_charset(record), fallback_date=date)

@@ -25,12 +25,10 @@ reload, refresh or any other write:
   over a table bigger than SQLite's page cache); a batch of 2,048 quotes touches each
   counter once, in key order. Readers add the log's few rows to what they read.
 
-Datasette's column facet reads them (the plugin's startup hook, quotes/web/) when the table is shown
-unfiltered, or with exactly one `column = value` filter and nothing else: each facet
-is then one index range of the counts, not a scan of the rows. Any other facet on such
-a page (say said_month with a speaker chosen: a narrow page) and every other page
-compute as usual; on a full-text search the column facets are computed in one pass over
-the matching rows instead of one search per facet.
+The `counted` facet type of the Datasette plugin (quotes/web/counted_facets.py) reads them
+with counts_sql when the table is shown unfiltered, or with exactly one
+`column = value` filter and nothing else: each facet is then one index range of the
+counts, not a scan of the rows. It imports nothing of Datasette (store never imports web).
 """
 from __future__ import annotations
 
@@ -328,34 +326,12 @@ def fold(db: sqlite_utils.Database) -> None:
 
 # --- reading them ----------------------------------------------------------------------
 
-# The SQL Datasette facets over, for a table shown unfiltered or with one `column = value`
-# filter (`?cue=said`, `?cue__exact=said`) and nothing else: no search, no _where, no
-# other filter, not a later page (?_next= narrows the SQL).
-_SHAPE = re.compile(r' from (?:\[([^\]]+)\]|"([^"]+)"|(\w+)) (?:where "([^"]+)" = :p0 )?$')
-
-
-def shape(facet) -> tuple[str | None, object] | None:
-    """(None, None) for the whole table, (column, value) for one equality filter on a
-    counted column, None for anything else (computed as usual)."""
-    columns = COUNTED.get(facet.table or "")
-    if not columns:
-        return None
-    match = _SHAPE.search(facet.sql)
-    if not match or (match.group(1) or match.group(2) or match.group(3)) != facet.table:
-        return None
-    params = facet.params or {}
-    column = match.group(4)
-    if column is None:
-        return (None, None) if not params else None
-    if column not in columns or not isinstance(params, dict) or list(params) != ["p0"]:
-        return None
-    return column, params["p0"]
-
 
 def counts_sql(table: str, filter_column: str | None, facet: str) -> str | None:
     """SQL for (value, count) of `facet` over the rows where filter_column = :value (all
     rows for None), largest first, :limit rows: the counts plus the log's rows not yet
-    added to them. None when the counts do not hold the answer."""
+    added to them. None when the counts do not hold the answer. Its parameters:
+    :facet and :column (the two column names), :value (as stored), :limit."""
     if filter_column is None or filter_column == facet:
         if facet not in COUNTED.get(table, ()):
             return None
@@ -381,164 +357,3 @@ def counts_sql(table: str, filter_column: str | None, facet: str) -> str | None:
         return None
     return (f"select v as value, sum(n) as count from ({counted} union all {logged}) "
             "group by v having sum(n) > 0 order by count desc, value limit :limit")
-
-
-async def stored_value(facet, column: str, value) -> tuple[bool, object]:
-    """The value as stored in `column` that the filter's text matches, as SQLite compares
-    them ('2008' finds said_year 2008): (False, None) when no row has it."""
-    row = (await facet.ds.execute(
-        facet.database,
-        f"select [{column}] from [{facet.table}] where [{column}] = :p0 limit 1", {"p0": value},
-    )).first()
-    return (row is not None, row[0] if row is not None else None)
-
-
-async def read_counts(facet, filter_column: str | None, value, column: str, limit: int):
-    """Rows (value, count) from the counts, or None when they do not hold the answer.
-
-    `value` is the filter's value as the request gave it (text).
-    """
-    sql = counts_sql(facet.table, filter_column, column)
-    if sql is None:
-        return None
-    db = facet.ds.get_database(facet.database)
-    if not await db.table_exists(LOG):  # made last (0006); PAIRS with it
-        return None
-    if filter_column is not None:
-        exists, value = await stored_value(facet, filter_column, value)
-        if not exists:
-            return []
-    return (await facet.ds.execute(
-        facet.database, sql,
-        {"facet": column, "column": filter_column, "value": value, "limit": limit},
-    )).rows
-
-
-# --- Datasette: the column facet reads the counts --------------------------------------
-
-_SEARCH = re.compile(r"\browid in \(select rowid from \[?\w+_fts\]? where", re.I)
-# Facets over at most this many search results are computed in one pass (a temporary
-# table of their facet columns); more, and each facet is computed on its own, so that
-# one slow facet times out alone.
-COMBINE_MAX_ROWS = 50_000
-
-
-async def column_facet_results(facet, computed) -> tuple[list, list]:
-    """Datasette ColumnFacet.facet_results: from the counts where they hold the answer,
-    the rest computed (`computed` is Datasette's own facet_results)."""
-    from datasette.database import QueryInterrupted
-
-    configs = facet.get_configs()
-    size = facet.get_facet_size()
-    found = shape(facet)
-    answers: dict[int, list] = {}
-    if found is not None:
-        filter_column, value = found
-        for i, source_and_config in enumerate(configs):
-            config = source_and_config["config"]
-            column = config.get("column") or config.get("simple")
-            rows = await read_counts(facet, filter_column, value, column, size + 1)
-            if rows is not None:
-                answers[i] = [(r["value"], r["count"]) for r in rows]
-    rest = [(i, c) for i, c in enumerate(configs) if i not in answers]
-    timed_out: list[str] = []
-    if len(rest) > 1 and _SEARCH.search(facet.sql) and (facet.row_count or 0) <= COMBINE_MAX_ROWS:
-        try:
-            answers.update(await _combined(facet, rest, size))
-            rest = []
-        except QueryInterrupted:
-            pass  # each on its own, as Datasette does
-    results = []
-    for i, source_and_config in enumerate(configs):
-        if i in answers:
-            results.append(await facet_info(facet, source_and_config, answers[i], size))
-    if rest:
-        computed_results, timed_out = await _computed(facet, computed, [c for _, c in rest])
-        results += computed_results
-    order = {(c["config"].get("column") or c["config"].get("simple")): i for i, c in enumerate(configs)}
-    results.sort(key=lambda r: order.get(r["name"], len(order)))
-    return results, timed_out
-
-
-async def _computed(facet, computed, configs):
-    original = facet.get_configs
-    facet.get_configs = lambda: configs
-    try:
-        return await computed(facet)
-    finally:
-        facet.get_configs = original
-
-
-async def _combined(facet, configs, size: int) -> dict[int, list]:
-    """Every column facet of `configs` in one query: the rows are found once (a search
-    looks up every match in the quotes table, 10-20 ms for 10,000 matches) and their
-    facet columns kept in a temporary table that each `group by` reads."""
-    from datasette.utils import escape_sqlite
-
-    columns = [(i, c["config"].get("column") or c["config"].get("simple")) for i, c in configs]
-    names = ", ".join(escape_sqlite(c) for c in dict.fromkeys(c for _, c in columns))
-    parts = [
-        f"select * from (select {n} as facet, {escape_sqlite(c)} as value, count(*) as count "
-        f"from browsed where {escape_sqlite(c)} is not null group by {escape_sqlite(c)} "
-        f"order by count desc, value limit {size + 1})"
-        for n, (_, c) in enumerate(columns)
-    ]
-    sql = (f"with browsed as materialized (select {names} from ({facet.sql})) "
-           + " union all ".join(parts))
-    rows = (await facet.ds.execute(
-        facet.database, sql, facet.params, truncate=False,
-        custom_time_limit=facet.ds.setting("facet_time_limit_ms"),
-    )).rows
-    answers: dict[int, list] = {i: [] for i, _ in columns}
-    for row in rows:
-        answers[columns[row["facet"]][0]].append((row["value"], row["count"]))
-    return answers
-
-
-async def facet_info(facet, source_and_config: dict, rows: list[tuple], size: int) -> dict:
-    """One facet's results as Datasette's column facet shapes them."""
-    from datasette.utils import path_with_added_args, path_with_removed_args
-
-    config = source_and_config["config"]
-    column = config.get("column") or config.get("simple")
-    qs_pairs = facet.get_querystring_pairs()
-    shown = rows[:size]
-    expanded = await facet.ds.expand_foreign_keys(
-        facet.database, facet.table, column, [value for value, _ in shown])
-    column_qs = f"{column}__exact" if column.startswith("_") else column
-    values = []
-    for value, count in shown:
-        selected = (column_qs, str(value)) in qs_pairs
-        path = (path_with_removed_args(facet.request, {column_qs: str(value)}) if selected
-                else path_with_added_args(facet.request, {column_qs: value}))
-        values.append({
-            "value": value,
-            "label": expanded.get((column, value), value),
-            "count": count,
-            "toggle_url": facet.ds.absolute_url(facet.request, facet.ds.urls.path(path)),
-            "selected": selected,
-        })
-    return {
-        "name": column,
-        "type": facet.type,
-        "hideable": source_and_config["source"] != "metadata",
-        "toggle_url": facet.ds.urls.path(path_with_removed_args(facet.request, {"_facet": column})),
-        "results": values,
-        "truncated": len(rows) > size,
-    }
-
-
-def install() -> None:
-    """Make Datasette's column facet try the counts first (idempotent)."""
-    from datasette.facets import ColumnFacet
-
-    if getattr(ColumnFacet.facet_results, "_quotes_counted", False):
-        return
-    computed = ColumnFacet.facet_results
-
-    async def facet_results(self):
-        return await column_facet_results(self, computed)
-
-    facet_results._quotes_counted = True
-    facet_results.__wrapped__ = computed  # Datasette's own; tests/test_facet_counts.py pins its source
-    ColumnFacet.facet_results = facet_results

@@ -10,9 +10,10 @@ checkout that is not installed, plugins/quotes_web.py registers this same module
 (`--plugins-dir plugins`).
 
 Each hook is a few lines calling the quotes package: the pages are quotes.web.routes and
-quotes.web.pages, the cells quotes.web.cells, the many-to-many facet quotes.web.facets, the counted
-facets quotes.store.facet_counts. A database that is not ours gets nothing: no metadata,
-links, stylesheet or front-page figures (the pages answer 404).
+quotes.web.pages, the cells quotes.web.cells, the facet types quotes.web.counted_facets
+(column facets from quotes.store.facet_counts) and quotes.web.facets (many-to-many). A
+database that is not ours gets nothing: no metadata, links, stylesheet or front-page
+figures (the pages answer 404).
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from datasette import hookimpl
 
 from quotes.web.cells import quote_cell
 from quotes.web.display import quoted
-from quotes.store.facet_counts import install
+from quotes.web.counted_facets import CountedFacet
 from quotes.web.facets import ManyToManyFacet
 from quotes.web.highlight import context
 from quotes.web.routes import front_page_vars, routes
@@ -41,12 +42,6 @@ def get_metadata(datasette, key, database, table):
 
 
 @hookimpl
-def startup(datasette):
-    """The quotes table's facets from materialised counts (quotes/store/facet_counts.py)."""
-    install()
-
-
-@hookimpl
 def register_routes(datasette):
     """/-/quotes/article/ID, /-/quotes/speaker/ID[/timeline], /-/quotes/group/KEY, .json."""
     return routes()
@@ -54,8 +49,9 @@ def register_routes(datasette):
 
 @hookimpl
 def register_facet_classes():
-    """The m2m facet type: on quotes, the people each quote is about (quote_mentions)."""
-    return [ManyToManyFacet]
+    """The counted facet type (column facets read from materialised counts, configured in
+    metadata.yml) and the m2m type (on quotes, the people each quote is about)."""
+    return [CountedFacet, ManyToManyFacet]
 
 
 @hookimpl

@@ -11,6 +11,9 @@ beside `quote`.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from markupsafe import Markup, escape
 
 from quotes.web.pages import article_url, group_url, speaker_url
@@ -88,53 +91,129 @@ def _getter(row):
     return lambda k: None
 
 
+def _blank(value) -> bool:
+    return value in (None, "")
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """One cell as the rules see it: `get` reads another column of its row (None when
+    the row lacks it), `text` is what the link shows (the label of an expanded key)."""
+    value: object
+    column: str
+    table: str | None
+    database: str
+    urls: object
+    get: Callable[[str], object]
+
+    @property
+    def text(self):
+        return _label(self.value) or _raw(self.value)
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        return (self.table, self.column)
+
+
+def _is_quote_text(cell: _Cell) -> bool:
+    return cell.column == "text" and (cell.table in QUOTE_TABLES or (cell.table is None and bool(cell.get("quote_id"))))
+
+
+def _quote_text(cell: _Cell) -> Markup | None:
+    """A quote's words: to the quote highlighted in its article (a table row's own id,
+    a query row's quote_id)."""
+    quote_id = cell.get("id") if cell.table else cell.get("quote_id")
+    article_id = cell.get("article_id")
+    if not (quote_id and article_id):
+        return None
+    return _link(article_url(cell.urls, article_id, cell.database, quote=quote_id),
+                 escape(cell.text), "quote-in-context")
+
+
+def _is_claim_text(cell: _Cell) -> bool:
+    return cell.column == "text" and (cell.table == "claims" or (cell.table is None and bool(cell.get("claim_id"))))
+
+
+def _claim_text(cell: _Cell) -> Markup | None:
+    claim_id = cell.get("id") if cell.table else cell.get("claim_id")
+    if not (claim_id and cell.get("article_id")):
+        return None
+    return _link(article_url(cell.urls, cell.get("article_id"), cell.database, claim=claim_id),
+                 escape(cell.text), "claim-in-context")
+
+
+def _is_query_quote(cell: _Cell) -> bool:
+    return (cell.table is None and cell.column == "quote"
+            and bool(cell.get("quote_id")) and bool(cell.get("quote_article_id")))
+
+
+def _query_quote(cell: _Cell) -> Markup:
+    return _link(article_url(cell.urls, cell.get("quote_article_id"), cell.database, quote=cell.get("quote_id")),
+                 escape(cell.text), "quote-in-context")
+
+
+def _is_query_group_text(cell: _Cell) -> bool:
+    return cell.table is None and cell.column == "text" and bool(cell.get("group_key"))
+
+
+def _query_group_text(cell: _Cell) -> Markup:
+    return _link(group_url(cell.urls, cell.get("group_key"), cell.database), escape(cell.text), "quote-group")
+
+
+def _group_cell(cell: _Cell) -> Markup | None:
+    group_key = cell.get(GROUP_CELLS[cell.key])
+    if _blank(group_key):
+        return None
+    return _link(group_url(cell.urls, group_key, cell.database), escape(cell.text), "quote-group")
+
+
+def _person_cell(cell: _Cell) -> Markup | None:
+    """An id cell names the entity itself; a name cell links through its row's id column.
+    A bare speaker_id shows the row's speaker_name."""
+    column = cell.column
+    entity_id = _raw(cell.value) if column.endswith("_id") or column == "id" else cell.get(PERSON_CELLS[cell.key])
+    if _blank(entity_id):
+        return None
+    text = cell.text
+    if column == "speaker_id" and not _label(cell.value) and cell.get("speaker_name"):
+        text = cell.get("speaker_name")
+    return _link(speaker_url(cell.urls, entity_id, cell.database), escape(text), "speaker")
+
+
+def _article_cell(cell: _Cell) -> Markup | None:
+    """A bare article_id shows the row's article_title when it has one."""
+    article_id = _raw(cell.value) if cell.column.endswith("id") else cell.get(ARTICLE_CELLS[cell.key])
+    if _blank(article_id):
+        return None
+    text = cell.text
+    if cell.column == "article_id" and not _label(cell.value):
+        text = cell.get("article_title") or text
+    return _link(article_url(cell.urls, article_id, cell.database), escape(text), "article")
+
+
+# The first rule that applies decides the cell, even when it renders nothing: a quote's
+# text without its ids is Datasette's plain text, not a group link.
+RULES: list[tuple[Callable[[_Cell], bool], Callable[[_Cell], Markup | None]]] = [
+    (_is_quote_text, _quote_text),
+    (_is_claim_text, _claim_text),
+    (_is_query_quote, _query_quote),
+    (_is_query_group_text, _query_group_text),
+    (lambda cell: cell.key in GROUP_CELLS, _group_cell),
+    (lambda cell: cell.key in PERSON_CELLS, _person_cell),
+    (lambda cell: cell.key in ARTICLE_CELLS, _article_cell),
+]
+
+
 def quote_cell(row, value, column: str, table: str | None, database: str, urls) -> Markup | None:
     """The cell's HTML, or None for Datasette's own rendering.
 
     `urls` is `datasette.urls`; `row` is the row as Datasette passes it (keys may be
     missing, foreign keys may arrive expanded).
     """
-    if value in (None, "") or _raw(value) in (None, ""):
+    if _blank(value) or _blank(_raw(value)):
         return None
-    get = _getter(row)
-    text = _label(value) or _raw(value)
-
-    if column == "text" and (table in QUOTE_TABLES or (table is None and get("quote_id"))):
-        quote_id = get("id") if table else get("quote_id")
-        article_id = get("article_id")
-        if quote_id and article_id:
-            return _link(article_url(urls, article_id, database, quote=quote_id), escape(text), "quote-in-context")
-        return None
-    if column == "text" and (table == "claims" or (table is None and get("claim_id"))):
-        claim_id = get("id") if table else get("claim_id")
-        if claim_id and get("article_id"):
-            return _link(article_url(urls, get("article_id"), database, claim=claim_id), escape(text), "claim-in-context")
-        return None
-
-    if table is None and column == "quote" and get("quote_id") and get("quote_article_id"):
-        return _link(article_url(urls, get("quote_article_id"), database, quote=get("quote_id")),
-                     escape(text), "quote-in-context")
-    if table is None and column == "text" and get("group_key"):
-        return _link(group_url(urls, get("group_key"), database), escape(text), "quote-group")
-
-    key = (table if table is not None else None, column)
-    if key in GROUP_CELLS:
-        group_key = get(GROUP_CELLS[key])
-        if group_key in (None, ""):
-            return None
-        return _link(group_url(urls, group_key, database), escape(text), "quote-group")
-    if key in PERSON_CELLS:
-        entity_id = _raw(value) if column.endswith("_id") or column == "id" else get(PERSON_CELLS[key])
-        if entity_id in (None, ""):
-            return None
-        if column.endswith("_id") and not _label(value):
-            text = get("speaker_name") if column == "speaker_id" and get("speaker_name") else text
-        return _link(speaker_url(urls, entity_id, database), escape(text), "speaker")
-    if key in ARTICLE_CELLS:
-        article_id = _raw(value) if column.endswith("id") else get(ARTICLE_CELLS[key])
-        if article_id in (None, ""):
-            return None
-        if column == "article_id" and not _label(value):
-            text = get("article_title") or text
-        return _link(article_url(urls, article_id, database), escape(text), "article")
+    cell = _Cell(value, column, table, database, urls, _getter(row))
+    for applies, render in RULES:
+        if applies(cell):
+            return render(cell)
     return None

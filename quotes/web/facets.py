@@ -5,7 +5,8 @@ live in `quote_mentions` (many per quote), and a JSON-array column would be the 
 kind of facet (STYLE.md: ~5 s at a million rows), so this facet counts the other side
 of a many-to-many table over the rows being browsed, through the table's indexes, and
 each value toggles Datasette's own `?_through=` filter. With one broad value chosen
-(`?cue=said`) the counts come from quote_pair_counts (quotes/store/facet_counts.py).
+(`?cue=said`) the counts come from quote_pair_counts (quotes/store/facet_counts.py,
+read as quotes/web/counted_facets.py reads them).
 
 In metadata.yml, on the quotes table:
 
@@ -24,6 +25,9 @@ import re
 from datasette.database import QueryInterrupted
 from datasette.facets import Facet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+
+from quotes.store import facet_counts
+from quotes.web import counted_facets
 
 
 _WHERE = re.compile(r"\bwhere\b", re.I)
@@ -109,15 +113,13 @@ class ManyToManyFacet(Facet):
     async def _counted(self, through: str, ours: dict, other: dict, limit: int):
         """Rows from quote_pair_counts for a page filtered on one broad column
         (quotes/store/facet_counts.py), or None when the counts do not hold the answer."""
-        from quotes.store import facet_counts
-
-        found = facet_counts.shape(self)
+        found = counted_facets.scope(self)
         if found is None or found[0] is None:
             return None
         if (through, ours["column"], other["column"]) != facet_counts.THROUGH.get(self.table) \
                 or ours["other_column"] != facet_counts.PK:
             return None
-        return await facet_counts.read_counts(
+        return await counted_facets.read_counts(
             self, found[0], found[1], facet_counts.through_name(through, other["column"]), limit)
 
     async def _computed(self, through: str, ours: dict, other: dict, limit: int):
