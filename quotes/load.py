@@ -202,9 +202,10 @@ class Loader:
             self.load_article(record, extracted, warning)
         elif isinstance(record, ReadError):
             self.error(record.source, record.error)
-        else:  # ReadNote: something worth knowing about an input that was read anyway
-            store.log(self.db, record.source, "ok", now(), error=record.message)
+        else:  # ReadNote: about an input read anyway ("ok"), or one not read ("skipped")
+            store.log(self.db, record.source, record.status, now(), error=record.message)
             self.summary.notes.append((record.source, record.message))
+            self.summary.skipped += record.status == "skipped"
 
     def warn(self, source: str, message: str) -> None:
         """Something went wrong that the load worked around: the user is told."""
