@@ -1,6 +1,8 @@
 """Rows out of the database (CSV, JSON, JSON lines) and quotes out of extraction.
 
 Streams row by row, so exporting a million quotes needs no more memory than one.
+CSV text cells are escaped against formula injection (`csv_cell`): quote text is
+written by whoever the article quotes, and spreadsheets run cells that look like formulas.
 """
 from __future__ import annotations
 
@@ -15,6 +17,9 @@ import sqlite_utils
 from quotes.model import Article, Quote
 
 FORMATS = ("csv", "json", "jsonl")
+
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ExportError(Exception):
@@ -49,7 +54,7 @@ def write(db: sqlite_utils.Database, table: str, fmt: str, out: TextIO, where: s
         writer = csv.writer(out)
         writer.writerow(columns)
         for n, row in enumerate(it, 1):
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow([csv_cell(v) for v in row])
     elif fmt == "jsonl":
         for n, row in enumerate(it, 1):
             out.write(json.dumps(dict(zip(columns, row)), ensure_ascii=False) + "\n")
@@ -61,6 +66,16 @@ def write(db: sqlite_utils.Database, table: str, fmt: str, out: TextIO, where: s
     else:
         raise ExportError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     return n
+
+
+def csv_cell(value: object) -> object:
+    """A value as a CSV cell: text that a spreadsheet would run as a formula gets a leading
+    `'`, as OWASP advises; numbers are left alone, so -5 stays a number; NULL is empty."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def quote_record(article: Article, quote: Quote) -> dict:

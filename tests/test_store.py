@@ -24,7 +24,7 @@ FTS_TABLES = {"quotes_fts", "claims_fts", "articles_fts", "entities_fts"}
 MIGRATIONS = ["0001_schema", "0002_published_parts_entity_search", "0003_fact_tracking",
               "0004_perf_serving_indexes", "0005_perf_facet_counts", "0006_perf_pair_counts",
               "0007_perf_drop_covered_indexes", "0008_perf_fts_update_of_columns",
-              "0009_perf_deferred_indexes"]
+              "0009_perf_deferred_indexes", "0010_article_canonical_url"]
 
 
 def article(body="body", **kw) -> Article:
@@ -68,7 +68,7 @@ def test_columns_are_the_public_contract(db):
     assert set(db["articles"].columns_dict) == {
         "id", "source_id", "url", "title", "publisher", "published", "author",
         "section", "source", "body", "word_count", "content_hash", "loaded_at",
-        "published_year", "published_month",
+        "published_year", "published_month", "canonical_url",
     }
     assert set(db["entities"].columns_dict) == {
         "id", "name", "kind", "gender", "description", "first_seen", "last_seen",

@@ -28,6 +28,7 @@ TABLES: dict[str, dict] = {
             "published": str, "author": str, "section": str, "source": str, "body": str,
             "word_count": int, "content_hash": str, "loaded_at": str,
             "published_year": int, "published_month": str,  # 0002: for facets
+            "canonical_url": str,  # 0010: the address the page claims, url or not
         },
         "pk": "id",
     },
@@ -499,6 +500,19 @@ def _deferred_indexes(db: sqlite_utils.Database) -> None:
     """The ledger of indexes a big load sets aside until its end (quotes/store/deferred.py)."""
 
     deferred.create_ledger(db)
+
+
+# 0010: a page's claimed address kept apart from the article's own. A page fetched from
+# one site that declares another site's canonical URL no longer takes that URL (and with
+# it the id, and the place, of the article stored under it): url is where it was read
+# from, canonical_url what it claims (quotes/readers/html.py, article_url; the writer's
+# claimed_elsewhere for saved files).
+@MIGRATIONS(name="0010_article_canonical_url")
+def _canonical_url(db: sqlite_utils.Database) -> None:
+    """articles.canonical_url, where missing. Articles loaded before it keep NULL there:
+    what their pages claimed was not kept, and their url is left as it was."""
+    if "canonical_url" not in db["articles"].columns_dict:
+        db["articles"].add_column("canonical_url", str)
 
 
 def schema_version(db: sqlite_utils.Database) -> str | None:
