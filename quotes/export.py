@@ -3,6 +3,9 @@
 Streams row by row, so exporting a million quotes needs no more memory than one.
 CSV text cells are escaped against formula injection (`csv_cell`): quote text is
 written by whoever the article quotes, and spreadsheets run cells that look like formulas.
+JSON is written by `html_safe_json`, with `<`, `>` and `&` as \u003c, \u003e, \u0026, so
+that it can go inside an HTML <script> (JSON-LD) as it is: a quote holding `</script>`
+cannot end the element.
 """
 from __future__ import annotations
 
@@ -20,6 +23,17 @@ FORMATS = ("csv", "json", "jsonl")
 
 # What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+# In a JSON string these are the same characters to any JSON reader, and none to an HTML parser.
+_HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def html_safe_json(value: object, **options) -> str:
+    """json.dumps(value, ensure_ascii=False, **options) that is safe inside HTML: `<`, `>`
+    and `&` only ever occur inside JSON strings, where their \\u escapes mean the same, so
+    json.loads gives back exactly `value` and the text has none of the three."""
+    return json.dumps(value, ensure_ascii=False, **options).translate(_HTML_SAFE)
 
 
 class ExportError(Exception):
@@ -57,11 +71,11 @@ def write(db: sqlite_utils.Database, table: str, fmt: str, out: TextIO, where: s
             writer.writerow([csv_cell(v) for v in row])
     elif fmt == "jsonl":
         for n, row in enumerate(it, 1):
-            out.write(json.dumps(dict(zip(columns, row)), ensure_ascii=False) + "\n")
+            out.write(html_safe_json(dict(zip(columns, row))) + "\n")
     elif fmt == "json":
         out.write("[")
         for n, row in enumerate(it, 1):
-            out.write(("\n  " if n == 1 else ",\n  ") + json.dumps(dict(zip(columns, row)), ensure_ascii=False))
+            out.write(("\n  " if n == 1 else ",\n  ") + html_safe_json(dict(zip(columns, row))))
         out.write("\n]\n" if n else "]\n")
     else:
         raise ExportError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
