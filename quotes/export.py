@@ -3,14 +3,13 @@
 Streams row by row, so exporting a million quotes needs no more memory than one.
 CSV text cells are escaped against formula injection (`csv_cell`): quote text is
 written by whoever the article quotes, and spreadsheets run cells that look like formulas.
-JSON is written by `html_safe_json`, with `<`, `>` and `&` as \u003c, \u003e, \u0026, so
+JSON is written by `html_safe_json` (quotes.safe_json), with `<`, `>` and `&` as \u003c, \u003e, \u0026, so
 that it can go inside an HTML <script> (JSON-LD) as it is: a quote holding `</script>`
 cannot end the element.
 """
 from __future__ import annotations
 
 import csv
-import json
 import sqlite3
 from collections.abc import Iterator
 from typing import TextIO
@@ -18,22 +17,12 @@ from typing import TextIO
 import sqlite_utils
 
 from quotes.model import Article, Quote
+from quotes.safe_json import html_safe_json
 
 FORMATS = ("csv", "json", "jsonl")
 
 # What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-# In a JSON string these are the same characters to any JSON reader, and none to an HTML parser.
-_HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
-
-
-def html_safe_json(value: object, **options) -> str:
-    """json.dumps(value, ensure_ascii=False, **options) that is safe inside HTML: `<`, `>`
-    and `&` only ever occur inside JSON strings, where their \\u escapes mean the same, so
-    json.loads gives back exactly `value` and the text has none of the three."""
-    return json.dumps(value, ensure_ascii=False, **options).translate(_HTML_SAFE)
 
 
 class ExportError(Exception):

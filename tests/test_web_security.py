@@ -1,13 +1,11 @@
 """The served site under hostile use (issue 16): every route of the plugin fuzzed (404
 or 400, never 500), public SQL that cannot eat the server or show where the database
-lives, security headers on every page, JSON that cannot break out of a <script>, and
-the front page's summary computed once per change of the data."""
+lives, security headers on every page, and the front page computed once per change of
+the data. (JSON that cannot break out of a <script>: test_reviews.)"""
 from __future__ import annotations
 
 import base64
 import hashlib
-import importlib
-import json
 import re
 import sqlite3
 
@@ -16,8 +14,7 @@ import sqlite_utils
 
 from conftest import datasette_on, fixture_article, store_articles, tracking_corpus
 from quotes import store
-from quotes.corpus import reviews, tracking
-from quotes.export import html_safe_json
+from quotes.corpus import tracking
 from quotes.web import summary
 from quotes.web.routes import routes
 
@@ -94,11 +91,6 @@ async def test_a_speaker_id_past_sqlite_integers_is_404(ds):
                  "/-/quotes/speaker/9223372036854775808/timeline",
                  "/-/quotes/speaker/-9223372036854775809/timeline.json"):
         assert (await ds.client.get(path)).status_code == 404, path
-
-
-def test_routes_help_is_gone():
-    """ROUTES_HELP (the module's docstring under another name) was used nowhere."""
-    assert not hasattr(importlib.import_module("quotes.web.routes"), "ROUTES_HELP")
 
 
 # --- public SQL: bounded memory, no server paths (quotes/web/guard.py) ------------------------

@@ -20,7 +20,7 @@ from typing import TextIO
 
 import sqlite_utils
 
-from quotes.export import html_safe_json
+from quotes.safe_json import html_safe_json
 from quotes.store import insert_rows
 
 REVIEWER_TYPES = {"organization": "Organization", "person": "Person"}
