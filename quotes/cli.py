@@ -27,6 +27,21 @@ def db_option(**kwargs):
     )
 
 
+def limit_options(command):
+    """--max-size and --time-limit, the same on every command that reads input (quotes.limits)."""
+    command = click.option("--time-limit", type=click.FloatRange(min=0), default=30, show_default=True,
+                           metavar="SECONDS",
+                           help="Longest time to read or extract one article (0: no limit)")(command)
+    return click.option("--max-size", type=click.FloatRange(min=0), default=20, show_default=True, metavar="MB",
+                        help="Largest file, JSON line or archive record read whole (0: no limit)")(command)
+
+
+def _limits(max_size: float, time_limit: float):
+    from quotes.limits import Limits
+
+    return Limits(max_bytes=int(max_size * 2**20) or None, seconds=time_limit or None)
+
+
 def _progress(silent: bool):
     """A progress bar on a terminal's stderr (quotes.load.Progress), else nothing."""
     if silent or not sys.stderr.isatty():
@@ -83,10 +98,7 @@ def cli():
               help="Run extraction on a Dask cluster, e.g. tcp://10.0.0.5:8786")
 @click.option("--batch-size", type=click.IntRange(min=1), metavar="N",
               help="Articles per transaction (default 1000, or 5 seconds)")
-@click.option("--max-size", type=click.FloatRange(min=0), default=20, show_default=True, metavar="MB",
-              help="Largest file, JSON line or archive record read whole (0: no limit)")
-@click.option("--time-limit", type=click.FloatRange(min=0), default=30, show_default=True, metavar="SECONDS",
-              help="Longest time to read or extract one article (0: no limit)")
+@limit_options
 @click.option("--no-refresh", is_flag=True,
               help="Leave the corpus-wide refresh for later (`quotes refresh`): for many loads in a row")
 def load(paths, db_path, fmt, url_file, silent, workers, local_cluster, scheduler, batch_size,
@@ -102,7 +114,6 @@ def load(paths, db_path, fmt, url_file, silent, workers, local_cluster, schedule
     (--local-cluster, or --scheduler for a running cluster whose workers have this
     package installed); one process writes, with the same result as without workers.
     """
-    from quotes.limits import Limits
     from quotes.load import load_paths
     from quotes.parallel import EngineError
 
@@ -114,7 +125,7 @@ def load(paths, db_path, fmt, url_file, silent, workers, local_cluster, schedule
         summary = load_paths(db_path, paths, fmt=fmt, progress=_progress(silent), url_file=url_file,
                              workers=workers, scheduler=scheduler, local_cluster=local_cluster,
                              batch_size=batch_size, refresh=not no_refresh,
-                             limits=Limits(max_bytes=int(max_size * 2**20) or None, seconds=time_limit or None))
+                             limits=_limits(max_size, time_limit))
     except EngineError as error:  # Dask missing, or its scheduler unreachable
         raise click.ClickException(str(error))
     except sqlite3.OperationalError as error:  # another writer held the database past the busy timeout
@@ -128,13 +139,18 @@ def load(paths, db_path, fmt, url_file, silent, workers, local_cluster, schedule
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=INPUT_FORMAT, help="Input format (default: by extension and content)")
-def extract(paths, fmt):
-    """Print the quotes found in articles as JSON lines, without a database."""
+@limit_options
+def extract(paths, fmt, max_size, time_limit):
+    """Print the quotes found in articles as JSON lines, without a database.
+
+    Inputs are read within the limits of `quotes load`; one that fails gets a line on
+    stderr, the others are still extracted, and the exit status is 1.
+    """
     from quotes.export import quote_record
     from quotes.load import iter_extractions
 
     failed = False
-    for record, extraction in iter_extractions(paths, fmt):
+    for record, extraction in iter_extractions(paths, fmt, _limits(max_size, time_limit)):
         if extraction is None:
             click.echo(f"Error: {record.source}: {record.error}", err=True)
             failed = True

@@ -1,11 +1,15 @@
 """Rows out of the database (CSV, JSON, JSON lines) and quotes out of extraction.
 
 Streams row by row, so exporting a million quotes needs no more memory than one.
+CSV text cells are escaped against formula injection (`csv_cell`): quote text is
+written by whoever the article quotes, and spreadsheets run cells that look like formulas.
+JSON is written by `html_safe_json` (quotes.safe_json), with `<`, `>` and `&` as \u003c, \u003e, \u0026, so
+that it can go inside an HTML <script> (JSON-LD) as it is: a quote holding `</script>`
+cannot end the element.
 """
 from __future__ import annotations
 
 import csv
-import json
 import sqlite3
 from collections.abc import Iterator
 from typing import TextIO
@@ -13,8 +17,12 @@ from typing import TextIO
 import sqlite_utils
 
 from quotes.model import Article, Quote
+from quotes.safe_json import html_safe_json
 
 FORMATS = ("csv", "json", "jsonl")
+
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ExportError(Exception):
@@ -49,18 +57,28 @@ def write(db: sqlite_utils.Database, table: str, fmt: str, out: TextIO, where: s
         writer = csv.writer(out)
         writer.writerow(columns)
         for n, row in enumerate(it, 1):
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow([csv_cell(v) for v in row])
     elif fmt == "jsonl":
         for n, row in enumerate(it, 1):
-            out.write(json.dumps(dict(zip(columns, row)), ensure_ascii=False) + "\n")
+            out.write(html_safe_json(dict(zip(columns, row))) + "\n")
     elif fmt == "json":
         out.write("[")
         for n, row in enumerate(it, 1):
-            out.write(("\n  " if n == 1 else ",\n  ") + json.dumps(dict(zip(columns, row)), ensure_ascii=False))
+            out.write(("\n  " if n == 1 else ",\n  ") + html_safe_json(dict(zip(columns, row))))
         out.write("\n]\n" if n else "]\n")
     else:
         raise ExportError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     return n
+
+
+def csv_cell(value: object) -> object:
+    """A value as a CSV cell: text that a spreadsheet would run as a formula gets a leading
+    `'`, as OWASP advises; numbers are left alone, so -5 stays a number; NULL is empty."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def quote_record(article: Article, quote: Quote) -> dict:

@@ -24,7 +24,7 @@ from quotes import parallel
 from quotes.corpus.resolve import Registry
 from quotes.corpus.tracking import refresh
 from quotes.model import Article, Extraction, ReadError, ReadNote
-from quotes.readers import EXTENSIONS, STDIN, is_url, iter_sources, read_source
+from quotes.readers import EXTENSIONS, STDIN, is_url, iter_sources
 from quotes.readers.url import Fetcher, url_list
 
 # A progress display: given how many steps the load will take (None when that is not
@@ -139,6 +139,31 @@ def refresh_pending(db: sqlite_utils.Database) -> bool:
     ).fetchone()[0])
 
 
+class TimedExtract:
+    """`extract(article)` within `seconds` (quotes.limits.time_limit), for the loader and
+    `quotes extract` alike. The first call runs once outside the limit on a tiny article:
+    it loads the extractor's data (word lists, patterns), which is no article's fault."""
+
+    def __init__(self, extract: Callable[[Article], Extraction], seconds: float | None):
+        self.extract = extract
+        self.seconds = seconds
+        self._warmed = False
+
+    def __call__(self, article: Article) -> Extraction:
+        if self.seconds and not self._warmed:
+            self._warmed = True
+            self.extract(Article(body='"Yes," she said.', source="warm-up"))
+        with time_limit(self.seconds):
+            return self.extract(article)
+
+
+def extraction_failure(error: BaseException, limits: Limits) -> str:
+    """The one-line reason an article's extraction failed, as load_log and stderr give it."""
+    if isinstance(error, TimeLimitExceeded):
+        return f"extraction took longer than the {limits.seconds:g} s limit; article skipped (--time-limit)"
+    return f"extraction failed: {type(error).__name__}: {error}"
+
+
 class Loader:
     """Holds the database, the entity registry and the running summary for one load.
 
@@ -153,7 +178,7 @@ class Loader:
         self.limits = limits or Limits()
         self.registry = Registry(db)
         self.summary = LoadSummary()
-        self._warmed = False
+        self._extract_here = TimedExtract(self.extract, self.limits.seconds)
 
     def refresh(self) -> None:
         """Entities, quote and claim groups, follow-ups recomputed across the corpus
@@ -177,9 +202,10 @@ class Loader:
             self.load_article(record, extracted, warning)
         elif isinstance(record, ReadError):
             self.error(record.source, record.error)
-        else:  # ReadNote: something worth knowing about an input that was read anyway
-            store.log(self.db, record.source, "ok", now(), error=record.message)
+        else:  # ReadNote: about an input read anyway ("ok"), or one not read ("skipped")
+            store.log(self.db, record.source, record.status, now(), error=record.message)
             self.summary.notes.append((record.source, record.message))
+            self.summary.skipped += record.status == "skipped"
 
     def warn(self, source: str, message: str) -> None:
         """Something went wrong that the load worked around: the user is told."""
@@ -224,21 +250,10 @@ class Loader:
             if isinstance(extracted, BaseException):
                 raise extracted
             return extracted
-        except TimeLimitExceeded:
-            message = (f"extraction took longer than the {self.limits.seconds:g} s limit; "
-                       "article skipped (--time-limit)")
-        except Exception as error:
-            message = f"extraction failed: {type(error).__name__}: {error}"
+        except (Exception, TimeLimitExceeded) as error:
+            message = extraction_failure(error, self.limits)
         self.error(article.source, message, article.id, note=note)
         return None
-
-    def _extract_here(self, article: Article) -> Extraction:
-        if self.limits.seconds and not self._warmed:
-            # An extractor's first call loads its data (word lists, patterns): no article's fault.
-            self._warmed = True
-            self.extract(Article(body='"Yes," she said.', source="warm-up"))
-        with time_limit(self.limits.seconds):
-            return self.extract(article)
 
     def _store(self, article: Article, extraction: Extraction, note: str | None) -> None:
         loaded_at = now()
@@ -300,12 +315,26 @@ def _foreign_articles(path: Path) -> int:
     return sum(1 for s in sources if not s or str(Path(s).resolve()) not in examples)
 
 
-def iter_extractions(paths: Iterable[str], fmt: str | None = None) -> Iterator[tuple[Article | ReadError, Extraction | None]]:
-    """(article, extraction) per article without a database; (ReadError, None) per bad input."""
+def iter_extractions(paths: Iterable[str], fmt: str | None = None, limits: Limits | None = None,
+                     ) -> Iterator[tuple[Article | ReadError, Extraction | None]]:
+    """(article, extraction) per article without a database; (ReadError, None) per bad input.
 
-    for source in iter_sources([str(p) for p in paths]):
-        for record in read_source(source, fmt=fmt):
-            if isinstance(record, Article):
-                yield record, extract_article(record)
-            elif isinstance(record, ReadError):
-                yield record, None
+    Inputs are read and extracted within the limits `quotes load` applies, and a failure
+    has the message it gets there, so no command reads input unbounded.
+    """
+    limits = limits or Limits()
+    extract = TimedExtract(extract_article, limits.seconds)
+    sources = iter_sources([str(p) for p in paths])
+    for record in parallel.iter_records(sources, fmt, None, limits):
+        if isinstance(record, ReadError):
+            yield record, None
+        elif isinstance(record, Article):
+            if not record.body.strip():
+                yield ReadError(record.source, "empty article body"), None
+                continue
+            try:
+                extraction = extract(record)
+            except (Exception, TimeLimitExceeded) as error:
+                yield ReadError(record.source, extraction_failure(error, limits)), None
+                continue
+            yield record, extraction

@@ -8,6 +8,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
+from urllib.parse import urlsplit
+
+from tld import get_fld
 
 
 def short_hash(*parts: str, length: int = 16) -> str:
@@ -29,6 +32,10 @@ class Article:
     author: str | None = None
     section: str | None = None
     source_id: str | None = None  # the input's own id (JSON lines "id")
+    # The address the page declares as its own (canonical link, og:url, JSON-LD url),
+    # kept whether or not it became `url`: a page fetched from one site that claims
+    # another site's address keeps the address it was fetched from (see same_site).
+    canonical_url: str | None = None
 
     @property
     def content_hash(self) -> str:
@@ -54,6 +61,40 @@ def _article_id(url: str | None, body: str) -> str:
     return short_hash("body", body)
 
 
+def site_of(address: str | None) -> str | None:
+    """The site an http(s) address belongs to: its registrable domain
+    ("https://news.bbc.co.uk/x" -> "bbc.co.uk", "https://ann.github.io/" ->
+    "ann.github.io"), else its host; None when it is not an http(s) address.
+
+    The registrable domain comes from the Public Suffix List as the `tld` package
+    ships it (installed with trafilatura, through courlan), read from its bundled
+    copy, never fetched. Its limits: the list is as recent as the installed package
+    (a suffix added since is treated as an ordinary domain, so two of its sites look
+    like one); hosts it knows no suffix for (localhost, IP addresses, intranet names,
+    reserved names like .example or .test) are compared as whole hosts, so
+    "a.intranet" and "b.intranet" are two sites. A site is the owner of a domain,
+    not a publisher: two newspapers on one blogging host that is not on the list
+    share a site.
+    """
+    if not address:
+        return None
+    try:
+        parts = urlsplit(address.strip())
+        host = parts.hostname
+    except ValueError:  # an invalid IPv6 host: not an address
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return None
+    host = host.rstrip(".")
+    return get_fld(host, fix_protocol=True, fail_silently=True) or host
+
+
+def same_site(a: str | None, b: str | None) -> bool:
+    """Whether two http(s) addresses belong to the same site (see site_of)."""
+    site = site_of(a)
+    return site is not None and site == site_of(b)
+
+
 @dataclass
 class ReadError:
     """An input a reader could not turn into an article (goes to load_log)."""
@@ -64,10 +105,12 @@ class ReadError:
 
 @dataclass
 class ReadNote:
-    """Something worth logging about an input that was read anyway (load_log status "ok")."""
+    """Something worth logging about an input: read anyway (load_log status "ok"), or
+    deliberately not read (status "skipped": a file of a format no reader handles)."""
 
     source: str
     message: str
+    status: str = "ok"
 
 
 @dataclass

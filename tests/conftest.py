@@ -324,3 +324,22 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line(f"  because {reason}", red=True, bold=True)
     terminalreporter.write_line("  (README, 'On a fresh machine': apt-get install -y chromium; "
                                 "pip install -e '.[test]')", red=True)
+
+
+# --- Datasette in-process, as the web tests use it --------------------------------------
+
+PLUGINS = str(ROOT / "plugins")  # the plugin's development shim (quotes/web/ via plugins/quotes_web.py)
+
+
+def datasette_on(*paths, **kwargs):
+    """Datasette in-process on the database files, with the plugin from plugins/ and its
+    own metadata (no -m): what `datasette serve FILE` gives."""
+    from datasette.app import Datasette
+
+    return Datasette([str(p) for p in paths], plugins_dir=PLUGINS, **kwargs)
+
+
+@pytest.fixture
+def ds(db_file):
+    """Datasette on the module's `db_file` fixture (each web test module builds its own)."""
+    return datasette_on(db_file)

@@ -225,6 +225,30 @@ def test_front_page_shows_the_corpus(page, server):
     shot(page, "06-front-page")
 
 
+def test_pages_work_under_the_content_security_policy(page, server, db_file):
+    """The headers (quotes/web/headers.py) block nothing Datasette's pages or ours use:
+    no CSP violation in the console, and the scripts that build Datasette's column menus,
+    the SQL editor and the menu closer in base.html all ran."""
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    speaker = one(db_file, "select id from entities where name = 'Kirill Dmitriev'")
+    response = page.goto(server + "/quotes/quotes")
+    assert "'unsafe-inline'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    page.locator(".rows-and-columns th svg.dropdown-menu-icon").first.wait_for()  # table.js added the column menus
+    page.goto(server + "/quotes?sql=select+1")
+    page.locator(".CodeMirror").first.wait_for()  # the SQL editor (inline script) started
+    for path in ("/", f"/-/quotes/speaker/{speaker}", f"/-/quotes/speaker/{speaker}/timeline"):
+        response = page.goto(server + path)
+        assert response.headers["x-frame-options"] == "DENY", path
+    assert "'unsafe-inline'" not in response.headers["content-security-policy"].split("script-src")[1].split(";")[0]
+    # base.html's menu closer runs on our pages: it is allowed by its hash
+    page.evaluate("document.body.insertAdjacentHTML('afterbegin', '<details id=probe open><summary>x</summary></details>')")
+    page.locator("h1").first.click()
+    assert page.evaluate("document.getElementById('probe').open") is False
+    assert violations == [] and not page.errors
+
+
 # --- safety: the hostile fixture shows as text and runs nothing -----------------------------
 
 

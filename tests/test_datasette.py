@@ -10,16 +10,14 @@ import shutil
 import pytest
 import sqlite_utils
 import yaml
-from datasette.app import Datasette
 
-from conftest import PLUGIN_STATIC, ROOT
+from conftest import datasette_on, PLUGIN_STATIC, ROOT
 from quotes import store
 from quotes.store import facet_counts
 from quotes.model import Article, Claim, Entity, Extraction, Quote
 from quotes.corpus.resolve import Registry
 
 METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text())
-PLUGINS = str(ROOT / "plugins")
 
 ARTICLES = [
     (
@@ -74,10 +72,6 @@ def db_file(tmp_path):
     build(path)
     return path
 
-
-@pytest.fixture
-def ds(db_file):
-    return Datasette([str(db_file)], plugins_dir=PLUGINS)
 
 
 @pytest.mark.asyncio
@@ -169,7 +163,7 @@ async def test_reprinted_finds_the_same_words_from_two_publishers(tmp_path):
         quotes=[Quote(text="Talks on MARS will come soon!", kind="direct", start=1, end=30, paragraph=0,
                       speaker="Kirill Dmitriev", cue="said", said_on="2025-03-18")],
     ))])
-    ds = Datasette([str(path)], plugins_dir=PLUGINS)
+    ds = datasette_on(path)
     rows = (await ds.client.get("/quotes/reprinted.json?_shape=objects")).json()["rows"]
     assert [(r["publishers"], r["printings"], r["speakers"], r["first_published"], r["last_published"]) for r in rows] == [
         (2, 2, "Kirill Dmitriev", "2025-03-18", "2025-03-19"),
@@ -206,7 +200,7 @@ def full_db_file(db_file):
 @pytest.mark.asyncio
 async def test_every_table_downloads_whole_as_csv_and_json(full_db_file):
     db_file = full_db_file
-    ds = Datasette([str(db_file)], plugins_dir=PLUGINS)
+    ds = datasette_on(db_file)
     for table, conf in METADATA["databases"]["quotes"]["tables"].items():
         if conf.get("hidden"):
             continue
@@ -346,7 +340,7 @@ async def test_plugin_copes_with_other_names_and_missing_tables(db_file, tmp_pat
     shutil.copy(db_file, other)
     empty = tmp_path / "empty.db"
     sqlite_utils.Database(empty)["things"].insert({"article_id": "x", "speaker_name": "y"})
-    ds = Datasette([str(other), str(empty)], plugins_dir=PLUGINS)
+    ds = datasette_on(other, empty)
     html = (await ds.client.get("/news/quotes")).text
     assert '<a class="speaker" href="/-/quotes/speaker/1?db=news">Kirill Dmitriev</a>' in html
     for path in ("/", "/empty", "/empty/things", "/news/entities", "/news/claims"):
@@ -364,7 +358,7 @@ async def test_any_database_quotes_made_gets_the_configuration_whatever_its_name
     impostor = tmp_path / "impostor" / "quotes.db"
     impostor.parent.mkdir()
     sqlite_utils.Database(impostor)["quotes"].insert({"id": 1, "speaker_name": "y", "article_id": "x"})
-    ds = Datasette([str(news), str(impostor)], plugins_dir=PLUGINS)
+    ds = datasette_on(news, impostor)
     config = METADATA["databases"]["quotes"]
 
     data = (await ds.client.get("/news/quotes.json?_shape=objects")).json()
@@ -388,7 +382,7 @@ async def test_any_database_quotes_made_gets_the_configuration_whatever_its_name
     assert "quotes.css" not in html and 'class="speaker"' not in html
     assert (await ds.client.get("/-/quotes/speaker/1?db=quotes")).status_code == 404
 
-    alone = Datasette([str(impostor)], plugins_dir=PLUGINS)
+    alone = datasette_on(impostor)
     assert (await alone.client.get("/-/metadata.json")).json() == {}
     front = (await alone.client.get("/")).text
     assert '<section class="corpus">' not in front and "quotes.css" not in front
@@ -399,11 +393,11 @@ async def test_metadata_given_with_m_still_wins_and_leaves_the_plugins_alone(db_
     """Datasette merges -m metadata over what get_metadata returns, in place: the
     plugin must hand out copies, or one instance's overrides would leak into the next."""
     mine = {"title": "My desk", "databases": {"quotes": {"tables": {"quotes": {"facets": ["cue"]}}}}}
-    ds = Datasette([str(db_file)], metadata=mine, plugins_dir=PLUGINS)
+    ds = datasette_on(db_file, metadata=mine)
     data = (await ds.client.get("/quotes/quotes.json?_shape=objects")).json()
     assert list(data["facet_results"]) == ["cue"]
     assert (await ds.client.get("/-/metadata.json")).json()["title"] == "My desk"
-    again = Datasette([str(db_file)], plugins_dir=PLUGINS)
+    again = datasette_on(db_file)
     data = (await again.client.get("/quotes/quotes.json?_shape=objects")).json()
     assert "speaker_name" in data["facet_results"]
     assert (await again.client.get("/-/metadata.json")).json()["title"] == METADATA["title"]
@@ -414,7 +408,7 @@ async def test_a_database_loaded_while_served_is_recognised(tmp_path):
     """An empty file served first and loaded into afterwards becomes ours."""
     path = tmp_path / "later.db"
     sqlite_utils.Database(path).vacuum()
-    ds = Datasette([str(path)], plugins_dir=PLUGINS)
+    ds = datasette_on(path)
     assert (await ds.client.get("/-/metadata.json")).json() == {}
     build(path)
     assert (await ds.client.get("/-/metadata.json")).json()["title"] == METADATA["title"]
@@ -495,7 +489,7 @@ async def test_quotes_by_a_shared_surname_name_each_person_and_say_how_many(tmp_
     with db.atomic():
         store.write_article(db, article, extraction, registry, "2005-04-02T00:00:00+00:00")
     db.close()
-    ds = Datasette([str(path)], plugins_dir=PLUGINS)
+    ds = datasette_on(path)
     by_surname = (await ds.client.get("/quotes/quotes_by_person.json?_shape=objects&name=Blair")).json()
     assert [(r["speaker_name"], r["people_with_this_name"]) for r in by_surname["rows"]] == [
         ("Tony Blair", 2), ("Cherie Blair", 2)]

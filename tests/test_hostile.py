@@ -220,3 +220,17 @@ def test_storable_replaces_lone_surrogates_one_for_one():
     assert storable("ok “text”") == "ok “text”"
     assert storable("a\udcffb\ud800") == "a\ufffdb\ufffd"
     assert len(storable("x\udc80" * 5)) == 10
+
+
+def test_a_page_nested_past_the_parsers_limit_says_why_it_has_no_text():
+    """lxml (libxml2) stops reading 256 levels down: the page still gives no article, and
+    the error says that the nesting is why (issue 16, 11c)."""
+    deep = ("<html><body>" + "<div>" * 100_000 + f"<p>{PARA}</p>" + "</div>" * 100_000 + "</body></html>").encode()
+    assert list(read_bytes(deep, "nested.html", "html")) == [ReadError(
+        "nested.html", "no article text found in the HTML page: too deeply nested (elements more than "
+                       "256 levels deep, the HTML parser's limit, were not read)")]
+    shallow = ("<html><body>" + "<div>" * 200 + f"<p>{PARA}</p>" + "</div>" * 200 + "</body></html>").encode()
+    assert isinstance(list(read_bytes(shallow, "shallow.html", "html"))[-1], Article)
+    empty = b"<html><head><title>T</title></head><body><div></div></body></html>"
+    assert list(read_bytes(empty, "empty.html", "html")) == [
+        ReadError("empty.html", "no article text found in the HTML page")]  # no reason to give: none made up

@@ -13,7 +13,7 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "quotes"
 LAYERS = {
-    "model": {"quotes.model", "quotes.wordlists"},  # the records and the word lists every layer shares
+    "model": {"quotes.model", "quotes.wordlists", "quotes.safe_json"},  # what every layer shares
     "extract": {"quotes.extract"},
     "readers": {"quotes.readers"},
     "corpus": {"quotes.corpus"},
@@ -75,6 +75,17 @@ def test_store_and_corpus_never_import_the_web_or_extraction(module):
     layer = layer_of(module)
     bad = {i for i in MODULES[module] if layer_of(i) in FORBIDDEN[layer]}
     assert not bad, f"{module} ({layer}) imports {sorted(bad)}"
+
+
+ORCHESTRATION = {"quotes.cli", "quotes.load", "quotes.parallel", "quotes.merge", "quotes.evaluate",
+                 "quotes.evaluate_records", "quotes.export"}
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if layer_of(m) is not None))
+def test_no_layer_imports_the_orchestration_above_it(module):
+    """What a layer shares with the CLI lives in the layer (or the model), not in load.py
+    or export.py: the layers are what the orchestration is made of."""
+    assert not MODULES[module] & ORCHESTRATION, f"{module} imports {sorted(MODULES[module] & ORCHESTRATION)}"
 
 
 def test_every_module_belongs_to_a_layer_or_orchestrates():

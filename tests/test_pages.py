@@ -9,13 +9,11 @@ from html.parser import HTMLParser
 import pytest
 import sqlite_utils
 import yaml
-from datasette.app import Datasette
 
-from conftest import PLUGIN_STATIC, ROOT, fixture_article, store_articles
+from conftest import datasette_on, PLUGIN_STATIC, ROOT, fixture_article, store_articles
 from quotes.model import Article, Claim, Entity, Extraction, Quote
 
 METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text())
-PLUGINS = str(ROOT / "plugins")
 STYLESHEET = PLUGIN_STATIC + "quotes.css?"  # the plugin's static/
 
 MARS = '"Talks on Mars will come soon," Kirill Dmitriev said. Musk had not commented.\n\nDmitriev said he would meet Musk.'
@@ -75,10 +73,6 @@ def db_file(tmp_path):
     store_articles(path, [*CORPUS, fixture_article()])
     return path
 
-
-@pytest.fixture
-def ds(db_file):
-    return Datasette([str(db_file)], plugins_dir=PLUGINS)
 
 
 def ids(db_file) -> dict:
@@ -265,7 +259,7 @@ async def test_speaker_page_lists_are_bounded_with_links_to_the_rest(db_file, tm
         db["claims"].insert(dict(zip([c.name for c in db["claims"].columns], claim), id=f"c{n}"))
     db.close()
     monkeypatch.setattr(pages, "QUOTE_LIMIT", 2)
-    ds = Datasette([str(copy)], plugins_dir=PLUGINS)
+    ds = datasette_on(copy)
     data = (await ds.client.get(f"/-/quotes/speaker/{i['dmitriev']}.json")).json()
     assert (len(data["quotes"]), data["quote_total"], data["quotes_truncated"]) == (2, 4, True)
     assert (len(data["roles"]), data["role_total"], data["roles_truncated"]) == (2, 4, True)
@@ -282,7 +276,7 @@ async def test_speaker_page_lists_are_bounded_with_links_to_the_rest(db_file, tm
 async def test_speaker_timeline_by_month_spans_the_corpus_months(tmp_path):
     path = tmp_path / "quotes.db"
     store_articles(path, CORPUS[:2])
-    ds = Datasette([str(path)], plugins_dir=PLUGINS)
+    ds = datasette_on(path)
     ann = sqlite_utils.Database(path).execute("select id from entities where name = 'Ann Lee'").fetchone()[0]
     data = (await ds.client.get(f"/-/quotes/speaker/{ann}.json")).json()
     assert data["timeline"]["unit"] == "month"
@@ -347,7 +341,7 @@ async def test_missing_things_are_404(ds, path, status):
 async def test_pages_without_a_quotes_database(tmp_path):
     empty = tmp_path / "empty.db"
     sqlite_utils.Database(empty)["quotes"].insert({"text": "not ours"})  # a quotes table, not our schema
-    ds = Datasette([str(empty)], plugins_dir=PLUGINS)
+    ds = datasette_on(empty)
     response = await ds.client.get("/-/quotes/speaker/1")
     assert response.status_code == 404 and "No database with a quotes table" in response.text
     assert (await ds.client.get("/-/quotes/summary.json")).status_code == 404
@@ -363,7 +357,7 @@ async def test_any_database_name_and_db_parameter(db_file, tmp_path):
     shutil.copy(db_file, news)
     other = tmp_path / "other.db"
     sqlite_utils.Database(other)["things"].insert({"a": 1})
-    ds = Datasette([str(other), str(news)], plugins_dir=PLUGINS)
+    ds = datasette_on(other, news)
     page = await ds.client.get(f"/-/quotes/article/{i['mars']}")
     assert page.status_code == 200
     assert f'href="/-/quotes/speaker/{i["dmitriev"]}?db=news"' in page.text
@@ -380,7 +374,7 @@ async def test_any_database_name_and_db_parameter(db_file, tmp_path):
 async def test_pages_respect_datasette_permissions(db_file):
     i = ids(db_file)
     metadata = {**METADATA, "databases": {"quotes": {**METADATA["databases"]["quotes"], "allow": {"id": "editor"}}}}
-    ds = Datasette([str(db_file)], metadata=metadata, plugins_dir=PLUGINS)
+    ds = datasette_on(db_file, metadata=metadata)
     assert (await ds.client.get(f"/-/quotes/article/{i['mars']}")).status_code == 403
     assert (await ds.client.get(f"/-/quotes/speaker/{i['dmitriev']}.json")).status_code == 403
     assert "corpus" not in (await ds.client.get("/")).text
@@ -395,7 +389,7 @@ async def test_a_template_dir_overrides_our_templates(db_file, tmp_path):
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "quotes_speaker.html").write_text("custom {{ entity.name }}")
-    ds = Datasette([str(db_file)], plugins_dir=PLUGINS, template_dir=str(templates))
+    ds = datasette_on(db_file, template_dir=str(templates))
     assert (await ds.client.get(f"/-/quotes/speaker/{i['dmitriev']}")).text == "custom Kirill Dmitriev"
     assert "<mark" in (await ds.client.get(f"/-/quotes/article/{i['mars']}")).text
 
@@ -466,7 +460,7 @@ def bridge(tmp_path):
              for name in ("Maria Ortiz", "Harbor Authority")}
     found["article"] = db.execute("select id from articles").fetchone()[0]
     db.close()
-    return Datasette([str(path)], plugins_dir=PLUGINS), found
+    return datasette_on(path), found
 
 
 def assert_quotes_and_paraphrase(html: str, direct=(DIRECT,)) -> None:

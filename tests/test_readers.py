@@ -21,6 +21,7 @@ from quotes.readers import (
 )
 from quotes.readers.encoding import DecodeError
 from quotes.readers.publishers import publisher_for_url
+from quotes.readers.walk import Refused
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "quotes" / "examples"
 SEED = EXAMPLES / "000_c404069c42368f88.txt"
@@ -58,6 +59,7 @@ def test_seed_article_metadata():
         "author": None,
         "section": None,
         "source_id": None,
+        "canonical_url": None,
     }
 
 
@@ -400,6 +402,18 @@ def test_jsonl_streams_past_the_sniffed_head(tmp_path):
     assert records[150].body == "Article 150. " + "x" * 997
 
 
+def test_plain_text_keeps_double_underscores_only_markdown_drops_them(tmp_path):
+    """In a .txt file "__init__" is what was written; in Markdown "__x__" is emphasis
+    (issue 16, 11a). **bold** goes in both: scraped text articles carry it."""
+    text = "# Why __init__ Runs Twice\n\nMarch 18, 2025\n\nThe __main__ module has **bold** and snake__case__names.\n"
+    [plain] = read_all(write(tmp_path, "a.txt", text))
+    assert plain.title == "Why __init__ Runs Twice"
+    assert plain.body == "The __main__ module has bold and snake__case__names."
+    [markdown] = read_all(write(tmp_path, "a.md", text))
+    assert markdown.title == "Why init Runs Twice"
+    assert markdown.body == "The main module has bold and snake__case__names."
+
+
 # ---------------------------------------------------------------- sources
 
 
@@ -412,7 +426,8 @@ def test_iter_sources_recurses_in_sorted_order(tmp_path):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("x")
     root = str(tmp_path)
-    assert list(iter_sources([root, str(tmp_path / "missing.txt"), "-"])) == [
+    sources = list(iter_sources([root, str(tmp_path / "missing.txt"), "-"]))
+    assert [s for s in sources if not isinstance(s, Refused)] == [
         f"{root}/a.txt",
         f"{root}/b/1.md",
         f"{root}/b/2.txt",
@@ -423,6 +438,34 @@ def test_iter_sources_recurses_in_sorted_order(tmp_path):
         f"{root}/missing.txt",
         "-",
     ]
+    # Furniture and unknown formats are reported as skipped (never opened); hidden entries are not seen.
+    assert [(s, s.status) for s in sources if isinstance(s, Refused)] == [
+        (f"{root}/{name}", "skipped") for name in ("README.md", "notes.txt~", "photo.png", "x.expected.json")
+    ]
+
+
+def test_unreadable_files_in_a_directory_are_logged_as_skipped(tmp_path, fake_extract):
+    """Nothing in a directory is passed over silently: a file no reader handles gets a
+    load_log row "skipped" naming its extension and the formats known (issue 16, 11b);
+    hidden entries (.DS_Store, .git) are the one exception."""
+    from conftest import rows
+    from quotes.load import load_paths
+
+    folder = tmp_path / "in"
+    write(folder.mkdir() or folder, "a.txt", '# A\n\nMarch 18, 2025\n\n"Yes," Ann Lee said.\n')
+    write(folder, "report.pdf", b"%PDF-1.4 not an article")
+    write(folder, "README.md", "# About this folder\n\nSome notes.\n")
+    write(folder, ".DS_Store", b"\x00\x00\x00\x01Bud1")
+    db_path = tmp_path / "q.db"
+    summary = load_paths(db_path, [folder])
+    assert (summary.articles, summary.skipped, summary.errors) == (1, 2, 0)
+    log = {r["source"]: (r["status"], r["error"]) for r in rows(db_path, "select * from load_log")}
+    assert set(log) == {str(folder / name) for name in ("a.txt", "report.pdf", "README.md")}
+    status, note = log[str(folder / "report.pdf")]
+    assert status == "skipped" and note.startswith("not read: .pdf is not a format quotes reads (known: ")
+    assert all(extension in note for extension in (".txt", ".md", ".html", ".jsonl", ".warc.gz", ".rss"))
+    assert log[str(folder / "README.md")][0] == "skipped"
+    assert log[str(folder / "a.txt")] == ("ok", None)
 
 
 def test_explicit_files_are_yielded_whatever_their_name(tmp_path):

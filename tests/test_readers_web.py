@@ -25,6 +25,7 @@ from quotes.cli import cli
 from quotes.model import Article, ReadError
 from quotes.readers import ReadNote, detect_format, iter_sources, read_source
 from quotes.readers.html import html_fragment_paragraphs, html_to_article
+from quotes.readers.walk import Refused
 
 WEB = Path(__file__).resolve().parent / "fixtures" / "web"
 FOX = WEB / "foxnews_dwts.html"
@@ -69,6 +70,7 @@ def test_html_page_metadata_from_json_ld_and_open_graph():
         "author": "Andy Sahadeo",
         "section": None,
         "source_id": None,
+        "canonical_url": FOX_URL,
     }
 
 
@@ -105,7 +107,7 @@ def test_html_without_charset_or_metadata():
     assert {**vars(article), "body": None} == {
         "body": None, "source": str(SPACE), "title": "Seeking a bigger role for a big rocket",
         "url": None, "publisher": None, "published": "2019-11-18", "author": "Jeff Foust",
-        "section": None, "source_id": None,
+        "section": None, "source_id": None, "canonical_url": None,
     }
     assert article.body.startswith("Earlier this month, NASA announced")
     assert "\u201cGreen Run\u201d" in article.body and "\u00e2\u20ac" not in article.body  # no mojibake
@@ -484,7 +486,9 @@ def test_format_option_overrides_the_extension(tmp_path):
 def test_directories_include_pages_feeds_and_archives(tmp_path):
     for name in ["a.html", "b.htm", "c.xml", "d.warc.gz", "e.rss", "f.gz", "g.png"]:
         (tmp_path / name).write_text("x")
-    assert [Path(p).name for p in iter_sources([str(tmp_path)])] == ["a.html", "b.htm", "c.xml", "d.warc.gz", "e.rss"]
+    sources = list(iter_sources([str(tmp_path)]))
+    assert [Path(p).name for p in sources if not isinstance(p, Refused)] == ["a.html", "b.htm", "c.xml", "d.warc.gz", "e.rss"]
+    assert [Path(p).name for p in sources if isinstance(p, Refused)] == ["f.gz", "g.png"]  # logged as skipped
 
 
 def test_latin1_text_file_is_decoded_and_noted(tmp_path):
@@ -589,9 +593,10 @@ def test_load_a_url(server, tmp_path):
     db_path = tmp_path / "q.db"
     result = CliRunner().invoke(cli, ["load", f"{server.base}/fox.html", "--db", str(db_path)])
     assert result.exit_code == 0, result.output
-    [article] = rows(db_path, "select source, url, title, published, publisher from articles")
+    [article] = rows(db_path, "select source, url, canonical_url, title, published, publisher from articles")
+    # Served from this server, not from foxnews.com: the page's canonical URL is a claim (issue 16, 2)
     assert article == {
-        "source": f"{server.base}/fox.html", "url": FOX_URL,
+        "source": f"{server.base}/fox.html", "url": f"{server.base}/fox.html", "canonical_url": FOX_URL,
         "title": "James Van Der Beek eliminated from 'Dancing with the Stars' after announcing wife suffered miscarriage",
         "published": "2019-11-19", "publisher": "Fox News",
     }
@@ -629,10 +634,12 @@ def test_load_a_file_of_urls_logs_each_failure(server, tmp_path, monkeypatch):
     [(status, error)] = by_source[dead]
     assert status == "error" and error.startswith("cannot connect: ")
     assert f"{base}/feed#https://www.theguardian.com/us-news/2018/jan/31/sotu" in by_source
-    articles = {r["source"]: r for r in rows(db_path, "select source, url, published, author from articles")}
+    articles = {r["source"]: r for r in rows(db_path, "select source, url, canonical_url, published, author from articles")}
     # no canonical link: the address after the redirect
     assert articles[f"{base}/old-space"]["url"] == f"{base}/space.html"
-    assert articles[f"{base}/gzip.html"]["url"] == VOA_URL
+    # served from here, not from voanews.com: the canonical URL is recorded, not taken
+    assert (articles[f"{base}/gzip.html"]["url"], articles[f"{base}/gzip.html"]["canonical_url"]) == (
+        f"{base}/gzip.html", VOA_URL)
     assert articles[f"{base}/cp1252.txt"]["url"] == f"{base}/cp1252.txt"
 
 

@@ -13,6 +13,7 @@ from conftest import FIXTURES, rows, store_articles, tracking_corpus
 from quotes import store
 from quotes.corpus import tracking
 from quotes.cli import cli
+from quotes.model import Article, Entity, Extraction, Quote
 
 VOCABULARY = json.loads((FIXTURES / "schemaorg" / "vocabulary.json").read_text(encoding="utf-8"))
 Q1 = "We will invite every serious carmaker to the Arctic wind talks, and we expect the first meeting within weeks"
@@ -285,6 +286,35 @@ def test_a_review_outlives_a_reload_of_its_article(runner, db_path):
     assert review["claimReviewed"] == Q1 + "."
     assert [a["url"] for a in review["itemReviewed"]["appearance"]] == [LEDGER["url"], WIRE["url"], COURIER["url"]]
     assert review["itemReviewed"]["author"] == {"@type": "Person", "name": "Anders Halvorsen"}
+
+
+SCRIPT = "</script><script>alert(1)</script> & <!-- more"
+
+
+def test_claimreview_cannot_end_a_script_element(runner, tmp_path):
+    """ClaimReview goes into <script type="application/ld+json"> on a fact-checker's page:
+    a quote holding `</script>` comes out with `<`, `>` and `&` as \\u escapes, and
+    reads back as exactly the words quoted."""
+    path = tmp_path / "quotes.db"
+    body = f'"{SCRIPT}," Ann Lee said.'
+    article = Article(body=body, source="script.txt", title="</script><b>", url="https://paper.example/s",
+                      publisher="<Paper> & Co", published="2025-03-18")
+    quote = Quote(text=SCRIPT + ",", kind="direct", start=1, end=len(SCRIPT) + 2, paragraph=0,
+                  speaker="Ann Lee", cue="said", said_on="2025-03-18")
+    store_articles(path, [(article, Extraction(entities=[Entity("Ann Lee", "person")], quotes=[quote]))])
+    quote_id = one(path, "select id from quotes")["id"]
+    result = runner.invoke(cli, ["review", quote_id, "--db", str(path), "--rating", "False",
+                                 "--reviewer", "<Checkers> & Co", "--date", "2025-04-20"])
+    assert result.exit_code == 0, result.output
+    out = runner.invoke(cli, ["export", "reviews", "--db", str(path), "--format", "claimreview"])
+    assert out.exit_code == 0, out.output
+    assert not set(out.output) & set("<>&"), out.output
+    assert "\\u003c/script\\u003e" in out.output
+    (review,) = json.loads(out.output)
+    assert review["claimReviewed"] == SCRIPT + ","  # the quote as printed
+    assert review["author"]["name"] == "<Checkers> & Co"
+    assert review["itemReviewed"]["firstAppearance"]["headline"] == "</script><b>"
+    assert review["itemReviewed"]["firstAppearance"]["publisher"]["name"] == "<Paper> & Co"
 
 
 def test_claimreview_is_only_for_the_reviews_table(runner, db_path):

@@ -19,14 +19,15 @@ TABLES = {
     "quote_facet_counts", "quote_pair_counts", "quote_facet_log", "quote_facet_fold",
     # 0009: indexes a big load sets aside until its end
     "_deferred_indexes",
-    # 0010: the incremental refresh's log and keys
+    # 0011: the incremental refresh's log and keys
     "_refresh_log", "_refresh_state", "_entity_keys", "_entity_alias_keys",
 }
 FTS_TABLES = {"quotes_fts", "claims_fts", "articles_fts", "entities_fts"}
 MIGRATIONS = ["0001_schema", "0002_published_parts_entity_search", "0003_fact_tracking",
               "0004_perf_serving_indexes", "0005_perf_facet_counts", "0006_perf_pair_counts",
               "0007_perf_drop_covered_indexes", "0008_perf_fts_update_of_columns",
-              "0009_perf_deferred_indexes", "0010_incremental_refresh"]
+              "0009_perf_deferred_indexes", "0010_article_canonical_url",
+              "0011_incremental_refresh"]
 
 
 def article(body="body", **kw) -> Article:
@@ -70,7 +71,7 @@ def test_columns_are_the_public_contract(db):
     assert set(db["articles"].columns_dict) == {
         "id", "source_id", "url", "title", "publisher", "published", "author",
         "section", "source", "body", "word_count", "content_hash", "loaded_at",
-        "published_year", "published_month",
+        "published_year", "published_month", "canonical_url",
     }
     assert set(db["entities"].columns_dict) == {
         "id", "name", "kind", "gender", "description", "first_seen", "last_seen",

@@ -550,7 +550,7 @@ def test_an_older_database_is_backfilled_and_refreshed(tmp_path):
     from quotes.corpus.resolve import Registry
 
     registry = Registry(db)
-    # Today's writer logs what it writes for the incremental refresh (0010).
+    # Today's writer logs what it writes for the incremental refresh (0011).
     db.execute("create table _refresh_log (id integer primary key, kind text not null, article_id text, value text)")
     for article, extraction in tracking_corpus()[:2]:
         with db.atomic():

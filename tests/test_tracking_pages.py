@@ -10,16 +10,14 @@ import re
 import pytest
 import sqlite_utils
 import yaml
-from datasette.app import Datasette
 
-from conftest import ROOT, fixture_article, store_articles, tracking_corpus
+from conftest import datasette_on, ROOT, fixture_article, store_articles, tracking_corpus
 from test_pages import HOSTILE, hrefs
 from quotes import store
 from quotes.corpus import tracking
 from quotes.corpus.reviews import add_review
 
 METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text())
-PLUGINS = str(ROOT / "plugins")
 Q1 = "We will invite every serious carmaker to the Arctic wind talks, and we expect the first meeting within weeks"
 
 
@@ -35,10 +33,6 @@ def db_file(tmp_path_factory):
     db.close()
     return path
 
-
-@pytest.fixture
-def ds(db_file):
-    return Datasette([str(db_file)], metadata=METADATA, plugins_dir=PLUGINS)
 
 
 def ids(db_file) -> dict:
@@ -259,7 +253,7 @@ async def test_new_pages_on_a_database_without_the_new_tables(tmp_path):
     for table in ("claim_followups", "quote_group_members", "quote_groups"):
         db[table].drop()
     db.close()
-    ds = Datasette([str(path)], metadata=METADATA, plugins_dir=PLUGINS)
+    ds = datasette_on(path, metadata=METADATA)
     response = await ds.client.get("/-/quotes/group/abc")
     assert response.status_code == 404 and "quotes refresh" in response.text
     assert (await ds.client.get("/-/quotes/speaker/1/timeline")).status_code == 404

@@ -14,13 +14,13 @@ appearance and every appearance (`NewsArticle`s).
 """
 from __future__ import annotations
 
-import json
 import re
 from datetime import date, datetime, timezone
 from typing import TextIO
 
 import sqlite_utils
 
+from quotes.safe_json import html_safe_json
 from quotes.store import insert_rows
 
 REVIEWER_TYPES = {"organization": "Organization", "person": "Person"}
@@ -233,7 +233,8 @@ def claim_reviews(db: sqlite_utils.Database, where: str | None = None) -> list[d
 
 
 def write_claimreview(db: sqlite_utils.Database, out: TextIO, where: str | None = None) -> int:
-    """A JSON array of ClaimReview objects; returns how many."""
+    """A JSON array of ClaimReview objects, ready to paste into a
+    <script type="application/ld+json"> (no `<`, `>` or `&`); returns how many."""
     reviews = claim_reviews(db, where)
-    out.write(json.dumps(reviews, ensure_ascii=False, indent=2) + "\n")
+    out.write(html_safe_json(reviews, indent=2) + "\n")
     return len(reviews)

@@ -39,7 +39,7 @@ import lxml.html
 from lxml import etree
 
 from quotes import wordlists
-from quotes.model import Article, ReadError
+from quotes.model import Article, ReadError, same_site
 from quotes.readers.encoding import DecodeError, decode_bytes, encoding_note
 from quotes.readers.header import date_line, iso_date, metadata_line
 from quotes.readers.publishers import publisher_for_url
@@ -127,7 +127,7 @@ class Meta:
     """What the page says about itself, each field from the best source that has it."""
 
     title: str | None = None
-    url: str | None = None
+    url: str | None = None  # the address the page claims (see article_url)
     publisher: str | None = None
     published: str | None = None
     author: str | None = None
@@ -325,7 +325,9 @@ def _element_text(tree, path: str) -> str | None:
 
 
 def _page_url(sources: _Sources, base_url: str | None) -> str | None:
-    """The canonical link, og:url, then JSON-LD's address (see _pick_url)."""
+    """The address the page claims: the canonical link, og:url, then JSON-LD's (see
+    _pick_url); None when it claims none. Whether it becomes the article's URL is
+    article_url's decision."""
     canonical = next(
         (link.get("href") for link in sources.tree.iter("link")
          if "canonical" in (link.get("rel") or "").lower().split() and link.get("href")),
@@ -344,7 +346,8 @@ def _trim_site(title: str | None) -> str | None:
 
 
 def _pick_url(candidates: list[str | None], base_url: str | None) -> str | None:
-    """The first absolute http(s) article URL among the candidates, else base_url.
+    """The first absolute http(s) article URL among the candidates (relative ones
+    resolved against base_url), else None.
 
     A canonical that points at the site's home page while the page has a deeper
     address of its own is a publisher's template error, and would merge every page
@@ -367,7 +370,7 @@ def _pick_url(candidates: list[str | None], base_url: str | None) -> str | None:
         if parts.path in ("", "/") and base_path not in ("", "/"):
             continue
         return url
-    return base_url
+    return None
 
 
 def _date(value: Any) -> str | None:
@@ -855,18 +858,50 @@ def html_to_article(
     blocks = extract_blocks(tree, meta.url or url, meta)
     body = "\n\n".join(block.text for block in blocks)
     if not body.strip():
-        return ReadError(source, "no article text found in the HTML page"), guessed
-    article_url = meta.url or url
+        return ReadError(source, "no article text found in the HTML page" + _too_deep()), guessed
+    own_url = article_url(meta.url, url)
     return Article(
         body=body,
         source=source,
         title=meta.title,
-        url=article_url,
-        publisher=meta.publisher or publisher_for_url(article_url),
+        url=own_url,
+        publisher=meta.publisher or publisher_for_url(own_url),
         published=meta.published or _htmldate(tree) or _date(fallback_date),
         author=meta.author,
         section=meta.section,
+        canonical_url=meta.url,
     ), guessed
+
+
+def article_url(claimed: str | None, fetched: str | None) -> str | None:
+    """The article's URL: the address it was fetched from (or archived under), unless
+    the page claims another address on the same site (same_site: the same registrable
+    domain), which is the publisher's own name for it ("?p=1" -> "/2024/05/16/strava/",
+    an AMP copy -> the article).
+
+    A page served from one site that claims another site's address is not that
+    article: taking the claim would let any page replace the article stored under it.
+    A saved file (no fetched address) keeps its claim, which is how a saved page
+    remembers where it was published; the store keeps such a claim from replacing an
+    article read from elsewhere (quotes.store.writer.claimed_elsewhere).
+    """
+    if fetched is None or (claimed is not None and same_site(claimed, fetched)):
+        return claimed
+    return fetched
+
+
+# libxml2 stops reading a page nested deeper than this (lxml's huge_tree lifts the
+# limit; it stays on, as a guard against hostile pages) and reports it this way.
+_DEPTH_ERROR = re.compile(r"Excessive depth in document: (\d+)")
+
+
+def _too_deep() -> str:
+    """Why a page gave no text when the parser stopped at its depth limit, else ""."""
+    for entry in _PARSER.error_log:  # the last parse in this thread: the page just read
+        if entry.type_name == "ERR_RESOURCE_LIMIT" and (match := _DEPTH_ERROR.search(entry.message)):
+            return (f": too deeply nested (elements more than {match.group(1)} levels deep, "
+                    f"the HTML parser's limit, were not read)")
+    return ""
 
 
 # ------------------------------------------------------ fragments (feed entries)

@@ -38,8 +38,8 @@ def read_source(
     """
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    if isinstance(path, Refused):
-        yield ReadError(str(path), path.reason)
+    if isinstance(path, Refused):  # from a directory walk: reported, never opened
+        yield path.record()
         return
     if is_url(path):
         yield from read_url(path, fmt, fetcher)

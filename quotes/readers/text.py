@@ -32,7 +32,10 @@ _LINK = re.compile(
     r"|\[[^\[\]]*\])"  # or [reference]
 )
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.{1,500}?)(?<=\S)\1", re.DOTALL)
+_STRONG = re.compile(r"\*\*(?=\S)(.{1,500}?)(?<=\S)\*\*", re.DOTALL)
+# Markdown only, and like CommonMark not inside a word ("snake__case__name"): in plain
+# text "__init__" and "__main__" are what was written.
+_STRONG_UNDERSCORES = re.compile(r"(?<![\w_])__(?=[^\s_])(.{1,500}?)(?<=[^\s_])__(?![\w_])", re.DOTALL)
 _EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])(.{1,500}?)(?<=[^\s*])\*(?![\w*])", re.DOTALL)
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
@@ -41,12 +44,16 @@ def clean_inline(text: str, markdown: bool = False) -> str:
     """Drop images, reduce links to their words, drop emphasis markers.
 
     Applied to .txt files too: scraped "text" articles (like the seed) carry
-    Markdown links and bold. Lone brackets without "(url)" are editorial and stay.
+    Markdown links and **bold**. Underscores are emphasis in Markdown only: in plain
+    text "__init__" stays as written. Lone brackets without "(url)" are editorial
+    and stay.
     """
     text = _IMAGE.sub("", text)
     text = _LINK.sub(lambda match: match.group(1), text)
     text = _AUTOLINK.sub(lambda match: match.group(1), text)
-    text = _STRONG.sub(lambda match: match.group(2), text)
+    text = _STRONG.sub(lambda match: match.group(1), text)
+    if markdown:
+        text = _STRONG_UNDERSCORES.sub(lambda match: match.group(1), text)
     text = _EMPHASIS.sub(lambda match: match.group(1), text)
     if markdown:
         text = _MD_ESCAPE.sub(lambda match: match.group(1), text)

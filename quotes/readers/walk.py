@@ -3,13 +3,22 @@
 Nothing outside the paths given is read: inside a directory, a symbolic link that
 leads out of it, and anything that is not a regular file (a FIFO would block the
 load), is yielded as a Refused path, which read_source reports without opening it.
+
+Nothing in a directory is passed over silently either, with one exception. A file no
+reader handles (photo.png, report.pdf) and project furniture (README.md, LICENSE, a
+test's *.expected.json, an editor's backup~) are yielded as Refused paths of status
+"skipped": a load_log row each, saying why, and the file is not opened. Hidden
+entries (a name starting with "."; .DS_Store, .git/, .gitignore) are the exception:
+they are invisible by convention, and a .git folder alone would add thousands of rows
+that say nothing about the articles.
 """
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
 
-from quotes.readers.sniff import STDIN, extension_format
+from quotes.model import ReadError, ReadNote
+from quotes.readers.sniff import EXTENSIONS, STDIN, extension_format
 from quotes.wordlists import lines, words
 
 # Names in a directory that are not articles even though their extension is readable.
@@ -21,8 +30,9 @@ def iter_sources(paths: Iterable[str]) -> Iterator[str]:
     """Paths to read: files as given, directories recursed in sorted name order.
 
     A path that does not exist is yielded anyway so read_source reports it;
-    inside directories, hidden entries, expected-output files, READMEs and
-    files with extensions no reader handles are skipped.
+    inside directories, hidden entries are left out, and expected-output files,
+    READMEs and files with extensions no reader handles come as Refused paths of
+    status "skipped" (logged, never opened).
     """
     for path in paths:
         if path != STDIN and os.path.isdir(path):
@@ -32,14 +42,24 @@ def iter_sources(paths: Iterable[str]) -> Iterator[str]:
 
 
 class Refused(str):
-    """A path found in a directory walk that must not be opened; `reason` says why."""
+    """A path found in a directory walk that must not be opened; `reason` says why and
+    `status` is its load_log status: "error" (refused for safety) or "skipped" (not an
+    article)."""
 
     reason = ""
+    status = "error"
 
-    def __new__(cls, path: str, reason: str):
+    def __new__(cls, path: str, reason: str, status: str = "error"):
         self = super().__new__(cls, path)
         self.reason = reason
+        self.status = status
         return self
+
+    def record(self) -> ReadError | ReadNote:
+        """What read_source reports for it instead of reading it."""
+        if self.status == "error":
+            return ReadError(str(self), self.reason)
+        return ReadNote(str(self), self.reason, status=self.status)
 
 
 def _inside(path: str, root: str) -> bool:
@@ -60,23 +80,29 @@ def _walk(directory: str, seen: set[str], root: str) -> Iterator[str]:
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        if entry.is_symlink() and not _inside(os.path.realpath(entry.path), root):
-            if entry.is_dir() or _is_article_file(entry.name):
-                yield Refused(entry.path, "symbolic link to outside the directory given; not followed")
-            continue
-        if entry.is_dir():
+        leaves = entry.is_symlink() and not _inside(os.path.realpath(entry.path), root)
+        if leaves and entry.is_dir():
+            yield Refused(entry.path, "symbolic link to outside the directory given; not followed")
+        elif entry.is_dir():
             yield from _walk(entry.path, seen, root)
-        elif _is_article_file(entry.name):
-            if entry.is_file():
-                yield entry.path
-            else:
-                yield Refused(entry.path, "not a regular file (a FIFO, socket or device); not read")
+        elif reason := _not_an_article(entry.name):
+            yield Refused(entry.path, reason, "skipped")
+        elif leaves:
+            yield Refused(entry.path, "symbolic link to outside the directory given; not followed")
+        elif entry.is_file():
+            yield entry.path
+        else:
+            yield Refused(entry.path, "not a regular file (a FIFO, socket or device); not read")
 
 
-def _is_article_file(name: str) -> bool:
-    """Readable by extension (or extensionless, so sniffed) and not project furniture."""
+def _not_an_article(name: str) -> str | None:
+    """Why a file in a directory is not read, or None: readable by extension (or
+    extensionless, so sniffed) and not project furniture."""
     lower = name.lower()
     stem, suffix = os.path.splitext(lower)
     if lower.endswith(_SKIP_SUFFIXES) or stem in _SKIP_STEMS:
-        return False
-    return extension_format(lower) is not None or suffix == ""
+        return "not read: a project file (README, LICENSE...), expected output or backup, not an article"
+    if extension_format(lower) is not None or suffix == "":
+        return None
+    return (f"not read: {suffix} is not a format quotes reads (known: {', '.join(sorted(EXTENSIONS))}); "
+            "name the file itself to have its content sniffed")

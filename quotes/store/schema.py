@@ -28,6 +28,7 @@ TABLES: dict[str, dict] = {
             "published": str, "author": str, "section": str, "source": str, "body": str,
             "word_count": int, "content_hash": str, "loaded_at": str,
             "published_year": int, "published_month": str,  # 0002: for facets
+            "canonical_url": str,  # 0010: the address the page claims, url or not
         },
         "pk": "id",
     },
@@ -501,7 +502,20 @@ def _deferred_indexes(db: sqlite_utils.Database) -> None:
     deferred.create_ledger(db)
 
 
-# 0010: what the incremental refresh (quotes/corpus/tracking.py) needs to know. The
+# 0010: a page's claimed address kept apart from the article's own. A page fetched from
+# one site that declares another site's canonical URL no longer takes that URL (and with
+# it the id, and the place, of the article stored under it): url is where it was read
+# from, canonical_url what it claims (quotes/readers/html.py, article_url; the writer's
+# claimed_elsewhere for saved files).
+@MIGRATIONS(name="0010_article_canonical_url")
+def _canonical_url(db: sqlite_utils.Database) -> None:
+    """articles.canonical_url, where missing. Articles loaded before it keep NULL there:
+    what their pages claimed was not kept, and their url is left as it was."""
+    if "canonical_url" not in db["articles"].columns_dict:
+        db["articles"].add_column("canonical_url", str)
+
+
+# 0011: what the incremental refresh (quotes/corpus/tracking.py) needs to know. The
 # writer logs each article it stores, and what an article it deletes had derived (its
 # mentions' names and entity ids, its quotes' words and groups, its claims' groups), in
 # REFRESH_LOG, in the same transaction; a refresh reads the log, works on what it
@@ -513,7 +527,7 @@ REFRESH_LOG = "_refresh_log"
 REFRESH_STATE = "_refresh_state"
 
 
-@MIGRATIONS(name="0010_incremental_refresh")
+@MIGRATIONS(name="0011_incremental_refresh")
 def _incremental_refresh(db: sqlite_utils.Database) -> None:
     db.execute(f"create table if not exists [{REFRESH_LOG}] (id integer primary key, kind text not null, "
                "article_id text, value text)")

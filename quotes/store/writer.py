@@ -13,7 +13,7 @@ from collections import Counter
 
 import sqlite_utils
 
-from quotes.model import Article, Claim, Entity, Extraction, Quote, short_hash
+from quotes.model import Article, Claim, Entity, Extraction, Quote, same_site, short_hash
 from quotes.store.schema import REFRESH_LOG, article_entity_id, insert_rows
 
 
@@ -55,6 +55,7 @@ def article_row(article: Article, loaded_at: str) -> dict:
         "loaded_at": loaded_at,
         "published_year": year,
         "published_month": month,
+        "canonical_url": article.canonical_url,
     }
 
 
@@ -70,6 +71,27 @@ def find_loaded(db: sqlite_utils.Database, article: Article) -> str | None:
         [article.content_hash],
     ).fetchone()
     return row[0] if row else None
+
+
+def claimed_elsewhere(db: sqlite_utils.Database, article: Article) -> str | None:
+    """The source of the stored article whose URL this one claims without the right to
+    replace it, or None when it may be stored under its URL.
+
+    An article is stored under an id made from its URL, so a second input with that URL
+    replaces the first: a new version of the same article. It may do so when it was read
+    from the same source (the same file or address, loaded again), or when it was
+    fetched from the URL's own site (an http(s) source on the same registrable domain:
+    that site says what its address holds). Anything else (a saved file, a JSON line, a
+    feed or an archive from elsewhere) only claims the address, and a claim must not
+    take the place of an article read from elsewhere: a forged page claiming a real
+    article's canonical URL would replace its text and its quotes.
+    """
+    if not article.url:
+        return None
+    row = db.execute("select source from articles where id = ?", [article.id]).fetchone()
+    if row is None or row[0] == article.source or same_site(article.source, article.url):
+        return None
+    return row[0]
 
 
 def delete_article_rows(db: sqlite_utils.Database, article_id: str) -> Counter[int]:
@@ -94,7 +116,6 @@ def delete_article_rows(db: sqlite_utils.Database, article_id: str) -> Counter[i
     db.execute("delete from quotes where article_id = ?", [article_id])
     db.execute("delete from claims where article_id = ?", [article_id])
     return speakers
-
 
 
 def log_deleted(db: sqlite_utils.Database, article_id: str) -> None:
@@ -214,7 +235,18 @@ def write_article(db: sqlite_utils.Database, article: Article, extraction: Extra
 
     Call inside a transaction: the caller decides what one unit of work is.
     `registry` is a `quotes.corpus.resolve.Registry` bound to the same database.
+
+    An article whose URL is another source's (claimed_elsewhere) is stored as an
+    article of its own instead: `article` is changed in place to have no url (so its
+    id comes from its body) and its claimed URL in canonical_url, and a load_log row
+    (status "ok", before the caller's own) says so.
     """
+    if (owner := claimed_elsewhere(db, article)) is not None:
+        claimed = article.url
+        article.canonical_url, article.url = article.canonical_url or claimed, None
+        log(db, article.source, "ok", loaded_at, article_id=article.id, error=(
+            f"claims the URL {claimed} of an article read from {owner}; "
+            "stored as an article of its own, the claim kept in canonical_url"))
     stored = db.execute("select 1 from articles where id = ?", [article.id]).fetchone()
     old_speakers = delete_article_rows(db, article.id) if stored else Counter()  # a new article has none
     insert_rows(db, "articles", [article_row(article, loaded_at)], "upsert")

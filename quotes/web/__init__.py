@@ -27,6 +27,8 @@ from quotes.web.cells import quote_cell
 from quotes.web.display import quoted
 from quotes.web.counted_facets import CountedFacet
 from quotes.web.facets import ManyToManyFacet
+from quotes.web import headers, summary
+from quotes.web.guard import protect
 from quotes.web.highlight import context
 from quotes.web.routes import front_page_vars, routes
 from quotes.web.config import for_databases
@@ -76,9 +78,19 @@ def extra_template_vars(view_name, request, datasette):
 
 @hookimpl
 def prepare_connection(conn):
-    """quote_context(body, start, end[, chars]) for queries (quotes/web/highlight.py)."""
+    """quote_context(body, start, end[, chars]) for queries (quotes/web/highlight.py), and
+    limits on what a visitor's SQL may cost or show (quotes/web/guard.py)."""
     conn.create_function("quote_context", 3, context, deterministic=True)
     conn.create_function("quote_context", 4, context, deterministic=True)
+    protect(conn)
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """Content-Security-Policy, X-Content-Type-Options and X-Frame-Options on every
+    response, stricter on the project's pages (quotes/web/headers.py); the front page
+    kept until the data changes (quotes/web/summary.py)."""
+    return lambda app: headers.SecurityHeaders(summary.FrontPageCache(app, datasette), datasette)
 
 
 @hookimpl

@@ -10,7 +10,9 @@
 
 `?db=NAME` picks the database when several are served; by default it is the one
 named `quotes`, else the first with a `quotes` table. The pages check Datasette's
-view permissions on the tables they read, like Datasette's own pages.
+view permissions on the tables they read, like Datasette's own pages. An id that
+names nothing is a 404, whatever it holds (too big for SQLite, negative, NUL, not
+UTF-8): tests/test_web_security.py fuzzes every route of `routes()`.
 """
 from __future__ import annotations
 
@@ -18,9 +20,10 @@ import urllib.parse
 
 from datasette.utils.asgi import NotFound, Response
 
-from quotes.web import pages
+from quotes.web import pages, summary
 
-ROUTES_HELP = __doc__
+# SQLite's INTEGER is 64-bit signed: a bigger id cannot name a row (and would not bind).
+_SQLITE_INT = range(-2**63, 2**63)
 
 
 async def _database(datasette, request, tables: tuple[str, ...]):
@@ -55,10 +58,14 @@ async def article_view(datasette, request):
 
 
 def _entity_id(request) -> int:
+    """The speaker id as an integer SQLite can hold; 404 for anything else."""
     try:
-        return int(_id(request))
+        value = int(_id(request))
     except ValueError:
+        raise NotFound("No such speaker") from None
+    if value not in _SQLITE_INT:
         raise NotFound("No such speaker")
+    return value
 
 
 async def _page(datasette, request, page: dict | None, view: str, as_json=lambda page: page):
@@ -112,7 +119,7 @@ async def group_view(datasette, request):
 
 async def summary_view(datasette, request):
     db = await _database(datasette, request, ("articles", "quotes", "entities", "claims"))
-    return Response.json(await pages.corpus(db, datasette.urls))
+    return Response.json(await summary.corpus(datasette, db))
 
 
 def routes():
@@ -137,7 +144,7 @@ async def front_page_vars(datasette, request) -> dict:
             return {}
     if not await datasette.permission_allowed(actor, "view-database", db.name, default=True):
         return {}
-    corpus = await pages.corpus(db, datasette.urls)
+    corpus = await summary.corpus(datasette, db)
     queries = await datasette.get_canned_queries(db.name, actor)
     corpus["queries"] = [
         {"name": name, "title": q.get("title") or name, "url": datasette.urls.query(db.name, name)}
