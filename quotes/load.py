@@ -188,12 +188,12 @@ class Loader:
             self.summary.refreshed = refresh(self.db)
         except Exception as error:  # the articles are stored; `quotes refresh` can redo this
             self.error("refresh", f"refresh failed: {type(error).__name__}: {error}")
-        self.registry.reload()
+        self.registry.invalidate()  # read again if another article comes (load_article refreshes it)
 
     def rolled_back(self) -> None:
         """The transaction holding the latest articles was rolled back: forget what the
         registry learnt from them."""
-        self.registry.reload()
+        self.registry.invalidate()
 
     def load_record(self, record: Article | ReadError | ReadNote,
                     extracted: Extraction | BaseException | None = None, warning: str | None = None) -> None:

@@ -31,6 +31,8 @@ _SUFFIXES = wordlists.words("names.txt", "suffix")
 def fold(name: str) -> str:
     """Case-, accent- and spacing-insensitive key for a name: the same folding that
     extraction uses to merge names within an article, so both levels agree."""
+    if name.isascii():  # what fold_name gives ASCII (no accents, casefold = lower), faster
+        return " ".join(name.lower().split())
     return " ".join(fold_name(name).split())
 
 
@@ -52,6 +54,12 @@ class Registry:
     def __init__(self, db: sqlite_utils.Database):
         self.db = db
         self.reload()
+
+    def invalidate(self) -> None:
+        """Forget what was read: the next `refresh` reads the entities again. (After the
+        refresh that ends a load, which usually nothing follows: reading every entity
+        there would cost a small load into a big database as much as the load.)"""
+        self._version = None
 
     def reload(self) -> None:
         self._name: dict[int, tuple[str, str]] = {}  # id -> (name, kind)
@@ -79,7 +87,7 @@ class Registry:
 
     def refresh(self) -> None:
         """Reload if another connection has committed since we last looked."""
-        if self._data_version() != self._version:
+        if self._version is None or self._data_version() != self._version:
             self.reload()
 
     def _index(self, id_: int, name: str, kind: str) -> None:

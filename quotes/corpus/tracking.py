@@ -701,6 +701,25 @@ def _sub_hashes(words: list[str]) -> set[str]:
     return out
 
 
+FTS_RUN = 6  # words of a text looked up in the full-text index for its containers
+
+
+def _rarest_run(words: tuple[str, ...]) -> tuple[str, ...]:
+    """FTS_RUN words in a row of a text, the longest by letters (long words are rare:
+    fewer rows to read): every text containing the text contains them, and a phrase of
+    fewer words costs fewer look-ups. The candidates are checked word for word."""
+    if len(words) <= FTS_RUN:
+        return words
+    lengths = [len(x) for x in words]
+    total = sum(lengths[:FTS_RUN])
+    best, at = total, 0
+    for i in range(1, len(words) - FTS_RUN + 1):
+        total += lengths[i + FTS_RUN - 1] - lengths[i - 1]
+        if total > best:
+            best, at = total, i
+    return words[at:at + FTS_RUN]
+
+
 def _fts_phrase(words: tuple[str, ...]) -> str:
     return '"' + " ".join(words) + '"'
 
@@ -737,7 +756,9 @@ def refresh_quote_groups_touched(db: sqlite_utils.Database, summary: RefreshSumm
         w = tuple(quote_words(text))
         if len(w) >= MIN_CONTAINED_WORDS and any(_contains(o, w) for o in outer_texts):
             affected.add(h)
-    # Each affected text's root: the longest of the outermost texts containing it.
+    # Each affected text's root: the longest of the texts containing it, ties to the
+    # smaller hash (quote_roots' "longest of the outermost": a longest container has
+    # none, since one containing it would contain the text and be longer).
     root: dict[str, str] = {}
     current = dict(db.execute(f"""select text_hash, min(text) from quotes
         where text_hash in {_temp_ids(db, 'refresh_affected', sorted(affected))} group by text_hash"""))
@@ -748,21 +769,47 @@ def refresh_quote_groups_touched(db: sqlite_utils.Database, summary: RefreshSumm
             words_of[h] = tuple(quote_words(text))
         return words_of[h]
 
+    def best(holders: Iterable[str]) -> str | None:
+        return min(holders, key=lambda c: (-len(words_of[c]), c), default=None)
+
+    # A text of the corpus that is not itself touched, inside a touched one: its
+    # containers are the old ones, less those gone, plus the touched texts holding it.
+    # Its old root (its quotes' group, or itself: no container) is the best of the old
+    # ones, so it stays the best of those left unless it is touched itself; then only
+    # the touched texts need comparing. A touched root, or a touched text (new words,
+    # or its least text changed), is looked up in the full-text index.
+    old_root = dict(db.execute(f"""select quotes.text_hash, min(m.group_key) from quotes
+        join quote_group_members m on m.quote_id = quotes.id
+        where quotes.text_hash in (select id from temp.refresh_affected)
+        group by quotes.text_hash having count(distinct m.group_key) = 1"""))
+    touched_now = [c for c in sorted(changed) if c in current]
     for h in sorted(current):
         w = words(h, current[h])
         if len(w) < MIN_CONTAINED_WORDS:
             continue
-        found = [r[0] for r in db.execute(
-            "select distinct quotes.text_hash from quotes_fts join quotes on quotes.rowid = quotes_fts.rowid "
-            "where quotes_fts match ?", [_fts_phrase(w)])]
-        holders = {}
-        for c, text in db.execute(f"""select text_hash, min(text) from quotes
-                where text_hash in {_temp_ids(db, 'refresh_holders', found)} group by text_hash"""):
+        r = old_root.get(h)
+        if r is not None and r != h and r not in words_of:
+            text = db.execute("select min(text) from quotes where text_hash = ?", [r]).fetchone()[0]
+            if text is None:
+                r = None  # not expected (a root gone is a touched one): look it up
+            else:
+                words(r, text)
+        if h not in changed and r is not None and r not in changed:
+            holders = [c for c in touched_now if _contains(words(c, current[c]), w)]
+            if r != h:
+                holders.append(r)
+            if holders:
+                root[h] = best(holders)
+            continue
+        holders = []
+        for c, text in db.execute(
+                """select text_hash, min(text) from quotes where text_hash in (
+                     select quotes.text_hash from quotes_fts join quotes on quotes.rowid = quotes_fts.rowid
+                     where quotes_fts match ?) group by text_hash""", [_fts_phrase(_rarest_run(w))]):
             if c != h and _contains(words(c, text), w):
-                holders[c] = words_of[c]
-        outer = [c for c in holders if not any(_contains(holders[o], holders[c]) for o in holders)]
-        if outer:
-            root[h] = min(outer, key=lambda c: (-len(holders[c]), c))
+                holders.append(c)
+        if holders:
+            root[h] = best(holders)
     # The groups in play: old and new of the affected texts, those of deleted quotes,
     # those of quotes whose speaker changed.
     affected_sql = "(select id from temp.refresh_affected)"
