@@ -178,3 +178,24 @@ def test_nothing_new_returns_at_once(bbc, tmp_path):
     summary = refreshed(path)
     assert summary.scope == "nothing new" and not summary.changes
     assert tables(path) == before
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_followups_refreshed_with_the_rest(tmp_path, seed):
+    """The tracking corpus (no-comment claims followed by their subjects' later quotes,
+    which BBC lacks): one article at a time in a seeded order, each refresh incremental
+    and equal to a full one, follow-ups included; at the end as one load."""
+    from conftest import tracking_corpus
+
+    pairs = tracking_corpus()
+    random.Random(seed).shuffle(pairs)
+    path = tmp_path / "followups.db"
+    for i, pair in enumerate(pairs):
+        store_articles(path, [pair])
+        assert refreshed(path).scope.startswith("incremental" if i else "full")
+        assert_as_full(path, tmp_path)
+    one = tmp_path / "one.db"
+    store_articles(one, tracking_corpus())
+    refreshed(one, full=True)
+    assert snapshot(path) == snapshot(one)
+    assert tables(path)["claim_followups"]  # the corpus has some

@@ -109,7 +109,7 @@ def refresh(db: sqlite_utils.Database, full: bool = False) -> RefreshSummary:
             gone = refresh_entities(db, summary, block)
             refresh_quote_groups_touched(db, summary, touched)
             refresh_claim_groups_touched(db, summary, touched)
-        refresh_followups(db, summary)
+        refresh_followups(db, summary, incremental=not (full or not tracked))
         _delete_entities(db, gone, summary)
         incremental.mark_refreshed(db)
         # The staging tables go with the transaction's end, not the connection's: a big
@@ -1050,22 +1050,49 @@ def _name_words(name: str, kind: str) -> set[str]:
     return set(corpus_key(name, kind).split())
 
 
-def refresh_followups(db: sqlite_utils.Database, summary: RefreshSummary) -> None:
+def refresh_followups(db: sqlite_utils.Database, summary: RefreshSummary, incremental: bool = False) -> None:
     """Link each dated no-comment claim about a known subject to that subject's quotes in
     later articles on the same topic: sharing a person or organisation (mentioned by the
     quote, or named in its words) with the claim's sentence and headline, or two content
-    words. The reason says which."""
-    claims = db.execute("""
+    words. The reason says which.
+
+    `incremental`: only the claims whose follow-ups can have changed (after
+    refresh_entities and the groups' refresh of an incremental refresh). A claim's
+    follow-ups read its own row and article, its subject's name and quotes (with their
+    articles and mentions), and the people of its article with their names. Those move
+    only for a claim of an article stored, a subject in the entity block (every entity
+    that gained or lost a quote, was renamed or re-pointed is: temp.refresh_touched_entities),
+    or an article with a mention in the block (temp.refresh_mc: its people or their names
+    may have changed); and a claim re-pointed (temp.refresh_rows) may have lost its
+    subject. Quotes and claims deleted took their follow-ups with them (the writer)."""
+    where = "claims.kind = 'no_comment' and claims.subject_id is not null"
+    scope = None
+    if incremental:
+        db.execute("drop table if exists temp.refresh_followup_claims")
+        db.execute("""create temp table refresh_followup_claims as
+            select id from claims where kind = 'no_comment' and (
+              article_id in (select id from temp.refresh_stored)
+              or subject_id in (select id from temp.refresh_touched_entities)
+              or article_id in (select article_id from temp.refresh_mc))
+            union select id from temp.refresh_rows""")
+        where += " and claims.id in (select id from temp.refresh_followup_claims)"
+        scope = "t.claim_id in (select id from temp.refresh_followup_claims)"
+    claims = db.execute(f"""
         select claims.id, claims.article_id, claims.subject_id, claims.text,
           coalesce(claims.as_of, articles.published), articles.title
         from claims join articles on articles.id = claims.article_id
-        where claims.kind = 'no_comment' and claims.subject_id is not null""").fetchall()
+        where {where}""").fetchall()
     finder = _FollowupFinder(db, claims)
-    rows = []
+    stage = Stage(db, "claim_followups", ("claim_id", "quote_id"), FOLLOWUP_COLUMNS)
     for claim in sorted(claims):
-        rows.extend(finder.followups(*claim))
-    sync_rows(db, "claim_followups", rows, ("claim_id", "quote_id"), summary=summary)
-    summary.followups = len(rows)
+        for row in finder.followups(*claim):
+            stage.add(row)
+            summary.followups += 1
+    stage.sync(summary=summary, scope=scope)
+
+
+FOLLOWUP_COLUMNS = ("claim_id", "quote_id", "subject_id", "rank", "claim_reported", "quote_published",
+                    "days_later", "shared", "reason")
 
 
 class _FollowupFinder:
@@ -1073,9 +1100,13 @@ class _FollowupFinder:
     no-comment subject with the entities they mention, and the people of each article."""
 
     def __init__(self, db: sqlite_utils.Database, claims: list[tuple]) -> None:
-        self.entities = {r[0]: (r[1], r[2]) for r in db.execute("select id, name, kind from entities")}
         self.quotes_by: dict[int, list[tuple]] = defaultdict(list)
         self.mentions: dict[str, set[int]] = defaultdict(set)
+        self.article_people: dict[str, set[int]] = defaultdict(set)
+        self.quote_words_of: dict[str, tuple[set[str], set[str]]] = {}
+        self.entities: dict[int, tuple[str, str]] = {}
+        if not claims:
+            return
         subjects = sorted({c[2] for c in claims})
         if subjects:
             speakers = _temp_ids(db, "refresh_subjects", subjects)
@@ -1089,13 +1120,15 @@ class _FollowupFinder:
                 select quote_mentions.quote_id, quote_mentions.entity_id from quote_mentions
                 join quotes on quotes.id = quote_mentions.quote_id where quotes.speaker_id in {speakers}"""):
                 self.mentions[quote_id].add(entity_id)
-        self.article_people: dict[str, set[int]] = defaultdict(set)
-        for article_id, entity_id in db.execute("""
+        articles = _temp_ids(db, "refresh_followup_articles", sorted({c[1] for c in claims}))
+        for article_id, entity_id in db.execute(f"""
                 select distinct article_id, entity_id from article_entities
-                where entity_id is not null and article_id in (select article_id from claims
-                  where kind = 'no_comment' and subject_id is not null)"""):
+                where entity_id is not null and article_id in {articles}"""):
             self.article_people[article_id].add(entity_id)
-        self.quote_words_of: dict[str, tuple[set[str], set[str]]] = {}
+        # The entities it names: the subjects and their articles' people.
+        wanted = set(subjects).union(*self.article_people.values())
+        self.entities = {r[0]: (r[1], r[2]) for r in db.execute(
+            f"select id, name, kind from entities where id in {_temp_ids(db, 'refresh_followup_entities', sorted(wanted))}")}
 
     def followups(self, claim_id, article_id, subject, sentence, reported, title) -> list[dict]:
         """The claim_followups rows of one claim, ranked by date."""
