@@ -36,6 +36,13 @@ def limit_options(command):
                         help="Largest file, JSON line or archive record read whole (0: no limit)")(command)
 
 
+def allow_private_option(command):
+    """--allow-private, on every command that fetches URLs (quotes.readers.url)."""
+    return click.option("--allow-private", is_flag=True,
+                        help="Let URLs and their redirects reach loopback, private and link-local "
+                             "addresses (refused by default): for loading from your own network")(command)
+
+
 def _limits(max_size: float, time_limit: float):
     from quotes.limits import Limits
 
@@ -101,8 +108,9 @@ def cli():
 @limit_options
 @click.option("--no-refresh", is_flag=True,
               help="Leave the corpus-wide refresh for later (`quotes refresh`): for many loads in a row")
+@allow_private_option
 def load(paths, db_path, fmt, url_file, silent, workers, local_cluster, scheduler, batch_size,
-         max_size, time_limit, no_refresh):
+         max_size, time_limit, no_refresh, allow_private):
     """Load articles (files, directories, URLs, "-" for stdin) into the database.
 
     Files may be text, Markdown, JSON lines, HTML pages, RSS/Atom feeds or WARC
@@ -125,7 +133,7 @@ def load(paths, db_path, fmt, url_file, silent, workers, local_cluster, schedule
         summary = load_paths(db_path, paths, fmt=fmt, progress=_progress(silent), url_file=url_file,
                              workers=workers, scheduler=scheduler, local_cluster=local_cluster,
                              batch_size=batch_size, refresh=not no_refresh,
-                             limits=_limits(max_size, time_limit))
+                             limits=_limits(max_size, time_limit), allow_private=allow_private)
     except EngineError as error:  # Dask missing, or its scheduler unreachable
         raise click.ClickException(str(error))
     except sqlite3.OperationalError as error:  # another writer held the database past the busy timeout
@@ -140,7 +148,8 @@ def load(paths, db_path, fmt, url_file, silent, workers, local_cluster, schedule
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=INPUT_FORMAT, help="Input format (default: by extension and content)")
 @limit_options
-def extract(paths, fmt, max_size, time_limit):
+@allow_private_option
+def extract(paths, fmt, max_size, time_limit, allow_private):
     """Print the quotes found in articles as JSON lines, without a database.
 
     Inputs are read within the limits of `quotes load`; one that fails gets a line on
@@ -150,7 +159,7 @@ def extract(paths, fmt, max_size, time_limit):
     from quotes.load import iter_extractions
 
     failed = False
-    for record, extraction in iter_extractions(paths, fmt, _limits(max_size, time_limit)):
+    for record, extraction in iter_extractions(paths, fmt, _limits(max_size, time_limit), allow_private):
         if extraction is None:
             click.echo(f"Error: {record.source}: {record.error}", err=True)
             failed = True

@@ -74,11 +74,13 @@ def load_paths(
     batch_size: int | None = None,
     limits: Limits | None = None,
     refresh: bool = True,
+    allow_private: bool = False,
 ) -> LoadSummary:
     """Load files, directories, "-" or URLs into the database at db_path (created if missing).
 
     `url_file` lists more URLs, one a line. URLs are downloaded a few ahead of the
-    loader, concurrently and politely (quotes.readers.url.Fetcher).
+    loader, concurrently and politely (quotes.readers.url.Fetcher); they may reach
+    loopback, private and link-local addresses only with `allow_private`.
 
     Extraction runs in this process, on `workers` local processes, or on Dask
     (`local_cluster` of `workers` processes, or the cluster at `scheduler`); this
@@ -103,7 +105,7 @@ def load_paths(
             (bad_lines if isinstance(item, ReadError) else sources).append(item)
         steps = progress(_steps(sources, fmt, len(bad_lines))) if progress else contextlib.nullcontext(None)
         loader = Loader(db, limits=limits)
-        with Fetcher(s for s in sources if is_url(s)) as fetcher:
+        with Fetcher((s for s in sources if is_url(s)), allow_private=allow_private) as fetcher:
             records = itertools.chain(bad_lines, parallel.iter_records(sources, fmt, fetcher, limits))
             with steps as advance, parallel.engine_for(workers, scheduler, local_cluster) as engine:
                 parallel.load_records(loader, records, engine, batch_size=batch_size or parallel.BATCH_SIZE,
@@ -316,16 +318,23 @@ def _foreign_articles(path: Path) -> int:
 
 
 def iter_extractions(paths: Iterable[str], fmt: str | None = None, limits: Limits | None = None,
-                     ) -> Iterator[tuple[Article | ReadError, Extraction | None]]:
+                     allow_private: bool = False) -> Iterator[tuple[Article | ReadError, Extraction | None]]:
     """(article, extraction) per article without a database; (ReadError, None) per bad input.
 
     Inputs are read and extracted within the limits `quotes load` applies, and a failure
-    has the message it gets there, so no command reads input unbounded.
+    has the message it gets there, so no command reads input unbounded; URLs are fetched
+    as `quotes load` fetches them (private addresses only with `allow_private`).
     """
     limits = limits or Limits()
     extract = TimedExtract(extract_article, limits.seconds)
     sources = iter_sources([str(p) for p in paths])
-    for record in parallel.iter_records(sources, fmt, None, limits):
+    with Fetcher(allow_private=allow_private) as fetcher:
+        yield from _extractions(parallel.iter_records(sources, fmt, fetcher, limits), extract, limits)
+
+
+def _extractions(records: Iterable[Article | ReadError | ReadNote], extract: TimedExtract, limits: Limits,
+                 ) -> Iterator[tuple[Article | ReadError, Extraction | None]]:
+    for record in records:
         if isinstance(record, ReadError):
             yield record, None
         elif isinstance(record, Article):

@@ -126,9 +126,9 @@ def check_sound(path: Path, reference: dict) -> int:
     finally:
         conn.close()
     stored = per_article(path)
-    for article_id, rows in stored.items():
+    for article_id, article_rows in stored.items():
         assert article_id in reference, f"article {article_id} is not in the corpus"
-        assert rows == reference[article_id], f"article {article_id} is half-loaded"
+        assert article_rows == reference[article_id], f"article {article_id} is half-loaded"
     return len(stored)
 
 

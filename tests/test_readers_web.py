@@ -8,7 +8,6 @@ never touch the internet.
 from __future__ import annotations
 
 import gzip
-import http.server
 import io
 import json
 import re
@@ -20,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import rows
+from http_server import Handler, serving
 from live import free_port
 from quotes.cli import cli
 from quotes.model import Article, ReadError
@@ -505,7 +505,7 @@ def test_latin1_text_file_is_decoded_and_noted(tmp_path):
 # ---------------------------------------------------------------------- URLs
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
+class _Handler(Handler):
     """Routes: path -> (status, headers, body, gated). A gated route answers only once
     the test opens `gate`, so the test decides when requests overlap or time out,
     instead of sleeping and hoping the machine kept up."""
@@ -515,9 +515,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     peak = 0
     changed = threading.Condition()
     gate = threading.Event()
-
-    def log_message(self, *args):  # keep test output clean
-        pass
 
     def do_GET(self):
         route = self.routes.get(self.path.split("?")[0])
@@ -540,14 +537,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 type(self).active -= 1
                 self.changed.notify_all()
         try:
-            self.send_response(status)
-            for key, value in headers.items():
-                self.send_header(key, value)
-            if body is not None:
-                self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if body:
-                self.wfile.write(body)
+            self.send(status, headers, body)
         except (BrokenPipeError, ConnectionResetError):
             pass
 
@@ -559,14 +549,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server():
-    """A local web server on a free port; routes: path -> (status, headers, body, gated)."""
+    """A local web server on a free port (tests/http_server.py); routes: path -> (status,
+    headers, body, gated). Fetching from it takes the allowance for private addresses,
+    given explicitly: 127.0.0.1 is refused by default."""
     handler = type("Handler", (_Handler,), {"routes": {}, "active": 0, "peak": 0,
                                             "changed": threading.Condition(), "gate": threading.Event()})
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
     html = {"Content-Type": "text/html; charset=utf-8"}
     handler.routes.update({
         "/fox.html": (200, html, FOX.read_bytes(), False),
@@ -581,17 +568,15 @@ def server():
         "/big.html": (200, html, b"<html>" + b"x" * 300_000 + b"</html>", False),
         "/slow.html": (200, html, FOX.read_bytes(), True),  # answers only when the gate opens
     })
-    handler.base = base
-    yield handler
-    handler.gate.set()
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
+    with serving(handler) as base:
+        handler.base = base
+        yield handler
+        handler.gate.set()
 
 
 def test_load_a_url(server, tmp_path):
     db_path = tmp_path / "q.db"
-    result = CliRunner().invoke(cli, ["load", f"{server.base}/fox.html", "--db", str(db_path)])
+    result = CliRunner().invoke(cli, ["load", f"{server.base}/fox.html", "--db", str(db_path), "--allow-private"])
     assert result.exit_code == 0, result.output
     [article] = rows(db_path, "select source, url, canonical_url, title, published, publisher from articles")
     # Served from this server, not from foxnews.com: the page's canonical URL is a claim (issue 16, 2)
@@ -614,7 +599,7 @@ def test_load_a_file_of_urls_logs_each_failure(server, tmp_path, monkeypatch):
         f"{base}/report.pdf", f"{base}/cp1252.txt", f"{base}/gzip.html", f"{base}/big.html", f"{base}/loop", dead,
     ]) + "\n")
     db_path = tmp_path / "q.db"
-    result = CliRunner().invoke(cli, ["load", "--urls", str(urls), "--db", str(db_path)])
+    result = CliRunner().invoke(cli, ["load", "--urls", str(urls), "--db", str(db_path), "--allow-private"])
     assert result.exit_code == 1, result.output
     assert "Loaded 5 articles" in result.output  # space, 2 feed entries, cp1252 text, gzip page
     log = rows(db_path, "select source, status, error from load_log order by rowid")
@@ -644,8 +629,12 @@ def test_load_a_file_of_urls_logs_each_failure(server, tmp_path, monkeypatch):
 
 
 def test_url_timeouts_are_reported(server, monkeypatch):
+    from quotes.readers.url import Fetcher
+
     monkeypatch.setattr("quotes.readers.url.TIMEOUT", 0.3)  # the server answers only after the test
-    assert list(read_source(f"{server.base}/slow.html")) == [
+    with Fetcher(allow_private=True) as fetcher:
+        records = list(read_source(f"{server.base}/slow.html", fetcher=fetcher))
+    assert records == [
         ReadError(f"{server.base}/slow.html", "timed out after 0.3 s (waiting for data)")
     ]
 
@@ -659,7 +648,7 @@ def test_downloads_are_concurrent_but_polite_per_host(server):
     for n in range(6):
         server.routes[f"/p{n}.html"] = (200, {"Content-Type": "text/html"}, FOX.read_bytes(), True)
     urls = [f"{server.base}/p{n}.html" for n in range(6)]
-    with Fetcher(urls, per_host=2, workers=8, timeout=120) as fetcher:  # the gate decides, not a timeout
+    with Fetcher(urls, per_host=2, workers=8, timeout=120, allow_private=True) as fetcher:  # the gate decides, not a timeout
         assert fetcher.wait_for(lambda f: f.held == 4), f"held back: {fetcher.held}"
         assert server.wait_for(lambda s: s.active == 2), f"at the server: {server.active}"
         assert (server.active, server.peak, fetcher.held) == (2, 2, 4)

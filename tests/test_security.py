@@ -1,5 +1,6 @@
-"""Security: URL loading stays on http(s) within its limits and reads no local file;
-Datasette listens on 127.0.0.1 unless asked; the plugins' SQL takes parameters only;
+"""Security: URL loading stays on http(s) within its limits (one deadline for the whole
+download), reads no local file and reaches no loopback, private or link-local address
+unless allowed, however it is redirected or what the name resolves to; Datasette listens on 127.0.0.1 unless asked; the plugins' SQL takes parameters only;
 nothing from an article runs in a reader's browser.
 
 The browser test loads articles whose every field carries attribute-breaking,
@@ -11,48 +12,53 @@ visits every page that shows them in Debian's chromium.
 from __future__ import annotations
 
 import gzip
-import http.server
+import itertools
+import json
 import re
 import threading
 import urllib.parse
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from conftest import rows
+from http_server import PUBLIC, FakeNetwork, Handler, TickingClock, serving
+from quotes.cli import cli
 from quotes.model import Article, Claim, Entity, Extraction, Quote, ReadError
+from quotes.readers import url as url_module
 from quotes.readers.url import Fetcher, read_url, url_list
 
 PAGE = b"<html><body><article><p>\xe2\x80\x9cWe will build it,\xe2\x80\x9d Mayor Elena Marsh said.</p></article></body></html>"
+PAGES = {  # articles of their own, for the test of one slow URL among others
+    "/one.html": PAGE.replace(b"build it", b"build the bridge"),
+    "/two.html": PAGE.replace(b"build it", b"build the school"),
+}
+ALLOW = "; pass --allow-private to load from your own network"
 
 
 # --- URL loading ----------------------------------------------------------------------
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    clock = None  # the TickingClock a test gives the download, paced by /trickle
-
-    def log_message(self, *args):
-        pass
-
-    def _send(self, status: int, headers: dict, body: bytes = b"") -> None:
-        self.send_response(status)
-        for key, value in headers.items():
-            self.send_header(key, value)
-        if "Transfer-Encoding" not in headers:
-            self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+class _Handler(Handler):
+    clock = None  # the TickingClock a test gives the download, pacing /trickle and /slow-headers
+    served: Counter = Counter()  # path -> requests answered
+    changed = threading.Condition()
+    meanwhile: list[bool] = []  # /slow-headers-until-served: whether the others were answered first
 
     def do_GET(self):
         path = self.path.split("?")[0]
         try:
             if path.startswith("/to/"):  # /to/<quoted target>: a redirect there
-                self._send(302, {"Location": urllib.parse.unquote(path[4:])})
+                self.send(302, {"Location": urllib.parse.unquote(path[4:])})
             elif path == "/loop":
-                self._send(302, {"Location": "/loop"})
-            elif path == "/page.html":
-                self._send(200, {"Content-Type": "text/html; charset=utf-8"}, PAGE)
+                self.send(302, {"Location": "/loop"})
+            elif path == "/page.html" or path in PAGES:
+                self.send(200, {"Content-Type": "text/html; charset=utf-8"}, PAGES.get(path, PAGE))
+                with self.changed:
+                    self.served[path] += 1
+                    self.changed.notify_all()
             elif path == "/declared-huge":
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html")
@@ -69,37 +75,52 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                     self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
             elif path == "/gzip-bomb":  # 64 KB on the wire, 64 MB decoded
                 body = gzip.compress(bytes(64 * 1024 * 1024), 9)
-                self._send(200, {"Content-Type": "text/html", "Content-Encoding": "gzip"}, body)
-            elif path == "/trickle":  # a byte at a time, each once the last was read
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html")
-                self.send_header("Content-Length", "1000")
-                self.end_headers()
-                for sent in range(1, 1001):
-                    self.wfile.write(b"x")
-                    self.wfile.flush()
-                    if not self.clock.wait_for_reads(1 + sent):  # the start, then one a chunk
-                        self.close_connection = True  # the client stopped reading
-                        return
+                self.send(200, {"Content-Type": "text/html", "Content-Encoding": "gzip"}, body)
+            elif path == "/trickle":  # the headers, then a body byte each time the client asks
+                head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000\r\n\r\n"
+                self.paced(itertools.chain([head], itertools.repeat(b"x", 1000)), self.clock)
+            elif path == "/slow-headers":  # a header line each time the client asks, forever
+                self.paced(_slow_headers(), self.clock)
+            elif path == "/slow-headers-until-served":  # the status line, then nothing until
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")  # /one.html and /two.html are answered
+                with self.changed:
+                    self.meanwhile.append(self.changed.wait_for(lambda: all(self.served[p] for p in PAGES), 30))
+                self.paced(_slow_headers(), self.clock)
             else:
-                self._send(404, {"Content-Type": "text/plain"}, b"not found")
+                self.send(404, {"Content-Type": "text/plain"}, b"not found")
         except (BrokenPipeError, ConnectionResetError):
             pass
 
 
+def _slow_headers():
+    yield b"HTTP/1.1 200 OK\r\n"
+    for n in itertools.count():
+        yield b"X-Slow-%d: still coming\r\n" % n
+
+
 @pytest.fixture(scope="module")
 def web():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(_Handler) as base:
+        yield base
 
 
-def _read(url: str, **limits) -> list:
-    with Fetcher(**limits) as fetcher:
+@pytest.fixture
+def network(web, monkeypatch):
+    """news.test is a public address (routed to the local server); intranet.test a private one."""
+    return FakeNetwork({"news.test": [PUBLIC], "intranet.test": ["10.0.0.7"]}).install(monkeypatch)
+
+
+def _port(base: str) -> int:
+    return urllib.parse.urlsplit(base).port
+
+
+def _read(url: str, *, allow_private: bool, **limits) -> list:
+    with Fetcher(allow_private=allow_private, **limits) as fetcher:
         return list(read_url(url, fetcher=fetcher))
+
+
+def _to(base: str, target: str) -> str:
+    return f"{base}/to/{urllib.parse.quote(target, safe='')}"
 
 
 @pytest.mark.parametrize("target", [
@@ -107,58 +128,205 @@ def _read(url: str, **limits) -> list:
     "javascript:alert(1)", "gopher://127.0.0.1:70/", "FILE:///etc/passwd",
 ])
 def test_redirects_to_other_schemes_are_refused(web, target):
-    (record,) = _read(f"{web}/to/{urllib.parse.quote(target, safe='')}")
+    (record,) = _read(_to(web, target), allow_private=True)
     assert isinstance(record, ReadError), record
     assert record.error.startswith(("unsupported address", "download failed", "invalid URL")), record.error
 
 
 def test_redirect_limits_and_sizes(web):
-    (loop,) = _read(f"{web}/loop")
+    (loop,) = _read(f"{web}/loop", allow_private=True)
     assert loop.error == "too many redirects (more than 10)"
-    (ok,) = _read(f"{web}/to/{urllib.parse.quote('/page.html', safe='')}")
+    (ok,) = _read(_to(web, "/page.html"), allow_private=True)
     assert isinstance(ok, Article) and ok.url == f"{web}/page.html"
-    (declared,) = _read(f"{web}/declared-huge", max_bytes=1024 * 1024)
+    (declared,) = _read(f"{web}/declared-huge", allow_private=True, max_bytes=1024 * 1024)
     assert declared.error.startswith("larger than the 1 MB limit")
-    (endless,) = _read(f"{web}/endless", max_bytes=1024 * 1024)
+    (endless,) = _read(f"{web}/endless", allow_private=True, max_bytes=1024 * 1024)
     assert endless.error == "larger than the 1 MB limit; download stopped"
-    (bomb,) = _read(f"{web}/gzip-bomb", max_bytes=1024 * 1024)  # counted decoded, not on the wire
+    (bomb,) = _read(f"{web}/gzip-bomb", allow_private=True, max_bytes=1024 * 1024)  # counted decoded
     assert bomb.error == "larger than the 1 MB limit; download stopped"
 
 
-class TickingClock:
-    """A clock that moves `step` seconds each time it is read. The download reads it at
-    its start and after each chunk, and /trickle sends its next byte only once the last
-    one was read: one byte a chunk, one step a chunk, however loaded the machine is."""
-
-    def __init__(self, step: float):
-        self.step = step
-        self.now = 0.0
-        self.reads = 0
-        self.changed = threading.Condition()
-
-    def __call__(self) -> float:
-        with self.changed:
-            self.reads += 1
-            self.now += self.step
-            self.changed.notify_all()
-            return self.now
-
-    def wait_for_reads(self, reads: int) -> bool:
-        with self.changed:
-            return self.changed.wait_for(lambda: self.reads >= reads, timeout=30)
+# --- server-side request forgery: no request reaches the machine or its network ---------
 
 
-def test_a_trickling_server_is_cut_off_at_the_deadline(web, monkeypatch):
-    """Bytes keep coming, so no read timeout ends the download; the overall deadline
-    does, at the third byte: 1.5 s after the start by the download's clock."""
-    from quotes.readers import url
+@pytest.mark.parametrize("address, refusal", [
+    ("127.0.0.1:{port}/page.html", "127.0.0.1 is a loopback address"),
+    ("[::1]:{port}/page.html", "::1 is a loopback address"),
+    ("[::ffff:127.0.0.1]:{port}/page.html", "::ffff:127.0.0.1 is a loopback address"),  # IPv4-mapped IPv6
+    ("127.1:{port}/page.html", "127.1 is 127.0.0.1, a loopback address"),  # short and decimal forms
+    ("2130706433:{port}/page.html", "2130706433 is 127.0.0.1, a loopback address"),
+    ("0.0.0.0:{port}/page.html", "0.0.0.0 is an unspecified address"),  # reaches this machine on Linux
+    ("169.254.169.254/latest/meta-data/", "169.254.169.254 is a link-local address"),  # cloud metadata
+    ("[fe80::1]/", "fe80::1 is a link-local address"),
+    ("10.1.2.3/admin", "10.1.2.3 is a private address"),
+    ("[fd00::1]/", "fd00::1 is a private address"),
+    ("224.0.0.1/", "224.0.0.1 is a multicast address"),
+    ("240.0.0.1/", "240.0.0.1 is a reserved address"),
+    ("100.64.0.1/", "100.64.0.1 is a non-public address"),  # carrier-grade NAT space
+    ("intranet.test/", "intranet.test is 10.0.0.7, a private address"),
+])
+def test_a_private_address_is_refused_before_connecting(web, network, address, refusal):
+    url = "http://" + address.format(port=_port(web))
+    assert _read(url, allow_private=False) == [ReadError(url, f"refused: {refusal}{ALLOW}")]
+    assert network.connections == []
 
-    clock = TickingClock(0.5)
-    monkeypatch.setattr(url, "CLOCK", clock)
+
+def test_a_name_resolving_to_loopback_is_refused(web, network):
+    """localhost, as the machine's own resolver answers it (127.0.0.1 or ::1 first)."""
+    url = f"http://localhost:{_port(web)}/page.html"
+    (record,) = _read(url, allow_private=False)
+    assert re.fullmatch(r"refused: localhost is (127\.0\.0\.1|::1), a loopback address" + re.escape(ALLOW),
+                        record.error), record.error
+    assert network.connections == []
+
+
+@pytest.mark.parametrize("target, refusal", [
+    ("http://127.0.0.1:{port}/page.html", "127.0.0.1 is a loopback address"),
+    ("http://169.254.169.254/latest/meta-data/", "169.254.169.254 is a link-local address"),
+    ("http://[::1]:{port}/page.html", "::1 is a loopback address"),
+    ("http://[::ffff:127.0.0.1]:{port}/page.html", "::ffff:127.0.0.1 is a loopback address"),
+    ("http://intranet.test/wiki", "intranet.test is 10.0.0.7, a private address"),
+])
+def test_a_redirect_to_a_private_address_is_refused(web, network, target, refusal):
+    """The first request goes to a public address (the local server, behind FakeNetwork);
+    its redirect is refused before a second connection is made."""
+    port = _port(web)
+    target = target.format(port=port)
+    url = _to(f"http://news.test:{port}", target)
+    assert _read(url, allow_private=False) == [ReadError(url, f"refused: redirected to {target}; {refusal}{ALLOW}")]
+    assert network.connections == [(PUBLIC, port)]
+
+
+def test_a_public_address_is_fetched(web, network):
+    """The control for the tests above: through FakeNetwork, news.test is a site like any."""
+    url = f"http://news.test:{_port(web)}/page.html"
+    (article,) = _read(url, allow_private=False)
+    assert isinstance(article, Article) and article.url == url
+    assert network.connections == [(PUBLIC, _port(web))]
+
+
+def test_every_address_of_a_name_is_checked(web, monkeypatch):
+    """A name with a public and a loopback address is refused, whichever comes first."""
+    network = FakeNetwork({"mixed.test": [PUBLIC, "127.0.0.1"]}).install(monkeypatch)
+    url = f"http://mixed.test:{_port(web)}/page.html"
+    assert _read(url, allow_private=False) == [
+        ReadError(url, f"refused: mixed.test is 127.0.0.1, a loopback address{ALLOW}")]
+    assert network.connections == []
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(web, monkeypatch):
+    """DNS rebinding: the name answers a public address once, then 127.0.0.1. The fetch
+    resolves it once, checks that answer and connects to it: nothing asks the resolver
+    a second time (FakeNetwork's made-up names are unknown to the real one)."""
+    answers = iter([[PUBLIC]])
+    network = FakeNetwork({"rebind.test": lambda: next(answers, ["127.0.0.1"])}).install(monkeypatch)
+    url = f"http://rebind.test:{_port(web)}/page.html"
+    (article,) = _read(url, allow_private=False)
+    assert isinstance(article, Article)
+    assert (network.lookups, network.connections) == (["rebind.test"], [(PUBLIC, _port(web))])
+    assert _read(url, allow_private=False) == [  # asked again, it answers 127.0.0.1: refused
+        ReadError(url, f"refused: rebind.test is 127.0.0.1, a loopback address{ALLOW}")]
+
+
+def test_allow_private_lets_the_load_through_and_load_log_keeps_the_refusal(web, network, tmp_path):
+    port = _port(web)
+    target = f"http://127.0.0.1:{port}/page.html"
+    url = _to(f"http://news.test:{port}", target)
+    refused = f"refused: redirected to {target}; 127.0.0.1 is a loopback address{ALLOW}"
+    db = tmp_path / "quotes.db"
+    result = CliRunner().invoke(cli, ["load", url, "--db", str(db)])
+    assert result.exit_code == 1, result.output
+    assert f"Error: {url}: {refused}" in result.output
+    assert rows(db, "select source, status, error, article_id from load_log") == [
+        {"source": url, "status": "error", "error": refused, "article_id": None}]
+    assert rows(db, "select count(*) as n from articles") == [{"n": 0}]
+
+    result = CliRunner().invoke(cli, ["load", url, "--db", str(db), "--allow-private"])
+    assert result.exit_code == 0, result.output
+    assert rows(db, "select source, url from articles") == [{"source": url, "url": target}]
+    assert [r["status"] for r in rows(db, "select status from load_log order by rowid")] == ["error", "ok"]
+
+
+def test_quotes_extract_refuses_private_addresses_too(web):
+    url = f"{web}/page.html"
+    result = CliRunner().invoke(cli, ["extract", url])
+    assert result.exit_code == 1
+    assert f"Error: {url}: refused: 127.0.0.1 is a loopback address{ALLOW}" in result.output
+    result = CliRunner().invoke(cli, ["extract", url, "--allow-private"])
+    assert result.exit_code == 0, result.output
+    assert [(q["article"], q["text"], q["speaker"]) for q in map(json.loads, result.output.splitlines())] == [
+        (url, "We will build it", "Elena Marsh")]
+
+
+# --- one deadline for the whole download ---------------------------------------------
+#
+# The download reads url.CLOCK at its start and before every wait on the network
+# (connecting, sending the request, each read); a TickingClock moves 13 s a read, and
+# the paced routes send their next piece only once the client came back for it. With
+# the 60 s deadline: 13 (start), 26 connect, 39 request, 52 and 65 two reads, and at 78
+# (65 s after the start) the deadline has passed: six reads.
+
+
+@pytest.fixture
+def clock(monkeypatch) -> TickingClock:
+    clock = TickingClock(13)
+    monkeypatch.setattr(url_module, "CLOCK", clock)
     monkeypatch.setattr(_Handler, "clock", clock)
-    (slow,) = _read(f"{web}/trickle", timeout=120, deadline=1)
-    assert slow == ReadError(f"{web}/trickle", "timed out: download took longer than 1 s")
-    assert clock.reads == 4  # the start, then three chunks
+    return clock
+
+
+def test_a_trickling_body_is_cut_off_at_the_deadline(web, clock):
+    """Bytes keep coming, so no read timeout ends the download; the deadline does."""
+    (slow,) = _read(f"{web}/trickle", allow_private=True)
+    assert slow == ReadError(f"{web}/trickle", "timed out: download took longer than 60 s (reading the body)")
+    assert clock.reads == 6
+
+
+def test_slow_headers_are_cut_off_at_the_deadline(web, clock, tmp_path):
+    """A header line now and then used to keep `quotes load` busy for minutes (only the
+    body was under the deadline) and end in a message naming the 20 s read timeout."""
+    url = f"{web}/slow-headers"
+    db = tmp_path / "quotes.db"
+    result = CliRunner().invoke(cli, ["load", url, "--db", str(db), "--allow-private"])
+    assert result.exit_code == 1, result.output
+    assert rows(db, "select source, status, error from load_log") == [
+        {"source": url, "status": "error", "error": "timed out: download took longer than 60 s (reading the headers)"}]
+    assert clock.reads == 6
+
+
+def test_the_deadline_covers_connecting_and_redirects(web, clock):
+    """A 10 s deadline has passed at the first wait (connecting: 13 s by this clock);
+    a redirect does not restart it: 13 start, 26 connect, 39 request, 52 the redirect,
+    65 its request (the same connection), 78 past the deadline."""
+    url = f"{web}/page.html"
+    assert _read(url, allow_private=True, deadline=10) == [
+        ReadError(url, "timed out: download took longer than 10 s (connecting)")]
+    assert clock.reads == 2
+    url = _to(web, "/slow-headers")
+    assert _read(url, allow_private=True) == [
+        ReadError(url, "timed out: download took longer than 60 s (reading the headers)")]
+    assert clock.reads == 2 + 6
+
+
+def test_one_slow_url_does_not_hold_up_the_others(web, clock, tmp_path):
+    """The first URL of the list sends its status line, then nothing until the two after
+    it have been answered (which only concurrent downloads can do), then a header line
+    each time it is asked: the others load, the slow one ends at its own deadline."""
+    urls = [f"{web}/slow-headers-until-served", f"{web}/one.html", f"{web}/two.html"]
+    listing = tmp_path / "urls.txt"
+    listing.write_text("\n".join(urls) + "\n")
+    db = tmp_path / "quotes.db"
+    _Handler.meanwhile.clear()
+    result = CliRunner().invoke(cli, ["load", "--urls", str(listing), "--db", str(db), "--allow-private"])
+    assert result.exit_code == 1, result.output
+    assert _Handler.meanwhile == [True]
+    assert rows(db, "select source, status, error from load_log order by rowid") == [
+        {"source": urls[0], "status": "error", "error": "timed out: download took longer than 60 s (reading the headers)"},
+        {"source": urls[1], "status": "ok", "error": None},
+        {"source": urls[2], "status": "ok", "error": None},
+    ]
+    # The clock's time is per thread, so the others' reads did not bring the slow one's
+    # deadline closer (how many each read depends on which worker took which URL).
 
 
 def test_only_http_urls_are_fetched(tmp_path):

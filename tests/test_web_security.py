@@ -143,6 +143,37 @@ async def test_datasette_still_lists_its_databases(ds):
     assert (await ds.client.get("/quotes")).status_code == 200
 
 
+@pytest.mark.asyncio
+@pytest.mark.parametrize("page", ["/-/databases.json", "/-/databases"])
+async def test_the_databases_page_names_the_file_not_its_path(ds, db_file, page):
+    """Datasette's introspection page would print the absolute path of the file."""
+    response = await ds.client.get(page)
+    assert response.status_code == 200
+    assert str(db_file.parent) not in response.text
+    assert db_file.name in response.text
+    assert int(response.headers["content-length"]) == len(response.content)
+    if page.endswith(".json"):
+        (entry,) = [d for d in response.json() if d["name"] == "quotes"]
+        assert entry["path"] == db_file.name
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("page", ["/-/settings.json", "/-/metadata.json", "/-/versions.json", "/-/plugins.json",
+                                  "/quotes.json", "/.json", "/-/quotes/summary.json"])
+async def test_no_other_introspection_page_shows_the_path(ds, db_file, page):
+    response = await ds.client.get(page)
+    assert response.status_code == 200
+    assert str(db_file.parent) not in response.text
+
+
+def test_a_path_is_replaced_in_both_its_forms():
+    """As written, and as a JSON string holds it (here the quotes get backslashes)."""
+    from quotes.web.hide_paths import path_replacements
+
+    assert path_replacements(['/srv/my "news"/q.db', "/tmp/q.db"]) == [
+        (b'/srv/my \\"news\\"/q.db', b"q.db"), (b'/srv/my "news"/q.db', b"q.db"), (b"/tmp/q.db", b"q.db")]
+
+
 # --- security headers (quotes/web/headers.py) --------------------------------------------------------
 
 

@@ -6,23 +6,35 @@
                 ...
 
 Politeness and safety: at most WORKERS downloads at once and PER_HOST to one host,
-a connect/read timeout and an overall deadline per URL, a size limit checked on
-the Content-Length and again while streaming, at most MAX_REDIRECTS redirects, and
-a User-Agent that says what is asking. Downloads run a few URLs ahead of the
-loader, in input order, so memory stays bounded however long the list is.
+a connect/read timeout and one deadline per URL covering everything (connecting,
+the headers, the body, every redirect), a size limit checked on the Content-Length
+and again while streaming, at most MAX_REDIRECTS redirects, and a User-Agent that
+says what is asking. Downloads run a few URLs ahead of the loader, in input order,
+so memory stays bounded however long the list is.
+
+No request, first or redirected, reaches a loopback, private, link-local, multicast,
+reserved or unspecified address unless the Fetcher is told `allow_private` (`quotes
+load --allow-private`): a page on the internet must not be able to send the loader
+to the machine's own services or the cloud metadata address 169.254.169.254. The
+check is made on the addresses a name resolves to, and the connection goes to the
+address that was checked (see _Network).
 
 Every failure is a ReadError with one line for load_log: "HTTP 404 Not Found",
-"timed out after 20 s (connecting)", "larger than the 10 MB limit"...
+"timed out after 20 s (connecting)", "larger than the 10 MB limit", "refused:
+127.0.0.1 is a loopback address; pass --allow-private..."...
 """
 from __future__ import annotations
 
+import contextvars
+import ipaddress
+import socket
 import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from quotes import __version__, limits
@@ -33,13 +45,13 @@ from quotes.readers.publishers import publisher_for_url
 from quotes.readers.sniff import STDIN, STDIN_SOURCE, is_url, sniff_format
 
 TIMEOUT = 20.0  # seconds to connect, and between bytes received
-DEADLINE = 60.0  # seconds for one whole download
+DEADLINE = 60.0  # seconds for one whole download: connecting, headers, body, redirects
 MAX_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 10
 WORKERS = 8
 PER_HOST = 2
-# What the overall deadline is measured on, read at each download; tests set a clock
-# they advance themselves, so a slow machine cannot change which limit is hit.
+# What decides that a download's deadline has passed, read at its start and before each
+# wait on the network; tests set a clock they advance themselves (see _Download).
 CLOCK = time.monotonic
 USER_AGENT = f"quotes/{__version__} (news quote attribution; one request per article)"
 ACCEPT = (
@@ -77,13 +89,21 @@ class Fetched:
 
 
 def fetch(client, url: str, max_bytes: int = MAX_BYTES, deadline: float = DEADLINE) -> Fetched | ReadError:
-    """GET one URL with an httpx.Client; a ReadError (one line) for every way it fails."""
+    """GET one URL with an httpx.Client; a ReadError (one line) for every way it fails.
+
+    `deadline` seconds (on CLOCK) cover the whole download: each connection, the
+    request, the headers and the body, over every redirect. A client from make_client
+    enforces it at each wait on the network; a server that trickles its headers is cut
+    off like one that trickles its body.
+    """
     import httpx
 
-    clock = CLOCK
-    started = clock()
+    download = _Download(CLOCK, deadline)
+    token = _DOWNLOAD.set(download)
+    stage = "reading the headers"
     try:
         with client.stream("GET", url) as response:
+            stage = "reading the body"
             if response.status_code >= 400:
                 return ReadError(url, f"HTTP {response.status_code} {response.reason_phrase}".strip())
             declared = response.headers.get("content-length", "")
@@ -95,8 +115,6 @@ def fetch(client, url: str, max_bytes: int = MAX_BYTES, deadline: float = DEADLI
                 size += len(chunk)
                 if size > max_bytes:
                     return ReadError(url, f"larger than the {limits.size(max_bytes)} limit; download stopped")
-                if clock() - started > deadline:
-                    return ReadError(url, f"timed out: download took longer than {deadline:g} s")
                 chunks.append(chunk)
             content_type = response.headers.get("content-type", "")
             mime, _, params = content_type.partition(";")
@@ -107,6 +125,10 @@ def fetch(client, url: str, max_bytes: int = MAX_BYTES, deadline: float = DEADLI
                 charset=_charset_param(params),
                 data=b"".join(chunks),
             )
+    except DeadlineExceeded as error:
+        return ReadError(url, f"timed out: download took longer than {deadline:g} s ({error.stage or stage})")
+    except AddressRefused as error:
+        return ReadError(url, error.message(download.requests))
     except httpx.TimeoutException as error:
         stage = {"ConnectTimeout": "connecting", "ReadTimeout": "waiting for data",
                  "WriteTimeout": "sending", "PoolTimeout": "waiting for a connection"}.get(type(error).__name__, "")
@@ -122,6 +144,8 @@ def fetch(client, url: str, max_bytes: int = MAX_BYTES, deadline: float = DEADLI
         return ReadError(url, f"download failed: {type(error).__name__}: {_reason(error)}")
     except (httpx.InvalidURL, ValueError) as error:
         return ReadError(url, f"invalid URL: {_reason(error)}")
+    finally:
+        _DOWNLOAD.reset(token)
 
 
 def _reason(error: Exception) -> str:
@@ -137,17 +161,254 @@ def _charset_param(params: str) -> str | None:
     return None
 
 
-def make_client(timeout: float = TIMEOUT, workers: int = WORKERS, transport=None):
+def make_client(timeout: float = TIMEOUT, workers: int = WORKERS, transport=None, allow_private: bool = False):
+    """An httpx.Client for `fetch`: redirects followed, and every connection made by
+    _Network (private addresses refused unless `allow_private`, the deadline enforced).
+    A `transport` given (a test's httpx.MockTransport) is used as it is."""
+    import httpcore
     import httpx
 
+    if transport is None:
+        transport = httpx.HTTPTransport()
+        # httpx has no option for how connections are opened, so its pool is replaced by
+        # the same httpcore pool on our network backend. Checking the address in a hook
+        # and letting httpx connect by name would resolve the name twice: DNS rebinding
+        # could answer a public address to the check and 127.0.0.1 to the connection.
+        # tests/test_security.py fails if an httpx upgrade ever routes around this.
+        transport._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=workers,
+            max_keepalive_connections=workers,
+            network_backend=_Network(allow_private),
+        )
+    # A transport of our own also means no proxy from the environment: a proxy resolves
+    # names where they cannot be checked.
     return httpx.Client(
         follow_redirects=True,
         max_redirects=MAX_REDIRECTS,
         timeout=httpx.Timeout(timeout),
-        limits=httpx.Limits(max_connections=workers, max_keepalive_connections=workers),
         headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
         transport=transport,
+        event_hooks={"request": [_note_request]},
     )
+
+
+# ------------------------------------------- where a download may connect, and until when
+
+
+class DeadlineExceeded(Exception):
+    """The download's deadline passed; `stage` says where, when the network layer knows."""
+
+    def __init__(self, stage: str | None = None):
+        super().__init__(stage)
+        self.stage = stage
+
+
+class AddressRefused(Exception):
+    """A request would reach a private address (loopback, link-local...) without allow_private."""
+
+    def __init__(self, host: str, address: str, kind: str):
+        super().__init__(host, address, kind)
+        self.host, self.address, self.kind = host, address, kind
+
+    def message(self, requests: list[str]) -> str:
+        """The load_log line: which address, what kind, how to allow it; the redirect's
+        target when the refused request was a redirect."""
+        article = "an" if self.kind[0] in "aeiou" else "a"
+        if _same_address(self.host, self.address):
+            what = f"{self.host} is {article} {self.kind} address"
+        else:
+            what = f"{self.host} is {self.address}, {article} {self.kind} address"
+        hop = f"redirected to {requests[-1]}; " if len(requests) > 1 else ""
+        return f"refused: {hop}{what}; pass --allow-private to load from your own network"
+
+
+# Property of ipaddress addresses -> what the refusal calls it, most specific first
+# (127.0.0.1 is private too, but "loopback" says more).
+_PRIVATE_KINDS = (
+    ("is_unspecified", "unspecified"),
+    ("is_loopback", "loopback"),
+    ("is_link_local", "link-local"),
+    ("is_multicast", "multicast"),
+    ("is_reserved", "reserved"),
+    ("is_private", "private"),
+)
+
+
+def private_kind(address: str) -> str | None:
+    """Why a download may not connect to the IP `address` ("loopback", "link-local"...),
+    or None for a public address. An IPv4-mapped IPv6 address (::ffff:127.0.0.1) is
+    judged as the IPv4 address it reaches; any other address that is not globally
+    routable (shared address space 100.64.0.0/10...) is "non-public"."""
+    ip = ipaddress.ip_address(address)
+    if ip.version == 6 and ip.ipv4_mapped is not None:  # Python < 3.13 does not look through it
+        ip = ip.ipv4_mapped
+    for prop, kind in _PRIVATE_KINDS:
+        if getattr(ip, prop):
+            return kind
+    return None if ip.is_global else "non-public"
+
+
+def _same_address(host: str, address: str) -> bool:
+    """Whether `host` is written as the IP address `address` (not a name, not 127.1)."""
+    try:
+        return ipaddress.ip_address(host) == ipaddress.ip_address(address)
+    except ValueError:
+        return False
+
+
+def _resolve(host: str, port: int) -> list[tuple[int, tuple]]:
+    """(family, socket address) for every address of `host`, in the resolver's order."""
+    return [(family, sockaddr) for family, _, _, _, sockaddr
+            in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+
+
+def _connect(address: str, port: int, timeout: float | None, local_address: str | None, socket_options):
+    """httpcore's own connection to the IP `address` (a numeric address: no lookup)."""
+    import httpcore
+
+    return httpcore.SyncBackend().connect_tcp(address, port, timeout, local_address, socket_options)
+
+
+# How names are resolved and connections opened; tests replace them with a fake network
+# (a name that resolves to a public address, routed to their local server).
+RESOLVE: Callable[[str, int], list[tuple[int, tuple]]] = _resolve
+CONNECT: Callable[..., object] = _connect
+
+
+@dataclass
+class _Download:
+    """The download under way in this thread: its deadline, and the URL of each request
+    it made (more than one after a redirect).
+
+    `clock` (CLOCK) decides when the deadline has passed: tests advance it themselves.
+    A wait on a socket is real time, so it is cut at the real remainder, measured on
+    time.monotonic; in use the two clocks are one, in a test the real cut never comes
+    first, so a slow machine cannot change which limit is hit."""
+
+    clock: Callable[[], float]
+    seconds: float
+    ends: float = 0.0
+    real_ends: float = 0.0
+    requests: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.ends = self.clock() + self.seconds
+        self.real_ends = time.monotonic() + self.seconds
+
+    def wait(self, timeout: float | None, stage: str | None) -> tuple[float | None, bool]:
+        """How long the next wait on the network may last: `timeout`, or what is left
+        of the deadline when that is less (True then, so a timeout is the deadline's)."""
+        left = self.real_ends - time.monotonic()
+        if self.clock() >= self.ends or left <= 0:
+            raise DeadlineExceeded(stage)
+        return (left, True) if timeout is None or left < timeout else (timeout, False)
+
+
+# Each download runs in one thread (a Fetcher worker), and httpx's sync client does all
+# its network waits in the calling thread, so the network layer finds the download here.
+_DOWNLOAD: contextvars.ContextVar[_Download | None] = contextvars.ContextVar("quotes_download", default=None)
+
+
+def _wait(timeout: float | None, stage: str | None) -> tuple[float | None, bool]:
+    download = _DOWNLOAD.get()
+    return (timeout, False) if download is None else download.wait(timeout, stage)
+
+
+def _note_request(request) -> None:
+    """httpx request hook: remember each URL asked for, so a refusal can name the redirect."""
+    if (download := _DOWNLOAD.get()) is not None:
+        download.requests.append(str(request.url))
+
+
+class _Network:
+    """httpcore network backend: resolves each name once, refuses private addresses
+    unless allowed, connects to the address it checked, and cuts every wait short at
+    the download's deadline."""
+
+    def __init__(self, allow_private: bool = False):
+        self.allow_private = allow_private
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                    local_address: str | None = None, socket_options=None) -> _Stream:
+        import httpcore
+
+        try:
+            addresses = RESOLVE(host, port)
+        except OSError as error:  # socket.gaierror: no such name
+            raise httpcore.ConnectError(str(error)) from error
+        if not self.allow_private:  # every address, not only the one tried first
+            for _, sockaddr in addresses:
+                if kind := private_kind(sockaddr[0]):
+                    raise AddressRefused(host, sockaddr[0], kind)
+        failure: Exception = httpcore.ConnectError(f"no address for {host}")
+        for _, sockaddr in addresses:  # as socket.create_connection: the first that answers
+            limit, by_deadline = _wait(timeout, "connecting")
+            try:
+                return _Stream(CONNECT(sockaddr[0], port, limit, local_address, socket_options))
+            except httpcore.ConnectTimeout as error:
+                if by_deadline:
+                    raise DeadlineExceeded("connecting") from None
+                failure = error
+            except httpcore.ConnectError as error:
+                failure = error
+        raise failure
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options=None):
+        raise NotImplementedError("downloads go over TCP only")
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+class _Stream:
+    """A connection (httpcore's own sync stream inside) whose every wait ends by the
+    download's deadline: a server sending a header line a second is cut off like one
+    sending a body byte a second."""
+
+    def __init__(self, inner):
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        import httpcore
+
+        limit, by_deadline = _wait(timeout, None)
+        try:
+            return self._inner.read(max_bytes, limit)
+        except httpcore.ReadTimeout:
+            if by_deadline:
+                raise DeadlineExceeded(None) from None
+            raise
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        import httpcore
+
+        if not buffer:
+            return
+        limit, by_deadline = _wait(timeout, "sending the request")
+        try:
+            self._inner.write(buffer, limit)
+        except httpcore.WriteTimeout:
+            if by_deadline:
+                raise DeadlineExceeded("sending the request") from None
+            raise
+
+    def start_tls(self, ssl_context, server_hostname: str | None = None, timeout: float | None = None) -> _Stream:
+        import httpcore
+
+        limit, by_deadline = _wait(timeout, "connecting")
+        try:
+            return _Stream(self._inner.start_tls(ssl_context, server_hostname, limit))
+        except httpcore.ConnectTimeout:
+            if by_deadline:
+                raise DeadlineExceeded("connecting") from None
+            raise
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def get_extra_info(self, info: str):
+        return self._inner.get_extra_info(info)
 
 
 class Fetcher:
@@ -156,6 +417,11 @@ class Fetcher:
     `get(url)` returns the download of a URL from the list (waiting for it if
     needed) or, for any other URL, fetches it there and then. Use as a context
     manager; nothing starts until a URL is asked for or listed.
+
+    Each download has its own deadline and runs in its own worker, so a slow server
+    holds up its URL (until the deadline) and nothing else. `allow_private` lets
+    requests reach loopback, private and link-local addresses: for a user loading
+    from their own network, and tests serving pages on 127.0.0.1.
     """
 
     def __init__(
@@ -168,6 +434,7 @@ class Fetcher:
         workers: int | None = None,
         per_host: int | None = None,
         transport=None,
+        allow_private: bool = False,
     ):
         # Defaults are read now, not at import, so they can be changed module-wide.
         self.timeout = TIMEOUT if timeout is None else timeout
@@ -176,6 +443,7 @@ class Fetcher:
         self.workers = WORKERS if workers is None else workers
         self.per_host = PER_HOST if per_host is None else per_host
         self.transport = transport
+        self.allow_private = allow_private
         self.ahead = self.workers * 2
         self._queue = deque(dict.fromkeys(u for u in urls if is_url(u)))
         self._futures: dict[str, Future] = {}
@@ -215,7 +483,7 @@ class Fetcher:
 
     def _start(self) -> None:
         if self._pool is None:
-            self._client = make_client(self.timeout, self.workers, self.transport)
+            self._client = make_client(self.timeout, self.workers, self.transport, self.allow_private)
             self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="quotes-fetch")
 
     def _submit(self, url: str) -> Future:

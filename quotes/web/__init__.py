@@ -27,7 +27,7 @@ from quotes.web.cells import quote_cell
 from quotes.web.display import quoted
 from quotes.web.counted_facets import CountedFacet
 from quotes.web.facets import ManyToManyFacet
-from quotes.web import headers, summary
+from quotes.web import headers, hide_paths, summary
 from quotes.web.guard import protect
 from quotes.web.highlight import context
 from quotes.web.routes import front_page_vars, routes
@@ -89,8 +89,10 @@ def prepare_connection(conn):
 def asgi_wrapper(datasette):
     """Content-Security-Policy, X-Content-Type-Options and X-Frame-Options on every
     response, stricter on the project's pages (quotes/web/headers.py); the front page
-    kept until the data changes (quotes/web/summary.py)."""
-    return lambda app: headers.SecurityHeaders(summary.FrontPageCache(app, datasette), datasette)
+    kept until the data changes (quotes/web/summary.py); no database file's path on
+    /-/databases (quotes/web/hide_paths.py)."""
+    return lambda app: headers.SecurityHeaders(
+        hide_paths.HideDatabasePaths(summary.FrontPageCache(app, datasette), datasette), datasette)
 
 
 @hookimpl
