@@ -125,64 +125,122 @@ class Block:
     gone_ids: set[int]  # entity ids deleted mentions held
 
 
-def entity_block(db: sqlite_utils.Database, touched: Touched) -> Block:
-    """The closure described in the module docstring, by breadth-first search over the
-    _entity_keys indexes and article_entities (name, kind, entity_id)."""
+# Bare one-word keys link across kinds: a bare surname and the organisation of that key.
+_BARE_KEY_TWIN = {"person": "organization", "organization": "person"}
+
+
+class _BlockSearch:
+    """The breadth-first search behind entity_block: the nodes reached, the ways of
+    writing a name found on them, the entity ids their mentions hold, and what is yet
+    to visit (nodes, and entity ids whose holders' names join the block)."""
+
+    def __init__(self, db: sqlite_utils.Database, frontier: set[str], ids_frontier: set[int]):
+        self.db = db
+        self.frontier = frontier
+        self.ids_frontier = ids_frontier
+        self.nodes: set[str] = set()
+        self.names: set[tuple[str, str]] = set()
+        self.held: set[int] = set()
+        self.seen_last: set[str] = set()
+
+    def run(self) -> None:
+        """Until nothing new is reached: ids first (their holders' nodes join this
+        round's frontier), then each node not visited yet."""
+        while self.frontier or self.ids_frontier:
+            self._take_ids()
+            new = self.frontier - self.nodes
+            self.frontier = set()
+            self.nodes |= new
+            for node in sorted(new):
+                self._visit(node)
+
+    def _take_ids(self) -> None:
+        """An entity id held by mentions of two names links them (which entity keeps
+        which id is a vote among its holders): every name holding it joins."""
+        for eid in sorted(self.ids_frontier - self.held):
+            self.held.add(eid)
+            for kind, name in self.db.execute(
+                    "select distinct kind, name from article_entities where entity_id = ?", [eid]):
+                self.frontier.add(name_keys(kind, name, None)[0])
+        self.ids_frontier = set()
+
+    def _visit(self, node: str) -> None:
+        """Every relation the resolver decides on, from one node."""
+        kind, key = node.split(":", 1)
+        self._bare_key_twin(kind, key)
+        for k, name, aliases, last, targets in self.db.execute(
+                "select kind, name, aliases, last, targets from _entity_keys where node = ?", [node]):
+            self._name_found(k, name)
+            self.frontier.update(json.loads(targets or "[]"))
+            self._surname(last)
+        self._alias_sources(node)
+        if kind == "person":
+            self._surname(_last_name(key.split()) if key.split() else None)
+
+    def _bare_key_twin(self, kind: str, key: str) -> None:
+        """A one-word person key is a bare surname, which the resolver may take for the
+        organisation of that key, and the other way round."""
+        twin = _BARE_KEY_TWIN.get(kind)
+        if twin is not None and " " not in key:
+            self.frontier.add(f"{twin}:{key}")
+
+    def _name_found(self, kind: str, name: str) -> None:
+        """A way of writing a name joins the block; the entity ids its mentions hold are
+        to be followed."""
+        if (kind, name) in self.names:
+            return
+        self.names.add((kind, name))
+        for (eid,) in self.db.execute("select distinct entity_id from article_entities "
+                                      "where name = ? and kind = ? and entity_id is not null", [name, kind]):
+            if eid not in self.held:
+                self.ids_frontier.add(eid)
+
+    def _surname(self, last: str | None) -> None:
+        """Namesakes (short names, bare surnames, profiles) are decided together: every
+        node of the same surname joins, once per surname."""
+        if last is None or last in self.seen_last:
+            return
+        self.seen_last.add(last)
+        self.frontier.update(r[0] for r in self.db.execute(
+            "select distinct node from _entity_keys where last = ?", [last]))
+
+    def _alias_sources(self, node: str) -> None:
+        """An alias links its source to the node it names: the sources naming this one."""
+        for (source,) in self.db.execute("""select distinct k.node from _entity_alias_keys a join _entity_keys k
+                on k.kind = a.kind and k.name = a.name and k.aliases is a.aliases where a.target = ?""", [node]):
+            self.frontier.add(source)
+
+
+def _block_seeds(db: sqlite_utils.Database, touched: Touched) -> tuple[set[str], set[int], set[int]]:
+    """Where the search starts: the nodes of the names stored and deleted (keyed first,
+    so the search finds them), the entity ids the stored articles' mentions hold and
+    those the deleted ones held. (nodes, ids, ids deleted mentions held)."""
     stored = temp_table(db, "refresh_stored", "id text primary key", touched.stored)
     new_triples = db.execute(f"""select distinct kind, name, aliases from article_entities
         where article_id in (select id from {stored})""").fetchall()
     store_keys(db, new_triples + [m[:3] for m in touched.mentions])
-    nodes: set[str] = set()
     frontier = {name_keys(*t)[0] for t in new_triples} | {name_keys(*m[:3])[0] for m in touched.mentions}
-    seen_last: set[str] = set()
-    held: set[int] = set()
     ids_frontier = {r[0] for r in db.execute(f"""select distinct entity_id from article_entities
         where article_id in (select id from {stored}) and entity_id is not null""")}
     gone_ids = {m[3] for m in touched.mentions if m[3] is not None}
-    ids_frontier |= gone_ids
-    names: set[tuple[str, str]] = set()
-    while frontier or ids_frontier:
-        for eid in sorted(ids_frontier - held):
-            held.add(eid)
-            for kind, name in db.execute(
-                    "select distinct kind, name from article_entities where entity_id = ?", [eid]):
-                frontier.add(name_keys(kind, name, None)[0])
-        ids_frontier = set()
-        new = frontier - nodes
-        frontier = set()
-        nodes |= new
-        for node in sorted(new):
-            kind, key = node.split(":", 1)
-            if kind == "person" and " " not in key:
-                frontier.add(f"organization:{key}")
-            elif kind == "organization" and " " not in key:
-                frontier.add(f"person:{key}")
-            for k, name, aliases, last, targets in db.execute(
-                    "select kind, name, aliases, last, targets from _entity_keys where node = ?", [node]):
-                if (k, name) not in names:
-                    names.add((k, name))
-                    for (eid,) in db.execute("select distinct entity_id from article_entities "
-                                             "where name = ? and kind = ? and entity_id is not null", [name, k]):
-                        if eid not in held:
-                            ids_frontier.add(eid)
-                frontier.update(json.loads(targets or "[]"))
-                if last is not None and last not in seen_last:
-                    seen_last.add(last)
-                    frontier.update(r[0] for r in db.execute(
-                        "select distinct node from _entity_keys where last = ?", [last]))
-            for (source,) in db.execute("""select distinct k.node from _entity_alias_keys a join _entity_keys k
-                    on k.kind = a.kind and k.name = a.name and k.aliases is a.aliases where a.target = ?""", [node]):
-                frontier.add(source)
-            if kind == "person":
-                last = _last_name(key.split()) if key.split() else None
-                if last and last not in seen_last:
-                    seen_last.add(last)
-                    frontier.update(r[0] for r in db.execute(
-                        "select distinct node from _entity_keys where last = ?", [last]))
-    # Ways of writing a name that no mention uses any more leave the keys.
+    return frontier, ids_frontier | gone_ids, gone_ids
+
+
+def _drop_unused_keys(db: sqlite_utils.Database, names: set[tuple[str, str]]) -> None:
+    """Ways of writing a name that no mention uses any more leave the keys (else they
+    would keep linking names that no longer share anything)."""
     for kind, name in sorted(names):
         if not db.execute("select exists(select 1 from article_entities where name = ? and kind = ?)",
                           [name, kind]).fetchone()[0]:
             db.execute("delete from _entity_alias_keys where kind = ? and name = ?", [kind, name])
             db.execute("delete from _entity_keys where kind = ? and name = ?", [kind, name])
-    return Block(names=names, held=held, gone_ids=gone_ids)
+
+
+def entity_block(db: sqlite_utils.Database, touched: Touched) -> Block:
+    """The closure described in the module docstring, by breadth-first search over the
+    _entity_keys indexes and article_entities (name, kind, entity_id)."""
+    frontier, ids_frontier, gone_ids = _block_seeds(db, touched)
+    search = _BlockSearch(db, frontier, ids_frontier)
+    search.run()
+    _drop_unused_keys(db, search.names)
+    return Block(names=search.names, held=search.held, gone_ids=gone_ids)
