@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import itertools
 import json
 import sqlite3
@@ -146,18 +147,26 @@ def load(paths, db_path, fmt, url_file, silent, workers, local_cluster, schedule
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=INPUT_FORMAT, help="Input format (default: by extension and content)")
+@click.option("--format", "fmt", type=INPUT_FORMAT,
+              help="Format of the input articles (default: by extension and content)")
+@click.option("--output-format", "output_format", type=click.Choice(["jsonl", "csv"]), default="jsonl",
+              show_default=True, help="What to print: JSON lines, or CSV with a header row")
 @limit_options
 @allow_private_option
-def extract(paths, fmt, max_size, time_limit, allow_private):
-    """Print the quotes found in articles as JSON lines, without a database.
+def extract(paths, fmt, output_format, max_size, time_limit, allow_private):
+    """Print the quotes found in articles as JSON lines (or CSV), without a database.
 
-    Inputs are read within the limits of `quotes load`; one that fails gets a line on
-    stderr, the others are still extracted, and the exit status is 1.
+    --format is the format of the INPUT, as for `quotes load`; --output-format chooses
+    what is printed. Inputs are read within the limits of `quotes load`; one that fails
+    gets a line on stderr, the others are still extracted, and the exit status is 1.
     """
-    from quotes.export import quote_record
+    from quotes.export import QUOTE_FIELDS, csv_cell, quote_record
     from quotes.load import iter_extractions
 
+    writer = None
+    if output_format == "csv":
+        writer = csv.writer(click.get_text_stream("stdout"), lineterminator="\n")
+        writer.writerow(QUOTE_FIELDS)
     failed = False
     for record, extraction in iter_extractions(paths, fmt, _limits(max_size, time_limit), allow_private):
         if extraction is None:
@@ -165,7 +174,11 @@ def extract(paths, fmt, max_size, time_limit, allow_private):
             failed = True
             continue
         for quote in extraction.quotes:
-            click.echo(json.dumps(quote_record(record, quote), ensure_ascii=False))
+            row = quote_record(record, quote)
+            if writer is None:
+                click.echo(json.dumps(row, ensure_ascii=False))
+            else:
+                writer.writerow([csv_cell(row[f]) for f in QUOTE_FIELDS])
     if failed:
         sys.exit(1)
 

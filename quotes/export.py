@@ -81,6 +81,10 @@ def csv_cell(value: object) -> object:
     return value
 
 
+QUOTE_FIELDS = ("article", "text", "speaker", "speaker_text", "kind", "cue", "said_on", "start",
+                "end", "method", "confidence")  # quote_record's keys, in order
+
+
 def quote_record(article: Article, quote: Quote) -> dict:
     """One extracted quote as `quotes extract` prints it (no database involved)."""
     return {

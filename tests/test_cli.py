@@ -301,3 +301,57 @@ def test_the_progress_bar_has_a_total_for_one_article_files(tmp_path):
     stderr = on_a_terminal(["load", "a.txt", "b.txt", "missing.txt", "--db", "q.db"], tmp_path)
     shown = re.findall(r"Loading  \[[-#]+\]  (\d+(?:/\d+)?)", stderr)
     assert shown == ["0/3", "1/3", "2/3", "3/3"], stderr
+
+
+# --- issue 17: README drift and extract's input and output formats ---------------------------
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def test_extract_says_format_is_the_input_and_prints_csv(runner, tmp_path):
+    help_text = runner.invoke(cli, ["extract", "--help"]).output
+    assert "Format of the input articles" in _flat(help_text)
+    assert "--output-format [jsonl|csv]" in help_text
+    path = write_article(tmp_path, "a.txt", '"The river will rise," Ann Lee said.')
+    as_jsonl = runner.invoke(cli, ["extract", str(path)])
+    as_csv = runner.invoke(cli, ["extract", "--output-format", "csv", str(path)])
+    assert as_jsonl.exit_code == 0 and as_csv.exit_code == 0, as_csv.output
+    records = [json.loads(line) for line in as_jsonl.output.splitlines()]
+    rows_ = list(csv.DictReader(io.StringIO(as_csv.output)))
+    assert records and len(rows_) == len(records)
+    assert list(rows_[0]) == list(records[0])
+    assert [(r["text"], r["speaker"], int(r["start"])) for r in rows_] == [
+        (q["text"], q["speaker"], q["start"]) for q in records]
+
+
+def test_readme_shows_the_summary_line_the_demo_prints(runner, tmp_path):
+    db = tmp_path / "demo.db"
+    result = runner.invoke(cli, ["demo", "--no-serve", "-s", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    line = next(l for l in result.output.splitlines() if l.startswith("Loaded "))
+    assert _flat(line.replace(str(db), "db/quotes.db")) in _flat(README)
+
+
+def test_readme_says_which_commands_take_db():
+    """Not "every command takes --db": extract and eval do not, and the README says so."""
+    text = _flat(README)
+    listed = text[text.index("Those that read or write the database take `--db PATH`"):]
+    listed = listed[:listed.index(";")]
+    with_db = {name for name, command in cli.commands.items()
+               if any(p.name == "db_path" for p in command.params)}
+    assert set(re.findall(r"`([a-z-]+)`", listed)) == with_db - {"eval-records"}
+    assert "`eval-records --db PATH` scores a database" in text
+    without = set(cli.commands) - with_db
+    assert without == {"extract", "eval"} and "`extract` and `eval` use none" in text
+    assert "Every command takes `--db" not in README
+
+
+def test_readme_says_where_the_shared_data_paths_are_relative_to():
+    for line in README.splitlines():
+        if re.match(r"\s+quotes eval \.\./shared/", line):
+            assert "# path to where the data is" in line, line
+    assert "relative to where you run the command" in _flat(README)

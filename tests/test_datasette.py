@@ -138,7 +138,8 @@ async def test_full_text_search(ds, table, search, column, expected):
     ("topic_across_publishers", "topic=first", "publisher", ["Other News"]),
     ("topic_across_publishers", "topic=", "publisher", []),
     ("reprinted", "", "text", []),
-    ("reprinted", "min_publishers=1", "publishers", [1, 1, 1]),
+    ("reprinted", "min_publishers=1&min_words=1", "publishers", [1, 1, 1]),
+    ("reprinted", "min_publishers=1", "text", ["Talks on Mars will come soon,"]),
 ])
 async def test_canned_queries(ds, query, params, column, expected):
     response = await ds.client.get(f"/quotes/{query}.json?_shape=objects&{params}")

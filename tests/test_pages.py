@@ -198,7 +198,7 @@ async def test_speaker_page(ds, db_file):
     assert "<title>2025-03: 2 quotes</title>" in html and "<title>2025-04: 0 quotes</title>" in html
     assert f'<a href="/quotes/quotes?speaker_id={i["dmitriev"]}&amp;said_month=2025-03&amp;_sort=said_on">' in html
     assert "1 dated only to 2019." in html
-    assert "head of RDIF" in html and "as of 2025-03-18" in html
+    assert "<li>head of RDIF, 2025 <span class=\"note\">1 report, first in <a " in html
     assert f'<a href="/-/quotes/speaker/{i["ann"]}">Ann Lee</a>' in html  # quoted in the same article
     assert f'<a href="/-/quotes/speaker/{i["musk"]}">Elon Musk</a> <span class="note">2 quotes</span>' in html
     quotes_section = html[html.index("Quotes by date"):html.index("Claims about")]
@@ -216,13 +216,15 @@ async def test_speaker_json(ds, db_file):
     i = ids(db_file)
     data = (await ds.client.get(f"/-/quotes/speaker/{i['dmitriev']}.json")).json()
     assert set(data) == {"database", "entity", "aliases", "roles", "role_total", "roles_truncated",
-                         "quote_total", "quotes", "quotes_truncated", "timeline", "claims", "claim_total",
-                         "claims_truncated", "quoted_with", "speaks_about", "spoken_about_by", "links"}
+                         "quote_total", "quotes", "quotes_truncated", "page", "pages", "first_shown",
+                         "last_shown", "timeline", "claims", "claim_total", "claims_truncated",
+                         "quoted_with", "speaks_about", "spoken_about_by", "links"}
     assert (data["role_total"], data["roles_truncated"], data["claim_total"], data["claims_truncated"]) == (
         1, False, 1, False)
     assert data["entity"]["name"] == "Kirill Dmitriev" and data["entity"]["quote_count"] == 4
     assert data["aliases"] == ["Dmitriev"]
-    assert [(r["title"], r["organization"], r["as_of"]) for r in data["roles"]] == [("head of RDIF", "RDIF", "2025-03-18")]
+    assert [(r["title"], r["organization"], r["first_reported"], r["last_reported"], r["reports"], r["years"])
+            for r in data["roles"]] == [("head of RDIF", "RDIF", "2025-03-18", "2025-03-18", 1, "2025")]
     assert [q["said_on"] for q in data["quotes"]] == ["2019", "2025-03-18", "2025-03-18", "2025-05-02"]
     assert data["quote_total"] == 4 and data["quotes_truncated"] is False
     assert data["timeline"] == {
@@ -243,7 +245,8 @@ async def test_speaker_json(ds, db_file):
 @pytest.mark.asyncio
 async def test_speaker_page_lists_are_bounded_with_links_to_the_rest(db_file, tmp_path, monkeypatch):
     """The most quoted person of a big corpus has thousands of quotes, roles and claims:
-    the page shows the first of each and links to the tables for the rest."""
+    the page shows a page of quotes at a time (?page=N), each post once, and the first
+    roles and claims, with links to the tables for the rest."""
     import shutil
 
     from quotes.web import pages
@@ -255,34 +258,45 @@ async def test_speaker_page_lists_are_bounded_with_links_to_the_rest(db_file, tm
     role = db.execute("select * from roles where entity_id = ?", [i["dmitriev"]]).fetchone()
     claim = db.execute("select * from claims where subject_id = ?", [i["dmitriev"]]).fetchone()
     for n in range(3):
-        db["roles"].insert(dict(zip([c.name for c in db["roles"].columns], role), id=f"r{n}", as_of=f"2026-0{n + 1}-01"))
+        db["roles"].insert(dict(zip([c.name for c in db["roles"].columns], role), id=f"r{n}",
+                                title=f"post {n}", as_of=f"2026-0{n + 1}-01"))
         db["claims"].insert(dict(zip([c.name for c in db["claims"].columns], claim), id=f"c{n}"))
     db.close()
-    monkeypatch.setattr(pages, "QUOTE_LIMIT", 2)
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    monkeypatch.setattr(pages, "LIST_LIMIT", 2)
     ds = datasette_on(copy)
     data = (await ds.client.get(f"/-/quotes/speaker/{i['dmitriev']}.json")).json()
-    assert (len(data["quotes"]), data["quote_total"], data["quotes_truncated"]) == (2, 4, True)
+    assert (len(data["quotes"]), data["quote_total"], data["quotes_truncated"], data["page"], data["pages"]) == (
+        2, 4, True, 1, 2)
     assert (len(data["roles"]), data["role_total"], data["roles_truncated"]) == (2, 4, True)
     assert (len(data["claims"]), data["claim_total"], data["claims_truncated"]) == (2, 4, True)
+    assert data["links"]["previous"] is None
+    second = (await ds.client.get(data["links"]["next"].replace("?", ".json?", 1))).json()
+    assert (second["page"], second["first_shown"], second["last_shown"], second["links"]["next"]) == (2, 3, 4, None)
+    assert [q["said_on"] for q in data["quotes"] + second["quotes"]] == ["2019", "2025-03-18", "2025-03-18", "2025-05-02"]
     html = (await ds.client.get(f"/-/quotes/speaker/{i['dmitriev']}")).text
-    assert "All 4 roles in the table" in html and "All 4 claims in the table" in html
-    assert "(the first 2 of 4)" in html
+    assert "All 4 posts in the table" in html and "All 4 claims in the table" in html
+    assert "Quotes by date (1–2 of 4)" in html and "page 1 of 2" in html
+    assert f'<a rel="next" href="/-/quotes/speaker/{i["dmitriev"]}?db=copy&amp;page=2#quotes">' in html
+    for odd in ("0", "-1", "x", "99", "²"):  # out of range or not a number: the nearest page
+        response = await ds.client.get(f"/-/quotes/speaker/{i['dmitriev']}.json?page={odd}")
+        assert response.status_code == 200 and response.json()["page"] in (1, 2), odd
     for link in (data["links"]["roles"], data["links"]["claims"]):
         table = (await ds.client.get(link.replace("?", ".json?", 1) + "&_shape=array")).json()
         assert len(table) == 4
 
 
 @pytest.mark.asyncio
-async def test_speaker_timeline_by_month_spans_the_corpus_months(tmp_path):
+async def test_speaker_timeline_by_month_spans_the_persons_own_months(tmp_path):
+    """The axis spans the person's own quotes, not the corpus: Ann Lee, quoted in May
+    only, gets May, though the corpus runs from March (issue 17)."""
     path = tmp_path / "quotes.db"
     store_articles(path, CORPUS[:2])
     ds = datasette_on(path)
     ann = sqlite_utils.Database(path).execute("select id from entities where name = 'Ann Lee'").fetchone()[0]
     data = (await ds.client.get(f"/-/quotes/speaker/{ann}.json")).json()
     assert data["timeline"]["unit"] == "month"
-    assert data["timeline"]["periods"] == [
-        {"period": "2025-03", "count": 0}, {"period": "2025-04", "count": 0}, {"period": "2025-05", "count": 1},
-    ]
+    assert data["timeline"]["periods"] == [{"period": "2025-05", "count": 1}]
 
 
 # --- the front page ------------------------------------------------------------------------------

@@ -479,3 +479,48 @@ def test_examples_directory_reads_cleanly():
         path.name for path in EXAMPLES.iterdir() if path.suffix in (".txt", ".md")
     )
     assert all(isinstance(record, Article) for record in records)
+
+
+# --- issue 17: publisher and date of HTML pages ---------------------------------------------
+
+_PARAGRAPHS = "".join(f"<p>{p}</p>" for p in (
+    "The alliance met on Tuesday to discuss the members' spending on defence and the war.",
+    '"We will pay our share," the minister told reporters after the meeting in Brussels.',
+    "Officials said a decision on the proposals would come later in the year, {year}.",
+))
+
+
+def _page(head: str, body_year: str, dateline: str = "") -> bytes:
+    return (f"<html><head>{head}</head><body><article><h1>What is the alliance?</h1>{dateline}"
+            f"{_PARAGRAPHS.format(year=body_year)}</article></body></html>").encode()
+
+
+def test_a_page_on_hosted_ap_org_is_the_associated_press():
+    """AP's pages for member papers call their site "Hosted": the address names the publisher."""
+    from quotes.readers.html import html_to_article
+
+    url = "https://hosted.ap.org/berkshireeagle/article/6486944b/unpredictable-sondland"
+    head = ('<meta property="og:site_name" content="Hosted">'
+            f'<meta property="og:url" content="{url}"><title>Sondland</title>')
+    article, _ = html_to_article(_page(head, "2019"), "ap.html", url=url)
+    assert article.publisher == "Associated Press"
+    assert publisher_for_url(url) == "Associated Press"
+    assert publisher_for_url("https://apnews.com/article/x") == "AP News"  # unchanged
+
+
+def test_a_stale_json_ld_date_published_is_checked_against_the_text():
+    """BBC's "What is Nato?" keeps its 2012 address and datePublished, rewritten in 2026
+    (dateModified and the page's dateline): when the text names a later year, the page's
+    own date is the publication date; when it names none, datePublished stands."""
+    from quotes.readers.html import html_to_article
+
+    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+          '"headline": "What is the alliance?", "datePublished": "2012-05-10T14:29:05.000Z", '
+          '"dateModified": "2026-04-24T11:16:53.545Z"}</script>')
+    dateline = '<time datetime="2026-04-24T11:16:53.545Z">1 day ago</time>'
+    rewritten, _ = html_to_article(_page(ld, "2025", dateline), "nato.html")
+    assert rewritten.published == "2026-04-24"
+    old_text, _ = html_to_article(_page(ld, "2012", dateline), "nato.html")
+    assert old_text.published == "2012-05-10"
+    fresh = ld.replace("2026-04-24", "2012-06-01")  # modified within the year: trusted as it is
+    assert html_to_article(_page(fresh, "2025", ""), "nato.html")[0].published == "2012-05-10"

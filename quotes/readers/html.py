@@ -42,7 +42,7 @@ from quotes import wordlists
 from quotes.model import Article, ReadError, same_site
 from quotes.readers.encoding import DecodeError, decode_bytes, encoding_note
 from quotes.readers.header import date_line, iso_date, metadata_line
-from quotes.readers.publishers import publisher_for_url
+from quotes.readers.publishers import hosted_publisher, publisher_for_url
 from quotes.readers.text import is_boilerplate
 
 __all__ = ["decode_html", "html_fragment_paragraphs", "html_to_article", "iter_html"]
@@ -135,6 +135,9 @@ class Meta:
     description: str | None = None
     article_body: str | None = None
     titles: list[str] = field(default_factory=list)  # every form, to drop a leading headline
+    # The page's own later date (its dateline, else JSON-LD dateModified) when the JSON-LD
+    # datePublished is a year or more older than both: see checked_published.
+    restamped: str | None = None
 
 
 def _types(obj: dict) -> list[str]:
@@ -304,7 +307,46 @@ def page_metadata(tree, base_url: str | None = None) -> Meta:
     meta = Meta(**{name: _first_found(steps, sources) for name, steps in _STEPS.items()})
     meta.title, meta.titles = _title(sources)
     meta.url = _page_url(sources, base_url)
+    meta.restamped = _restamped(sources, meta.published)
     return meta
+
+
+_STALE_DAYS = 365  # a datePublished this much older than dateModified is checked
+
+
+def _days(a: str, b: str) -> int:
+    from datetime import date
+
+    return (date.fromisoformat(b) - date.fromisoformat(a)).days
+
+
+def _restamped(sources: _Sources, published: str | None) -> str | None:
+    """A later date for a page whose JSON-LD datePublished is a year or more before its
+    dateModified (an explainer kept at an old address and rewritten, BBC's "What is
+    Nato?" of 2012 rewritten in 2026): the page's own dateline (a <time datetime> as
+    late), else dateModified. None when the dates agree or published came from elsewhere."""
+    if not published or _date(sources.article("datePublished")) != published:
+        return None
+    modified = _date(sources.article("dateModified"))
+    if not modified or _days(published, modified) < _STALE_DAYS:
+        return None
+    for element in sources.tree.iter("time"):
+        shown = _date(element.get("datetime"))
+        if shown and _days(published, shown) >= _STALE_DAYS:
+            return shown
+    return modified
+
+
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+
+
+def checked_published(published: str | None, restamped: str | None, body: str) -> str | None:
+    """The publication date once checked against the text: a stale datePublished (see
+    _restamped) stands only if the text names no year after it, up to the later date's."""
+    if not published or not restamped:
+        return published
+    later = {int(y) for y in _YEAR.findall(body) if int(published[:4]) < int(y) <= int(restamped[:4])}
+    return restamped if later else published
 
 
 def _title(sources: _Sources) -> tuple[str | None, list[str]]:
@@ -865,8 +907,8 @@ def html_to_article(
         source=source,
         title=meta.title,
         url=own_url,
-        publisher=meta.publisher or publisher_for_url(own_url),
-        published=meta.published or _htmldate(tree) or _date(fallback_date),
+        publisher=hosted_publisher(own_url) or meta.publisher or publisher_for_url(own_url),
+        published=checked_published(meta.published, meta.restamped, body) or _htmldate(tree) or _date(fallback_date),
         author=meta.author,
         section=meta.section,
         canonical_url=meta.url,

@@ -15,22 +15,40 @@ def _pairs(section: str) -> dict[str, str]:
 
 PUBLISHERS = _pairs("domain")  # domain -> name; the first match in this order wins
 PUBLISHER_CODES = _pairs("code")  # "nyt" -> "The New York Times"
+HOSTED = _pairs("hosted")  # domain -> name, before any name the page gives itself
 _HOST_PREFIXES = lines("publishers.txt", "host_prefix")
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        return (urlsplit(url.strip()).hostname or "").rstrip(".").lower() or None
+    except ValueError:  # "https://e.com[a": an invalid IPv6 host, or a bad port
+        return None
+
+
+def _on(host: str, names: dict[str, str]) -> str | None:
+    for domain, name in names.items():
+        if host == domain or host.endswith("." + domain):
+            return name
+    return None
+
+
+def hosted_publisher(url: str | None) -> str | None:
+    """The publisher of a page on a platform that names itself generically ("Hosted" on
+    hosted.ap.org is the Associated Press): it wins over the page's own site name."""
+    host = _host(url)
+    return _on(host, HOSTED) if host else None
 
 
 def publisher_for_url(url: str | None) -> str | None:
     """A readable publisher name for an article URL: known name, else the bare domain."""
-    if not url:
-        return None
-    try:
-        host = (urlsplit(url.strip()).hostname or "").rstrip(".").lower()
-    except ValueError:  # "https://e.com[a": an invalid IPv6 host, or a bad port
-        return None
+    host = _host(url)
     if not host:
         return None
-    for domain, name in PUBLISHERS.items():
-        if host == domain or host.endswith("." + domain):
-            return name
+    if name := _on(host, HOSTED) or _on(host, PUBLISHERS):
+        return name
     for prefix in _HOST_PREFIXES:
         if host.startswith(prefix) and host.count(".") > 1:
             return host[len(prefix):]

@@ -24,6 +24,7 @@ from importlib.resources import files
 from datasette import hookimpl
 
 from quotes.web.cells import quote_cell
+from quotes.web.columns import secondary_columns
 from quotes.web.display import quoted
 from quotes.web.counted_facets import CountedFacet
 from quotes.web.facets import ManyToManyFacet
@@ -66,8 +67,14 @@ def render_cell(row, value, column, table, database, datasette):
 
 
 @hookimpl
-def extra_template_vars(view_name, request, datasette):
-    """`quotes_corpus` on the front page: the corpus at a glance (templates/index.html)."""
+def extra_template_vars(view_name, request, datasette, database, table, columns):
+    """`quotes_corpus` on the front page: the corpus at a glance (templates/index.html);
+    `quotes_secondary_columns` on our tables: those shown one click away (templates/table.html)."""
+    if view_name == "table":
+        db = datasette.databases.get(database) if database else None
+        if db is None or not is_quotes_database(db):
+            return {}
+        return {"quotes_secondary_columns": secondary_columns(table, columns, request.args if request else {})}
     if view_name != "index":
         return {}
     async def inner():

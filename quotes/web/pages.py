@@ -9,13 +9,16 @@ named `quotes` first, else the first attached; `?db=NAME` picks another.
 """
 from __future__ import annotations
 
+import math
 import urllib.parse
 from collections.abc import Mapping
 
 from quotes.web import display, highlight, timeline
 
 DEFAULT_DATABASE = "quotes"
-QUOTE_LIMIT = 500  # quotes listed on a speaker page; the table has the rest
+QUOTE_LIMIT = 500  # quotes on a speaker's timeline page; the table has the rest
+PAGE_SIZE = 50  # quotes a page of a speaker page; ?page=N for the others
+LIST_LIMIT = 50  # roles and claims listed on a speaker page; the tables have the rest
 REQUIRED_TABLES = ("quotes", "articles", "entities", "aliases", "quote_mentions", "claims", "roles")
 
 
@@ -64,12 +67,13 @@ def article_url(urls, article_id, database: str | None = None, quote: str | None
     return url
 
 
-def speaker_url(urls, entity_id, database: str | None = None, fmt: str | None = None) -> str:
-    """/-/quotes/speaker/ID[.json][?db=..]: a person's (or organisation's) page."""
+def speaker_url(urls, entity_id, database: str | None = None, fmt: str | None = None,
+                page: int | None = None) -> str:
+    """/-/quotes/speaker/ID[.json][?db=..&page=..]: a person's (or organisation's) page."""
     path = "/-/quotes/speaker/" + urllib.parse.quote(str(entity_id), safe="")
     if fmt:
         path += "." + fmt
-    return urls.path(path) + _query(db=_db_param(database))
+    return urls.path(path) + _query(db=_db_param(database), page=page if page and page > 1 else None)
 
 
 def group_url(urls, key, database: str | None = None, fmt: str | None = None) -> str:
@@ -209,9 +213,9 @@ def article_json(page: Mapping) -> dict:
 # --- a speaker ------------------------------------------------------------------------------
 
 
-async def speaker(db, urls, entity_id: int, limit: int | None = None) -> dict | None:
-    """A person or organisation: aliases, roles, quotes over time, claims, company."""
-    limit = limit or QUOTE_LIMIT
+async def speaker(db, urls, entity_id: int, page: int = 1) -> dict | None:
+    """A person or organisation: aliases, roles, quotes over time (PAGE_SIZE a page,
+    dated ones first), claims, company."""
     entity = await _row(db, """
         select id, name, kind, description, first_seen, last_seen, quote_count
         from entities where id = :id""", {"id": entity_id})
@@ -222,26 +226,36 @@ async def speaker(db, urls, entity_id: int, limit: int | None = None) -> dict | 
     aliases = [r["alias"] for r in await _rows(
         db, "select alias from aliases where entity_id = :id and alias != :name order by alias",
         {"id": entity_id, "name": entity["name"]})]
-    # Roles and claims as quotes: the first `limit` on the page, the tables have the rest
-    # (the most written-about person of a million quotes has thousands of each).
-    role_total = (await _row(db, "select count(*) as n from roles where entity_id = :id", params))["n"]
+    # Each post once (case aside), with the dates it was reported and how often; the
+    # first LIST_LIMIT on the page, the table has the rest (the most written-about person
+    # of a million quotes has thousands of role claims).
+    role_total = (await _row(db, """
+        select count(*) as n from (select 1 from roles where entity_id = :id
+          group by lower(title), organization_id)""", params))["n"]
     roles = await _rows(db, """
-        select roles.title, roles.as_of, roles.organization_id, org.name as organization,
-          roles.article_id, articles.title as article_title, articles.publisher, roles.claim_id
-        from roles left join entities org on org.id = roles.organization_id
-          left join articles on articles.id = roles.article_id
-        where roles.entity_id = :id
-        order by roles.as_of, roles.title limit :limit""", {"id": entity_id, "limit": limit})
+        select title, organization_id, organization, first_reported, last_reported, reports,
+          article_id, claim_id, publisher
+        from (
+          select min(roles.title) over post as title, roles.organization_id,
+            org.name as organization, min(roles.as_of) over post as first_reported,
+            max(roles.as_of) over post as last_reported, count(*) over post as reports,
+            roles.article_id, roles.claim_id, articles.publisher,
+            row_number() over (partition by lower(roles.title), roles.organization_id
+              order by roles.as_of is null, roles.as_of, roles.id) as n
+          from roles left join entities org on org.id = roles.organization_id
+            left join articles on articles.id = roles.article_id
+          where roles.entity_id = :id
+          window post as (partition by lower(roles.title), roles.organization_id)
+        )
+        where n = 1
+        order by first_reported is null, first_reported, reports desc, title limit :limit""",
+                         {"id": entity_id, "limit": LIST_LIMIT})
+    for r in roles:
+        r["years"] = _years(r["first_reported"], r["last_reported"])
     total = (await _row(db, "select count(*) as n from quotes where speaker_id = :id", params))["n"]
-    quotes = await _rows(db, """
-        select quotes.id, quotes.text, quotes.kind, quotes.cue, quotes.said_on, quotes.date_text,
-          quotes.speaker_text, quotes.article_id, articles.title as article_title,
-          quotes.publisher, quotes.published
-        from quotes join articles on articles.id = quotes.article_id
-        where quotes.speaker_id = :id
-        order by coalesce(quotes.said_on, quotes.published), quotes.published,
-          quotes.article_id, quotes.start
-        limit :limit""", {"id": entity_id, "limit": limit})
+    pages_total = max(1, math.ceil(total / PAGE_SIZE))
+    page = min(max(1, page), pages_total)
+    quotes = await _speaker_quotes(db, entity_id, total, (page - 1) * PAGE_SIZE, PAGE_SIZE)
     # By date in the order of idx_quotes_speaker_order, then by month here: grouping on
     # the month in SQL sorts every quote again (57 ms against 17 for 18,000 quotes).
     per_month: dict = {}
@@ -256,8 +270,8 @@ async def speaker(db, urls, entity_id: int, limit: int | None = None) -> dict | 
           claims.article_id, articles.title as article_title, articles.publisher
         from claims join articles on articles.id = claims.article_id
         where claims.subject_id = :id
-        order by coalesce(claims.date, claims.as_of), claims.start limit :limit""",
-                         {"id": entity_id, "limit": limit})
+        order by coalesce(claims.date, claims.as_of) is null, coalesce(claims.date, claims.as_of),
+          claims.start limit :limit""", {"id": entity_id, "limit": LIST_LIMIT})
     quoted_with = await _rows(db, """
         select entities.id, entities.name, count(distinct quotes.article_id) as articles,
           count(*) as quotes
@@ -280,7 +294,8 @@ async def speaker(db, urls, entity_id: int, limit: int | None = None) -> dict | 
           join quotes on quotes.id = quote_mentions.quote_id
           left join entities on entities.id = quotes.speaker_id
         where quote_mentions.entity_id = :id and coalesce(quotes.speaker_id, -1) != :id
-        order by coalesce(quotes.said_on, quotes.published), quotes.start limit 100""", params)
+        order by coalesce(quotes.said_on, quotes.published) is null, coalesce(quotes.said_on, quotes.published),
+          quotes.start limit :limit""", {"id": entity_id, "limit": LIST_LIMIT})
 
     for q in quotes:
         q["url"] = article_url(urls, q["article_id"], database, quote=q["id"])
@@ -295,10 +310,8 @@ async def speaker(db, urls, entity_id: int, limit: int | None = None) -> dict | 
         q["url"] = article_url(urls, q["article_id"], database, quote=q["id"])
         q["speaker_url"] = speaker_url(urls, q["speaker_id"], database) if q["speaker_id"] is not None else None
 
-    # Two subqueries: each is one index look-up, where min() and max() together scan it.
-    frame = await _row(db, "select (select min(said_month) from quotes) as first, "
-                           "(select max(said_month) from quotes) as last")
-    line = timeline.build(per_month, frame=(frame["first"], frame["last"]))
+    # The axis spans this person's own quotes, not the corpus's.
+    line = timeline.build(per_month)
     month = line.unit == "month"
 
     def bar_href(period: str) -> str:
@@ -315,6 +328,10 @@ async def speaker(db, urls, entity_id: int, limit: int | None = None) -> dict | 
         "quote_total": total,
         "quotes": quotes,
         "quotes_truncated": total > len(quotes),
+        "page": page,
+        "pages": pages_total,
+        "first_shown": (page - 1) * PAGE_SIZE + 1 if quotes else 0,
+        "last_shown": (page - 1) * PAGE_SIZE + len(quotes),
         "timeline": line,
         "chart": timeline.svg(line, href=bar_href),
         "claims": claims,
@@ -324,7 +341,9 @@ async def speaker(db, urls, entity_id: int, limit: int | None = None) -> dict | 
         "speaks_about": speaks_about,
         "spoken_about_by": spoken_about_by,
         "links": {
-            "json": speaker_url(urls, entity_id, database, fmt="json"),
+            "json": speaker_url(urls, entity_id, database, fmt="json", page=page),
+            "previous": speaker_url(urls, entity_id, database, page=page - 1) if page > 1 else None,
+            "next": speaker_url(urls, entity_id, database, page=page + 1) if page < pages_total else None,
             "timeline": timeline_url(urls, entity_id, database),
             "row": urls.row(database, "entities", str(entity_id)),
             "quotes": table_url(urls, database, "quotes", speaker_id=entity_id, _sort="said_on"),
@@ -335,6 +354,41 @@ async def speaker(db, urls, entity_id: int, limit: int | None = None) -> dict | 
                 speaker_id=entity_id, _stream="on", _size="max", _dl="1"),
         },
     }
+
+
+_DATED = "coalesce(quotes.said_on, quotes.published)"
+
+
+async def _speaker_quotes(db, entity_id: int, total: int, offset: int, limit: int) -> list[dict]:
+    """`limit` of a speaker's quotes from `offset`, by date, the undated ones last.
+
+    Two queries, dated then undated, each in the order of idx_quotes_speaker_order:
+    putting NULLs last in one ORDER BY would sort all of the speaker's quotes."""
+    columns = """
+        select quotes.id, quotes.text, quotes.kind, quotes.cue, quotes.said_on, quotes.date_text,
+          quotes.speaker_text, quotes.article_id, articles.title as article_title,
+          quotes.publisher, quotes.published
+        from quotes join articles on articles.id = quotes.article_id
+        where quotes.speaker_id = :id and {dated}
+        order by {order}, quotes.published, quotes.article_id, quotes.start
+        limit :limit offset :offset"""
+    undated = (await _row(db, f"select count(*) as n from quotes where speaker_id = :id and {_DATED} is null",
+                          {"id": entity_id}))["n"]
+    dated = total - undated
+    rows = []
+    if offset < dated:
+        rows = await _rows(db, columns.format(dated=f"{_DATED} is not null", order=_DATED),
+                           {"id": entity_id, "limit": limit, "offset": offset})
+    if len(rows) < limit and undated:
+        rows += await _rows(db, columns.format(dated=f"{_DATED} is null", order=_DATED),
+                            {"id": entity_id, "limit": limit - len(rows), "offset": max(0, offset - dated)})
+    return rows
+
+
+def _years(first: str | None, last: str | None) -> str:
+    """"2017-2021", "2019", or "" for a post reported without dates."""
+    first, last = (first or last or "")[:4], (last or first or "")[:4]
+    return first if first == last else f"{first}-{last}"
 
 
 def speaker_json(page: Mapping) -> dict:

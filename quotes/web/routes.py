@@ -68,6 +68,12 @@ def _entity_id(request) -> int:
     return value
 
 
+def _page_number(request) -> int:
+    """?page=N of a paged list: 1 when absent or not a small positive number."""
+    value = request.args.get("page") or ""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else 1
+
+
 async def _page(datasette, request, page: dict | None, view: str, as_json=lambda page: page):
     """The page as JSON (a .json URL) or through its template (quotes_VIEW.html); 404 if none."""
     if page is None:
@@ -80,7 +86,7 @@ async def _page(datasette, request, page: dict | None, view: str, as_json=lambda
 
 async def speaker_view(datasette, request):
     db = await _database(datasette, request, ("entities", "quotes", "claims", "roles"))
-    page = await pages.speaker(db, datasette.urls, _entity_id(request))
+    page = await pages.speaker(db, datasette.urls, _entity_id(request), page=_page_number(request))
     return await _page(datasette, request, page, "speaker", pages.speaker_json)
 
 
