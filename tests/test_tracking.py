@@ -355,7 +355,7 @@ def test_grouping_rules():
                           g["first_quote_id"], g["first_published"]) for g in groups}
     assert summary == {
         store.text_hash(longer_other): (4, 4, 2, 2, 1, "b", "2025-02-01"),
-        store.text_hash("three four five"): (2, 2, 1, 2, 1, "c", "2025-03-01"),
+        store.text_hash("three four five"): (2, 2, 1, 2, 0, "c", "2025-03-01"),  # 3 words: no conflict
     }
 
 
@@ -609,6 +609,9 @@ def test_conflicts_are_between_articles():
                                    quote(f"q{n}", wrapper, f"P{n}", speaker=b))]) == 0
     assert conflicting(*[quote(f"r{n}", direct, f"R{n}", speaker=2) for n in range(300)],
                        quote("s", direct, "S", speaker=1), quote("t", wrapper, "S", speaker=3)) == 1
+    # a few words in two articles are two people's own words, not one statement misattributed
+    for short in ("No", "a total disaster", "we will build it now"):
+        assert conflicting(quote("a", short, "X", speaker=2), quote("c", short, "Y", speaker=3)) == 0
 
 
 def test_refresh_leaves_no_staging_tables(tmp_path):

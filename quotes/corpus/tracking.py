@@ -579,13 +579,15 @@ def quote_group_of_rows(key: str, rows: list[tuple]) -> dict:
             last = row[_PUBLISHED]
     if text is None:
         raise ValueError(f"quote group {key} has no member with its own text")
-    # Disagreement needs two articles and two speakers.
-    conflicting = (len(articles) > 1 and len(speakers) > 1
+    # Disagreement needs two articles and two speakers, and words enough to be one
+    # statement: "No" or "a disaster" in two articles is two people's own words.
+    words = len(quote_words(least))
+    conflicting = (words >= MIN_CONTAINED_WORDS and len(articles) > 1 and len(speakers) > 1
                    and _articles_disagree((row[_ARTICLE], row[_SPEAKER]) for row in rows))
     return {
         "key": key,
         "text": text,
-        "words": len(quote_words(least)),
+        "words": words,
         "quotes": len(rows),
         "articles": len(articles),
         "publishers": len(publishers),

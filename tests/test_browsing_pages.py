@@ -1,4 +1,4 @@
-"""Issue 17, "the pages people browse", in-process (the browser side is in
+"""The pages people browse, in-process (the browser side is in
 tests/test_browser.py): table pages that open on what a reader needs, each facet drawn
 once, the speaker page's roles, axis and pages, the canned queries' order and reprints,
 the article header."""
@@ -9,7 +9,7 @@ import re
 import pytest
 import sqlite_utils
 
-from conftest import datasette_on, store_articles
+from conftest import store_articles
 from quotes.model import Article, Claim, Entity, Extraction, Quote
 
 
