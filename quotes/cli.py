@@ -44,6 +44,18 @@ def allow_private_option(command):
                              "addresses (refused by default): for loading from your own network")(command)
 
 
+def _iso_date(value: str | None) -> str | None:
+    """--since as YYYY-MM-DD, from any form python-dateutil reads ("1 Dec 2026" too)."""
+    if value is None:
+        return None
+    from dateutil import parser
+
+    try:
+        return parser.parse(value).date().isoformat()
+    except (ValueError, OverflowError):
+        raise click.BadParameter(f"{value!r} is not a date (e.g. 2026-12-01)", param_hint="--since")
+
+
 def _limits(max_size: float, time_limit: float):
     from quotes.limits import Limits
 
@@ -109,9 +121,11 @@ def cli():
 @limit_options
 @click.option("--no-refresh", is_flag=True,
               help="Leave the corpus-wide refresh for later (`quotes refresh`): for many loads in a row")
+@click.option("--since", metavar="DATE", callback=lambda ctx, param, value: _iso_date(value),
+              help="Skip articles (feed entries) published before DATE, e.g. 2026-12-01; undated ones are kept")
 @allow_private_option
 def load(paths, db_path, fmt, url_file, silent, workers, local_cluster, scheduler, batch_size,
-         max_size, time_limit, no_refresh, allow_private):
+         max_size, time_limit, no_refresh, since, allow_private):
     """Load articles (files, directories, URLs, "-" for stdin) into the database.
 
     Files may be text, Markdown, JSON lines, HTML pages, RSS/Atom feeds or WARC
@@ -134,7 +148,8 @@ def load(paths, db_path, fmt, url_file, silent, workers, local_cluster, schedule
         summary = load_paths(db_path, paths, fmt=fmt, progress=_progress(silent), url_file=url_file,
                              workers=workers, scheduler=scheduler, local_cluster=local_cluster,
                              batch_size=batch_size, refresh=not no_refresh,
-                             limits=_limits(max_size, time_limit), allow_private=allow_private)
+                             limits=_limits(max_size, time_limit), allow_private=allow_private,
+                             since=since)
     except EngineError as error:  # Dask missing, or its scheduler unreachable
         raise click.ClickException(str(error))
     except sqlite3.OperationalError as error:  # another writer held the database past the busy timeout

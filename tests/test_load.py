@@ -220,3 +220,55 @@ def test_progress_total_is_unknown_when_any_input_may_hold_many(db_path, corpus,
     load_paths(db_path, [corpus, tmp_path / "empty.jsonl"], progress=Steps(events))
     assert events[0] == ("total", None)
     assert events[1:] == [("step", 1)] * 3 + [("end",)]  # two articles, and the empty file's error
+
+
+FEED = """<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Wire</title><link>https://wire.example/</link>
+<item><title>Old</title><link>https://wire.example/old</link><pubDate>Sat, 01 Nov 2026 09:00:00 GMT</pubDate>
+<description>"We said it in November," Ann Lee said.</description></item>
+<item><title>New</title><link>https://wire.example/new</link><pubDate>Sat, 05 Dec 2026 09:00:00 GMT</pubDate>
+<description>"We say it in December," Ann Lee said.</description></item>
+<item><title>Undated</title><link>https://wire.example/undated</link>
+<description>"Nobody knows when," Ann Lee said.</description></item>
+</channel></rss>"""
+
+
+def test_since_skips_entries_published_before_it_and_logs_them(db_path, tmp_path, fake_extract):
+    feed = tmp_path / "wire.xml"
+    feed.write_text(FEED)
+    summary = load_paths(db_path, [feed], since="2026-12-01")
+    assert sorted(r["title"] for r in rows(db_path, "select title from articles")) == ["New", "Undated"]
+    assert summary.skipped == 1
+    assert [(r["source"].split("#", 1)[1], r["status"], r["error"]) for r in rows(
+        db_path, "select * from load_log where status = 'skipped'")] == [
+        ("https://wire.example/old", "skipped", "published 2026-11-01, before --since 2026-12-01")]
+    # an hour later, the same feed: nothing new (two already stored, one too old)
+    again = load_paths(db_path, [feed], since="2026-12-01")
+    assert (again.articles, again.skipped) == (0, 3)
+
+
+def test_since_compares_partial_dates_on_what_both_give():
+    from quotes.load import published_since
+    from quotes.model import Article, ReadNote
+
+    def kept(published):
+        (record,) = published_since([Article(body="x", source="s", published=published)], "2025-06-15")
+        return not isinstance(record, ReadNote)
+
+    assert [kept(p) for p in ("2025-06-14", "2025-06-15", "2025-06", "2025", "2025-05", "2024", None)] == [
+        False, True, True, True, False, False, True]
+
+
+def test_since_on_the_command_line(tmp_path):
+    from click.testing import CliRunner
+
+    from quotes.cli import cli
+
+    feed = tmp_path / "wire.xml"
+    feed.write_text(FEED)
+    db = tmp_path / "q.db"
+    result = CliRunner().invoke(cli, ["load", str(feed), "--db", str(db), "--since", "1 Dec 2026", "-s"])
+    assert result.exit_code == 0, result.output
+    assert sorted(r["title"] for r in rows(db, "select title from articles")) == ["New", "Undated"]
+    bad = CliRunner().invoke(cli, ["load", str(feed), "--db", str(db), "--since", "last tuesday-ish"])
+    assert bad.exit_code == 2 and "--since" in bad.output and "is not a date" in bad.output
