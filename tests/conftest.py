@@ -288,6 +288,19 @@ def tracking_corpus(path: Path = TRACKING_CORPUS) -> list[tuple]:
     return out
 
 
+
+def refreshed_tracking_db(db_file: Path):
+    """The tracking corpus and the hostile article stored, then the corpus refreshed
+    (quote groups, timelines): what the web's pages are tested on. An open Database."""
+    from quotes import store
+    from quotes.corpus import tracking
+
+    store_articles(db_file, [*tracking_corpus(), fixture_article()])
+    db = store.connect(db_file)
+    tracking.refresh(db)
+    return db
+
+
 def _plugin_static() -> str:
     """Where Datasette serves the plugin's static files: under its entry-point name when
     the package is installed, under its module name from a checkout's plugins/."""

@@ -11,10 +11,8 @@ import pytest
 import sqlite_utils
 import yaml
 
-from conftest import datasette_on, ROOT, fixture_article, store_articles, tracking_corpus
+from conftest import datasette_on, ROOT, refreshed_tracking_db, store_articles, tracking_corpus
 from test_pages import HOSTILE, hrefs
-from quotes import store
-from quotes.corpus import tracking
 from quotes.corpus.reviews import add_review
 
 METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text())
@@ -24,9 +22,7 @@ Q1 = "We will invite every serious carmaker to the Arctic wind talks, and we exp
 @pytest.fixture(scope="module")
 def db_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("tracking_pages") / "quotes.db"
-    store_articles(path, [*tracking_corpus(), fixture_article()])
-    db = store.connect(path)
-    tracking.refresh(db)
+    db = refreshed_tracking_db(path)
     quote_id = db.execute("select id from quotes where speaker_name = 'Anders Halvorsen' and text like 'We will%'").fetchone()[0]
     add_review(db, quote_id, "Misattributed", "Harbor Fact Check", url="https://factcheck.example/halvorsen",
                date_published="2025-04-20", rating_value=1)

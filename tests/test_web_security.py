@@ -12,9 +12,7 @@ import sqlite3
 import pytest
 import sqlite_utils
 
-from conftest import datasette_on, fixture_article, store_articles, tracking_corpus
-from quotes import store
-from quotes.corpus import tracking
+from conftest import datasette_on, refreshed_tracking_db
 from quotes.web import summary
 from quotes.web.routes import routes
 
@@ -23,10 +21,7 @@ from quotes.web.routes import routes
 def db_file(tmp_path_factory):
     """The tracking corpus and the hostile article, refreshed (quote groups, timelines)."""
     path = tmp_path_factory.mktemp("web_security") / "quotes.db"
-    store_articles(path, [*tracking_corpus(), fixture_article()])
-    db = store.connect(path)
-    tracking.refresh(db)
-    db.close()
+    refreshed_tracking_db(path).close()
     return path
 
 
