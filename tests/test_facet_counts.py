@@ -317,8 +317,8 @@ async def test_the_page_suggests_no_facet_it_already_shows(served):
     html = (await served.client.get("/quotes/quotes")).text
     suggested = re.search(r'<p class="suggested-facets">(.*?)</p>', html, re.S).group(1)
     names = re.findall(r'#facet-[^"]*">([^<]+)</a>', suggested)
-    assert names == ["article_id", "speaker_id", "speaker_text", "said_on", "start", "end",
-                     "published", "said_on", "published"]
+    # (article_id, with 7 values, is past the page's facet_size of 5: not suggested)
+    assert names == ["speaker_id", "speaker_text", "said_on", "start", "end", "published", "said_on", "published"]
     assert '<a href="http://localhost/quotes/quotes?_facet=said_on#facet-said_on">said_on</a>, ' in suggested
     json_names = [s["name"] for s in (await served.client.get("/quotes/quotes.json")).json()["suggested_facets"]]
     assert set(COLUMNS) <= set(json_names)

@@ -686,7 +686,13 @@ def test_sixty_real_pages_meet_the_quality_bar():
             dates.append((row["id"], article.published, fundus[row["id"]]["publishing_date"][:10]))
     assert len(f1s) == 60
     assert sum(f1s) / len(f1s) >= 0.97 and min(f1s) >= 0.80
-    assert [d for d in dates if d[1] != d[2]] == [] and len(dates) == 20
+    assert [d for d in dates if d[1] != d[2]] == [STALE_JSON_LD_DATE] and len(dates) == 20
+
+
+# fundus's date is the page's JSON-LD datePublished as written; this one is the 2012
+# explainer's first date on a page last modified 2026-04-24 whose text tells of later
+# years (2022 to 2025: Finland and Sweden joining), so the reader takes its later date.
+STALE_JSON_LD_DATE = ("BBC_2026_04_25", "2026-04-24", "2012-05-10")
 
 
 @needs_shared
