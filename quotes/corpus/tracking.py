@@ -319,11 +319,14 @@ def refresh_entities(db: sqlite_utils.Database, summary: RefreshSummary,
     _temp_ids(db, "refresh_rows", [])
     id_of = _entity_ids(db, resolution, classes, existing, summary)
     _update_entities(db, resolution, id_of, existing, summary)
+    _temp_ids(db, "refresh_renamed", [*_renamed(resolution, id_of, existing),
+                                       *(block.renamed if block is not None else ())])
     _repoint_answers(db, resolution, classes, id_of, summary)
     del classes
     keep = set(id_of.values())
     _refresh_aliases(db, resolution, id_of, keep | in_play)
     touched = keep | in_play | (block.gone_ids if block is not None else set())
+    _temp_ids(db, "refresh_gone", block.gone_ids if block is not None else ())
     _temp_ids(db, "refresh_touched_entities", touched)
     _refresh_denormalised(db, None if block is None else touched)
     return in_play - keep
@@ -356,6 +359,15 @@ def _entity_ids(db, resolution, classes, existing: dict, summary: RefreshSummary
             }])
             summary.created += 1
     return id_of
+
+
+def _renamed(resolution, id_of: dict[str, int], existing: dict) -> list[int]:
+    """Entity ids new, or whose name or kind changed (what groups and follow-ups read of
+    an entity). The writer's registry may have renamed some already (the log's
+    'renamed' rows, Block.renamed)."""
+    return [eid for entity in resolution.entities
+            if (eid := id_of[entity.key]) not in existing
+            or (existing[eid]["name"], existing[eid]["kind"]) != (entity.name, entity.kind)]
 
 
 def _update_entities(db, resolution, id_of: dict[str, int], existing: dict,
@@ -876,14 +888,15 @@ class _RootFinder:
 def _quote_groups_in_play(db: sqlite_utils.Database, touched: "incremental.Touched",
                           root: dict[str, str], current: dict[str, str]) -> set[str]:
     """The groups whose rows can change: old and new of the affected texts, those of
-    deleted quotes, those of quotes whose speaker changed."""
+    deleted quotes, those of quotes whose speaker changed (re-pointed: temp.refresh_rows)
+    or was renamed (temp.refresh_renamed)."""
     keys = {r[0] for r in db.execute(f"""select distinct m.group_key from quotes
         join quote_group_members m on m.quote_id = quotes.id where quotes.text_hash in {_AFFECTED}""")}
     keys |= {g for _, _, g in touched.quotes if g}
     keys |= {root.get(h, h) for h in current}
     keys |= {r[0] for r in db.execute("""select distinct m.group_key from quotes
         join quote_group_members m on m.quote_id = quotes.id
-        where quotes.speaker_id in (select id from temp.refresh_touched_entities)
+        where quotes.speaker_id in (select id from temp.refresh_renamed)
            or quotes.id in (select id from temp.refresh_rows)""")}
     return keys
 
@@ -1062,11 +1075,14 @@ def refresh_claim_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> 
 def refresh_claim_groups_touched(db: sqlite_utils.Database, summary: RefreshSummary,
                                  touched: "incremental.Touched") -> None:
     """The claim groups an incremental refresh can change: a claim's key moves only
-    when its article is stored or its subject (or the subject's name) changes, so the
-    groups in play are the old and new keys of those claims and of the claims deleted."""
+    when its article is stored or its subject (or the subject's name or kind) changes,
+    so the groups in play are the old and new keys of those claims and of the claims
+    deleted. A claim whose subject changed was re-pointed (temp.refresh_rows); one
+    whose subject was renamed has it in temp.refresh_renamed (other entities of the
+    entity block kept their id, name and kind)."""
     moved = _temp_ids(db, "refresh_claims", [r[0] for r in db.execute("""
         select id from claims where article_id in (select id from temp.refresh_stored)
-        union select id from claims where subject_id in (select id from temp.refresh_touched_entities)
+        union select id from claims where subject_id in (select id from temp.refresh_renamed)
         union select id from temp.refresh_rows where id in (select id from claims)""")])
     keys = {g for _, g in touched.claims if g}
     keys |= {r[0] for r in db.execute(
@@ -1137,24 +1153,12 @@ def refresh_followups(db: sqlite_utils.Database, summary: RefreshSummary, increm
     words. The reason says which.
 
     `incremental`: only the claims whose follow-ups can have changed (after
-    refresh_entities and the groups' refresh of an incremental refresh). A claim's
-    follow-ups read its own row and article, its subject's name and quotes (with their
-    articles and mentions), and the people of its article with their names. Those move
-    only for a claim of an article stored, a subject in the entity block (every entity
-    that gained or lost a quote, was renamed or re-pointed is: temp.refresh_touched_entities),
-    or an article with a mention in the block (temp.refresh_mc: its people or their names
-    may have changed); and a claim re-pointed (temp.refresh_rows) may have lost its
-    subject. Quotes and claims deleted took their follow-ups with them (the writer)."""
+    refresh_entities and the groups' refresh of an incremental refresh), see
+    _stage_followup_claims."""
     where = "claims.kind = 'no_comment' and claims.subject_id is not null"
     scope = None
     if incremental:
-        db.execute("drop table if exists temp.refresh_followup_claims")
-        db.execute("""create temp table refresh_followup_claims as
-            select id from claims where kind = 'no_comment' and (
-              article_id in (select id from temp.refresh_stored)
-              or subject_id in (select id from temp.refresh_touched_entities)
-              or article_id in (select article_id from temp.refresh_mc))
-            union select id from temp.refresh_rows""")
+        _stage_followup_claims(db)
         where += " and claims.id in (select id from temp.refresh_followup_claims)"
         scope = "t.claim_id in (select id from temp.refresh_followup_claims)"
     claims = db.execute(f"""
@@ -1169,6 +1173,45 @@ def refresh_followups(db: sqlite_utils.Database, summary: RefreshSummary, increm
             stage.add(row)
             summary.followups += 1
     stage.sync(summary=summary, scope=scope)
+
+
+def _stage_followup_claims(db: sqlite_utils.Database) -> None:
+    """temp.refresh_followup_claims: the no-comment claims whose follow-ups can have
+    changed in an incremental refresh.
+
+    A claim's follow-ups read its own row and article, its subject's name and kind and
+    quotes (with their articles and mentions), and the people of its article with their
+    names and kinds. Those move only for
+    - a claim of an article stored, or a claim re-pointed (temp.refresh_rows: it may have
+      a new subject or none);
+    - a subject that gained or lost a quote or whose quotes' mentions changed: the
+      speakers of the stored articles' quotes and of the quotes re-pointed (after), the
+      entities the moved mentions held before and hold now (a quote re-pointed moves
+      from the one to the other), the entities deleted mentions held (a deleted quote's
+      speaker is one of its article's mentions);
+    - a subject renamed (or new): temp.refresh_renamed;
+    - an article whose people changed: a mention of it moved (temp.refresh_mentions), or
+      one of its mentions holds an entity renamed.
+    Every other entity of the entity block resolved to the same id, name and kind with
+    the same quotes, so its claims' follow-ups are what they were. Quotes and claims
+    deleted took their follow-ups with them (the writer)."""
+    db.execute("drop table if exists temp.refresh_followup_subjects")
+    db.execute("""create temp table refresh_followup_subjects as
+        select speaker_id as id from quotes where article_id in (select id from temp.refresh_stored)
+        union select speaker_id from quotes where id in (select id from temp.refresh_rows)
+        union select mc.entity_id from temp.refresh_mentions m join temp.refresh_mc mc on mc.mention_id = m.id
+        union select entity_id from article_entities where id in (select id from temp.refresh_mentions)
+        union select id from temp.refresh_gone
+        union select id from temp.refresh_renamed""")
+    db.execute("drop table if exists temp.refresh_followup_claims")
+    db.execute("""create temp table refresh_followup_claims as
+        select id from claims where kind = 'no_comment' and (
+          article_id in (select id from temp.refresh_stored)
+          or subject_id in (select id from temp.refresh_followup_subjects)
+          or article_id in (select article_id from article_entities where id in (select id from temp.refresh_mentions))
+          or article_id in (select article_id from article_entities
+                            where entity_id in (select id from temp.refresh_renamed)))
+        union select id from temp.refresh_rows""")
 
 
 FOLLOWUP_COLUMNS = ("claim_id", "quote_id", "subject_id", "rank", "claim_reported", "quote_published",
