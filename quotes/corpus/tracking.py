@@ -249,11 +249,14 @@ def stage_mention_classes(db: sqlite_utils.Database,
         incremental.temp_table(db, "refresh_block", "kind text, name text, primary key (name, kind)",
                                sorted(names), width=2)
         db.execute("drop table if exists temp.refresh_block_mentions")
-        db.execute("""create temp table refresh_block_mentions as select article_entities.id as id
-            from temp.refresh_block b join article_entities on article_entities.name = b.name
+        # The block first (cross join): a temporary table has no statistics, and SQLite
+        # would rather scan every mention. Rowids too, to read the mentions without the id index.
+        db.execute("""create temp table refresh_block_mentions as
+            select article_entities.id as id, article_entities.rowid as rid
+            from temp.refresh_block b cross join article_entities on article_entities.name = b.name
               and article_entities.kind = b.kind""")
         db.execute("create unique index temp.refresh_block_mentions_id on refresh_block_mentions (id)")
-        scoped_mentions = " where article_entities.id in (select id from temp.refresh_block_mentions)"
+        scoped_mentions = " where article_entities.rowid in (select rid from temp.refresh_block_mentions)"
         scoped_refs = " and entity_refs.article_entity_id in (select id from temp.refresh_block_mentions)"
     db.execute("drop table if exists temp.refresh_roles")
     db.execute(f"""create temp table refresh_roles as
@@ -1105,7 +1108,9 @@ def refresh_claim_groups_touched(db: sqlite_utils.Database, summary: RefreshSumm
         db.execute("insert into temp.refresh_claim_keys values (?, ?, ?, ?)", [c["id"], *_claim_key(c)])
     # The incremental summary has never counted multi-article claim groups (it sees only
     # the groups in play); kept as it was.
-    groups, members, _ = _stage_claim_groups(db, summary, f" where refresh_claim_keys.key in {in_play}")
+    # The claims looked up by id from the keys (else SQLite scans every claim for them).
+    groups, members, _ = _stage_claim_groups(db, summary, f""" where claims.id in (select claim_id
+        from temp.refresh_claim_keys where key in {in_play}) and refresh_claim_keys.key in {in_play}""")
     stale = groups.sync(delete=False, summary=summary, scope=f"t.key in {in_play}")
     members.sync(summary=summary, scope="t.claim_id in (select claim_id from temp.refresh_claim_keys)")
     delete_keys(db, "claim_groups", ("key",), stale)
