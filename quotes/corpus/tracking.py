@@ -878,14 +878,16 @@ class _RootFinder:
     def _holders_from_index(self, h: str, w: tuple[str, ...]) -> list[str]:
         """Every text containing the text: candidates from the full-text index (a
         phrase of its rarest run), checked word for word."""
-        holders = []
-        for c, text in self.db.execute(
-                """select text_hash, min(text) from quotes where text_hash in (
-                     select quotes.text_hash from quotes_fts join quotes on quotes.rowid = quotes_fts.rowid
-                     where quotes_fts match ?) group by text_hash""", [_fts_phrase(_rarest_run(w))]):
-            if c != h and _contains(self.words(c, text), w):
-                holders.append(c)
-        return holders
+        candidates = {r[0] for r in self.db.execute(
+            """select distinct quotes.text_hash from quotes_fts join quotes on quotes.rowid = quotes_fts.rowid
+               where quotes_fts match ?""", [_fts_phrase(_rarest_run(w))])}
+        candidates.discard(h)  # its own copies, the most common match
+        unread = sorted(c for c in candidates if c not in self.words_of)
+        if unread:  # each text read once, as the hash's least text
+            for c, text in self.db.execute(f"""select text_hash, min(text) from quotes where text_hash in
+                    {_temp_ids(self.db, 'refresh_candidates', unread)} group by text_hash"""):
+                self.words(c, text)
+        return [c for c in sorted(candidates) if c in self.words_of and _contains(self.words_of[c], w)]
 
 
 def _quote_groups_in_play(db: sqlite_utils.Database, touched: "incremental.Touched",
