@@ -752,7 +752,7 @@ def refresh_quote_groups_touched(db: sqlite_utils.Database, summary: RefreshSumm
     root from the texts containing it (found through the full-text index, checked word
     for word), and every group holding one of them or a quote whose speaker changed."""
     texts, changed = _touched_texts(db, touched)
-    finder = _RootFinder(db, changed, _affected_hashes(db, texts, changed))
+    finder = _RootFinder(db, changed, _affected_hashes(db, texts, changed), touched.quotes)
     root = finder.roots()
     keys = _quote_groups_in_play(db, touched, root, finder.current)
     in_play = _stage_group_quotes(db, root, keys)
@@ -813,10 +813,13 @@ class _RootFinder:
     containers are the old ones, less those gone, plus the touched texts holding it.
     Its old root (its quotes' group, or itself: no container) is the best of the old
     ones, so it stays the best of those left unless it is touched itself; then only
-    the touched texts need comparing. A touched root, or a touched text (new words,
-    or its least text changed), is looked up in the full-text index."""
+    the touched texts need comparing. The same holds for a touched text that was there
+    before, grouped, with the same least text (so the same words): quotes of a text
+    already in the corpus, the common case. A touched root, or a touched text (new
+    words, or its least text changed), is looked up in the full-text index."""
 
-    def __init__(self, db: sqlite_utils.Database, changed: set[str], affected: set[str]):
+    def __init__(self, db: sqlite_utils.Database, changed: set[str], affected: set[str],
+                 deleted: Iterable[tuple] = ()):
         self.db = db
         self.changed = changed
         self.current = dict(db.execute(f"""select text_hash, min(text) from quotes
@@ -827,6 +830,20 @@ class _RootFinder:
             where quotes.text_hash in {_AFFECTED}
             group by quotes.text_hash having count(distinct m.group_key) = 1"""))
         self.touched_now = [c for c in sorted(changed) if c in self.current]
+        # The least text of each touched hash before: its quotes not stored now, and those deleted.
+        self.old_least = dict(db.execute("""select text_hash, min(text) from quotes
+            where text_hash in (select id from temp.refresh_hashes)
+              and article_id not in (select id from temp.refresh_stored) group by text_hash"""))
+        for h, text, _ in deleted:
+            self.old_least[h] = min(self.old_least.get(h, text), text)
+
+    def same_words(self, h: str, r: str | None) -> bool:
+        """Were h's containers, and r its old root, found among texts whose words did
+        not change? (h untouched, or touched with its least text as before; r h itself
+        or untouched.)"""
+        if r is None or (r != h and r in self.changed):
+            return False
+        return h not in self.changed or self.old_least.get(h) == self.current[h]
 
     def words(self, h: str, text: str) -> tuple[str, ...]:
         """A hash's words, computed once (from the first text seen for it)."""
@@ -847,7 +864,7 @@ class _RootFinder:
             if len(w) < MIN_CONTAINED_WORDS:
                 continue
             r = self._old_root(h)
-            if h not in self.changed and r is not None and r not in self.changed:
+            if self.same_words(h, r):
                 holders = self._holders_from_old_root(h, r, w)
             else:
                 holders = self._holders_from_index(h, w)
@@ -868,8 +885,9 @@ class _RootFinder:
         return r
 
     def _holders_from_old_root(self, h: str, r: str, w: tuple[str, ...]) -> list[str]:
-        """An untouched text with an untouched old root: that root and the touched
-        texts containing it are all the containers that can be best."""
+        """A text whose words did not change, with an untouched old root (same_words):
+        that root and the touched texts containing it are all the containers that can
+        be best."""
         holders = [c for c in self.touched_now if _contains(self.words(c, self.current[c]), w)]
         if r != h:
             holders.append(r)
@@ -1088,7 +1106,7 @@ def refresh_claim_groups_touched(db: sqlite_utils.Database, summary: RefreshSumm
     moved = _temp_ids(db, "refresh_claims", [r[0] for r in db.execute("""
         select id from claims where article_id in (select id from temp.refresh_stored)
         union select id from claims where subject_id in (select id from temp.refresh_renamed)
-        union select id from temp.refresh_rows where id in (select id from claims)""")])
+        union select r.id from temp.refresh_rows r cross join claims on claims.id = r.id""")])
     keys = {g for _, g in touched.claims if g}
     keys |= {r[0] for r in db.execute(
         f"select group_key from claim_group_members where claim_id in {moved}")}
@@ -1104,10 +1122,12 @@ def refresh_claim_groups_touched(db: sqlite_utils.Database, summary: RefreshSumm
                         [(i, *k) for i, k in sorted(new_keys.items())])
     others = [r[0] for r in db.execute(f"""select claim_id from claim_group_members
         where group_key in {in_play} and claim_id not in {moved}""")]
+    keyed = []
     for row in db.execute(_CLAIMS_SQL.format(extra="", join="")
                           + f" where claims.id in {_temp_ids(db, 'refresh_claim_others', others)}"):
         c = dict(zip(CLAIM_FIELDS, row))
-        db.execute("insert into temp.refresh_claim_keys values (?, ?, ?, ?)", [c["id"], *_claim_key(c)])
+        keyed.append((c["id"], *_claim_key(c)))
+    db.conn.executemany("insert into temp.refresh_claim_keys values (?, ?, ?, ?)", keyed)
     # The incremental summary has never counted multi-article claim groups (it sees only
     # the groups in play); kept as it was.
     # The claims looked up by id from the keys (else SQLite scans every claim for them).
