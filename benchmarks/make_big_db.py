@@ -1,20 +1,30 @@
-"""A database of a million quotes (or more) for the serving benchmark, built in minutes.
+"""A database of a million quotes (or more), as a real load of that many articles leaves it.
 
     python benchmarks/make_big_db.py                          # /tmp/quotes-bench/big/quotes.db
     python benchmarks/make_big_db.py --quotes 2000000 --out big.db
+    python benchmarks/make_big_db.py --fast                   # base rows only, no refresh (serving)
 
 The quotes are real extractions: the BBC corpus (2,225 articles, each with its own
 URL, date and publisher, as in load_bench.py) is loaded once with `quotes load` into a
-seed database (about 20,000 quotes). The big database is that seed copied, then the
-seed's articles, quotes, mentions, claims and roles inserted again with SQL as many
-times as needed, each copy under new ids and with its dates moved on by a few weeks: the
-same people are quoted again and again, as in a real archive, so the most quoted
-person has tens of thousands of quotes. Full-text indexes are built once at the end
-(`rebuild`) and the triggers kept as `quotes load` leaves them, then the speakers'
-quote counts, the facet and pair counts (quotes/store/facet_counts.py) and ANALYZE.
+seed database (about 20,000 quotes). The big database is that seed copied, then every
+row the writer stores for an article (quotes/store/writer.py: articles, quotes,
+mentions, claims, roles, the article's own entities and what refers to them, and its
+load_log row) inserted again with SQL as many times as needed, each copy under new ids
+and with its dates moved on by a few weeks: the same people are quoted again and again,
+as in a real archive, so the most quoted person has tens of thousands of quotes and a
+common surname's mentions number in the tens of thousands. Full-text indexes are built
+once at the end (`rebuild`) and the triggers kept as `quotes load` leaves them, then the
+speakers' quote counts, the facet and pair counts (quotes/store/facet_counts.py).
 
-The derived tables of quotes.corpus.tracking (quote groups, article_entities...) hold the
-seed's rows only.
+Then one full `quotes refresh` (quotes.corpus.tracking.refresh(db, full=True)): entities
+resolved over every copy's mentions, quote and claim groups, follow-ups, and the
+incremental refresh's state (_entity_keys, _entity_alias_keys, _refresh_state, an empty
+_refresh_log), as a real load of the whole archive would leave them; then ANALYZE.
+
+--fast skips the copies of article_entities, entity_refs and load_log and the refresh
+(the old build, for benchmarks/serve_bench.py, which reads only the base tables): the
+derived tables of quotes.corpus.tracking then hold the seed's rows only, and the
+incremental refresh's state describes the seed alone.
 """
 from __future__ import annotations
 
@@ -26,6 +36,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import sqlite_utils
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -76,7 +88,7 @@ def shifted(column: str) -> str:
             f"else [{column}] end")
 
 
-def build(out: Path, seed_path: Path, target: int) -> dict:
+def build(out: Path, seed_path: Path, target: int, realistic: bool = True) -> dict:
     out.parent.mkdir(parents=True, exist_ok=True)
     fresh(out)
     shutil.copyfile(seed_path, out)
@@ -91,7 +103,8 @@ def build(out: Path, seed_path: Path, target: int) -> dict:
     seed_quotes = conn.execute("select count(*) from quotes").fetchone()[0]
     copies = -(-target // seed_quotes)
     tops = {f"top_{t}": conn.execute(f"select max(rowid) from [{t}]").fetchone()[0] or 0
-            for t in ("articles", "quotes", "quote_mentions", "claims", "roles")}
+            for t in ("articles", "quotes", "quote_mentions", "claims", "roles",
+                      "article_entities", "entity_refs", "load_log")}
     suffix = "|| '-' || :copy"
     statements = [
         copy_sql(conn, "articles", {
@@ -118,6 +131,15 @@ def build(out: Path, seed_path: Path, target: int) -> dict:
             "claim_id": f"claim_id {suffix}", "as_of": shifted("as_of"),
         }),
     ]
+    if realistic:  # the base rows `quotes refresh` resolves and groups from
+        statements += [
+            copy_sql(conn, "article_entities", {"id": f"id {suffix}", "article_id": f"article_id {suffix}"}),
+            copy_sql(conn, "entity_refs", {
+                "row_id": f"row_id {suffix}", "article_entity_id": f"article_entity_id {suffix}",
+                "article_id": f"article_id {suffix}",
+            }),
+            copy_sql(conn, "load_log", {"id": "null", "article_id": f"article_id {suffix}"}),
+        ]
     started = time.perf_counter()
     conn.execute("begin")
     triggers = conn.execute(
@@ -131,6 +153,13 @@ def build(out: Path, seed_path: Path, target: int) -> dict:
                           "and tbl_name in ('quotes', 'quote_mentions')").fetchall()
     for name, _ in others:
         conn.execute(f"drop trigger [{name}]")
+    # Indexes no foreign key uses (quotes/store/deferred.py) built once at the end, as a
+    # big load does: far cheaper than keeping them up to date row by row.
+    from quotes.store import deferred
+
+    indexes = deferred.serving_only_indexes(sqlite_utils.Database(conn)) if realistic else []
+    for name, _ in indexes:
+        conn.execute(f"drop index [{name}]")
     for copy in range(1, copies):
         params = {**tops, "copy": copy, "days": copy * 29}
         for sql in statements:
@@ -142,6 +171,8 @@ def build(out: Path, seed_path: Path, target: int) -> dict:
         conn.execute(f"insert into [{table}_fts]([{table}_fts]) values ('rebuild')")
     for _, sql in triggers + others:
         conn.execute(sql)
+    for _, sql in indexes:
+        conn.execute(sql)
     conn.execute("update entities set quote_count = "
                  "(select count(*) from quotes where quotes.speaker_id = entities.id)")
     conn.execute("commit")
@@ -152,8 +183,16 @@ def build(out: Path, seed_path: Path, target: int) -> dict:
 
     with db.atomic():
         facet_counts.rebuild(db)  # its triggers were set aside with the others
+    print(f"facet counts ({time.perf_counter() - started:.0f} s)", flush=True)
+    if realistic:
+        from quotes.corpus import tracking
+
+        db.execute("analyze")  # the refresh's queries plan on real statistics
+        summary = tracking.refresh(db, full=True)
+        print(f"full refresh ({time.perf_counter() - started:.0f} s): {summary.line()}", flush=True)
     db.execute("analyze")
-    stats = {t: db[t].count for t in ("articles", "quotes", "quote_mentions", "claims", "entities")}
+    stats = {t: db[t].count for t in ("articles", "quotes", "quote_mentions", "claims", "entities",
+                                      "article_entities", "entity_refs", "quote_groups")}
     db.close()
     print(f"done in {time.perf_counter() - started:.0f} s: " +
           ", ".join(f"{n:,} {t}" for t, n in stats.items()), flush=True)
@@ -164,10 +203,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quotes", type=int, default=1_000_000, help="at least this many quotes")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "quotes-bench")
+    parser.add_argument("--fast", action="store_true",
+                        help="copy the base tables of quotes and claims only, no refresh (enough for serve_bench.py)")
     parser.add_argument("--out", type=Path, help="default: WORK/big/quotes.db (Datasette applies metadata.yml to a file named quotes.db)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    build(args.out or args.work / "big" / "quotes.db", seed(args.work), args.quotes)
+    build(args.out or args.work / "big" / "quotes.db", seed(args.work), args.quotes, realistic=not args.fast)
 
 
 if __name__ == "__main__":

@@ -89,6 +89,7 @@ class Touched:
     mentions: list[tuple] = field(default_factory=list)  # (kind, name, aliases, entity id) deleted
     quotes: list[tuple] = field(default_factory=list)  # (text hash, text, group key) deleted
     claims: list[tuple] = field(default_factory=list)  # (claim id, group key) deleted
+    renamed: set[int] = field(default_factory=set)  # entity ids the writer's registry renamed
 
     @classmethod
     def gather(cls, db: sqlite_utils.Database) -> "Touched":
@@ -105,6 +106,8 @@ class Touched:
                 t.quotes.append(tuple(json.loads(value)))
             elif kind == "claim":
                 t.claims.append(tuple(json.loads(value)))
+            elif kind == "renamed":
+                t.renamed.add(int(value))
         t.stored = sorted(a for a in stored if db.execute(
             "select 1 from articles where id = ?", [a]).fetchone())
         return t
@@ -123,6 +126,7 @@ class Block:
     names: set[tuple[str, str]]  # (kind, name) of every mention in the block
     held: set[int]  # entity ids its mentions hold now
     gone_ids: set[int]  # entity ids deleted mentions held
+    renamed: set[int] = field(default_factory=set)  # entity ids renamed by the writer's registry
 
 
 # Bare one-word keys link across kinds: a bare surname and the organisation of that key.
@@ -243,4 +247,4 @@ def entity_block(db: sqlite_utils.Database, touched: Touched) -> Block:
     search = _BlockSearch(db, frontier, ids_frontier)
     search.run()
     _drop_unused_keys(db, search.names)
-    return Block(names=search.names, held=search.held, gone_ids=gone_ids)
+    return Block(names=search.names, held=search.held, gone_ids=gone_ids, renamed=touched.renamed)

@@ -24,6 +24,7 @@ from quotes import wordlists
 from quotes.extract.names import fold as fold_name
 from quotes.model import Entity
 from quotes.store import insert_rows
+from quotes.store.schema import REFRESH_LOG
 
 _SUFFIXES = wordlists.words("names.txt", "suffix")
 
@@ -183,6 +184,8 @@ class Registry:
         self.db.execute("update entities set name = ? where id = ?", [name, id_])
         self.db.execute("update quotes set speaker_name = ? where speaker_id = ?", [name, id_])
         self.db.execute("update claims set subject_name = ? where subject_id = ?", [name, id_])
+        # The next incremental refresh rereads what shows this entity's name (groups, follow-ups).
+        self.db.execute(f"insert into [{REFRESH_LOG}] (kind, value) values ('renamed', ?)", [id_])
         self._index(id_, name, kind)
 
     def _update(self, id_: int, entity: Entity, published: str | None) -> None:

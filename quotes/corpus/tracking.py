@@ -249,11 +249,14 @@ def stage_mention_classes(db: sqlite_utils.Database,
         incremental.temp_table(db, "refresh_block", "kind text, name text, primary key (name, kind)",
                                sorted(names), width=2)
         db.execute("drop table if exists temp.refresh_block_mentions")
-        db.execute("""create temp table refresh_block_mentions as select article_entities.id as id
-            from temp.refresh_block b join article_entities on article_entities.name = b.name
+        # The block first (cross join): a temporary table has no statistics, and SQLite
+        # would rather scan every mention. Rowids too, to read the mentions without the id index.
+        db.execute("""create temp table refresh_block_mentions as
+            select article_entities.id as id, article_entities.rowid as rid
+            from temp.refresh_block b cross join article_entities on article_entities.name = b.name
               and article_entities.kind = b.kind""")
         db.execute("create unique index temp.refresh_block_mentions_id on refresh_block_mentions (id)")
-        scoped_mentions = " where article_entities.id in (select id from temp.refresh_block_mentions)"
+        scoped_mentions = " where article_entities.rowid in (select rid from temp.refresh_block_mentions)"
         scoped_refs = " and entity_refs.article_entity_id in (select id from temp.refresh_block_mentions)"
     db.execute("drop table if exists temp.refresh_roles")
     db.execute(f"""create temp table refresh_roles as
@@ -319,11 +322,14 @@ def refresh_entities(db: sqlite_utils.Database, summary: RefreshSummary,
     _temp_ids(db, "refresh_rows", [])
     id_of = _entity_ids(db, resolution, classes, existing, summary)
     _update_entities(db, resolution, id_of, existing, summary)
+    _temp_ids(db, "refresh_renamed", [*_renamed(resolution, id_of, existing),
+                                       *(block.renamed if block is not None else ())])
     _repoint_answers(db, resolution, classes, id_of, summary)
     del classes
     keep = set(id_of.values())
     _refresh_aliases(db, resolution, id_of, keep | in_play)
     touched = keep | in_play | (block.gone_ids if block is not None else set())
+    _temp_ids(db, "refresh_gone", block.gone_ids if block is not None else ())
     _temp_ids(db, "refresh_touched_entities", touched)
     _refresh_denormalised(db, None if block is None else touched)
     return in_play - keep
@@ -356,6 +362,15 @@ def _entity_ids(db, resolution, classes, existing: dict, summary: RefreshSummary
             }])
             summary.created += 1
     return id_of
+
+
+def _renamed(resolution, id_of: dict[str, int], existing: dict) -> list[int]:
+    """Entity ids new, or whose name or kind changed (what groups and follow-ups read of
+    an entity). The writer's registry may have renamed some already (the log's
+    'renamed' rows, Block.renamed)."""
+    return [eid for entity in resolution.entities
+            if (eid := id_of[entity.key]) not in existing
+            or (existing[eid]["name"], existing[eid]["kind"]) != (entity.name, entity.kind)]
 
 
 def _update_entities(db, resolution, id_of: dict[str, int], existing: dict,
@@ -737,7 +752,7 @@ def refresh_quote_groups_touched(db: sqlite_utils.Database, summary: RefreshSumm
     root from the texts containing it (found through the full-text index, checked word
     for word), and every group holding one of them or a quote whose speaker changed."""
     texts, changed = _touched_texts(db, touched)
-    finder = _RootFinder(db, changed, _affected_hashes(db, texts, changed))
+    finder = _RootFinder(db, changed, _affected_hashes(db, texts, changed), touched.quotes)
     root = finder.roots()
     keys = _quote_groups_in_play(db, touched, root, finder.current)
     in_play = _stage_group_quotes(db, root, keys)
@@ -798,10 +813,13 @@ class _RootFinder:
     containers are the old ones, less those gone, plus the touched texts holding it.
     Its old root (its quotes' group, or itself: no container) is the best of the old
     ones, so it stays the best of those left unless it is touched itself; then only
-    the touched texts need comparing. A touched root, or a touched text (new words,
-    or its least text changed), is looked up in the full-text index."""
+    the touched texts need comparing. The same holds for a touched text that was there
+    before, grouped, with the same least text (so the same words): quotes of a text
+    already in the corpus, the common case. A touched root, or a touched text (new
+    words, or its least text changed), is looked up in the full-text index."""
 
-    def __init__(self, db: sqlite_utils.Database, changed: set[str], affected: set[str]):
+    def __init__(self, db: sqlite_utils.Database, changed: set[str], affected: set[str],
+                 deleted: Iterable[tuple] = ()):
         self.db = db
         self.changed = changed
         self.current = dict(db.execute(f"""select text_hash, min(text) from quotes
@@ -812,6 +830,20 @@ class _RootFinder:
             where quotes.text_hash in {_AFFECTED}
             group by quotes.text_hash having count(distinct m.group_key) = 1"""))
         self.touched_now = [c for c in sorted(changed) if c in self.current]
+        # The least text of each touched hash before: its quotes not stored now, and those deleted.
+        self.old_least = dict(db.execute("""select text_hash, min(text) from quotes
+            where text_hash in (select id from temp.refresh_hashes)
+              and article_id not in (select id from temp.refresh_stored) group by text_hash"""))
+        for h, text, _ in deleted:
+            self.old_least[h] = min(self.old_least.get(h, text), text)
+
+    def same_words(self, h: str, r: str | None) -> bool:
+        """Were h's containers, and r its old root, found among texts whose words did
+        not change? (h untouched, or touched with its least text as before; r h itself
+        or untouched.)"""
+        if r is None or (r != h and r in self.changed):
+            return False
+        return h not in self.changed or self.old_least.get(h) == self.current[h]
 
     def words(self, h: str, text: str) -> tuple[str, ...]:
         """A hash's words, computed once (from the first text seen for it)."""
@@ -832,7 +864,7 @@ class _RootFinder:
             if len(w) < MIN_CONTAINED_WORDS:
                 continue
             r = self._old_root(h)
-            if h not in self.changed and r is not None and r not in self.changed:
+            if self.same_words(h, r):
                 holders = self._holders_from_old_root(h, r, w)
             else:
                 holders = self._holders_from_index(h, w)
@@ -853,8 +885,9 @@ class _RootFinder:
         return r
 
     def _holders_from_old_root(self, h: str, r: str, w: tuple[str, ...]) -> list[str]:
-        """An untouched text with an untouched old root: that root and the touched
-        texts containing it are all the containers that can be best."""
+        """A text whose words did not change, with an untouched old root (same_words):
+        that root and the touched texts containing it are all the containers that can
+        be best."""
         holders = [c for c in self.touched_now if _contains(self.words(c, self.current[c]), w)]
         if r != h:
             holders.append(r)
@@ -863,27 +896,30 @@ class _RootFinder:
     def _holders_from_index(self, h: str, w: tuple[str, ...]) -> list[str]:
         """Every text containing the text: candidates from the full-text index (a
         phrase of its rarest run), checked word for word."""
-        holders = []
-        for c, text in self.db.execute(
-                """select text_hash, min(text) from quotes where text_hash in (
-                     select quotes.text_hash from quotes_fts join quotes on quotes.rowid = quotes_fts.rowid
-                     where quotes_fts match ?) group by text_hash""", [_fts_phrase(_rarest_run(w))]):
-            if c != h and _contains(self.words(c, text), w):
-                holders.append(c)
-        return holders
+        candidates = {r[0] for r in self.db.execute(
+            """select distinct quotes.text_hash from quotes_fts join quotes on quotes.rowid = quotes_fts.rowid
+               where quotes_fts match ?""", [_fts_phrase(_rarest_run(w))])}
+        candidates.discard(h)  # its own copies, the most common match
+        unread = sorted(c for c in candidates if c not in self.words_of)
+        if unread:  # each text read once, as the hash's least text
+            for c, text in self.db.execute(f"""select text_hash, min(text) from quotes where text_hash in
+                    {_temp_ids(self.db, 'refresh_candidates', unread)} group by text_hash"""):
+                self.words(c, text)
+        return [c for c in sorted(candidates) if c in self.words_of and _contains(self.words_of[c], w)]
 
 
 def _quote_groups_in_play(db: sqlite_utils.Database, touched: "incremental.Touched",
                           root: dict[str, str], current: dict[str, str]) -> set[str]:
     """The groups whose rows can change: old and new of the affected texts, those of
-    deleted quotes, those of quotes whose speaker changed."""
+    deleted quotes, those of quotes whose speaker changed (re-pointed: temp.refresh_rows)
+    or was renamed (temp.refresh_renamed)."""
     keys = {r[0] for r in db.execute(f"""select distinct m.group_key from quotes
         join quote_group_members m on m.quote_id = quotes.id where quotes.text_hash in {_AFFECTED}""")}
     keys |= {g for _, _, g in touched.quotes if g}
     keys |= {root.get(h, h) for h in current}
     keys |= {r[0] for r in db.execute("""select distinct m.group_key from quotes
         join quote_group_members m on m.quote_id = quotes.id
-        where quotes.speaker_id in (select id from temp.refresh_touched_entities)
+        where quotes.speaker_id in (select id from temp.refresh_renamed)
            or quotes.id in (select id from temp.refresh_rows)""")}
     return keys
 
@@ -1062,12 +1098,15 @@ def refresh_claim_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> 
 def refresh_claim_groups_touched(db: sqlite_utils.Database, summary: RefreshSummary,
                                  touched: "incremental.Touched") -> None:
     """The claim groups an incremental refresh can change: a claim's key moves only
-    when its article is stored or its subject (or the subject's name) changes, so the
-    groups in play are the old and new keys of those claims and of the claims deleted."""
+    when its article is stored or its subject (or the subject's name or kind) changes,
+    so the groups in play are the old and new keys of those claims and of the claims
+    deleted. A claim whose subject changed was re-pointed (temp.refresh_rows); one
+    whose subject was renamed has it in temp.refresh_renamed (other entities of the
+    entity block kept their id, name and kind)."""
     moved = _temp_ids(db, "refresh_claims", [r[0] for r in db.execute("""
         select id from claims where article_id in (select id from temp.refresh_stored)
-        union select id from claims where subject_id in (select id from temp.refresh_touched_entities)
-        union select id from temp.refresh_rows where id in (select id from claims)""")])
+        union select id from claims where subject_id in (select id from temp.refresh_renamed)
+        union select r.id from temp.refresh_rows r cross join claims on claims.id = r.id""")])
     keys = {g for _, g in touched.claims if g}
     keys |= {r[0] for r in db.execute(
         f"select group_key from claim_group_members where claim_id in {moved}")}
@@ -1083,13 +1122,17 @@ def refresh_claim_groups_touched(db: sqlite_utils.Database, summary: RefreshSumm
                         [(i, *k) for i, k in sorted(new_keys.items())])
     others = [r[0] for r in db.execute(f"""select claim_id from claim_group_members
         where group_key in {in_play} and claim_id not in {moved}""")]
+    keyed = []
     for row in db.execute(_CLAIMS_SQL.format(extra="", join="")
                           + f" where claims.id in {_temp_ids(db, 'refresh_claim_others', others)}"):
         c = dict(zip(CLAIM_FIELDS, row))
-        db.execute("insert into temp.refresh_claim_keys values (?, ?, ?, ?)", [c["id"], *_claim_key(c)])
+        keyed.append((c["id"], *_claim_key(c)))
+    db.conn.executemany("insert into temp.refresh_claim_keys values (?, ?, ?, ?)", keyed)
     # The incremental summary has never counted multi-article claim groups (it sees only
     # the groups in play); kept as it was.
-    groups, members, _ = _stage_claim_groups(db, summary, f" where refresh_claim_keys.key in {in_play}")
+    # The claims looked up by id from the keys (else SQLite scans every claim for them).
+    groups, members, _ = _stage_claim_groups(db, summary, f""" where claims.id in (select claim_id
+        from temp.refresh_claim_keys where key in {in_play}) and refresh_claim_keys.key in {in_play}""")
     stale = groups.sync(delete=False, summary=summary, scope=f"t.key in {in_play}")
     members.sync(summary=summary, scope="t.claim_id in (select claim_id from temp.refresh_claim_keys)")
     delete_keys(db, "claim_groups", ("key",), stale)
@@ -1137,24 +1180,12 @@ def refresh_followups(db: sqlite_utils.Database, summary: RefreshSummary, increm
     words. The reason says which.
 
     `incremental`: only the claims whose follow-ups can have changed (after
-    refresh_entities and the groups' refresh of an incremental refresh). A claim's
-    follow-ups read its own row and article, its subject's name and quotes (with their
-    articles and mentions), and the people of its article with their names. Those move
-    only for a claim of an article stored, a subject in the entity block (every entity
-    that gained or lost a quote, was renamed or re-pointed is: temp.refresh_touched_entities),
-    or an article with a mention in the block (temp.refresh_mc: its people or their names
-    may have changed); and a claim re-pointed (temp.refresh_rows) may have lost its
-    subject. Quotes and claims deleted took their follow-ups with them (the writer)."""
+    refresh_entities and the groups' refresh of an incremental refresh), see
+    _stage_followup_claims."""
     where = "claims.kind = 'no_comment' and claims.subject_id is not null"
     scope = None
     if incremental:
-        db.execute("drop table if exists temp.refresh_followup_claims")
-        db.execute("""create temp table refresh_followup_claims as
-            select id from claims where kind = 'no_comment' and (
-              article_id in (select id from temp.refresh_stored)
-              or subject_id in (select id from temp.refresh_touched_entities)
-              or article_id in (select article_id from temp.refresh_mc))
-            union select id from temp.refresh_rows""")
+        _stage_followup_claims(db)
         where += " and claims.id in (select id from temp.refresh_followup_claims)"
         scope = "t.claim_id in (select id from temp.refresh_followup_claims)"
     claims = db.execute(f"""
@@ -1169,6 +1200,45 @@ def refresh_followups(db: sqlite_utils.Database, summary: RefreshSummary, increm
             stage.add(row)
             summary.followups += 1
     stage.sync(summary=summary, scope=scope)
+
+
+def _stage_followup_claims(db: sqlite_utils.Database) -> None:
+    """temp.refresh_followup_claims: the no-comment claims whose follow-ups can have
+    changed in an incremental refresh.
+
+    A claim's follow-ups read its own row and article, its subject's name and kind and
+    quotes (with their articles and mentions), and the people of its article with their
+    names and kinds. Those move only for
+    - a claim of an article stored, or a claim re-pointed (temp.refresh_rows: it may have
+      a new subject or none);
+    - a subject that gained or lost a quote or whose quotes' mentions changed: the
+      speakers of the stored articles' quotes and of the quotes re-pointed (after), the
+      entities the moved mentions held before and hold now (a quote re-pointed moves
+      from the one to the other), the entities deleted mentions held (a deleted quote's
+      speaker is one of its article's mentions);
+    - a subject renamed (or new): temp.refresh_renamed;
+    - an article whose people changed: a mention of it moved (temp.refresh_mentions), or
+      one of its mentions holds an entity renamed.
+    Every other entity of the entity block resolved to the same id, name and kind with
+    the same quotes, so its claims' follow-ups are what they were. Quotes and claims
+    deleted took their follow-ups with them (the writer)."""
+    db.execute("drop table if exists temp.refresh_followup_subjects")
+    db.execute("""create temp table refresh_followup_subjects as
+        select speaker_id as id from quotes where article_id in (select id from temp.refresh_stored)
+        union select speaker_id from quotes where id in (select id from temp.refresh_rows)
+        union select mc.entity_id from temp.refresh_mentions m join temp.refresh_mc mc on mc.mention_id = m.id
+        union select entity_id from article_entities where id in (select id from temp.refresh_mentions)
+        union select id from temp.refresh_gone
+        union select id from temp.refresh_renamed""")
+    db.execute("drop table if exists temp.refresh_followup_claims")
+    db.execute("""create temp table refresh_followup_claims as
+        select id from claims where kind = 'no_comment' and (
+          article_id in (select id from temp.refresh_stored)
+          or subject_id in (select id from temp.refresh_followup_subjects)
+          or article_id in (select article_id from article_entities where id in (select id from temp.refresh_mentions))
+          or article_id in (select article_id from article_entities
+                            where entity_id in (select id from temp.refresh_renamed)))
+        union select id from temp.refresh_rows""")
 
 
 FOLLOWUP_COLUMNS = ("claim_id", "quote_id", "subject_id", "rank", "claim_reported", "quote_published",

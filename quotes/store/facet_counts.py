@@ -204,7 +204,8 @@ def batch_log_sql(table: str, is_new: str) -> list[str]:
     """Log the rows a batch added (`is_new`: SQL true for them, with {alias} for the table's
     name), grouped: one log row for each set of values, its sign the number of rows.
     The new rows are found first (a rowid range), then grouped: a `group by` over the
-    table would scan a whole index."""
+    table would scan a whole index. The cross join keeps them first for the mentions
+    too (SQLite otherwise scans every mention and looks its quote up)."""
     columns = COUNTED[table]
     out = [f"with new as materialized (select {_cols(columns)} from [{table}] "
            f"where {is_new.format(alias=table)}) "
@@ -215,7 +216,7 @@ def batch_log_sql(table: str, is_new: str) -> list[str]:
         filters = FILTERS[table]
         out.append(
             f"with new as materialized (select m.[{counted}] as mention, {_cols(filters, 'q.')} "
-            f"from [{table}] q join [{through}] m on m.[{key}] = q.[{PK}] "
+            f"from [{table}] q cross join [{through}] m on m.[{key}] = q.[{PK}] "  # the new rows first
             f"where {is_new.format(alias='q')} and m.[{counted}] is not null) "
             f"insert into [{LOG}] (sign, mention, {_cols(filters)}) "
             f"select count(*), mention, {_cols(filters)} from new group by mention, {_cols(filters)}")
