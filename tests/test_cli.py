@@ -76,8 +76,9 @@ def test_load_prints_a_summary_and_writes_the_database(loaded, runner, tmp_path)
 def test_load_no_refresh_leaves_the_refresh_to_later(runner, tmp_path, fake_extract):
     """Several loads in a row into a big database, refreshed once: the groups wait, and
     `quotes refresh` (or any later load) completes them."""
-    first = write_article(tmp_path, "a.txt", '"We will meet Musk soon," Kirill Dmitriev said.')
-    second = write_article(tmp_path, "b.txt", '"We will meet Musk soon," Dmitriev said again.')
+    # six words: fewer would be grouped per article (one group each)
+    first = write_article(tmp_path, "a.txt", '"We will meet Musk very soon," Kirill Dmitriev said.')
+    second = write_article(tmp_path, "b.txt", '"We will meet Musk very soon," Dmitriev said again.')
     db_path = tmp_path / "quotes.db"
     for path in (first, second):
         result = runner.invoke(cli, ["load", str(path), "--db", str(db_path), "--no-refresh"])

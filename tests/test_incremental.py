@@ -199,3 +199,46 @@ def test_followups_refreshed_with_the_rest(tmp_path, seed):
     refreshed(one, full=True)
     assert snapshot(path) == snapshot(one)
     assert tables(path)["claim_followups"]  # the corpus has some
+
+
+def test_short_quotes_grouped_per_article(tmp_path):
+    """A text of fewer than 6 words is grouped per article, incrementally as in full:
+    "No" in two articles is two groups (one article each), twice in one article one
+    group; six words in two articles one group. Also after an article is deleted."""
+    bodies = {
+        "a": '"No," said Michael Howard.\n\n"We will not raise the tax," said Michael Howard.',
+        "b": '"No," said Gordon Brown. Later he added: "No."\n\n"We will not raise the tax," said Gordon Brown.',
+        "c": '"No," said Charles Kennedy.',
+    }
+    articles = [Article(body=body, source=f"{name}.txt", url=f"https://example.org/{name}",
+                        published=f"2025-03-0{i + 1}") for i, (name, body) in enumerate(bodies.items())]
+    pairs = [(a, extract_article(a)) for a in articles]
+    path = tmp_path / "short.db"
+    for pair in pairs:
+        store_articles(path, [pair])
+        refreshed(path)
+        assert_as_full(path, tmp_path)
+    conn = sqlite3.connect(path)
+    no, six = store.text_hash("No"), store.text_hash("We will not raise the tax")
+    try:
+        groups = conn.execute("""select quote_groups.key, quote_groups.quotes, quote_groups.articles,
+            quote_groups.conflicting from quote_groups join quotes on quotes.id = quote_groups.first_quote_id
+            where quotes.text_hash in (?, ?) order by quote_groups.first_published""", [no, six]).fetchall()
+        matches = {r[0] for r in conn.execute("""select distinct match from quote_group_members
+            join quotes on quotes.id = quote_id where quotes.text_hash = ?""", [no])}
+    finally:
+        conn.close()
+    ids = [a.id for a in articles]
+    assert [g for g in groups if g[0].startswith(no)] == [
+        (tracking.short_group_key(no, ids[0]), 1, 1, 0), (tracking.short_group_key(no, ids[1]), 2, 1, 0),
+        (tracking.short_group_key(no, ids[2]), 1, 1, 0)]
+    assert [g[1:] for g in groups if g[0] == six] == [(2, 2, 1)]  # two speakers: a statement in conflict
+    assert matches == {"exact"}
+    db = store.connect(path)
+    try:
+        with db.atomic():
+            store.delete_article_rows(db, ids[1])
+    finally:
+        db.close()
+    assert refreshed(path).scope.startswith("incremental")
+    assert_as_full(path, tmp_path)

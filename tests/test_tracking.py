@@ -339,8 +339,10 @@ def test_grouping_rules():
         quote("c", "three four five", "A3", speaker=2),  # too short to join by containment
         quote("d", "One two three four five six seven eight nine ten", "A4", "2025-04-01", "Q", speaker=2),
         quote("e", longer_other, "A5", "2025-05-01", "Q"),
-        quote("f", "three four five", "A6", "2025-06-01", speaker=3),  # the same words: one group
+        # the same words in another article, but too few to be one statement: a group per article
+        quote("f", "three four five", "A6", "2025-06-01", speaker=3),
     ])
+    short = store.text_hash("three four five")
     by_quote = {m["quote_id"]: (m["group_key"], m["match"]) for m in members}
     assert by_quote == {
         # "one .. ten" lies inside the longer text, so it and its excerpt join that group
@@ -348,15 +350,35 @@ def test_grouping_rules():
         "b": (store.text_hash(longer_other), "contained"),
         "d": (store.text_hash(longer_other), "contained"),
         "e": (store.text_hash(longer_other), "exact"),
-        "c": (store.text_hash("three four five"), "exact"),
-        "f": (store.text_hash("three four five"), "exact"),
+        "c": (tracking.short_group_key(short, "A3"), "exact"),
+        "f": (tracking.short_group_key(short, "A6"), "exact"),
     }
     summary = {g["key"]: (g["quotes"], g["articles"], g["publishers"], g["speakers"], g["conflicting"],
                           g["first_quote_id"], g["first_published"]) for g in groups}
     assert summary == {
         store.text_hash(longer_other): (4, 4, 2, 2, 1, "b", "2025-02-01"),
-        store.text_hash("three four five"): (2, 2, 1, 2, 0, "c", "2025-03-01"),  # 3 words: no conflict
+        # 3 words: two groups, not one across A3 and A6 (and so no conflict)
+        tracking.short_group_key(short, "A3"): (1, 1, 1, 1, 0, "c", "2025-03-01"),
+        tracking.short_group_key(short, "A6"): (1, 1, 1, 1, 0, "f", "2025-06-01"),
     }
+
+
+def test_a_short_quote_is_grouped_per_article():
+    """"No" in two unrelated articles is two people's own words: two groups of one
+    article each; twice in one article, one group. Six words group across articles."""
+    groups, members = tracking.group_quotes([
+        quote("a", "No.", "A1", speaker=1), quote("b", "no", "A1", speaker=1, start=9),
+        quote("c", "No!", "A2", "2025-04-01", speaker=2)])
+    no = store.text_hash("no")
+    assert {m["quote_id"]: (m["group_key"], m["match"]) for m in members} == {
+        "a": (tracking.short_group_key(no, "A1"), "exact"), "b": (tracking.short_group_key(no, "A1"), "exact"),
+        "c": (tracking.short_group_key(no, "A2"), "exact")}
+    assert [(g["quotes"], g["articles"], g["conflicting"]) for g in groups] == [(2, 1, 0), (1, 1, 0)]
+    six = "we will not raise the tax"
+    groups, members = tracking.group_quotes([quote("a", six, "A1", speaker=1),
+                                             quote("b", six.upper(), "A2", "2025-04-01", speaker=1)])
+    assert [(g["key"], g["quotes"], g["articles"]) for g in groups] == [(store.text_hash(six), 2, 2)]
+    assert {m["match"] for m in members} == {"exact"}
 
 
 def test_an_excerpt_of_two_quotes_joins_the_longest():
@@ -609,9 +631,15 @@ def test_conflicts_are_between_articles():
                                    quote(f"q{n}", wrapper, f"P{n}", speaker=b))]) == 0
     assert conflicting(*[quote(f"r{n}", direct, f"R{n}", speaker=2) for n in range(300)],
                        quote("s", direct, "S", speaker=1), quote("t", wrapper, "S", speaker=3)) == 1
-    # a few words in two articles are two people's own words, not one statement misattributed
+    # a few words in two articles are two people's own words, not one statement misattributed:
+    # not even one group (a group per article), let alone a conflicting one
     for short in ("No", "a total disaster", "we will build it now"):
-        assert conflicting(quote("a", short, "X", speaker=2), quote("c", short, "Y", speaker=3)) == 0
+        groups, _ = tracking.group_quotes([quote("a", short, "X", speaker=2), quote("c", short, "Y", speaker=3)])
+        assert [(g["articles"], g["conflicting"]) for g in groups] == [(1, 0), (1, 0)]
+    # ...which quote_group_of_rows holds to as well, given such a group
+    rows = [tuple(q[f] for f in tracking.QUOTE_FIELDS) for q in (quote("a", "No", "X", speaker=2),
+                                                                 quote("c", "No", "Y", speaker=3))]
+    assert tracking.quote_group_of_rows(store.text_hash("No"), rows)["conflicting"] == 0
 
 
 def test_refresh_leaves_no_staging_tables(tmp_path):

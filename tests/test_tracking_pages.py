@@ -102,6 +102,25 @@ async def test_a_members_hash_or_id_leads_to_its_group(ds, db_file):
     assert (await ds.client.get(f"/-/quotes/group/{i['group']}?db=missing")).status_code == 404
 
 
+@pytest.mark.asyncio
+async def test_a_short_quotes_group_is_its_article_s(ds, db_file):
+    """A text of fewer than 6 words is grouped per article (key TEXTHASH-ARTICLEID): its
+    page shows that article's printings as exact; its text_hash leads there."""
+    db = sqlite_utils.Database(db_file)
+    try:
+        key, text_hash, article_id = db.execute("""select quote_groups.key, quotes.text_hash, quotes.article_id
+            from quote_groups join quotes on quotes.id = quote_groups.first_quote_id
+            where quote_groups.text = 'watch the talks closely.'""").fetchone()
+    finally:
+        db.close()
+    assert key == f"{text_hash}-{article_id}"
+    data = (await ds.client.get(f"/-/quotes/group/{key}.json")).json()
+    assert data["group"]["articles"] == 1 and data["group"]["words"] == 4
+    assert {(a["article_id"], a["match"]) for a in data["appearances"]} == {(article_id, "exact")}
+    response = await ds.client.get(f"/-/quotes/group/{text_hash}")
+    assert response.status_code == 302 and response.headers["location"] == f"/-/quotes/group/{key}"
+
+
 # --- a person's timeline --------------------------------------------------------------------------------------
 
 

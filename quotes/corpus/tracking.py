@@ -528,9 +528,27 @@ def _articles_disagree(said: Iterable[tuple[str, int | None]]) -> bool:
     return any(not a & b for i, a in enumerate(distinct) for b in distinct[i + 1:])
 
 
+def short_group_key(text_hash: str, article_id: str) -> str:
+    """The group of a text shorter than MIN_CONTAINED_WORDS words in one article: "No"
+    printed by two articles is two people's own words, not one quote. (The same in SQL:
+    _GROUP_KEY; text hashes are hex, so the text hash is the part before the "-".)"""
+    return f"{text_hash}-{article_id}"
+
+
+def _own_hash(key: str) -> str:
+    """The text_hash a group key is named after (its own text's)."""
+    return key.partition("-")[0]
+
+
 def quote_roots(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
     """The group each text joins, for (text_hash, text) pairs (one text per hash):
-    {hash: root} for the texts that join another's group; any other heads its own.
+    {hash: root} for the texts that join another's group; any other heads its own."""
+    return quote_roots_and_short(texts)[0]
+
+
+def quote_roots_and_short(texts: Iterable[tuple[str, str]]) -> tuple[dict[str, str], set[str]]:
+    """quote_roots, and the hashes of the texts shorter than MIN_CONTAINED_WORDS words
+    (grouped per article: short_group_key).
 
     A text of at least MIN_CONTAINED_WORDS words that lies word for word inside longer
     ones joins the longest of the longest texts containing it (ties: the smaller hash).
@@ -539,11 +557,14 @@ def quote_roots(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
     n = MIN_CONTAINED_WORDS
     words: dict[str, tuple[str, ...]] = {}
     starts: dict[tuple, list[str]] = defaultdict(list)
+    short: set[str] = set()
     for h, text in texts:
         w = quote_words(text)
         if len(w) >= n:
             words[h] = w = tuple(map(sys.intern, w))
             starts[w[:n]].append(h)
+        else:
+            short.add(h)
     containers: dict[str, set[str]] = defaultdict(set)
     for long_hash, w in words.items():
         if len(w) <= n:
@@ -558,7 +579,7 @@ def quote_roots(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
         outer = [c for c in holders if not containers.get(c)]
         if outer:
             root[h] = min(outer, key=lambda c: (-len(words[c]), c))
-    return root
+    return root, short
 
 
 QUOTE_FIELDS = ("id", "text", "text_hash", "article_id", "start", "published", "publisher", "url",
@@ -579,8 +600,9 @@ def quote_group_of_rows(key: str, rows: list[tuple]) -> dict:
     text = least = None
     articles, publishers, speakers = set(), set(), {}
     last = None
+    own = _own_hash(key)
     for row in rows:
-        if row[_HASH] == key:
+        if row[_HASH] == own:
             if text is None:
                 text = least = row[_TEXT]
             elif row[_TEXT] < least:
@@ -628,17 +650,35 @@ def group_quotes(quotes: list[dict]) -> tuple[list[dict], list[dict]]:
         h = q["text_hash"]
         if h not in text_of or q["text"] < text_of[h]:
             text_of[h] = q["text"]
-    root = quote_roots(text_of.items())
+    root, short = quote_roots_and_short(text_of.items())
     members_of: dict[str, list[dict]] = defaultdict(list)
     for q in quotes:
-        members_of[root.get(q["text_hash"], q["text_hash"])].append(q)
+        h = q["text_hash"]
+        members_of[short_group_key(h, q["article_id"]) if h in short else root.get(h, h)].append(q)
     groups, members = [], []
     for key in sorted(members_of):
         ordered = sorted(members_of[key], key=_appearance_order)
         groups.append(quote_group(key, ordered))
         members.extend({"quote_id": q["id"], "group_key": key,
-                        "match": "exact" if q["text_hash"] == key else "contained"} for q in ordered)
+                        "match": "contained" if q["text_hash"] in root else "exact"} for q in ordered)
     return groups, members
+
+
+# Each quote's group key in SQL, with temp.refresh_roots joined: its text's root, else
+# per article for a short text (short_group_key), else its own text's hash.
+_GROUP_KEY = """case when refresh_roots.short then quotes.text_hash || '-' || quotes.article_id
+          else coalesce(refresh_roots.root, quotes.text_hash) end"""
+
+
+def _stage_roots(db: sqlite_utils.Database, root: dict[str, str], short: Iterable[str]) -> None:
+    """temp.refresh_roots: hash -> root of the texts that join another's group, and the
+    short texts (short = 1, no root), grouped per article."""
+    db.execute("drop table if exists temp.refresh_roots")
+    db.execute("create temp table refresh_roots (hash text primary key, root text, short integer)")
+    db.conn.executemany("insert into temp.refresh_roots (hash, root, short) values (?, ?, 0)",
+                        sorted(root.items()))
+    db.conn.executemany("insert into temp.refresh_roots (hash, root, short) values (?, null, 1)",
+                        [(h,) for h in sorted(short)])
 
 
 QUOTE_GROUP_COLUMNS = ("key", "text", "words", "quotes", "articles", "publishers", "speakers",
@@ -652,14 +692,13 @@ def refresh_quote_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> 
     distinct texts, then every quote is read once, in group and appearance order."""
     # One pass over the table and a sort: walking the text_hash index instead reads each
     # quote's text at random (3x slower on a million quotes).
-    root = quote_roots(db.execute("select text_hash, min(text) from quotes not indexed group by text_hash"))
-    db.execute("create temp table if not exists refresh_roots (hash text primary key, root text)")
-    db.execute("delete from temp.refresh_roots")
-    db.conn.executemany("insert into temp.refresh_roots (hash, root) values (?, ?)", sorted(root.items()))
-    del root
+    root, short = quote_roots_and_short(
+        db.execute("select text_hash, min(text) from quotes not indexed group by text_hash"))
+    _stage_roots(db, root, short)
+    del root, short
     groups = Stage(db, "quote_groups", ("key",), QUOTE_GROUP_COLUMNS)
-    cursor = db.execute("""
-        select coalesce(refresh_roots.root, quotes.text_hash), quotes.id, quotes.text, quotes.text_hash,
+    cursor = db.execute(f"""
+        select {_GROUP_KEY}, quotes.id, quotes.text, quotes.text_hash,
           quotes.article_id, quotes.start, articles.published, articles.publisher, articles.url,
           quotes.speaker_id, entities.name
         from quotes not indexed join articles on articles.id = quotes.article_id
@@ -675,10 +714,11 @@ def refresh_quote_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> 
         summary.multi_publisher_groups += group["publishers"] > 1
         summary.conflicting_groups += bool(group["conflicting"])
     stale = groups.sync(delete=False, summary=summary)
-    # Members in SQL alone: each quote's group is its text's root, else its own text.
-    changed = db.conn.execute("""
+    # Members in SQL alone: each quote's group is its text's root, else its own text
+    # (a short text's: per article).
+    changed = db.conn.execute(f"""
         insert into quote_group_members (quote_id, group_key, match)
-        select quotes.id, coalesce(refresh_roots.root, quotes.text_hash),
+        select quotes.id, {_GROUP_KEY},
           case when refresh_roots.root is null then 'exact' else 'contained' end
         from quotes left join temp.refresh_roots on refresh_roots.hash = quotes.text_hash
         where true order by quotes.rowid
@@ -755,7 +795,7 @@ def refresh_quote_groups_touched(db: sqlite_utils.Database, summary: RefreshSumm
     finder = _RootFinder(db, changed, _affected_hashes(db, texts, changed), touched.quotes)
     root = finder.roots()
     keys = _quote_groups_in_play(db, touched, root, finder.current)
-    in_play = _stage_group_quotes(db, root, keys)
+    in_play = _stage_group_quotes(db, root, finder.short, keys)
     _write_quote_groups(db, summary, in_play)
 
 
@@ -825,6 +865,7 @@ class _RootFinder:
         self.current = dict(db.execute(f"""select text_hash, min(text) from quotes
             where text_hash in {_temp_ids(db, 'refresh_affected', sorted(affected))} group by text_hash"""))
         self.words_of: dict[str, tuple[str, ...]] = {}
+        self.short: set[str] = set()  # the affected texts too short to join by containment (roots)
         self.old_root = dict(db.execute(f"""select quotes.text_hash, min(m.group_key) from quotes
             join quote_group_members m on m.quote_id = quotes.id
             where quotes.text_hash in {_AFFECTED}
@@ -862,6 +903,7 @@ class _RootFinder:
         for h in sorted(self.current):
             w = self.words(h, self.current[h])
             if len(w) < MIN_CONTAINED_WORDS:
+                self.short.add(h)
                 continue
             r = self._old_root(h)
             if self.same_words(h, r):
@@ -924,18 +966,17 @@ def _quote_groups_in_play(db: sqlite_utils.Database, touched: "incremental.Touch
     return keys
 
 
-def _stage_group_quotes(db: sqlite_utils.Database, root: dict[str, str], keys: set[str]) -> str:
-    """temp.refresh_roots (the new roots) and temp.refresh_group_quotes: each quote of
-    the groups in play under its group, an affected text's by its root, the others'
-    by the group they are in (which cannot have moved). Returns the groups in play
-    (a subquery)."""
-    db.execute("create temp table if not exists refresh_roots (hash text primary key, root text)")
-    db.execute("delete from temp.refresh_roots")
-    db.conn.executemany("insert into temp.refresh_roots (hash, root) values (?, ?)", sorted(root.items()))
+def _stage_group_quotes(db: sqlite_utils.Database, root: dict[str, str], short: set[str],
+                        keys: set[str]) -> str:
+    """temp.refresh_roots (the new roots, and the short texts) and temp.refresh_group_quotes:
+    each quote of the groups in play under its group, an affected text's by its root (a
+    short one's per article), the others' by the group they are in (which cannot have
+    moved). Returns the groups in play (a subquery)."""
+    _stage_roots(db, root, short)
     in_play = _temp_ids(db, "refresh_group_keys", sorted(keys))
     db.execute("drop table if exists temp.refresh_group_quotes")
     db.execute(f"""create temp table refresh_group_quotes as
-        select quotes.id as quote_id, coalesce(refresh_roots.root, quotes.text_hash) as key
+        select quotes.id as quote_id, {_GROUP_KEY} as key
         from quotes left join temp.refresh_roots on refresh_roots.hash = quotes.text_hash
         where quotes.text_hash in {_AFFECTED}
         union all
@@ -964,7 +1005,7 @@ def _write_quote_groups(db: sqlite_utils.Database, summary: RefreshSummary, in_p
     stale = groups.sync(delete=False, summary=summary, scope=f"t.key in {in_play}")
     changed_rows = db.conn.execute(f"""
         insert into quote_group_members (quote_id, group_key, match)
-        select quotes.id, coalesce(refresh_roots.root, quotes.text_hash),
+        select quotes.id, {_GROUP_KEY},
           case when refresh_roots.root is null then 'exact' else 'contained' end
         from quotes left join temp.refresh_roots on refresh_roots.hash = quotes.text_hash
         where quotes.text_hash in {_AFFECTED} order by quotes.rowid

@@ -403,7 +403,9 @@ def speaker_json(page: Mapping) -> dict:
 
 async def group_key_for(db, key: str) -> str | None:
     """The quote group a key names: a group key, else the group of a quote's text_hash or id
-    (group keys change when a longer printing of the quote arrives; old links follow)."""
+    (group keys change when a longer printing of the quote arrives; old links follow). A
+    text of fewer than 6 words is grouped per article (key TEXTHASH-ARTICLEID): its
+    text_hash names the group of the first such key."""
     if await _row(db, "select key from quote_groups where key = :k", {"k": key}):
         return key
     row = await _row(db, """
