@@ -180,6 +180,22 @@ def test_nothing_new_returns_at_once(bbc, tmp_path):
     assert tables(path) == before
 
 
+def test_a_database_refreshed_under_older_rules_is_refreshed_in_full_once(bbc, tmp_path):
+    """Grouping rules change (v1 grouped short texts across articles): the incremental
+    refresh would keep the old groups of texts nothing new touches."""
+    from quotes.corpus import incremental
+
+    path = tmp_path / "old.db"
+    store_articles(path, bbc[:30])
+    refreshed(path)
+    db = store.connect(path)
+    db.execute(f"update [{incremental.REFRESH_STATE}] set value = 'v1'")
+    db.conn.commit()
+    db.close()
+    assert refreshed(path).scope == "full"
+    assert refreshed(path).scope == "nothing new"
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_followups_refreshed_with_the_rest(tmp_path, seed):
     """The tracking corpus (no-comment claims followed by their subjects' later quotes,

@@ -25,10 +25,15 @@ from quotes.corpus.resolve import corpus_key, last_name as _last_name, fold, org
 from quotes.store.schema import REFRESH_LOG, REFRESH_STATE
 
 STATE_KEY = "logged"  # REFRESH_STATE row: every change since the last refresh is in the log
+# The rules the derived tables were last made by, kept in that row: a database refreshed
+# under other rules (v1: short texts grouped across articles) is refreshed in full once.
+RULES = "v2"
 
 
 def is_tracked(db: sqlite_utils.Database) -> bool:
-    return db.execute(f"select exists(select 1 from [{REFRESH_STATE}] where key = ?)", [STATE_KEY]).fetchone()[0]
+    """Whether the log holds every change since a refresh made by these rules."""
+    return db.execute(f"select exists(select 1 from [{REFRESH_STATE}] where key = ? and value = ?)",
+                      [STATE_KEY, RULES]).fetchone()[0]
 
 
 def log_is_empty(db: sqlite_utils.Database) -> bool:
@@ -37,7 +42,7 @@ def log_is_empty(db: sqlite_utils.Database) -> bool:
 
 def mark_refreshed(db: sqlite_utils.Database) -> None:
     db.execute(f"delete from [{REFRESH_LOG}]")
-    db.execute(f"insert or replace into [{REFRESH_STATE}] (key, value) values (?, 'v1')", [STATE_KEY])
+    db.execute(f"insert or replace into [{REFRESH_STATE}] (key, value) values (?, ?)", [STATE_KEY, RULES])
 
 
 # --- the keys the resolution links names by --------------------------------------------------
