@@ -782,6 +782,10 @@ def _fts_phrase(words: tuple[str, ...]) -> str:
 
 
 _AFFECTED = "(select id from temp.refresh_affected)"  # the hashes whose root may move
+# Of those, the texts long enough to be grouped by containment (a short text's groups are
+# per article: only the stored articles' can change), and the stored quotes of short texts.
+_LONG_AFFECTED = "(select id from temp.refresh_long_affected)"
+_SHORT_QUOTES = "temp.refresh_short_quotes"
 
 
 def refresh_quote_groups_touched(db: sqlite_utils.Database, summary: RefreshSummary,
@@ -794,6 +798,7 @@ def refresh_quote_groups_touched(db: sqlite_utils.Database, summary: RefreshSumm
     texts, changed = _touched_texts(db, touched)
     finder = _RootFinder(db, changed, _affected_hashes(db, texts, changed), touched.quotes)
     root = finder.roots()
+    _stage_short_quotes(db, finder.short)
     keys = _quote_groups_in_play(db, touched, root, finder.current)
     in_play = _stage_group_quotes(db, root, finder.short, keys)
     _write_quote_groups(db, summary, in_play)
@@ -950,13 +955,30 @@ class _RootFinder:
         return [c for c in sorted(candidates) if c in self.words_of and _contains(self.words_of[c], w)]
 
 
+def _stage_short_quotes(db: sqlite_utils.Database, short: set[str]) -> None:
+    """temp.refresh_long_affected (the affected texts but the short ones) and
+    temp.refresh_short_quotes: the stored articles' quotes of the short texts, under
+    their groups. A short text neither contains nor lies inside another (containment
+    needs MIN_CONTAINED_WORDS words), so its groups in other articles keep their rows."""
+    _temp_ids(db, "refresh_short", sorted(short))
+    db.execute("drop table if exists temp.refresh_long_affected")
+    db.execute(f"""create temp table refresh_long_affected as select id from temp.refresh_affected
+        where id not in (select id from temp.refresh_short)""")
+    db.execute("drop table if exists temp.refresh_short_quotes")
+    db.execute("""create temp table refresh_short_quotes as
+        select quotes.id as quote_id, quotes.text_hash || '-' || quotes.article_id as key from quotes
+        where quotes.article_id in (select id from temp.refresh_stored)
+          and quotes.text_hash in (select id from temp.refresh_short)""")
+
+
 def _quote_groups_in_play(db: sqlite_utils.Database, touched: "incremental.Touched",
                           root: dict[str, str], current: dict[str, str]) -> set[str]:
     """The groups whose rows can change: old and new of the affected texts, those of
     deleted quotes, those of quotes whose speaker changed (re-pointed: temp.refresh_rows)
     or was renamed (temp.refresh_renamed)."""
     keys = {r[0] for r in db.execute(f"""select distinct m.group_key from quotes
-        join quote_group_members m on m.quote_id = quotes.id where quotes.text_hash in {_AFFECTED}""")}
+        join quote_group_members m on m.quote_id = quotes.id where quotes.text_hash in {_LONG_AFFECTED}""")}
+    keys |= {r[0] for r in db.execute(f"select key from {_SHORT_QUOTES}")}
     keys |= {g for _, _, g in touched.quotes if g}
     keys |= {root.get(h, h) for h in current}
     keys |= {r[0] for r in db.execute("""select distinct m.group_key from quotes
@@ -978,10 +1000,12 @@ def _stage_group_quotes(db: sqlite_utils.Database, root: dict[str, str], short: 
     db.execute(f"""create temp table refresh_group_quotes as
         select quotes.id as quote_id, {_GROUP_KEY} as key
         from quotes left join temp.refresh_roots on refresh_roots.hash = quotes.text_hash
-        where quotes.text_hash in {_AFFECTED}
-        union all
+        where quotes.text_hash in {_LONG_AFFECTED}
+        union
+        select quote_id, key from {_SHORT_QUOTES}
+        union
         select m.quote_id, m.group_key from quote_group_members m join quotes on quotes.id = m.quote_id
-        where m.group_key in {in_play} and quotes.text_hash not in {_AFFECTED}""")
+        where m.group_key in {in_play} and quotes.text_hash not in {_LONG_AFFECTED}""")
     return in_play
 
 
@@ -1008,7 +1032,8 @@ def _write_quote_groups(db: sqlite_utils.Database, summary: RefreshSummary, in_p
         select quotes.id, {_GROUP_KEY},
           case when refresh_roots.root is null then 'exact' else 'contained' end
         from quotes left join temp.refresh_roots on refresh_roots.hash = quotes.text_hash
-        where quotes.text_hash in {_AFFECTED} order by quotes.rowid
+        where quotes.text_hash in {_LONG_AFFECTED}
+           or quotes.id in (select quote_id from {_SHORT_QUOTES}) order by quotes.rowid
         on conflict (quote_id) do update set group_key = excluded.group_key, match = excluded.match
           where group_key is not excluded.group_key or match is not excluded.match""").rowcount
     summary.changes["quote_group_members"] = summary.changes.get("quote_group_members", 0) + changed_rows
