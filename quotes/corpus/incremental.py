@@ -26,8 +26,9 @@ from quotes.store.schema import REFRESH_LOG, REFRESH_STATE
 
 STATE_KEY = "logged"  # REFRESH_STATE row: every change since the last refresh is in the log
 # The rules the derived tables were last made by, kept in that row: a database refreshed
-# under other rules (v1: short texts grouped across articles) is refreshed in full once.
-RULES = "v2"
+# under other rules (v1: short texts grouped across articles; v2: no _mention_classes)
+# is refreshed in full once.
+RULES = "v3"  # v3: the mention classes kept in _mention_classes (quotes.corpus.mention_classes)
 
 
 def is_tracked(db: sqlite_utils.Database) -> bool:
@@ -132,6 +133,7 @@ class Block:
     held: set[int]  # entity ids its mentions hold now
     gone_ids: set[int]  # entity ids deleted mentions held
     renamed: set[int] = field(default_factory=set)  # entity ids renamed by the writer's registry
+    dirty: set[tuple[str, str]] = field(default_factory=set)  # (kind, name) of deleted mentions
 
 
 # Bare one-word keys link across kinds: a bare surname and the organisation of that key.
@@ -252,4 +254,5 @@ def entity_block(db: sqlite_utils.Database, touched: Touched) -> Block:
     search = _BlockSearch(db, frontier, ids_frontier)
     search.run()
     _drop_unused_keys(db, search.names)
-    return Block(names=search.names, held=search.held, gone_ids=gone_ids, renamed=touched.renamed)
+    return Block(names=search.names, held=search.held, gone_ids=gone_ids, renamed=touched.renamed,
+                 dirty={(m[0], m[1]) for m in touched.mentions})

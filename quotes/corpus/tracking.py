@@ -24,7 +24,6 @@ page URL keeps working). Compare databases by names, not ids.
 from __future__ import annotations
 
 import itertools
-import json
 import re
 import sys
 import unicodedata
@@ -32,14 +31,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 import sqlite_utils
 
 from quotes import wordlists
 from quotes.model import short_hash
-from quotes.corpus import incremental
-from quotes.corpus.resolve import CorpusMention, content_words, corpus_key, fold, person_parts, resolve_corpus
+from quotes.corpus import incremental, mention_classes
+from quotes.corpus.resolve import content_words, corpus_key, fold, person_parts, resolve_corpus
 from quotes.store import insert_rows, write_transaction
 
 MIN_CONTAINED_WORDS = 6  # a shorter excerpt joins a longer quote's group from this length
@@ -225,90 +223,17 @@ def _temp_ids(db: sqlite_utils.Database, name: str, ids: Iterable) -> str:
 ENTITY_COLUMNS = ("name", "kind", "gender", "description", "first_seen", "last_seen")
 
 
-@lru_cache(maxsize=65536)
-def _aliases(stored: str | None) -> tuple[str, ...]:
-    return tuple(json.loads(stored or "[]"))
-
-
-_SEP = "\x1f"  # joins the parts of an order key in SQL; sorts before any character in them
-
-
-def stage_mention_classes(db: sqlite_utils.Database,
-                          names: set[tuple[str, str]] | None = None) -> list[tuple[str, CorpusMention, list]]:
-    """Every article's own entities, gathered into classes of mentions alike in all the
-    resolution reads (kind, name, aliases, description, gender, the roles its claims
-    give it): (class key, CorpusMention with its count and dates, [(entity id, mentions
-    of the class it holds now)]) a class.
-
-    A name is written the same way in many articles, so the classes are far fewer than
-    the mentions; the mentions themselves stay in SQLite (temp.refresh_mc: mention id,
-    class, current answer) for the answers to be written back by class.
-    """
-    scoped_mentions = scoped_refs = ""
-    if names is not None:  # the mentions of these names only (an incremental refresh's block)
-        incremental.temp_table(db, "refresh_block", "kind text, name text, primary key (name, kind)",
-                               sorted(names), width=2)
-        db.execute("drop table if exists temp.refresh_block_mentions")
-        # The block first (cross join): a temporary table has no statistics, and SQLite
-        # would rather scan every mention. Rowids too, to read the mentions without the id index.
-        db.execute("""create temp table refresh_block_mentions as
-            select article_entities.id as id, article_entities.rowid as rid
-            from temp.refresh_block b cross join article_entities on article_entities.name = b.name
-              and article_entities.kind = b.kind""")
-        db.execute("create unique index temp.refresh_block_mentions_id on refresh_block_mentions (id)")
-        scoped_mentions = " where article_entities.rowid in (select rid from temp.refresh_block_mentions)"
-        scoped_refs = " and entity_refs.article_entity_id in (select id from temp.refresh_block_mentions)"
-    db.execute("drop table if exists temp.refresh_roles")
-    db.execute(f"""create temp table refresh_roles as
-        select article_entity_id, json_group_array(object) as roles from (
-          select entity_refs.article_entity_id as article_entity_id, claims.object as object
-          from entity_refs join claims on claims.id = entity_refs.row_id
-          where entity_refs.role = 'subject' and claims.kind = 'role' and claims.object is not null{scoped_refs}
-          order by 1, 2)
-        group by article_entity_id""")
-    db.execute("create unique index temp.refresh_roles_id on refresh_roles (article_entity_id)")
-    db.execute("drop table if exists temp.refresh_mc")
-    db.execute(f"""create temp table refresh_mc as
-        select article_entities.id as mention_id, article_entities.entity_id as entity_id,
-          article_entities.resolution as resolution, articles.published as published,
-          json_array(article_entities.kind, article_entities.name, article_entities.aliases,
-            article_entities.description, article_entities.gender,
-            json(coalesce(refresh_roles.roles, '[]'))) as class,
-          (articles.published is null) || '{_SEP}' || coalesce(articles.published, '') || '{_SEP}'
-            || article_entities.article_id || '{_SEP}' || article_entities.id as sort_key,
-          article_entities.article_id as article_id
-        from article_entities join articles on articles.id = article_entities.article_id
-          left join temp.refresh_roles on refresh_roles.article_entity_id = article_entities.id{scoped_mentions}""")
-    out = []
-    # One sort of the mentions by class and current answer gives both the classes and,
-    # for each, how many of its mentions each entity id holds now.
-    rows = db.execute("""
-        select class, entity_id, count(*), min(sort_key), min(mention_id), max(published)
-        from temp.refresh_mc group by class, entity_id order by class""")
-    for class_, parts in itertools.groupby(rows, key=lambda r: r[0]):
-        parts = list(parts)
-        count = sum(p[2] for p in parts)
-        first, least_id = min(p[3] for p in parts), min(p[4] for p in parts)
-        last = max((p[5] for p in parts if p[5] is not None), default=None)
-        kind, name, aliases, description, gender, roles = json.loads(class_)
-        null_date, published, article_id, first_id = first.split(_SEP)
-        first_key = (null_date == "1", published, article_id, first_id)
-        mention = CorpusMention(
-            id=least_id, article_id=article_id, name=name or "", kind=kind or "person",
-            published=published or None, aliases=_aliases(aliases), description=description,
-            gender=gender, roles=tuple(roles), count=count, first=first_key, last_published=last,
-        )
-        out.append((class_, mention, [(p[1], p[2]) for p in parts if p[1] is not None]))
-    return out
-
-
 def refresh_entities(db: sqlite_utils.Database, summary: RefreshSummary,
                      block: "incremental.Block | None" = None) -> set[int]:
     """Resolve the corpus (or an incremental refresh's block of it) and re-point
     everything at it; returns entity ids no longer used. Leaves in temp.refresh_touched_entities
     the entity ids whose rows or quotes may have changed, and in temp.refresh_rows the
     quotes and claims re-pointed (the groups' refresh reads both)."""
-    classes = stage_mention_classes(db, block.names if block is not None else None)
+    if block is None:
+        found = mention_classes.all_classes(db)
+    else:
+        found = mention_classes.block_classes(db, block.names, block.dirty)
+    classes = found.items
     resolution = resolve_corpus([c for _, c, _ in classes])
     if block is None:
         in_play = {r[0] for r in db.execute(
@@ -324,8 +249,8 @@ def refresh_entities(db: sqlite_utils.Database, summary: RefreshSummary,
     _update_entities(db, resolution, id_of, existing, summary)
     _temp_ids(db, "refresh_renamed", [*_renamed(resolution, id_of, existing),
                                        *(block.renamed if block is not None else ())])
-    _repoint_answers(db, resolution, classes, id_of, summary)
-    del classes
+    _repoint_answers(db, resolution, found, id_of, summary, full=block is None)
+    del classes, found
     keep = set(id_of.values())
     _refresh_aliases(db, resolution, id_of, keep | in_play)
     touched = keep | in_play | (block.gone_ids if block is not None else set())
@@ -389,18 +314,21 @@ def _update_entities(db, resolution, id_of: dict[str, int], existing: dict,
     summary.entities = len(resolution.entities)
 
 
-def _repoint_answers(db, resolution, classes, id_of: dict[str, int], summary: RefreshSummary) -> None:
+def _repoint_answers(db, resolution, classes: "mention_classes.Classes", id_of: dict[str, int],
+                     summary: RefreshSummary, full: bool) -> None:
     """The answers, by class, and the rows that refer to mentions whose answer changed."""
     db.execute("drop table if exists temp.refresh_answers")
     db.execute("create temp table refresh_answers (class text primary key, entity_id integer, resolution text)")
-    answers = []
-    for class_, c, _ in classes:
+    answer_of = {}
+    for class_, c, _ in classes.items:
         key = resolution.entity_of.get(c.id)
-        answers.append((class_, id_of[key] if key else None, resolution.reason.get(c.id, "ambiguous")))
+        answer_of[class_] = (id_of[key] if key else None, resolution.reason.get(c.id, "ambiguous"))
         if not key:
             summary.unresolved += c.count
-    db.conn.executemany("insert into temp.refresh_answers values (?, ?, ?)", answers)
-    del answers
+    db.conn.executemany("insert into temp.refresh_answers values (?, ?, ?)",
+                        [(class_, *answer) for class_, answer in answer_of.items()])
+    mention_classes.settle(db, classes, answer_of, full)  # temp.refresh_mc: the mentions to look at
+    del answer_of
     moved = _temp_ids(db, "refresh_mentions", (r[0] for r in db.execute("""
         select refresh_mc.mention_id from temp.refresh_mc join temp.refresh_answers
           on refresh_answers.class = refresh_mc.class
@@ -962,7 +890,7 @@ def _stage_short_quotes(db: sqlite_utils.Database, short: set[str]) -> None:
     needs MIN_CONTAINED_WORDS words), so its groups in other articles keep their rows."""
     _temp_ids(db, "refresh_short", sorted(short))
     db.execute("drop table if exists temp.refresh_long_affected")
-    db.execute(f"""create temp table refresh_long_affected as select id from temp.refresh_affected
+    db.execute("""create temp table refresh_long_affected as select id from temp.refresh_affected
         where id not in (select id from temp.refresh_short)""")
     db.execute("drop table if exists temp.refresh_short_quotes")
     db.execute("""create temp table refresh_short_quotes as

@@ -544,6 +544,19 @@ def _incremental_refresh(db: sqlite_utils.Database) -> None:
                "aliases text, primary key (target, kind, name, aliases))")
 
 
+# 0012: the mention classes the corpus resolution reads, kept between refreshes
+# (quotes/corpus/mention_classes.py), so that an incremental refresh reads a few hundred
+# classes instead of every mention of its names. Filled by the next refresh, which is a
+# full one (quotes.corpus.incremental.RULES).
+@MIGRATIONS(name="0012_mention_classes")
+def _mention_classes(db: sqlite_utils.Database) -> None:
+    db.execute("""create table if not exists _mention_classes (class text not null, kind text, name text,
+        entity_id integer, resolution text, mentions integer not null, first_key text not null,
+        least_id text not null, last_published text)""")
+    db.execute("create index if not exists idx_mention_classes_name_kind on _mention_classes (name, kind)")
+    db.execute("create index if not exists idx_mention_classes_class on _mention_classes (class)")
+
+
 def schema_version(db: sqlite_utils.Database) -> str | None:
     """The name of the last migration applied, or None for a database never ensured."""
     applied = MIGRATIONS.applied(db)
