@@ -26,9 +26,9 @@ from quotes.store.schema import REFRESH_LOG, REFRESH_STATE
 
 STATE_KEY = "logged"  # REFRESH_STATE row: every change since the last refresh is in the log
 # The rules the derived tables were last made by, kept in that row: a database refreshed
-# under other rules (v1: short texts grouped across articles; v2: no _mention_classes)
-# is refreshed in full once.
-RULES = "v3"  # v3: the mention classes kept in _mention_classes (quotes.corpus.mention_classes)
+# under other rules (v1: short texts grouped across articles; v2: no _mention_classes;
+# v3: no _quote_group_state) is refreshed in full once, which fills what it lacks.
+RULES = "v4"
 
 
 def is_tracked(db: sqlite_utils.Database) -> bool:

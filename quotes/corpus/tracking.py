@@ -26,7 +26,6 @@ from __future__ import annotations
 import itertools
 import re
 import sys
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,10 +36,11 @@ import sqlite_utils
 from quotes import wordlists
 from quotes.model import short_hash
 from quotes.corpus import incremental, mention_classes
+from quotes.corpus.quote_group_rows import (MIN_CONTAINED_WORDS, QUOTE_FIELDS, QUOTE_GROUP_COLUMNS, Tally,
+                                           quote_group_of_rows, quote_words)
 from quotes.corpus.resolve import content_words, corpus_key, fold, person_parts, resolve_corpus
 from quotes.store import insert_rows, write_transaction
 
-MIN_CONTAINED_WORDS = 6  # a shorter excerpt joins a longer quote's group from this length
 
 
 @dataclass
@@ -428,32 +428,8 @@ def _delete_entities(db: sqlite_utils.Database, ids: set[int], summary: RefreshS
 # --- the same quote across articles -----------------------------------------------------------
 
 
-def quote_words(text: str) -> list[str]:
-    """The words text_hash is made of (NFKC, lower case, no punctuation), in order."""
-    return re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", text or "").lower())
-
-
 def _appearance_order(q: dict):
     return (q["published"] is None, q["published"] or "", q["article_id"], q["start"] or 0, q["id"])
-
-
-def _articles_disagree(said: Iterable[tuple[str, int | None]]) -> bool:
-    """Do two articles give these words to different speakers: two articles that name
-    known speakers for them, and no speaker in common? `said`: (article, speaker) pairs.
-    (Within one article, a reported-speech span that wraps another speaker's direct
-    quote is an overlap of extraction, not a misattribution: an article agrees with
-    another when any of its speakers for the words is the other's.)"""
-    by_article: dict[str, set] = defaultdict(set)
-    for article_id, speaker_id in said:
-        if speaker_id is not None:
-            by_article[article_id].add(speaker_id)
-    # Articles giving the same speakers cannot disagree with each other, and a speaker
-    # every article gives settles it: a quote reprinted by hundreds of articles is then
-    # one set, not hundreds squared pairs.
-    distinct = list({frozenset(speakers) for speakers in by_article.values()})
-    if len(distinct) < 2 or frozenset.intersection(*distinct):
-        return False
-    return any(not a & b for i, a in enumerate(distinct) for b in distinct[i + 1:])
 
 
 def short_group_key(text_hash: str, article_id: str) -> str:
@@ -461,11 +437,6 @@ def short_group_key(text_hash: str, article_id: str) -> str:
     printed by two articles is two people's own words, not one quote. (The same in SQL:
     _GROUP_KEY; text hashes are hex, so the text hash is the part before the "-".)"""
     return f"{text_hash}-{article_id}"
-
-
-def _own_hash(key: str) -> str:
-    """The text_hash a group key is named after (its own text's)."""
-    return key.partition("-")[0]
 
 
 def quote_roots(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -510,64 +481,10 @@ def quote_roots_and_short(texts: Iterable[tuple[str, str]]) -> tuple[dict[str, s
     return root, short
 
 
-QUOTE_FIELDS = ("id", "text", "text_hash", "article_id", "start", "published", "publisher", "url",
-                "speaker_id", "speaker_name")
-_ID, _TEXT, _HASH, _ARTICLE, _START, _PUBLISHED, _PUBLISHER, _URL, _SPEAKER, _NAME = range(len(QUOTE_FIELDS))
-
-
 def quote_group(key: str, members: list[dict]) -> dict:
     """The quote_groups row of one group, from its members (dicts with QUOTE_FIELDS)
     in order of appearance."""
     return quote_group_of_rows(key, [tuple(q[f] for f in QUOTE_FIELDS) for q in members])
-
-
-def quote_group_of_rows(key: str, rows: list[tuple]) -> dict:
-    """quote_group for members as tuples in QUOTE_FIELDS order: one pass over them,
-    which the refresh makes for every quote of the corpus."""
-    first = rows[0]
-    text = least = None
-    articles, publishers, speakers = set(), set(), {}
-    last = None
-    own = _own_hash(key)
-    for row in rows:
-        if row[_HASH] == own:
-            if text is None:
-                text = least = row[_TEXT]
-            elif row[_TEXT] < least:
-                least = row[_TEXT]
-        articles.add(row[_ARTICLE])
-        if row[_PUBLISHER]:
-            publishers.add(row[_PUBLISHER])
-        if row[_SPEAKER] is not None:
-            speakers[row[_SPEAKER]] = row[_NAME]
-        if row[_PUBLISHED] and (last is None or row[_PUBLISHED] > last):
-            last = row[_PUBLISHED]
-    if text is None:
-        raise ValueError(f"quote group {key} has no member with its own text")
-    # Disagreement needs two articles and two speakers, and words enough to be one
-    # statement: "No" or "a disaster" in two articles is two people's own words.
-    words = len(quote_words(least))
-    conflicting = (words >= MIN_CONTAINED_WORDS and len(articles) > 1 and len(speakers) > 1
-                   and _articles_disagree((row[_ARTICLE], row[_SPEAKER]) for row in rows))
-    return {
-        "key": key,
-        "text": text,
-        "words": words,
-        "quotes": len(rows),
-        "articles": len(articles),
-        "publishers": len(publishers),
-        "speakers": len(speakers),
-        "speaker_names": ", ".join(sorted({n for n in speakers.values() if n})) or None,
-        "conflicting": int(conflicting),
-        "first_quote_id": first[_ID],
-        "first_article_id": first[_ARTICLE],
-        "first_published": first[_PUBLISHED],
-        "first_publisher": first[_PUBLISHER],
-        "first_url": first[_URL],
-        "first_speaker_id": first[_SPEAKER],
-        "first_speaker_name": first[_NAME],
-        "last_published": last,
-    }
 
 
 def group_quotes(quotes: list[dict]) -> tuple[list[dict], list[dict]]:
@@ -609,12 +526,6 @@ def _stage_roots(db: sqlite_utils.Database, root: dict[str, str], short: Iterabl
                         [(h,) for h in sorted(short)])
 
 
-QUOTE_GROUP_COLUMNS = ("key", "text", "words", "quotes", "articles", "publishers", "speakers",
-                       "speaker_names", "conflicting", "first_quote_id", "first_article_id",
-                       "first_published", "first_publisher", "first_url", "first_speaker_id",
-                       "first_speaker_name", "last_published")
-
-
 def refresh_quote_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> None:
     """Group the corpus's quotes, one group in memory at a time: the roots come from the
     distinct texts, then every quote is read once, in group and appearance order."""
@@ -634,14 +545,19 @@ def refresh_quote_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> 
           left join temp.refresh_roots on refresh_roots.hash = quotes.text_hash
         order by 1, articles.published is null, coalesce(articles.published, ''), quotes.article_id,
           coalesce(quotes.start, 0), quotes.id""")
+    states = Stage(db, "_quote_group_state", ("key",), ("key", "state"))
     for key, rows in itertools.groupby(cursor, key=lambda r: r[0]):
-        group = quote_group_of_rows(key, [r[1:] for r in rows])
+        tally = Tally(key).add(r[1:] for r in rows)
+        group = tally.row()
         groups.add(group)
+        if (state := tally.state()) is not None:
+            states.add({"key": key, "state": state})
         summary.quote_groups += 1
         summary.multi_article_groups += group["articles"] > 1
         summary.multi_publisher_groups += group["publishers"] > 1
         summary.conflicting_groups += bool(group["conflicting"])
     stale = groups.sync(delete=False, summary=summary)
+    states.sync()
     # Members in SQL alone: each quote's group is its text's root, else its own text
     # (a short text's: per article).
     changed = db.conn.execute(f"""
@@ -726,10 +642,11 @@ def refresh_quote_groups_touched(db: sqlite_utils.Database, summary: RefreshSumm
     texts, changed = _touched_texts(db, touched)
     finder = _RootFinder(db, changed, _affected_hashes(db, texts, changed), touched.quotes)
     root = finder.roots()
+    _stage_roots(db, root, finder.short)
     _stage_short_quotes(db, finder.short)
-    keys = _quote_groups_in_play(db, touched, root, finder.current)
-    in_play = _stage_group_quotes(db, root, finder.short, keys)
-    _write_quote_groups(db, summary, in_play)
+    plan = _plan_quote_groups(db, touched, root, finder)
+    _stage_group_quotes(db, plan)
+    _write_quote_groups(db, summary, plan)
 
 
 def _touched_texts(db: sqlite_utils.Database,
@@ -799,10 +716,12 @@ class _RootFinder:
             where text_hash in {_temp_ids(db, 'refresh_affected', sorted(affected))} group by text_hash"""))
         self.words_of: dict[str, tuple[str, ...]] = {}
         self.short: set[str] = set()  # the affected texts too short to join by containment (roots)
-        self.old_root = dict(db.execute(f"""select quotes.text_hash, min(m.group_key) from quotes
-            join quote_group_members m on m.quote_id = quotes.id
-            where quotes.text_hash in {_AFFECTED}
-            group by quotes.text_hash having count(distinct m.group_key) = 1"""))
+        # The group each affected text's quotes are in: one for a text long enough to be
+        # grouped by containment (its root's), so one member tells (those stored since
+        # the last refresh are in none yet). Short texts' groups are per article: unused.
+        self.old_root: dict[str, str] = {h: key for h, key in db.execute("""select a.id, (
+                select m.group_key from quotes join quote_group_members m on m.quote_id = quotes.id
+                where quotes.text_hash = a.id limit 1) from temp.refresh_affected a""") if key is not None}
         self.touched_now = [c for c in sorted(changed) if c in self.current]
         # The least text of each touched hash before: its quotes not stored now, and those deleted.
         self.old_least = dict(db.execute("""select text_hash, min(text) from quotes
@@ -899,69 +818,121 @@ def _stage_short_quotes(db: sqlite_utils.Database, short: set[str]) -> None:
           and quotes.text_hash in (select id from temp.refresh_short)""")
 
 
-def _quote_groups_in_play(db: sqlite_utils.Database, touched: "incremental.Touched",
-                          root: dict[str, str], current: dict[str, str]) -> set[str]:
-    """The groups whose rows can change: old and new of the affected texts, those of
-    deleted quotes, those of quotes whose speaker changed (re-pointed: temp.refresh_rows)
-    or was renamed (temp.refresh_renamed)."""
-    keys = {r[0] for r in db.execute(f"""select distinct m.group_key from quotes
-        join quote_group_members m on m.quote_id = quotes.id where quotes.text_hash in {_LONG_AFFECTED}""")}
-    keys |= {r[0] for r in db.execute(f"select key from {_SHORT_QUOTES}")}
-    keys |= {g for _, _, g in touched.quotes if g}
-    keys |= {root.get(h, h) for h in current}
-    keys |= {r[0] for r in db.execute("""select distinct m.group_key from quotes
+@dataclass
+class _GroupPlan:
+    """Which quote groups an incremental refresh recomputes, and how.
+
+    `full`: read again from all their members: groups that lose a quote (deleted, or
+    whose text's root moved), gain a quote of the corpus (a root moved), or hold a quote
+    whose speaker was re-pointed or renamed. `appended`: groups that only gain the
+    stored articles' quotes and kept a state (quote_group_rows.Tally): resumed from
+    their row. `full_hashes`: the affected long texts whose quotes all go to a full
+    group; `moved`: those whose quotes change group."""
+
+    full: set[str]
+    appended: set[str]
+    full_hashes: set[str]
+    moved: set[str]
+
+    @property
+    def in_play(self) -> set[str]:
+        return self.full | self.appended
+
+
+def _plan_quote_groups(db: sqlite_utils.Database, touched: "incremental.Touched",
+                       root: dict[str, str], finder: "_RootFinder") -> _GroupPlan:
+    """The groups whose rows can change (see _GroupPlan): those of deleted quotes, of
+    quotes re-pointed (temp.refresh_rows) or whose speaker was renamed
+    (temp.refresh_renamed), old and new of the texts whose root moved, and those the
+    stored quotes join."""
+    full = {g for _, _, g in touched.quotes if g}
+    full |= {r[0] for r in db.execute("""select distinct m.group_key from quotes
         join quote_group_members m on m.quote_id = quotes.id
         where quotes.speaker_id in (select id from temp.refresh_renamed)
            or quotes.id in (select id from temp.refresh_rows)""")}
-    return keys
+    new_key = {h: root.get(h, h) for h in finder.current if h not in finder.short}
+    moved = {h for h, key in new_key.items() if finder.old_root.get(h, key) != key}
+    for h in moved:
+        full |= {finder.old_root[h], new_key[h]}
+    joined = {r[0] for r in db.execute(f"""select distinct {_GROUP_KEY} from quotes
+        left join temp.refresh_roots on refresh_roots.hash = quotes.text_hash
+        where quotes.article_id in (select id from temp.refresh_stored)""")}
+    candidates = _temp_ids(db, "refresh_append_candidates", sorted(joined - full))
+    appended = {r[0] for r in db.execute(f"""select s.key from _quote_group_state s
+        join quote_groups g on g.key = s.key where s.key in {candidates}""")}
+    full |= joined - appended
+    return _GroupPlan(full=full, appended=appended, moved=moved,
+                      full_hashes={h for h, key in new_key.items() if key in full})
 
 
-def _stage_group_quotes(db: sqlite_utils.Database, root: dict[str, str], short: set[str],
-                        keys: set[str]) -> str:
-    """temp.refresh_roots (the new roots, and the short texts) and temp.refresh_group_quotes:
-    each quote of the groups in play under its group, an affected text's by its root (a
-    short one's per article), the others' by the group they are in (which cannot have
-    moved). Returns the groups in play (a subquery)."""
-    _stage_roots(db, root, short)
-    in_play = _temp_ids(db, "refresh_group_keys", sorted(keys))
+def _stage_group_quotes(db: sqlite_utils.Database, plan: _GroupPlan) -> None:
+    """temp.refresh_group_quotes: each quote of the groups read in full under its group:
+    a text's whose group is read in full by its root, a short one's per article, the
+    others' by the group they are in (which cannot have moved)."""
+    full = _temp_ids(db, "refresh_group_keys", sorted(plan.full))
+    hashes = _temp_ids(db, "refresh_full_hashes", sorted(plan.full_hashes))
     db.execute("drop table if exists temp.refresh_group_quotes")
     db.execute(f"""create temp table refresh_group_quotes as
         select quotes.id as quote_id, {_GROUP_KEY} as key
         from quotes left join temp.refresh_roots on refresh_roots.hash = quotes.text_hash
-        where quotes.text_hash in {_LONG_AFFECTED}
+        where quotes.text_hash in {hashes}
         union
-        select quote_id, key from {_SHORT_QUOTES}
+        select quote_id, key from {_SHORT_QUOTES} where key in {full}
         union
         select m.quote_id, m.group_key from quote_group_members m join quotes on quotes.id = m.quote_id
-        where m.group_key in {in_play} and quotes.text_hash not in {_LONG_AFFECTED}""")
-    return in_play
+        where m.group_key in {full} and quotes.text_hash not in {_LONG_AFFECTED}""")
 
 
-def _write_quote_groups(db: sqlite_utils.Database, summary: RefreshSummary, in_play: str) -> None:
-    """The groups in play written as a difference, one group in memory at a time; the
-    affected texts' quotes moved to their roots; groups left empty deleted last (once
-    no member points at them)."""
+_GROUP_QUOTE_COLUMNS = """quotes.id, quotes.text, quotes.text_hash, quotes.article_id, quotes.start,
+          articles.published, articles.publisher, articles.url, quotes.speaker_id, entities.name"""
+_APPEARANCE = """articles.published is null, coalesce(articles.published, ''), quotes.article_id,
+          coalesce(quotes.start, 0), quotes.id"""
+
+
+def _write_quote_groups(db: sqlite_utils.Database, summary: RefreshSummary, plan: _GroupPlan) -> None:
+    """The groups in play written as a difference, one group in memory at a time (a
+    group read in full from its members, one appended to from its row, its state and
+    the stored quotes); the quotes stored or moved given their groups; groups left
+    empty deleted last (once no member points at them)."""
     groups = Stage(db, "quote_groups", ("key",), QUOTE_GROUP_COLUMNS)
-    cursor = db.execute("""
-        select g.key, quotes.id, quotes.text, quotes.text_hash,
-          quotes.article_id, quotes.start, articles.published, articles.publisher, articles.url,
-          quotes.speaker_id, entities.name
+    states = Stage(db, "_quote_group_state", ("key",), ("key", "state"))
+
+    def add(tally: Tally) -> None:
+        groups.add(tally.row())
+        if (state := tally.state()) is not None:
+            states.add({"key": tally.key, "state": state})
+        summary.quote_groups += 1
+
+    cursor = db.execute(f"""select g.key, {_GROUP_QUOTE_COLUMNS}
         from temp.refresh_group_quotes as g
           join quotes on quotes.id = g.quote_id join articles on articles.id = quotes.article_id
           left join entities on entities.id = quotes.speaker_id
-        order by 1, articles.published is null, coalesce(articles.published, ''), quotes.article_id,
-          coalesce(quotes.start, 0), quotes.id""")
+        order by 1, {_APPEARANCE}""")
     for key, rows in itertools.groupby(cursor, key=lambda r: r[0]):
-        groups.add(quote_group_of_rows(key, [r[1:] for r in rows]))
-        summary.quote_groups += 1
+        add(Tally(key).add(r[1:] for r in rows))
+    appended = _temp_ids(db, "refresh_appended_keys", sorted(plan.appended))
+    resumed = {}
+    for row in db.execute(f"""select {', '.join(f'g.[{c}]' for c in QUOTE_GROUP_COLUMNS)}, s.state
+            from quote_groups g join _quote_group_state s on s.key = g.key where g.key in {appended}"""):
+        resumed[row[0]] = Tally.resume(dict(zip(QUOTE_GROUP_COLUMNS, row)), row[-1])
+    cursor = db.execute(f"""select * from (select {_GROUP_KEY} as key, {_GROUP_QUOTE_COLUMNS}
+        from quotes join articles on articles.id = quotes.article_id
+          left join entities on entities.id = quotes.speaker_id
+          left join temp.refresh_roots on refresh_roots.hash = quotes.text_hash
+        where quotes.article_id in (select id from temp.refresh_stored)) where key in {appended} order by key""")
+    for key, rows in itertools.groupby(cursor, key=lambda r: r[0]):
+        add(resumed[key].add(r[1:] for r in rows))
+    in_play = _temp_ids(db, "refresh_in_play_groups", sorted(plan.in_play))
     stale = groups.sync(delete=False, summary=summary, scope=f"t.key in {in_play}")
+    states.sync(scope=f"t.key in {in_play}")
+    moved = _temp_ids(db, "refresh_moved_hashes", sorted(plan.moved))
     changed_rows = db.conn.execute(f"""
         insert into quote_group_members (quote_id, group_key, match)
         select quotes.id, {_GROUP_KEY},
           case when refresh_roots.root is null then 'exact' else 'contained' end
         from quotes left join temp.refresh_roots on refresh_roots.hash = quotes.text_hash
-        where quotes.text_hash in {_LONG_AFFECTED}
-           or quotes.id in (select quote_id from {_SHORT_QUOTES}) order by quotes.rowid
+        where quotes.text_hash in {moved} or quotes.article_id in (select id from temp.refresh_stored)
+        order by quotes.rowid
         on conflict (quote_id) do update set group_key = excluded.group_key, match = excluded.match
           where group_key is not excluded.group_key or match is not excluded.match""").rowcount
     summary.changes["quote_group_members"] = summary.changes.get("quote_group_members", 0) + changed_rows

@@ -557,6 +557,16 @@ def _mention_classes(db: sqlite_utils.Database) -> None:
     db.execute("create index if not exists idx_mention_classes_class on _mention_classes (class)")
 
 
+# 0013: what a quote group's row does not say but adding to it needs (the publishers and
+# speakers seen, each article's speakers, where its first member and its text appear;
+# quotes/corpus/quote_group_rows.py), for groups of more than one quote: an incremental
+# refresh that adds new articles' quotes to a group reprinted hundreds of times resumes
+# from its row instead of reading every member. Filled by the next (full) refresh.
+@MIGRATIONS(name="0013_quote_group_state")
+def _quote_group_state(db: sqlite_utils.Database) -> None:
+    db.execute("create table if not exists _quote_group_state (key text primary key, state text not null)")
+
+
 def schema_version(db: sqlite_utils.Database) -> str | None:
     """The name of the last migration applied, or None for a database never ensured."""
     applied = MIGRATIONS.applied(db)
