@@ -169,8 +169,12 @@ class Stage:
             sets = ", ".join(f"[{c}] = s.[{c}]" for c in others)
             key_match = " and ".join(f"s.[{k}] = [{self.table}].[{k}]" for k in self.key)
             differs = " or ".join(f"s.[{c}] is not [{self.table}].[{c}]" for c in others)
+            # The keys as an IN list too: else SQLite walks the whole table for a few staged rows.
+            key_row = ", ".join(f"[{self.table}].[{k}]" for k in self.key)
+            key_list = ", ".join(f"[{k}]" for k in self.key)
             changes += conn.execute(
-                f"update {table} set {sets} from {stage} as s where {key_match} and ({differs})").rowcount
+                f"update {table} set {sets} from {stage} as s where {key_match} and ({differs})"
+                f" and ({key_row}) in (select {key_list} from {stage})").rowcount
         names = ", ".join(f"[{c}]" for c in self.columns)
         changes += conn.execute(
             f"insert into {table} ({names}) select {names} from {stage} as s "
@@ -640,7 +644,13 @@ def refresh_quote_groups_touched(db: sqlite_utils.Database, summary: RefreshSumm
     root from the texts containing it (found through the full-text index, checked word
     for word), and every group holding one of them or a quote whose speaker changed."""
     texts, changed = _touched_texts(db, touched)
-    finder = _RootFinder(db, changed, _affected_hashes(db, texts, changed), touched.quotes)
+    # A text that was in the corpus before and still is contains what it contained: only
+    # the texts new to the corpus, or gone from it, can change another's containers.
+    kept = {r[0] for r in db.execute("""select h.id from temp.refresh_hashes h where exists (
+        select 1 from quotes where quotes.text_hash = h.id
+          and quotes.article_id not in (select id from temp.refresh_stored))""")}
+    searched = {h: ts for h, ts in texts.items() if h not in kept}
+    finder = _RootFinder(db, changed, _affected_hashes(db, searched, changed), touched.quotes)
     root = finder.roots()
     _stage_roots(db, root, finder.short)
     _stage_short_quotes(db, finder.short)
