@@ -25,6 +25,8 @@ TABLES = {
     "_mention_classes",
     # 0013: what adding to a quote group needs beyond its row
     "_quote_group_state",
+    # 0014: the same for claim groups
+    "_claim_group_state",
 }
 FTS_TABLES = {"quotes_fts", "claims_fts", "articles_fts", "entities_fts"}
 MIGRATIONS = ["0001_schema", "0002_published_parts_entity_search", "0003_fact_tracking",
@@ -32,7 +34,7 @@ MIGRATIONS = ["0001_schema", "0002_published_parts_entity_search", "0003_fact_tr
               "0007_perf_drop_covered_indexes", "0008_perf_fts_update_of_columns",
               "0009_perf_deferred_indexes", "0010_article_canonical_url",
               "0011_incremental_refresh", "0012_mention_classes",
-              "0013_quote_group_state"]
+              "0013_quote_group_state", "0014_claim_group_state"]
 
 
 def article(body="body", **kw) -> Article:

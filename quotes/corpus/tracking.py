@@ -36,6 +36,7 @@ import sqlite_utils
 from quotes import wordlists
 from quotes.model import short_hash
 from quotes.corpus import incremental, mention_classes
+from quotes.corpus.claim_group_rows import CLAIM_GROUP_COLUMNS, ClaimTally
 from quotes.corpus.quote_group_rows import (MIN_CONTAINED_WORDS, QUOTE_FIELDS, QUOTE_GROUP_COLUMNS, Tally,
                                            quote_group_of_rows, quote_words)
 from quotes.corpus.resolve import content_words, corpus_key, fold, person_parts, resolve_corpus
@@ -975,28 +976,6 @@ def claim_group_key(kind: str, subject_kind: str | None, subject_name: str | Non
     return short_hash(kind, f"{subject_kind}:{corpus_key(subject_name, subject_kind or 'person')}", obj)
 
 
-def _claim_order(c: dict):
-    return (c["reported"] is None, c["reported"] or "", c["article_id"], c["start"] or 0, c["id"])
-
-
-def claim_group(key: str, cs: list[dict]) -> tuple[dict, list[dict]]:
-    """The claim_groups row and member rows of one group, from its claims (dicts with
-    the CLAIM_FIELDS keys, plus reported and norm) in order of report."""
-    first = cs[0]
-    dates = sorted(c["reported"] for c in cs if c["reported"])
-    group = {
-        "key": key, "kind": first["kind"], "subject_id": first["subject_id"],
-        "subject_name": first["subject_name"], "object": first["norm"], "text": first["text"],
-        "claims": len(cs), "articles": len({c["article_id"] for c in cs}),
-        "publishers": len({c["publisher"] for c in cs if c["publisher"]}),
-        "first_reported": dates[0] if dates else None,
-        "last_reported": dates[-1] if dates else None,
-        "first_claim_id": first["id"], "first_article_id": first["article_id"],
-        "first_publisher": first["publisher"], "first_url": first["url"],
-    }
-    return group, [{"claim_id": c["id"], "group_key": key, "reported": c["reported"]} for c in cs]
-
-
 def _claim_key(c: dict) -> tuple[str, str, str | None]:
     """(group key, normalised object, reported) of a claim."""
     norm = claim_object(c["kind"], c["object"], c["text"])
@@ -1012,10 +991,6 @@ _CLAIMS_SQL = """
       articles.publisher, articles.url, claims.start{extra}
     from claims join articles on articles.id = claims.article_id
       left join entities on entities.id = claims.subject_id{join}"""
-CLAIM_GROUP_COLUMNS = ("key", "kind", "subject_id", "subject_name", "object", "text", "claims",
-                       "articles", "publishers", "first_reported", "last_reported", "first_claim_id",
-                       "first_article_id", "first_publisher", "first_url")
-
 
 def _reset_claim_keys(db: sqlite_utils.Database) -> None:
     """temp.refresh_claim_keys, empty: each claim's group key, normalised object and
@@ -1025,30 +1000,50 @@ def _reset_claim_keys(db: sqlite_utils.Database) -> None:
     db.execute("delete from temp.refresh_claim_keys")
 
 
+class _ClaimStages:
+    """The claim_groups, _claim_group_state and claim_group_members rows a refresh writes."""
+
+    def __init__(self, db: sqlite_utils.Database, summary: RefreshSummary):
+        self.summary = summary
+        self.groups = Stage(db, "claim_groups", ("key",), CLAIM_GROUP_COLUMNS)
+        self.states = Stage(db, "_claim_group_state", ("key",), ("key", "state"))
+        self.members = Stage(db, "claim_group_members", ("claim_id",), ("claim_id", "group_key", "reported"))
+        self.multi_article = 0  # groups that span several articles
+
+    def add(self, tally: ClaimTally, cs: Iterable[dict]) -> None:
+        """A group's tally and the claims whose member rows to write."""
+        group = tally.row()
+        self.groups.add(group)
+        if (state := tally.state()) is not None:
+            self.states.add({"key": tally.key, "state": state})
+        for c in cs:
+            self.members.add({"claim_id": c["id"], "group_key": tally.key, "reported": c["reported"]})
+        self.summary.claim_groups += 1
+        self.multi_article += group["articles"] > 1
+
+    def sync(self, scope: str | None = None, members_scope: str | None = None) -> None:
+        stale = self.groups.sync(delete=False, summary=self.summary, scope=scope)
+        self.states.sync(scope=scope)
+        self.members.sync(summary=self.summary, scope=members_scope)
+        delete_keys(self.groups.db, "claim_groups", ("key",), stale)  # once no member points at them
+
+
 def _stage_claim_groups(db: sqlite_utils.Database, summary: RefreshSummary,
-                        where: str = "") -> tuple[Stage, Stage, int]:
+                        where: str = "") -> _ClaimStages:
     """The claims keyed in temp.refresh_claim_keys (those `where` keeps) read in group
-    and report order, one group in memory at a time, into the claim_groups and
-    claim_group_members stages, shared by the full and the incremental refresh.
-    Returns (groups, members, how many groups span several articles)."""
-    groups = Stage(db, "claim_groups", ("key",), CLAIM_GROUP_COLUMNS)
-    members = Stage(db, "claim_group_members", ("claim_id",), ("claim_id", "group_key", "reported"))
+    and report order, one group in memory at a time, into the stages, shared by the
+    full and the incremental refresh."""
+    stages = _ClaimStages(db, summary)
     cursor = db.execute(_CLAIMS_SQL.format(
         extra=", refresh_claim_keys.key, refresh_claim_keys.norm, refresh_claim_keys.reported",
         join=" join temp.refresh_claim_keys on refresh_claim_keys.claim_id = claims.id")
         + f"""{where} order by refresh_claim_keys.key, refresh_claim_keys.reported is null,
           coalesce(refresh_claim_keys.reported, ''), claims.article_id, coalesce(claims.start, 0), claims.id""")
     n = len(CLAIM_FIELDS)
-    multi_article = 0
     for key, rows in itertools.groupby(cursor, key=lambda r: r[n]):
         cs = [dict(zip(CLAIM_FIELDS, r), norm=r[n + 1], reported=r[n + 2]) for r in rows]
-        group, member_rows = claim_group(key, cs)
-        groups.add(group)
-        for row in member_rows:
-            members.add(row)
-        summary.claim_groups += 1
-        multi_article += group["articles"] > 1
-    return groups, members, multi_article
+        stages.add(ClaimTally(key).add(cs), cs)
+    return stages
 
 
 def refresh_claim_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> None:
@@ -1063,35 +1058,45 @@ def refresh_claim_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> 
             db.conn.executemany("insert into temp.refresh_claim_keys values (?, ?, ?, ?)", batch)
             batch = []
     db.conn.executemany("insert into temp.refresh_claim_keys values (?, ?, ?, ?)", batch)
-    groups, members, multi_article = _stage_claim_groups(db, summary)
-    summary.multi_article_claims += multi_article
-    stale = groups.sync(delete=False, summary=summary)
-    members.sync(summary=summary)
-    delete_keys(db, "claim_groups", ("key",), stale)
+    stages = _stage_claim_groups(db, summary)
+    summary.multi_article_claims += stages.multi_article
+    stages.sync()
 
 
 def refresh_claim_groups_touched(db: sqlite_utils.Database, summary: RefreshSummary,
                                  touched: "incremental.Touched") -> None:
     """The claim groups an incremental refresh can change: a claim's key moves only
-    when its article is stored or its subject (or the subject's name or kind) changes,
-    so the groups in play are the old and new keys of those claims and of the claims
-    deleted. A claim whose subject changed was re-pointed (temp.refresh_rows); one
-    whose subject was renamed has it in temp.refresh_renamed (other entities of the
-    entity block kept their id, name and kind)."""
-    moved = _temp_ids(db, "refresh_claims", [r[0] for r in db.execute("""
-        select id from claims where article_id in (select id from temp.refresh_stored)
-        union select id from claims where subject_id in (select id from temp.refresh_renamed)
-        union select r.id from temp.refresh_rows r cross join claims on claims.id = r.id""")])
-    keys = {g for _, g in touched.claims if g}
-    keys |= {r[0] for r in db.execute(
-        f"select group_key from claim_group_members where claim_id in {moved}")}
-    new_keys = {}
+    when its article is stored or its subject (or the subject's name or kind) changes.
+    A claim whose subject changed was re-pointed (temp.refresh_rows); one whose subject
+    was renamed has it in temp.refresh_renamed (other entities of the entity block kept
+    their id, name and kind). Read in full: the groups of deleted claims, old and new
+    of the changed claims. The groups the stored claims join are resumed from their
+    row and state (claim_group_rows) when they had one, else read in full too."""
+    stored = {r[0] for r in db.execute(
+        "select id from claims where article_id in (select id from temp.refresh_stored)")}
+    changed = {r[0] for r in db.execute("""
+        select id from claims where subject_id in (select id from temp.refresh_renamed)
+        union select r.id from temp.refresh_rows r cross join claims on claims.id = r.id""")} - stored
+    moved = _temp_ids(db, "refresh_claims", sorted(stored | changed))
+    new_keys: dict[str, tuple] = {}
+    stored_claims: dict[str, list[dict]] = defaultdict(list)  # group key -> the stored claims joining it
     for row in db.execute(_CLAIMS_SQL.format(extra="", join="") + f" where claims.id in {moved}"):
         c = dict(zip(CLAIM_FIELDS, row))
-        new_keys[c["id"]] = _claim_key(c)
-    keys |= {k for k, _, _ in new_keys.values()}
-    in_play = _temp_ids(db, "refresh_claim_group_keys", sorted(keys))
-    # Every claim of those groups: the moved ones by their new key, the others by the one they hold.
+        new_keys[c["id"]] = key, norm, reported = _claim_key(c)
+        if c["id"] in stored:
+            stored_claims[key].append({**c, "norm": norm, "reported": reported})
+    full = {g for _, g in touched.claims if g}
+    full |= {r[0] for r in db.execute("select group_key from claim_group_members where claim_id in "
+                                      + _temp_ids(db, "refresh_claims_changed", sorted(changed)))}
+    full |= {new_keys[i][0] for i in changed}
+    candidates = _temp_ids(db, "refresh_claim_candidates", sorted(set(stored_claims) - full))
+    resumed = [ClaimTally.resume(dict(zip(CLAIM_GROUP_COLUMNS, row)), row[-1]) for row in db.execute(
+        f"""select {', '.join(f'g.[{c}]' for c in CLAIM_GROUP_COLUMNS)}, s.state from claim_groups g
+            join _claim_group_state s on s.key = g.key where g.key in {candidates} order by g.key""")]
+    full |= set(stored_claims) - {t.key for t in resumed}
+    in_play = _temp_ids(db, "refresh_claim_group_keys", sorted(full))
+    # Every claim of the groups read in full: the moved ones by their new key, the others
+    # by the one they hold.
     _reset_claim_keys(db)
     db.conn.executemany("insert into temp.refresh_claim_keys values (?, ?, ?, ?)",
                         [(i, *k) for i, k in sorted(new_keys.items())])
@@ -1106,11 +1111,14 @@ def refresh_claim_groups_touched(db: sqlite_utils.Database, summary: RefreshSumm
     # The incremental summary has never counted multi-article claim groups (it sees only
     # the groups in play); kept as it was.
     # The claims looked up by id from the keys (else SQLite scans every claim for them).
-    groups, members, _ = _stage_claim_groups(db, summary, f""" where claims.id in (select claim_id
+    stages = _stage_claim_groups(db, summary, f""" where claims.id in (select claim_id
         from temp.refresh_claim_keys where key in {in_play}) and refresh_claim_keys.key in {in_play}""")
-    stale = groups.sync(delete=False, summary=summary, scope=f"t.key in {in_play}")
-    members.sync(summary=summary, scope="t.claim_id in (select claim_id from temp.refresh_claim_keys)")
-    delete_keys(db, "claim_groups", ("key",), stale)
+    for tally in resumed:
+        cs = stored_claims[tally.key]
+        stages.add(tally.add(cs), cs)
+    scope = _temp_ids(db, "refresh_claim_in_play", sorted(full | {t.key for t in resumed}))
+    stages.sync(scope=f"t.key in {scope}",
+                members_scope="t.claim_id in (select claim_id from temp.refresh_claim_keys)")
 
 
 # --- a no-comment claim followed by the subject's own words --------------------------------------

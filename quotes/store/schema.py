@@ -567,6 +567,13 @@ def _quote_group_state(db: sqlite_utils.Database) -> None:
     db.execute("create table if not exists _quote_group_state (key text primary key, state text not null)")
 
 
+# 0014: the same for claim groups (the publishers seen, where the first claim appears;
+# quotes/corpus/claim_group_rows.py).
+@MIGRATIONS(name="0014_claim_group_state")
+def _claim_group_state(db: sqlite_utils.Database) -> None:
+    db.execute("create table if not exists _claim_group_state (key text primary key, state text not null)")
+
+
 def schema_version(db: sqlite_utils.Database) -> str | None:
     """The name of the last migration applied, or None for a database never ensured."""
     applied = MIGRATIONS.applied(db)
