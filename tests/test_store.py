@@ -21,20 +21,15 @@ TABLES = {
     "_deferred_indexes",
     # 0011: the incremental refresh's log and keys
     "_refresh_log", "_refresh_state", "_entity_keys", "_entity_alias_keys",
-    # 0012: the mention classes kept between refreshes
-    "_mention_classes",
-    # 0013: what adding to a quote group needs beyond its row
-    "_quote_group_state",
-    # 0014: the same for claim groups
-    "_claim_group_state",
+    # 0012: what an incremental refresh resumes from
+    "_mention_classes", "_quote_group_state", "_claim_group_state",
 }
 FTS_TABLES = {"quotes_fts", "claims_fts", "articles_fts", "entities_fts"}
 MIGRATIONS = ["0001_schema", "0002_published_parts_entity_search", "0003_fact_tracking",
               "0004_perf_serving_indexes", "0005_perf_facet_counts", "0006_perf_pair_counts",
               "0007_perf_drop_covered_indexes", "0008_perf_fts_update_of_columns",
               "0009_perf_deferred_indexes", "0010_article_canonical_url",
-              "0011_incremental_refresh", "0012_mention_classes",
-              "0013_quote_group_state", "0014_claim_group_state"]
+              "0011_incremental_refresh", "0012_refresh_summaries"]
 
 
 def article(body="body", **kw) -> Article:

@@ -17,6 +17,7 @@ store's `_refresh_log`). From that log:
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import sqlite_utils
@@ -146,8 +147,10 @@ class _BlockSearch:
     writing a name found on them, the entity ids their mentions hold, and what is yet
     to visit (nodes, and entity ids whose holders' names join the block)."""
 
-    def __init__(self, db: sqlite_utils.Database, frontier: set[str], ids_frontier: set[int]):
+    def __init__(self, db: sqlite_utils.Database, frontier: set[str], ids_frontier: set[int],
+                 stored_holders: dict[int, set[tuple[str, str]]]):
         self.db = db
+        self.stored_holders = stored_holders  # entity id -> (kind, name) of the stored mentions holding it
         self.frontier = frontier
         self.ids_frontier = ids_frontier
         self.nodes: set[str] = set()
@@ -168,11 +171,15 @@ class _BlockSearch:
 
     def _take_ids(self) -> None:
         """An entity id held by mentions of two names links them (which entity keeps
-        which id is a vote among its holders): every name holding it joins."""
+        which id is a vote among its holders): every name holding it joins. The mentions
+        there before the stored ones are read by class (every mention of a class holds
+        its answer since the last refresh; a deleted one's class only adds names)."""
         for eid in sorted(self.ids_frontier - self.held):
             self.held.add(eid)
-            for kind, name in self.db.execute(
-                    "select distinct kind, name from article_entities where entity_id = ?", [eid]):
+            holders = set(self.stored_holders.get(eid, ()))
+            holders.update(self.db.execute(
+                "select distinct kind, name from _mention_classes where entity_id = ?", [eid]).fetchall())
+            for kind, name in sorted(holders):
                 self.frontier.add(name_keys(kind, name, None)[0])
         self.ids_frontier = set()
 
@@ -202,10 +209,10 @@ class _BlockSearch:
         if (kind, name) in self.names:
             return
         self.names.add((kind, name))
-        for (eid,) in self.db.execute("select distinct entity_id from article_entities "
-                                      "where name = ? and kind = ? and entity_id is not null", [name, kind]):
-            if eid not in self.held:
-                self.ids_frontier.add(eid)
+        ids = {eid for eid, names in self.stored_holders.items() if (kind, name) in names}
+        ids.update(r[0] for r in self.db.execute("select distinct entity_id from _mention_classes "
+                                                 "where name = ? and kind = ? and entity_id is not null", [name, kind]))
+        self.ids_frontier.update(ids - self.held)
 
     def _surname(self, last: str | None) -> None:
         """Namesakes (short names, bare surnames, profiles) are decided together: every
@@ -223,19 +230,24 @@ class _BlockSearch:
             self.frontier.add(source)
 
 
-def _block_seeds(db: sqlite_utils.Database, touched: Touched) -> tuple[set[str], set[int], set[int]]:
+def _block_seeds(db: sqlite_utils.Database, touched: Touched
+                 ) -> tuple[set[str], dict[int, set[tuple[str, str]]], set[int]]:
     """Where the search starts: the nodes of the names stored and deleted (keyed first,
-    so the search finds them), the entity ids the stored articles' mentions hold and
-    those the deleted ones held. (nodes, ids, ids deleted mentions held)."""
+    so the search finds them), the entity ids the stored articles' mentions hold (with
+    the names holding each) and those the deleted ones held. (nodes, stored ids and
+    their holders, ids deleted mentions held)."""
     stored = temp_table(db, "refresh_stored", "id text primary key", touched.stored)
-    new_triples = db.execute(f"""select distinct kind, name, aliases from article_entities
-        where article_id in (select id from {stored})""").fetchall()
+    new_triples, holders = set(), defaultdict(set)
+    for kind, name, aliases, eid in db.execute(f"""select distinct kind, name, aliases, entity_id
+            from article_entities where article_id in (select id from {stored})"""):
+        new_triples.add((kind, name, aliases))
+        if eid is not None:
+            holders[eid].add((kind, name))
+    new_triples = sorted(new_triples, key=repr)
     store_keys(db, new_triples + [m[:3] for m in touched.mentions])
     frontier = {name_keys(*t)[0] for t in new_triples} | {name_keys(*m[:3])[0] for m in touched.mentions}
-    ids_frontier = {r[0] for r in db.execute(f"""select distinct entity_id from article_entities
-        where article_id in (select id from {stored}) and entity_id is not null""")}
     gone_ids = {m[3] for m in touched.mentions if m[3] is not None}
-    return frontier, ids_frontier | gone_ids, gone_ids
+    return frontier, dict(holders), gone_ids
 
 
 def _drop_unused_keys(db: sqlite_utils.Database, names: set[tuple[str, str]]) -> None:
@@ -250,9 +262,9 @@ def _drop_unused_keys(db: sqlite_utils.Database, names: set[tuple[str, str]]) ->
 
 def entity_block(db: sqlite_utils.Database, touched: Touched) -> Block:
     """The closure described in the module docstring, by breadth-first search over the
-    _entity_keys indexes and article_entities (name, kind, entity_id)."""
-    frontier, ids_frontier, gone_ids = _block_seeds(db, touched)
-    search = _BlockSearch(db, frontier, ids_frontier)
+    _entity_keys indexes and _mention_classes (with the stored mentions, not in it yet)."""
+    frontier, stored_holders, gone_ids = _block_seeds(db, touched)
+    search = _BlockSearch(db, frontier, set(stored_holders) | gone_ids, stored_holders)
     search.run()
     _drop_unused_keys(db, search.names)
     return Block(names=search.names, held=search.held, gone_ids=gone_ids, renamed=touched.renamed,

@@ -544,33 +544,26 @@ def _incremental_refresh(db: sqlite_utils.Database) -> None:
                "aliases text, primary key (target, kind, name, aliases))")
 
 
-# 0012: the mention classes the corpus resolution reads, kept between refreshes
-# (quotes/corpus/mention_classes.py), so that an incremental refresh reads a few hundred
-# classes instead of every mention of its names. Filled by the next refresh, which is a
-# full one (quotes.corpus.incremental.RULES).
-@MIGRATIONS(name="0012_mention_classes")
-def _mention_classes(db: sqlite_utils.Database) -> None:
+# 0012: what an incremental refresh resumes from instead of reading every row again
+# (quotes/corpus/incremental.py and the modules it names), filled by the next refresh,
+# which is a full one (incremental.RULES):
+# - _mention_classes: the classes of mentions the corpus resolution reads, with the answer
+#   their mentions hold and their counts (quotes/corpus/mention_classes.py), so that a
+#   refresh reads a few hundred classes instead of every mention of its names;
+# - _quote_group_state, _claim_group_state: what a group's row does not say but adding to
+#   it needs (publishers and speakers seen, each article's speakers, where the first
+#   member appears; quotes/corpus/quote_group_rows.py, claim_group_rows.py), for groups
+#   of more than one member: a group reprinted hundreds of times gains new articles'
+#   quotes without its members being read.
+@MIGRATIONS(name="0012_refresh_summaries")
+def _refresh_summaries(db: sqlite_utils.Database) -> None:
     db.execute("""create table if not exists _mention_classes (class text not null, kind text, name text,
         entity_id integer, resolution text, mentions integer not null, first_key text not null,
         least_id text not null, last_published text)""")
     db.execute("create index if not exists idx_mention_classes_name_kind on _mention_classes (name, kind)")
     db.execute("create index if not exists idx_mention_classes_class on _mention_classes (class)")
-
-
-# 0013: what a quote group's row does not say but adding to it needs (the publishers and
-# speakers seen, each article's speakers, where its first member and its text appear;
-# quotes/corpus/quote_group_rows.py), for groups of more than one quote: an incremental
-# refresh that adds new articles' quotes to a group reprinted hundreds of times resumes
-# from its row instead of reading every member. Filled by the next (full) refresh.
-@MIGRATIONS(name="0013_quote_group_state")
-def _quote_group_state(db: sqlite_utils.Database) -> None:
+    db.execute("create index if not exists idx_mention_classes_entity on _mention_classes (entity_id)")
     db.execute("create table if not exists _quote_group_state (key text primary key, state text not null)")
-
-
-# 0014: the same for claim groups (the publishers seen, where the first claim appears;
-# quotes/corpus/claim_group_rows.py).
-@MIGRATIONS(name="0014_claim_group_state")
-def _claim_group_state(db: sqlite_utils.Database) -> None:
     db.execute("create table if not exists _claim_group_state (key text primary key, state text not null)")
 
 
