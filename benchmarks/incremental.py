@@ -141,6 +141,9 @@ def main() -> None:
     if args.big_db:
         copy(args.big_db, big)
         refresh(big)  # a database from before the log gets its one full refresh here
+        db = store.connect(big)
+        resolve.Registry(db)  # and one from before the registry's look-up keys gets them here
+        db.close()
         print(f"big database: copy of {args.big_db}")
     else:
         seconds, summary = timed(lambda: load_paths(big, [str(rest)]))

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from quotes.corpus import entity_lookup
 from quotes.corpus.tracking import RefreshSummary, refresh
 from quotes.store import schema, writer
 from quotes.store.bulk import BatchIndexes
@@ -218,7 +219,9 @@ def _map_entities(db: sqlite_utils.Database, summary: MergeSummary) -> None:
         if found:
             pairs.append((shard_id, found[0]))
         else:
-            pairs.append((shard_id, schema.insert_rows(db, "entities", [{**entity, "quote_count": 0}])))
+            new_id = schema.insert_rows(db, "entities", [{**entity, "quote_count": 0}])
+            entity_lookup.add(db, entity_lookup.keys_of(new_id, entity["name"], entity["kind"]))
+            pairs.append((shard_id, new_id))
             summary.entities += 1
     conn.executemany("insert into temp.merge_entities (shard_id, id) values (?, ?)", pairs)
 

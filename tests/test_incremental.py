@@ -42,7 +42,7 @@ DERIVED = {  # table -> order (every column compared)
     "claim_group_members": "claim_id", "claim_followups": "claim_id, quote_id",
     "quote_facet_counts": "facet, value", "quote_pair_counts": "facet, value, other, other_value",
     "_mention_classes": "class, entity_id, resolution", "_quote_group_state": "key",
-    "_claim_group_state": "key",
+    "_claim_group_state": "key", "_entity_lookup": "key, via, entity_id",
 }
 
 

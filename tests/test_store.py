@@ -23,13 +23,15 @@ TABLES = {
     "_refresh_log", "_refresh_state", "_entity_keys", "_entity_alias_keys",
     # 0012: what an incremental refresh resumes from
     "_mention_classes", "_quote_group_state", "_claim_group_state",
+    # 0013: the registry's look-up keys
+    "_entity_lookup",
 }
 FTS_TABLES = {"quotes_fts", "claims_fts", "articles_fts", "entities_fts"}
 MIGRATIONS = ["0001_schema", "0002_published_parts_entity_search", "0003_fact_tracking",
               "0004_perf_serving_indexes", "0005_perf_facet_counts", "0006_perf_pair_counts",
               "0007_perf_drop_covered_indexes", "0008_perf_fts_update_of_columns",
               "0009_perf_deferred_indexes", "0010_article_canonical_url",
-              "0011_incremental_refresh", "0012_refresh_summaries"]
+              "0011_incremental_refresh", "0012_refresh_summaries", "0013_entity_lookup"]
 
 
 def article(body="body", **kw) -> Article:
@@ -421,3 +423,32 @@ def test_registry_sees_writes_from_another_connection(db_path):
     assert entity_names(db1) == ["Kirill Dmitriev"]
     db1.close()
     db2.close()
+
+
+def test_the_registry_reads_only_the_entities_an_articles_names_can_match(db):
+    registry = Registry(db)
+    load_people(db, registry, 1, ("Kirill Dmitriev", ["Dmitriev"]), ("Elon Musk", ["Musk"]))
+    load_people(db, registry, 2, ("Anna Lee", []))
+    fresh = Registry(db)
+    load_people(db, fresh, 3, ("Dmitriev", []))
+    assert sorted(name for name, _ in fresh._name.values()) == ["Kirill Dmitriev"]  # not Musk, not Lee
+    assert {q["speaker_name"] for q in db["quotes"].rows_where("article_id = ?",
+                                                               [article(url="https://example.com/3").id])} == {
+        "Kirill Dmitriev"}
+
+
+def test_a_database_without_the_lookup_keys_gets_them_from_the_registry(db):
+    """A database from before 0013 has entities but no _entity_lookup rows: the first
+    registry to open it writes them, and names resolve as before."""
+    registry = Registry(db)
+    load_people(db, registry, 1, ("Kirill Dmitriev", ["Dmitriev", "K. Dmitriev"]), ("Elon Musk", []))
+    before = db.execute("select key, via, entity_id from _entity_lookup order by 1, 2, 3").fetchall()
+    assert ("dmitriev", "surname", 1) in before and ("k. dmitriev", "alias", 1) in before
+    db.execute("delete from _entity_lookup")
+    db.execute("delete from _refresh_state where key = 'entity_lookup'")
+    db.conn.commit()
+    fresh = Registry(db)
+    assert db.execute("select key, via, entity_id from _entity_lookup order by 1, 2, 3").fetchall() == before
+    load_people(db, fresh, 2, ("Dmitriev", []), ("Musk", []))
+    assert entity_names(db) == ["Kirill Dmitriev", "Elon Musk"]
+    assert {q["speaker_name"] for q in db["quotes"].rows} == {"Kirill Dmitriev"}

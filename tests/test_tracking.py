@@ -571,9 +571,12 @@ def test_an_older_database_is_backfilled_and_refreshed(tmp_path):
     store.MIGRATIONS.apply(db, stop_before="0003_fact_tracking")
     from quotes.corpus.resolve import Registry
 
-    registry = Registry(db)
-    # Today's writer logs what it writes for the incremental refresh (0011).
+    # Today's writer logs what it writes for the incremental refresh (0011), and today's
+    # registry looks names up by key (0013).
     db.execute("create table _refresh_log (id integer primary key, kind text not null, article_id text, value text)")
+    db.execute("create table _refresh_state (key text primary key, value text)")
+    db.execute("create table _entity_lookup (key text, via text, entity_id integer, primary key (key, via, entity_id))")
+    registry = Registry(db)
     for article, extraction in tracking_corpus()[:2]:
         with db.atomic():
             store.write_article(db, article, extraction, registry, "2025-04-02T00:00:00+00:00")

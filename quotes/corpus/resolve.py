@@ -10,9 +10,10 @@ Rules, most certain first, all deterministic:
    entity over: it is renamed to the fuller form and keeps its aliases, provided no
    other known person has that surname.
 
-The registry is held in memory for the length of a load (one query at the start, dict
-look-ups per article) and reloaded when another connection has written to the database
-(`PRAGMA data_version`) or when a transaction of ours was rolled back.
+The registry reads the entities an article's names can match (by folded key:
+quotes.corpus.entity_lookup), keeps them in memory for the length of a load, and starts
+again when another connection has written to the database (`PRAGMA data_version`) or
+when a transaction of ours was rolled back.
 """
 from __future__ import annotations
 
@@ -21,45 +22,27 @@ from collections.abc import Iterable
 import sqlite_utils
 
 from quotes import wordlists
-from quotes.extract.names import fold as fold_name
+from quotes.corpus import entity_lookup
+from quotes.corpus.entity_lookup import SUFFIXES as _SUFFIXES, fold, surname
 from quotes.model import Entity
-from quotes.store import insert_rows
+from quotes.store import insert_rows, write_transaction
 from quotes.store.schema import REFRESH_LOG
-
-_SUFFIXES = wordlists.words("names.txt", "suffix")
-
-
-def fold(name: str) -> str:
-    """Case-, accent- and spacing-insensitive key for a name: the same folding that
-    extraction uses to merge names within an article, so both levels agree."""
-    if name.isascii():  # what fold_name gives ASCII (no accents, casefold = lower), faster
-        return " ".join(name.lower().split())
-    return " ".join(fold_name(name).split())
-
-
-def surname(key: str) -> str | None:
-    """Last name of a folded multi-token person name ("kirill dmitriev" -> "dmitriev")."""
-    tokens = key.split()
-    while len(tokens) > 2 and tokens[-1] in _SUFFIXES:
-        tokens.pop()
-    return tokens[-1] if len(tokens) >= 2 else None
-
 
 def _single(key: str) -> bool:
     return " " not in key
 
 
 class Registry:
-    """The corpus's entities, indexed for the resolution rules above."""
+    """The corpus's entities, indexed for the resolution rules above: looked up by the
+    keys an article's names need (quotes.corpus.entity_lookup) and kept in memory for
+    the rest of the load."""
 
     def __init__(self, db: sqlite_utils.Database):
         self.db = db
         self.reload()
 
     def invalidate(self) -> None:
-        """Forget what was read: the next `refresh` reads the entities again. (After the
-        refresh that ends a load, which usually nothing follows: reading every entity
-        there would cost a small load into a big database as much as the load.)"""
+        """Forget what was read: the next `refresh` starts again from the database."""
         self._version = None
 
     def reload(self) -> None:
@@ -70,26 +53,45 @@ class Registry:
         # What _update would change, so that an article naming a known entity again
         # writes nothing for it: first and last seen, whether gender and description are set.
         self._seen: dict[int, tuple[str | None, str | None, bool, bool]] = {}
-        for id_, name, kind, first, last, gender, description in self.db.execute(
-            "select id, name, kind, first_seen, last_seen, gender is not null, description is not null"
-            " from entities order by id"
-        ):
-            self._index(id_, name, kind)
-            self._seen[id_] = (first, last, bool(gender), bool(description))
-        for id_, alias in self.db.execute(
-            "select entity_id, alias from aliases order by entity_id, alias"
-        ):
-            if id_ in self._name:
-                self._by_alias.setdefault((fold(alias), self._name[id_][1]), set()).add(id_)
+        self._loaded: set[str] = set()  # the keys whose entities are in the dicts above
+        if not entity_lookup.is_built(self.db):  # a database from before the lookup table
+            with write_transaction(self.db):
+                if not entity_lookup.is_built(self.db):
+                    entity_lookup.sync(self.db)
         self._version = self._data_version()
 
     def _data_version(self) -> int:
         return self.db.execute("PRAGMA data_version").fetchone()[0]
 
     def refresh(self) -> None:
-        """Reload if another connection has committed since we last looked."""
+        """Start again if another connection has committed since we last looked."""
         if self._version is None or self._data_version() != self._version:
             self.reload()
+
+    def _ensure(self, keys: Iterable[str]) -> None:
+        """Read the entities these keys find, once per key. The first entity (lowest id)
+        of a name key is the one it finds, as if every entity were read in id order."""
+        missing = sorted({k for k in keys if k not in self._loaded})
+        if not missing:
+            return
+        for key, via, id_, name, kind, first, last, gender, description in entity_lookup.find(self.db, missing):
+            if id_ not in self._name:
+                self._name[id_] = (name, kind)
+                self._seen[id_] = (first, last, bool(gender), bool(description))
+            kind = self._name[id_][1]
+            if via == "name":
+                self._by_name.setdefault((key, kind), id_)
+            elif via == "alias":
+                self._by_alias.setdefault((key, kind), set()).add(id_)
+            elif via == "surname" and kind == "person":
+                self._by_surname.setdefault(key, set()).add(id_)
+        self._loaded.update(missing)
+
+    def _keys(self, entity: Entity) -> list[str]:
+        """The keys resolving this entity reads: its name's, and a person's surname."""
+        key = fold(entity.name)
+        last = surname(key) if entity.kind == "person" else None
+        return [key, last] if last else [key]
 
     def _index(self, id_: int, name: str, kind: str) -> None:
         key = fold(name)
@@ -113,6 +115,7 @@ class Registry:
 
     def match(self, entity: Entity) -> tuple[int | None, bool]:
         """(id, ambiguous) for an entity without writing anything; (None, False) = new."""
+        self._ensure(self._keys(entity))
         key, kind = fold(entity.name), entity.kind
         if (key, kind) in self._by_name:
             return self._by_name[(key, kind)], False
@@ -143,6 +146,7 @@ class Registry:
         transaction.
         """
         ordered = sorted(entities, key=lambda e: _single(fold(e.name)))  # full names first
+        self._ensure(k for e in ordered if e.name and e.name.strip() for k in self._keys(e))
         ids: dict[str, int | None] = {}
         aliases: dict[tuple[int, str], None] = {}
         for entity in ordered:
@@ -176,11 +180,14 @@ class Registry:
         }])
         self._index(id_, entity.name.strip(), entity.kind)
         self._seen[id_] = (None, None, entity.gender is not None, entity.description is not None)
+        entity_lookup.add(self.db, entity_lookup.keys_of(id_, entity.name.strip(), entity.kind))
         return id_
 
     def _rename(self, id_: int, name: str) -> None:
         kind = self._name[id_][1]
         self._unindex(id_)
+        entity_lookup.drop_name(self.db, id_)
+        entity_lookup.add(self.db, entity_lookup.keys_of(id_, name, kind))
         self.db.execute("update entities set name = ? where id = ?", [name, id_])
         self.db.execute("update quotes set speaker_name = ? where speaker_id = ?", [name, id_])
         self.db.execute("update claims set subject_name = ? where subject_id = ?", [name, id_])
@@ -214,6 +221,7 @@ class Registry:
         """Every surface form seen, one statement per article (this is the hot path)."""
         insert_rows(self.db, "aliases", [{"entity_id": i, "alias": a} for i, a in pairs],
                     "on conflict do nothing")
+        entity_lookup.add(self.db, [(fold(alias), "alias", id_) for id_, alias in pairs])
         for id_, alias in pairs:
             self._by_alias.setdefault((fold(alias), self._name[id_][1]), set()).add(id_)
 

@@ -35,7 +35,7 @@ import sqlite_utils
 
 from quotes import wordlists
 from quotes.model import short_hash
-from quotes.corpus import incremental, mention_classes
+from quotes.corpus import entity_lookup, incremental, mention_classes
 from quotes.corpus.claim_group_rows import CLAIM_GROUP_COLUMNS, ClaimTally
 from quotes.corpus.quote_group_rows import (MIN_CONTAINED_WORDS, QUOTE_FIELDS, QUOTE_GROUP_COLUMNS, Tally,
                                            quote_group_of_rows, quote_words)
@@ -110,6 +110,8 @@ def refresh(db: sqlite_utils.Database, full: bool = False) -> RefreshSummary:
             refresh_claim_groups_touched(db, summary, touched)
         refresh_followups(db, summary, incremental=not (full or not tracked))
         _delete_entities(db, gone, summary)
+        # The registry's look-up keys of the entities renamed, merged, created or deleted.
+        entity_lookup.sync(db, None if full or not tracked else "(select id from temp.refresh_touched_entities)")
         incremental.mark_refreshed(db)
         # The staging tables go with the transaction's end, not the connection's: a big
         # corpus stages hundreds of megabytes in them.

@@ -567,6 +567,17 @@ def _refresh_summaries(db: sqlite_utils.Database) -> None:
     db.execute("create table if not exists _claim_group_state (key text primary key, state text not null)")
 
 
+# 0013: the keys the entity registry looks names up by (quotes/corpus/entity_lookup.py):
+# one row per entity name, person's surname and alias, by folded key, so that a load
+# reads the entities its articles' names can match instead of every entity. Filled by
+# the registry, the first time it opens a database without it.
+@MIGRATIONS(name="0013_entity_lookup")
+def _entity_lookup(db: sqlite_utils.Database) -> None:
+    db.execute("""create table if not exists _entity_lookup (key text not null, via text not null,
+        entity_id integer not null, primary key (key, via, entity_id)) without rowid""")
+    db.execute("create index if not exists idx_entity_lookup_entity on _entity_lookup (entity_id)")
+
+
 def schema_version(db: sqlite_utils.Database) -> str | None:
     """The name of the last migration applied, or None for a database never ensured."""
     applied = MIGRATIONS.applied(db)
