@@ -364,20 +364,23 @@ def _refresh_aliases(db, resolution, id_of: dict[str, int], scope: set[int]) -> 
 def _refresh_denormalised(db, ids: set[int] | None = None) -> None:
     """Denormalised names and counts, wherever they drifted (of the entities `ids`, when
     given: only theirs can have)."""
-    quotes = claims = entities = ""
-    if ids is not None:
+    if ids is None:
+        wheres = [("", "")]
+    else:  # a name shown changes with the entity's name or with the entity shown
         scope = _temp_ids(db, "refresh_denormalised", ids)
-        quotes, claims, entities = (f" and speaker_id in {scope}", f" and subject_id in {scope}",
-                                    f" and id in {scope}")
-    db.execute(f"""update quotes set speaker_name = (select name from entities where id = quotes.speaker_id)
-                  where speaker_name is not (select name from entities where id = quotes.speaker_id){quotes}""")
-    if ids is not None:  # quotes re-pointed to no speaker keep no name
-        db.execute("""update quotes set speaker_name = null where speaker_id is null and speaker_name is not null
-                      and id in (select id from temp.refresh_rows)""")
-        db.execute("""update claims set subject_name = null where subject_id is null and subject_name is not null
-                      and id in (select id from temp.refresh_rows)""")
-    db.execute(f"""update claims set subject_name = (select name from entities where id = claims.subject_id)
-                  where subject_name is not (select name from entities where id = claims.subject_id){claims}""")
+        wheres = [(" and speaker_id in (select id from temp.refresh_renamed)",
+                   " and subject_id in (select id from temp.refresh_renamed)"),
+                  (" and id in (select id from temp.refresh_rows)", " and id in (select id from temp.refresh_rows)"),
+                  (" and article_id in (select id from temp.refresh_stored)",
+                   " and article_id in (select id from temp.refresh_stored)")]
+    for quotes, claims in wheres:
+        db.execute(f"""update quotes set speaker_name = (select name from entities where id = quotes.speaker_id)
+                      where speaker_name is not (select name from entities where id = quotes.speaker_id){quotes}""")
+        db.execute(f"""update claims set subject_name = (select name from entities where id = claims.subject_id)
+                      where subject_name is not (select name from entities where id = claims.subject_id){claims}""")
+    entities = ""
+    if ids is not None:
+        entities = f" and id in {scope}"
     db.execute(f"""update entities set quote_count = (select count(*) from quotes where speaker_id = entities.id)
                   where quote_count is not (select count(*) from quotes where speaker_id = entities.id){entities}""")
 
@@ -646,14 +649,12 @@ def refresh_quote_groups_touched(db: sqlite_utils.Database, summary: RefreshSumm
     roots may move: containment is transitive, so no other text's can), each one's
     root from the texts containing it (found through the full-text index, checked word
     for word), and every group holding one of them or a quote whose speaker changed."""
-    texts, changed = _touched_texts(db, touched)
+    texts, changed, least_now, least_before = _touched_texts(db, touched)
     # A text that was in the corpus before and still is contains what it contained: only
     # the texts new to the corpus, or gone from it, can change another's containers.
-    kept = {r[0] for r in db.execute("""select h.id from temp.refresh_hashes h where exists (
-        select 1 from quotes where quotes.text_hash = h.id
-          and quotes.article_id not in (select id from temp.refresh_stored))""")}
-    searched = {h: ts for h, ts in texts.items() if h not in kept}
-    finder = _RootFinder(db, changed, _affected_hashes(db, searched, changed), touched.quotes)
+    searched = {h: ts for h, ts in texts.items() if h not in least_before}
+    finder = _RootFinder(db, changed, _affected_hashes(db, searched, changed), touched.quotes,
+                         least_now, least_before)
     root = finder.roots()
     _stage_roots(db, root, finder.short)
     _stage_short_quotes(db, finder.short)
@@ -662,11 +663,12 @@ def refresh_quote_groups_touched(db: sqlite_utils.Database, summary: RefreshSumm
     _write_quote_groups(db, summary, plan)
 
 
-def _touched_texts(db: sqlite_utils.Database,
-                   touched: "incremental.Touched") -> tuple[dict[str, set[str]], set[str]]:
+def _touched_texts(db: sqlite_utils.Database, touched: "incremental.Touched"
+                   ) -> tuple[dict[str, set[str]], set[str], dict[str, str], dict[str, str]]:
     """The texts stored or deleted by hash, each hash with its least text now as well
-    (the text its quotes are grouped by): the texts whose sub-texts to look for, and
-    the hashes touched."""
+    (the text its quotes are grouped by): the texts whose sub-texts to look for, the
+    hashes touched, and each touched hash's least text now and among the quotes there
+    before the stored ones (a hash without one is new to the corpus, or gone)."""
     stored = "(select id from temp.refresh_stored)"
     texts: dict[str, set[str]] = defaultdict(set)
     for h, text in db.execute(f"select text_hash, text from quotes where article_id in {stored}"):
@@ -674,10 +676,15 @@ def _touched_texts(db: sqlite_utils.Database,
     for h, text, _ in touched.quotes:
         texts[h].add(text)
     changed = set(texts)
-    for h, text in db.execute(f"""select text_hash, min(text) from quotes
+    least_now, least_before = {}, {}
+    for h, now, before in db.execute(f"""select text_hash, min(text),
+              min(case when article_id not in {stored} then text end) from quotes
             where text_hash in {_temp_ids(db, 'refresh_hashes', sorted(changed))} group by text_hash"""):
-        texts[h].add(text)
-    return texts, changed
+        texts[h].add(now)
+        least_now[h] = now
+        if before is not None:
+            least_before[h] = before
+    return texts, changed, least_now, least_before
 
 
 def _run_hashes(texts: dict[str, set[str]]) -> set[str]:
@@ -722,11 +729,14 @@ class _RootFinder:
     words, or its least text changed), is looked up in the full-text index."""
 
     def __init__(self, db: sqlite_utils.Database, changed: set[str], affected: set[str],
-                 deleted: Iterable[tuple] = ()):
+                 deleted: Iterable[tuple], least_now: dict[str, str], least_before: dict[str, str]):
         self.db = db
         self.changed = changed
-        self.current = dict(db.execute(f"""select text_hash, min(text) from quotes
-            where text_hash in {_temp_ids(db, 'refresh_affected', sorted(affected))} group by text_hash"""))
+        inside = _temp_ids(db, 'refresh_inside', sorted(affected - changed))
+        self.current = {h: t for h, t in least_now.items() if h in affected}
+        self.current.update(db.execute(f"""select text_hash, min(text) from quotes
+            where text_hash in {inside} group by text_hash"""))
+        _temp_ids(db, 'refresh_affected', sorted(affected))
         self.words_of: dict[str, tuple[str, ...]] = {}
         self.short: set[str] = set()  # the affected texts too short to join by containment (roots)
         # The group each affected text's quotes are in: one for a text long enough to be
@@ -736,10 +746,9 @@ class _RootFinder:
                 select m.group_key from quotes join quote_group_members m on m.quote_id = quotes.id
                 where quotes.text_hash = a.id limit 1) from temp.refresh_affected a""") if key is not None}
         self.touched_now = [c for c in sorted(changed) if c in self.current]
+        self._touched_by_word: dict[str, list[str]] | None = None
         # The least text of each touched hash before: its quotes not stored now, and those deleted.
-        self.old_least = dict(db.execute("""select text_hash, min(text) from quotes
-            where text_hash in (select id from temp.refresh_hashes)
-              and article_id not in (select id from temp.refresh_stored) group by text_hash"""))
+        self.old_least = dict(least_before)
         for h, text, _ in deleted:
             self.old_least[h] = min(self.old_least.get(h, text), text)
 
@@ -795,7 +804,12 @@ class _RootFinder:
         """A text whose words did not change, with an untouched old root (same_words):
         that root and the touched texts containing it are all the containers that can
         be best."""
-        holders = [c for c in self.touched_now if _contains(self.words(c, self.current[c]), w)]
+        if self._touched_by_word is None:  # the touched texts by word: those that can contain w
+            self._touched_by_word = defaultdict(list)
+            for c in self.touched_now:
+                for word in set(self.words(c, self.current[c])):
+                    self._touched_by_word[word].append(c)
+        holders = [c for c in self._touched_by_word.get(w[0], ()) if _contains(self.words_of[c], w)]
         if r != h:
             holders.append(r)
         return holders
