@@ -77,7 +77,7 @@ def watch_stages() -> None:
     stage(store, "connect", "open (schema)")
     stage(load_module.Loader, "_extraction", "extract")
     stage(load_module.Loader, "_store", "write articles")
-    stage(resolve.Registry, "reload", "read the registry")
+    stage(resolve.Registry, "_ensure", "read the registry (within write)")
     stage(load_module, "refresh", "refresh, all")
     stage(incremental, "entity_block", "  entity block")
     for name in ("refresh_entities", "refresh_quote_groups_touched", "refresh_claim_groups_touched",
