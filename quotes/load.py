@@ -23,6 +23,7 @@ from quotes.limits import Limits, TimeLimitExceeded, time_limit
 from quotes import parallel
 from quotes.corpus.resolve import Registry
 from quotes.corpus.tracking import refresh
+from quotes.store.checkpoint import Checkpointer
 from quotes.model import Article, Extraction, ReadError, ReadNote
 from quotes.readers import EXTENSIONS, STDIN, is_url, iter_sources
 from quotes.readers.url import Fetcher, url_list
@@ -109,15 +110,18 @@ def load_paths(
             (bad_lines if isinstance(item, ReadError) else sources).append(item)
         steps = progress(_steps(sources, fmt, len(bad_lines))) if progress else contextlib.nullcontext(None)
         loader = Loader(db, limits=limits)
-        with Fetcher((s for s in sources if is_url(s)), allow_private=allow_private) as fetcher:
-            records = itertools.chain(bad_lines, parallel.iter_records(sources, fmt, fetcher, limits))
-            if since:
-                records = published_since(records, since)
-            with steps as advance, parallel.engine_for(workers, scheduler, local_cluster) as engine:
-                parallel.load_records(loader, records, engine, batch_size=batch_size or parallel.BATCH_SIZE,
-                                      advance=advance)
-        if refresh and (loader.summary.articles or refresh_pending(db)):
-            loader.refresh()
+        # One checkpointer for the writes and the refresh after them: the last batch is
+        # copied back from the write-ahead log while the refresh works.
+        with Checkpointer(db) as checkpointer:
+            with Fetcher((s for s in sources if is_url(s)), allow_private=allow_private) as fetcher:
+                records = itertools.chain(bad_lines, parallel.iter_records(sources, fmt, fetcher, limits))
+                if since:
+                    records = published_since(records, since)
+                with steps as advance, parallel.engine_for(workers, scheduler, local_cluster) as engine:
+                    parallel.load_records(loader, records, engine, batch_size=batch_size or parallel.BATCH_SIZE,
+                                          advance=advance, checkpointer=checkpointer)
+            if refresh and (loader.summary.articles or refresh_pending(db)):
+                loader.refresh()
         return loader.summary
     finally:
         db.close()

@@ -28,6 +28,8 @@ its end (quotes.store.deferred).
 """
 from __future__ import annotations
 
+import contextlib
+
 import functools
 import hashlib
 import threading
@@ -346,6 +348,7 @@ class Writer:
         transaction.__exit__(None, None, None)
         if self.checkpointer is not None:
             self.checkpointer.between_batches()
+            self.checkpointer.kick()
 
     def abort(self, error: BaseException) -> None:
         """Roll the batch in progress back (triggers included) after an unexpected error."""
@@ -364,15 +367,18 @@ class Writer:
 
 def load_records(loader, records: Iterable[Any], engine: Engine | None = None,
                  batch_size: int = BATCH_SIZE, chunk_size: int = CHUNK_SIZE,
-                 batch_seconds: float = BATCH_SECONDS, advance: Callable[[int], None] | None = None) -> None:
+                 batch_seconds: float = BATCH_SECONDS, advance: Callable[[int], None] | None = None,
+                 checkpointer: Checkpointer | None = None) -> None:
     """Load records (Articles, ReadErrors, ReadNotes) through `loader`, in order.
 
     With an engine of workers, the loader's `extract` runs there, a few chunks ahead of
     the writer; without one, in this process. Either way the database is the same.
-    `advance` is a progress display's (see Writer).
+    `advance` is a progress display's (see Writer). `checkpointer`: one the caller has
+    running (quotes.load keeps it for the refresh that ends a load), else its own.
     """
     writer = Writer(loader, batch_size=batch_size, batch_seconds=batch_seconds, advance=advance)
-    with (Checkpointer(loader.db) as writer.checkpointer,  # the disk waits, not the writer
+    running = contextlib.nullcontext(checkpointer) if checkpointer is not None else Checkpointer(loader.db)
+    with (running as writer.checkpointer,  # the disk waits, not the writer
           IndexDeferral(loader.db) as writer.deferral):  # serving indexes built once, at the end
         _write_all(writer, loader, records, engine, chunk_size)
 

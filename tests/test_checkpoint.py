@@ -74,3 +74,19 @@ def test_a_writer_that_never_pauses_keeps_the_log_short(tmp_path):
         assert db.execute("select count(*) from t").fetchone()[0] == 12000
         db.close()
     assert sizes["bounded"] < sizes["unbounded"] / 3
+
+
+def test_a_commit_is_copied_back_at_once_not_at_the_next_turn(tmp_path):
+    """kick(), which the writer calls after each commit, runs a checkpoint now: with an
+    hour between turns, the only way one runs here."""
+    path = tmp_path / "k.db"
+    db = store.connect(path)
+    db.execute("create table t (x)")
+    with checkpoint.Checkpointer(db, interval=3600) as cp:
+        with store.write_transaction(db):
+            db.conn.executemany("insert into t values (?)", [(f"{j}-" * 40,) for j in range(300)])
+        assert cp.done == 0
+        cp.kick()
+        assert cp.wait_for(1)
+    assert not cp.thread.is_alive()
+    db.close()

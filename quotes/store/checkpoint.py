@@ -7,8 +7,8 @@ big database a batch of 1,000 articles changes thousands of pages spread over th
 indexes, so at 94,000 articles those checkpoints were half of the writer's commits and
 a third of its wall time (benchmarks/load_bench.py). During a load the writer's own
 automatic checkpoints are off and a thread with its own connection runs a passive
-checkpoint (it never blocks the writer or a reader) every `interval` seconds, while
-the writer goes on: SQLite leaves Python's lock while it works, so the disk waits and
+checkpoint (it never blocks the writer or a reader) after each commit and at least
+every `interval` seconds, while the writer goes on (the refresh that ends a load too): SQLite leaves Python's lock while it works, so the disk waits and
 the writer's work overlap. When the load ends, automatic checkpoints are back.
 
 The log is reused from its start only when a write transaction begins after every frame
@@ -39,6 +39,7 @@ class Checkpointer:
         self.interval = interval
         self.limit = limit
         self.stop = threading.Event()
+        self._kicked = threading.Event()  # a commit just happened: checkpoint now
         self.thread: threading.Thread | None = None
         self.done = 0  # checkpoints run so far (tests wait on it instead of sleeping)
         self._ran = threading.Condition()
@@ -56,8 +57,14 @@ class Checkpointer:
     def __exit__(self, *exc) -> None:
         if self.thread is not None:
             self.stop.set()
+            self._kicked.set()
             self.thread.join()
             self.db.execute(f"pragma wal_autocheckpoint = {AUTOCHECKPOINT}")
+
+    def kick(self) -> None:
+        """After a commit: the thread copies the batch back now, while the writer goes on
+        (the next batch, or the refresh that ends a load), rather than at its next turn."""
+        self._kicked.set()
 
     def between_batches(self) -> None:
         """After a commit: copy back the rest of a log grown past the limit, so that the
@@ -77,7 +84,11 @@ class Checkpointer:
     def _run(self) -> None:
         conn = sqlite3.connect(self.path, timeout=0, check_same_thread=False)
         try:
-            while not self.stop.wait(self.interval):
+            while True:
+                self._kicked.wait(self.interval)
+                self._kicked.clear()
+                if self.stop.is_set():
+                    break
                 try:
                     conn.execute("pragma wal_checkpoint(PASSIVE)").fetchall()
                 except sqlite3.Error:
