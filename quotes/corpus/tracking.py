@@ -24,6 +24,7 @@ page URL keeps working). Compare databases by names, not ids.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import sys
 from collections import Counter, defaultdict
@@ -676,10 +677,19 @@ def _touched_texts(db: sqlite_utils.Database, touched: "incremental.Touched"
     for h, text, _ in touched.quotes:
         texts[h].add(text)
     changed = set(texts)
+    _temp_ids(db, 'refresh_hashes', sorted(changed))
     least_now, least_before = {}, {}
+    # A text heading a group of several quotes had its least text kept in the group's
+    # state: every quote of it was in the group then, and none was deleted since.
+    deleted = {h for h, _, _ in touched.quotes}
+    for h, state in db.execute(f"""select s.key, s.state from _quote_group_state s
+            where s.key in {_temp_ids(db, 'refresh_kept_state', sorted(changed - deleted))}"""):
+        least_before[h] = json.loads(state)["least"]
+        least_now[h] = min(least_before[h], *texts[h])
+    unread = _temp_ids(db, 'refresh_unread_hashes', sorted(changed - set(least_now)))
     for h, now, before in db.execute(f"""select text_hash, min(text),
               min(case when article_id not in {stored} then text end) from quotes
-            where text_hash in {_temp_ids(db, 'refresh_hashes', sorted(changed))} group by text_hash"""):
+            where text_hash in {unread} group by text_hash"""):
         texts[h].add(now)
         least_now[h] = now
         if before is not None:
