@@ -128,7 +128,11 @@ def main() -> None:
     parser.add_argument("--compare-load", type=Path, metavar="OTHER_TREE")
     args = parser.parse_args()
     lines = args.corpus.read_text(encoding="utf-8").splitlines()
-    work = Path(tempfile.mkdtemp(prefix="incremental-"))
+    with tempfile.TemporaryDirectory(prefix="incremental-") as tmp:  # copies of a big database: gigabytes
+        run(args, lines, Path(tmp))
+
+
+def run(args: argparse.Namespace, lines: list[str], work: Path) -> None:
     ten = work / "ten.jsonl"
     # Ten articles the big database lacks: edited so that neither copy holds them.
     ten.write_text("\n".join(json.dumps({**json.loads(line), "text": json.loads(line)["text"] + "\n\nUpdated."})

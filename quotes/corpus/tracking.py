@@ -604,12 +604,13 @@ def _sub_hashes(words: list[str]) -> set[str]:
 
     out = set()
     n = len(words)
-    for i in range(n):
-        joined = "".join(words[i:i + MIN_CONTAINED_WORDS - 1])
+    encoded = [w.encode("utf-8") for w in words]
+    for i in range(n - MIN_CONTAINED_WORDS + 1):
+        run = hashlib.sha1(b"".join(encoded[i:i + MIN_CONTAINED_WORDS - 1]))
         for j in range(i + MIN_CONTAINED_WORDS, n + 1):
-            joined += words[j - 1]
+            run.update(encoded[j - 1])  # the run of words i..j-1, hashed as one string
             if j - i < n:
-                out.add(hashlib.sha1(joined.encode("utf-8")).hexdigest())
+                out.add(run.copy().hexdigest())
     return out
 
 
@@ -713,11 +714,14 @@ def _affected_hashes(db: sqlite_utils.Database, texts: dict[str, set[str]], chan
     """The hashes touched and those of the stored texts inside a touched text (found
     by their runs' hashes, checked word for word): the texts whose root may move."""
     affected = set(changed)
-    inside = _temp_ids(db, "refresh_sub_hashes", sorted(_run_hashes(texts) - changed))
+    runs = sorted(_run_hashes(texts) - changed)
+    if not runs:
+        return affected
     outer_texts = [w for ts in texts.values() for t in ts
                    if len(w := tuple(quote_words(t))) > MIN_CONTAINED_WORDS]
-    for h, text in db.execute(f"""select text_hash, min(text) from quotes
-            where text_hash in {inside} group by text_hash"""):
+    # The runs as one JSON list (tens of thousands for long quotes): cheaper than a table.
+    for h, text in db.execute("""select text_hash, min(text) from quotes
+            where text_hash in (select value from json_each(?)) group by text_hash""", [json.dumps(runs)]):
         w = tuple(quote_words(text))
         if len(w) >= MIN_CONTAINED_WORDS and any(_contains(o, w) for o in outer_texts):
             affected.add(h)
