@@ -1199,13 +1199,10 @@ def refresh_followups(db: sqlite_utils.Database, summary: RefreshSummary, increm
     scope = None
     if incremental:
         _stage_followup_claims(db)
+        _add_claims_new_quotes_follow(db)
         where += " and claims.id in (select id from temp.refresh_followup_claims)"
         scope = "t.claim_id in (select id from temp.refresh_followup_claims)"
-    claims = db.execute(f"""
-        select claims.id, claims.article_id, claims.subject_id, claims.text,
-          coalesce(claims.as_of, articles.published), articles.title
-        from claims join articles on articles.id = claims.article_id
-        where {where}""").fetchall()
+    claims = db.execute(_FOLLOWUP_CLAIMS_SQL + f" where {where}").fetchall()
     finder = _FollowupFinder(db, claims)
     stage = Stage(db, "claim_followups", ("claim_id", "quote_id"), FOLLOWUP_COLUMNS)
     for claim in sorted(claims):
@@ -1213,6 +1210,29 @@ def refresh_followups(db: sqlite_utils.Database, summary: RefreshSummary, increm
             stage.add(row)
             summary.followups += 1
     stage.sync(summary=summary, scope=scope)
+
+
+_FOLLOWUP_CLAIMS_SQL = """
+    select claims.id, claims.article_id, claims.subject_id, claims.text,
+      coalesce(claims.as_of, articles.published), articles.title
+    from claims join articles on articles.id = claims.article_id"""
+
+
+def _add_claims_new_quotes_follow(db: sqlite_utils.Database) -> None:
+    """A subject that only gained quotes (the stored articles'): its no-comment claims'
+    follow-ups change only where one of the new quotes follows the claim (a match is
+    decided by the claim and the quote alone; the ranks then move), so only those
+    claims join temp.refresh_followup_claims, found by matching the new quotes alone
+    instead of recomputing every claim of the subject against all its quotes."""
+    gained = db.execute(_FOLLOWUP_CLAIMS_SQL + """ where claims.kind = 'no_comment'
+        and claims.subject_id in (select speaker_id from quotes where article_id in (select id from temp.refresh_stored))
+        and claims.subject_id not in (select id from temp.refresh_followup_subjects where id is not null)
+        and claims.id not in (select id from temp.refresh_followup_claims)""").fetchall()
+    if not gained:
+        return
+    finder = _FollowupFinder(db, gained, new_quotes_only=True)
+    db.conn.executemany("insert into temp.refresh_followup_claims (id) values (?)",
+                        [(claim[0],) for claim in sorted(gained) if finder.followups(*claim)])
 
 
 def _stage_followup_claims(db: sqlite_utils.Database) -> None:
@@ -1224,11 +1244,12 @@ def _stage_followup_claims(db: sqlite_utils.Database) -> None:
     names and kinds. Those move only for
     - a claim of an article stored, or a claim re-pointed (temp.refresh_rows: it may have
       a new subject or none);
-    - a subject that gained or lost a quote or whose quotes' mentions changed: the
-      speakers of the stored articles' quotes and of the quotes re-pointed (after), the
-      entities the moved mentions held before and hold now (a quote re-pointed moves
-      from the one to the other), the entities deleted mentions held (a deleted quote's
-      speaker is one of its article's mentions);
+    - a subject that lost a quote or whose quotes' mentions changed: the speakers of
+      the quotes re-pointed (after), the entities the moved mentions held before and
+      hold now (a quote re-pointed moves from the one to the other), the entities
+      deleted mentions held (a deleted quote's speaker is one of its article's mentions);
+      a subject that only gained the stored articles' quotes, for the claims one of them
+      follows (_add_claims_new_quotes_follow);
     - a subject renamed (or new): temp.refresh_renamed;
     - an article whose people changed: a mention of it moved (temp.refresh_mentions), or
       one of its mentions holds an entity renamed.
@@ -1237,8 +1258,7 @@ def _stage_followup_claims(db: sqlite_utils.Database) -> None:
     deleted took their follow-ups with them (the writer)."""
     db.execute("drop table if exists temp.refresh_followup_subjects")
     db.execute("""create temp table refresh_followup_subjects as
-        select speaker_id as id from quotes where article_id in (select id from temp.refresh_stored)
-        union select speaker_id from quotes where id in (select id from temp.refresh_rows)
+        select speaker_id as id from quotes where id in (select id from temp.refresh_rows)
         union select mc.entity_id from temp.refresh_mentions m join temp.refresh_mc mc on mc.mention_id = m.id
         union select entity_id from article_entities where id in (select id from temp.refresh_mentions)
         union select id from temp.refresh_gone
@@ -1262,7 +1282,7 @@ class _FollowupFinder:
     """What refresh_followups compares, read once: the entities, the later quotes of each
     no-comment subject with the entities they mention, and the people of each article."""
 
-    def __init__(self, db: sqlite_utils.Database, claims: list[tuple]) -> None:
+    def __init__(self, db: sqlite_utils.Database, claims: list[tuple], new_quotes_only: bool = False) -> None:
         self.quotes_by: dict[int, list[tuple]] = defaultdict(list)
         self.mentions: dict[str, set[int]] = defaultdict(set)
         self.article_people: dict[str, set[int]] = defaultdict(set)
@@ -1273,15 +1293,17 @@ class _FollowupFinder:
         subjects = sorted({c[2] for c in claims})
         if subjects:
             speakers = _temp_ids(db, "refresh_subjects", subjects)
+            # new_quotes_only: the stored articles' quotes (does one of them follow a claim?)
+            only = " and quotes.article_id in (select id from temp.refresh_stored)" if new_quotes_only else ""
             for row in db.execute(f"""
                 select quotes.id, quotes.speaker_id, quotes.text, articles.published, quotes.article_id,
                   quotes.start
                 from quotes join articles on articles.id = quotes.article_id
-                where quotes.speaker_id in {speakers} and articles.published is not null"""):
+                where quotes.speaker_id in {speakers} and articles.published is not null{only}"""):
                 self.quotes_by[row[1]].append(row)
             for quote_id, entity_id in db.execute(f"""
                 select quote_mentions.quote_id, quote_mentions.entity_id from quote_mentions
-                join quotes on quotes.id = quote_mentions.quote_id where quotes.speaker_id in {speakers}"""):
+                join quotes on quotes.id = quote_mentions.quote_id where quotes.speaker_id in {speakers}{only}"""):
                 self.mentions[quote_id].add(entity_id)
         articles = _temp_ids(db, "refresh_followup_articles", sorted({c[1] for c in claims}))
         for article_id, entity_id in db.execute(f"""
