@@ -43,6 +43,7 @@ DERIVED = {  # table -> order (every column compared)
     "quote_facet_counts": "facet, value", "quote_pair_counts": "facet, value, other, other_value",
     "_mention_classes": "class, entity_id, resolution", "_quote_group_state": "key",
     "_claim_group_state": "key", "_entity_lookup": "key, via, entity_id",
+    "_text_starts": "text_hash",
 }
 
 

@@ -25,13 +25,16 @@ TABLES = {
     "_mention_classes", "_quote_group_state", "_claim_group_state",
     # 0013: the registry's look-up keys
     "_entity_lookup",
+    # 0014: each text's first words, hashed
+    "_text_starts",
 }
 FTS_TABLES = {"quotes_fts", "claims_fts", "articles_fts", "entities_fts"}
 MIGRATIONS = ["0001_schema", "0002_published_parts_entity_search", "0003_fact_tracking",
               "0004_perf_serving_indexes", "0005_perf_facet_counts", "0006_perf_pair_counts",
               "0007_perf_drop_covered_indexes", "0008_perf_fts_update_of_columns",
               "0009_perf_deferred_indexes", "0010_article_canonical_url",
-              "0011_incremental_refresh", "0012_refresh_summaries", "0013_entity_lookup"]
+              "0011_incremental_refresh", "0012_refresh_summaries", "0013_entity_lookup",
+              "0014_text_starts"]
 
 
 def article(body="body", **kw) -> Article:

@@ -28,9 +28,9 @@ from quotes.store.schema import REFRESH_LOG, REFRESH_STATE
 STATE_KEY = "logged"  # REFRESH_STATE row: every change since the last refresh is in the log
 # The rules the derived tables were last made by, kept in that row: a database refreshed
 # under other rules (v1: short texts grouped across articles; v2: no _mention_classes;
-# v3: no _quote_group_state; v4: no _claim_group_state) is refreshed in full once, which
-# fills what it lacks.
-RULES = "v5"
+# v3: no _quote_group_state; v4: no _claim_group_state; v5: no _text_starts) is
+# refreshed in full once, which fills what it lacks.
+RULES = "v6"
 
 
 def is_tracked(db: sqlite_utils.Database) -> bool:

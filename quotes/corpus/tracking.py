@@ -456,9 +456,19 @@ def quote_roots(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
     return quote_roots_and_short(texts)[0]
 
 
-def quote_roots_and_short(texts: Iterable[tuple[str, str]]) -> tuple[dict[str, str], set[str]]:
+def text_start(words: tuple[str, ...] | list[str]) -> str:
+    """The hash of a text's first MIN_CONTAINED_WORDS words (as text_hash joins words):
+    a text inside another starts with one of the other's runs of that many words."""
+    import hashlib
+
+    return hashlib.sha1("".join(words[:MIN_CONTAINED_WORDS]).encode("utf-8")).hexdigest()
+
+
+def quote_roots_and_short(texts: Iterable[tuple[str, str]],
+                          starts: dict[str, str] | None = None) -> tuple[dict[str, str], set[str]]:
     """quote_roots, and the hashes of the texts shorter than MIN_CONTAINED_WORDS words
-    (grouped per article: short_group_key).
+    (grouped per article: short_group_key); `starts`, when given, gets each longer
+    text's text_start.
 
     A text of at least MIN_CONTAINED_WORDS words that lies word for word inside longer
     ones joins the longest of the longest texts containing it (ties: the smaller hash).
@@ -466,13 +476,15 @@ def quote_roots_and_short(texts: Iterable[tuple[str, str]]) -> tuple[dict[str, s
     """
     n = MIN_CONTAINED_WORDS
     words: dict[str, tuple[str, ...]] = {}
-    starts: dict[tuple, list[str]] = defaultdict(list)
+    by_start: dict[tuple, list[str]] = defaultdict(list)
     short: set[str] = set()
     for h, text in texts:
         w = quote_words(text)
         if len(w) >= n:
             words[h] = w = tuple(map(sys.intern, w))
-            starts[w[:n]].append(h)
+            by_start[w[:n]].append(h)
+            if starts is not None:
+                starts[h] = text_start(w)
         else:
             short.add(h)
     containers: dict[str, set[str]] = defaultdict(set)
@@ -480,7 +492,7 @@ def quote_roots_and_short(texts: Iterable[tuple[str, str]]) -> tuple[dict[str, s
         if len(w) <= n:
             continue
         for i in range(len(w) - n + 1):
-            for short_hash_ in starts.get(w[i:i + n], ()):
+            for short_hash_ in by_start.get(w[i:i + n], ()):
                 s = words[short_hash_]
                 if short_hash_ != long_hash and len(s) < len(w) and w[i:i + len(s)] == s:
                     containers[short_hash_].add(long_hash)
@@ -542,10 +554,14 @@ def refresh_quote_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> 
     distinct texts, then every quote is read once, in group and appearance order."""
     # One pass over the table and a sort: walking the text_hash index instead reads each
     # quote's text at random (3x slower on a million quotes).
+    starts: dict[str, str] = {}
     root, short = quote_roots_and_short(
-        db.execute("select text_hash, min(text) from quotes not indexed group by text_hash"))
+        db.execute("select text_hash, min(text) from quotes not indexed group by text_hash"), starts)
     _stage_roots(db, root, short)
     del root, short
+    sync_rows(db, "_text_starts", ({"text_hash": h, "start": st} for h, st in sorted(starts.items())),
+              ("text_hash",))
+    del starts
     groups = Stage(db, "quote_groups", ("key",), QUOTE_GROUP_COLUMNS)
     cursor = db.execute(f"""
         select {_GROUP_KEY}, quotes.id, quotes.text, quotes.text_hash,
@@ -597,44 +613,16 @@ def _contains(long: tuple[str, ...], short: tuple[str, ...]) -> bool:
     return any(long[i] == first and long[i:i + n] == short for i in range(len(long) - n + 1))
 
 
-def _sub_hashes(words: list[str]) -> set[str]:
-    """The text_hash of every run of MIN_CONTAINED_WORDS or more words of a text, shorter
-    than the whole (text_hash joins the words without spaces)."""
-    import hashlib
-
-    out = set()
-    n = len(words)
-    encoded = [w.encode("utf-8") for w in words]
-    for i in range(n - MIN_CONTAINED_WORDS + 1):
-        run = hashlib.sha1(b"".join(encoded[i:i + MIN_CONTAINED_WORDS - 1]))
-        for j in range(i + MIN_CONTAINED_WORDS, n + 1):
-            run.update(encoded[j - 1])  # the run of words i..j-1, hashed as one string
-            if j - i < n:
-                out.add(run.copy().hexdigest())
-    return out
+FTS_WORDS = 3  # words of a text looked up in the full-text index for its containers
 
 
-FTS_RUN = 6  # words of a text looked up in the full-text index for its containers
-
-
-def _rarest_run(words: tuple[str, ...]) -> tuple[str, ...]:
-    """FTS_RUN words in a row of a text, the longest by letters (long words are rare:
-    fewer rows to read): every text containing the text contains them, and a phrase of
-    fewer words costs fewer look-ups. The candidates are checked word for word."""
-    if len(words) <= FTS_RUN:
-        return words
-    lengths = [len(x) for x in words]
-    total = sum(lengths[:FTS_RUN])
-    best, at = total, 0
-    for i in range(1, len(words) - FTS_RUN + 1):
-        total += lengths[i + FTS_RUN - 1] - lengths[i - 1]
-        if total > best:
-            best, at = total, i
-    return words[at:at + FTS_RUN]
-
-
-def _fts_phrase(words: tuple[str, ...]) -> str:
-    return '"' + " ".join(words) + '"'
+def _rare_words_query(words: tuple[str, ...]) -> str:
+    """A full-text query for the texts holding the FTS_WORDS longest words of a text
+    (long words are rare: short doclists to read; a phrase of six words read the
+    doclists of common words too, five times slower on a million quotes): every text
+    containing the text holds them. The candidates are checked word for word."""
+    rare = sorted(set(words), key=lambda w: (-len(w), w))[:FTS_WORDS]
+    return " AND ".join(f'"{w}"' for w in rare)
 
 
 _AFFECTED = "(select id from temp.refresh_affected)"  # the hashes whose root may move
@@ -663,6 +651,7 @@ def refresh_quote_groups_touched(db: sqlite_utils.Database, summary: RefreshSumm
     plan = _plan_quote_groups(db, touched, root, finder)
     _stage_group_quotes(db, plan)
     _write_quote_groups(db, summary, plan)
+    _update_starts(db, changed, finder.current)
 
 
 def _touched_texts(db: sqlite_utils.Database, touched: "incremental.Touched"
@@ -698,34 +687,30 @@ def _touched_texts(db: sqlite_utils.Database, touched: "incremental.Touched"
     return texts, changed, least_now, least_before
 
 
-def _run_hashes(texts: dict[str, set[str]]) -> set[str]:
-    """The hash of every run of words of the texts long enough to join a group: the
-    hashes a text inside one of them can have."""
-    candidates = set()
-    for h in sorted(texts):
-        for text in texts[h]:
-            words = quote_words(text)
-            if len(words) > MIN_CONTAINED_WORDS:
-                candidates |= _sub_hashes(words)
-    return candidates
-
-
 def _affected_hashes(db: sqlite_utils.Database, texts: dict[str, set[str]], changed: set[str]) -> set[str]:
-    """The hashes touched and those of the stored texts inside a touched text (found
-    by their runs' hashes, checked word for word): the texts whose root may move."""
+    """The hashes touched and those of the stored texts inside a touched text (found by
+    their first words among the touched text's runs, _text_starts, and checked word for
+    word): the texts whose root may move."""
     affected = set(changed)
-    runs = sorted(_run_hashes(texts) - changed)
-    if not runs:
-        return affected
     outer_texts = [w for ts in texts.values() for t in ts
                    if len(w := tuple(quote_words(t))) > MIN_CONTAINED_WORDS]
-    # The runs as one JSON list (tens of thousands for long quotes): cheaper than a table.
-    for h, text in db.execute("""select text_hash, min(text) from quotes
-            where text_hash in (select value from json_each(?)) group by text_hash""", [json.dumps(runs)]):
+    runs = sorted({text_start(w[i:]) for w in outer_texts for i in range(len(w) - MIN_CONTAINED_WORDS + 1)})
+    if not runs:
+        return affected
+    for h, text in db.execute("""select s.text_hash, (select min(text) from quotes where text_hash = s.text_hash)
+            from _text_starts s where s.start in (select value from json_each(?))""", [json.dumps(runs)]):
         w = tuple(quote_words(text))
         if len(w) >= MIN_CONTAINED_WORDS and any(_contains(o, w) for o in outer_texts):
             affected.add(h)
     return affected
+
+
+def _update_starts(db: sqlite_utils.Database, changed: set[str], current: dict[str, str]) -> None:
+    """_text_starts of the touched texts: from their least text now, none once gone or short."""
+    db.conn.executemany("delete from _text_starts where text_hash = ?", [(h,) for h in sorted(changed)])
+    rows = [(h, text_start(w)) for h in sorted(changed) if h in current
+            and len(w := quote_words(current[h])) >= MIN_CONTAINED_WORDS]
+    db.conn.executemany("insert into _text_starts (text_hash, start) values (?, ?)", rows)
 
 
 class _RootFinder:
@@ -833,7 +818,7 @@ class _RootFinder:
         phrase of its rarest run), checked word for word."""
         candidates = {r[0] for r in self.db.execute(
             """select distinct quotes.text_hash from quotes_fts join quotes on quotes.rowid = quotes_fts.rowid
-               where quotes_fts match ?""", [_fts_phrase(_rarest_run(w))])}
+               where quotes_fts match ?""", [_rare_words_query(w)])}
         candidates.discard(h)  # its own copies, the most common match
         unread = sorted(c for c in candidates if c not in self.words_of)
         if unread:  # each text read once, as the hash's least text

@@ -578,6 +578,17 @@ def _entity_lookup(db: sqlite_utils.Database) -> None:
     db.execute("create index if not exists idx_entity_lookup_entity on _entity_lookup (entity_id)")
 
 
+# 0014: each text's first six words, hashed (quotes/corpus/tracking.py, text_start): a text
+# inside a new quote starts with one of the new quote's runs of six words, so an
+# incremental refresh finds the texts inside a new quote by a look-up for each of its
+# runs, not for each of its sub-texts (quadratic in its length). Filled by the next
+# (full) refresh.
+@MIGRATIONS(name="0014_text_starts")
+def _text_starts(db: sqlite_utils.Database) -> None:
+    db.execute("create table if not exists _text_starts (text_hash text primary key, start text not null)")
+    db.execute("create index if not exists idx_text_starts_start on _text_starts (start)")
+
+
 def schema_version(db: sqlite_utils.Database) -> str | None:
     """The name of the last migration applied, or None for a database never ensured."""
     applied = MIGRATIONS.applied(db)
