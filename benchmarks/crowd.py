@@ -25,7 +25,6 @@ import asyncio
 import json
 import math
 import os
-import shutil
 import socket
 import sqlite3
 import subprocess
