@@ -28,7 +28,7 @@ from quotes.web.columns import secondary_columns
 from quotes.web.display import quoted
 from quotes.web.counted_facets import CountedFacet
 from quotes.web.facets import ManyToManyFacet
-from quotes.web import headers, hide_paths, summary
+from quotes.web import default_facets, headers, hide_paths, summary
 from quotes.web.guard import protect
 from quotes.web.highlight import context
 from quotes.web.routes import front_page_vars, routes
@@ -97,9 +97,11 @@ def asgi_wrapper(datasette):
     """Content-Security-Policy, X-Content-Type-Options and X-Frame-Options on every
     response, stricter on the project's pages (quotes/web/headers.py); the front page
     kept until the data changes (quotes/web/summary.py); no database file's path on
-    /-/databases (quotes/web/hide_paths.py)."""
+    /-/databases (quotes/web/hide_paths.py); a default facet asked for again in a
+    table's URL computed once (quotes/web/default_facets.py)."""
     return lambda app: headers.SecurityHeaders(
-        hide_paths.HideDatabasePaths(summary.FrontPageCache(app, datasette), datasette), datasette)
+        hide_paths.HideDatabasePaths(summary.FrontPageCache(
+            default_facets.OneFacetPerColumn(app, datasette), datasette), datasette), datasette)
 
 
 @hookimpl

@@ -18,9 +18,10 @@ The results are shaped as Datasette's column facet shapes them (type "column", s
 page reads "speaker_name", not "speaker_name (counted)"): the same values, counts,
 labels, toggle URLs and selection. A type of its own because Datasette runs every
 registered facet class: a second class of type "column" would compute each column facet
-twice. So a plain `?_facet=speaker_name` remains Datasette's own (computed) column
-facet; the pages never link to one for a column shown as a counted facet (see
-templates/_suggested_facets.html).
+twice. A plain `?_facet=speaker_name` for a column the table already shows as a counted
+facet is dropped from the URL (quotes/web/default_facets.py); for any other column it
+is Datasette's own (computed) column facet. The pages never link to one for a column
+shown as a counted facet (see templates/_suggested_facets.html).
 
 Which rows a facet counts is read from the SQL Datasette hands to facets (`Facet.sql`,
 `Facet.params`), not from the request: filters come from the query string, from
