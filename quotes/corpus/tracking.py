@@ -39,7 +39,7 @@ from quotes.model import short_hash
 from quotes.corpus import entity_lookup, incremental, mention_classes
 from quotes.corpus.claim_group_rows import CLAIM_GROUP_COLUMNS, ClaimTally
 from quotes.corpus.quote_group_rows import (MIN_CONTAINED_WORDS, QUOTE_FIELDS, QUOTE_GROUP_COLUMNS, Tally,
-                                           quote_group_of_rows, quote_words)
+                                           appearance, quote_group_of_rows, quote_words)
 from quotes.corpus.resolve import content_words, corpus_key, fold, person_parts, resolve_corpus
 from quotes.store import insert_rows, write_transaction
 
@@ -439,10 +439,6 @@ def _delete_entities(db: sqlite_utils.Database, ids: set[int], summary: RefreshS
 # --- the same quote across articles -----------------------------------------------------------
 
 
-def _appearance_order(q: dict):
-    return (q["published"] is None, q["published"] or "", q["article_id"], q["start"] or 0, q["id"])
-
-
 def short_group_key(text_hash: str, article_id: str) -> str:
     """The group of a text shorter than MIN_CONTAINED_WORDS words in one article: "No"
     printed by two articles is two people's own words, not one quote. (The same in SQL:
@@ -525,7 +521,7 @@ def group_quotes(quotes: list[dict]) -> tuple[list[dict], list[dict]]:
         members_of[short_group_key(h, q["article_id"]) if h in short else root.get(h, h)].append(q)
     groups, members = [], []
     for key in sorted(members_of):
-        ordered = sorted(members_of[key], key=_appearance_order)
+        ordered = sorted(members_of[key], key=lambda q: appearance(tuple(q[f] for f in QUOTE_FIELDS)))
         groups.append(quote_group(key, ordered))
         members.extend({"quote_id": q["id"], "group_key": key,
                         "match": "contained" if q["text_hash"] in root else "exact"} for q in ordered)
@@ -549,6 +545,36 @@ def _stage_roots(db: sqlite_utils.Database, root: dict[str, str], short: Iterabl
                         [(h,) for h in sorted(short)])
 
 
+# A quote group's members as Tally reads them (QUOTE_FIELDS), and their order of appearance.
+_GROUP_QUOTE_COLUMNS = """quotes.id, quotes.text, quotes.text_hash, quotes.article_id, quotes.start,
+          articles.published, articles.publisher, articles.url, quotes.speaker_id, entities.name"""
+_APPEARANCE = """articles.published is null, coalesce(articles.published, ''), quotes.article_id,
+          coalesce(quotes.start, 0), quotes.id"""
+
+
+class _QuoteGroupStages:
+    """The quote_groups and _quote_group_state rows a refresh writes."""
+
+    def __init__(self, db: sqlite_utils.Database, summary: RefreshSummary):
+        self.summary = summary
+        self.groups = Stage(db, "quote_groups", ("key",), QUOTE_GROUP_COLUMNS)
+        self.states = Stage(db, "_quote_group_state", ("key",), ("key", "state"))
+
+    def add(self, tally: Tally) -> dict:
+        group = tally.row()
+        self.groups.add(group)
+        if (state := tally.state()) is not None:
+            self.states.add({"key": tally.key, "state": state})
+        self.summary.quote_groups += 1
+        return group
+
+    def sync(self, scope: str | None = None) -> set:
+        """Returns the groups gone, deleted by the caller once no member points at them."""
+        stale = self.groups.sync(delete=False, summary=self.summary, scope=scope)
+        self.states.sync(scope=scope)
+        return stale
+
+
 def refresh_quote_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> None:
     """Group the corpus's quotes, one group in memory at a time: the roots come from the
     distinct texts, then every quote is read once, in group and appearance order."""
@@ -562,29 +588,19 @@ def refresh_quote_groups(db: sqlite_utils.Database, summary: RefreshSummary) -> 
     sync_rows(db, "_text_starts", ({"text_hash": h, "start": st} for h, st in sorted(starts.items())),
               ("text_hash",))
     del starts
-    groups = Stage(db, "quote_groups", ("key",), QUOTE_GROUP_COLUMNS)
+    stages = _QuoteGroupStages(db, summary)
     cursor = db.execute(f"""
-        select {_GROUP_KEY}, quotes.id, quotes.text, quotes.text_hash,
-          quotes.article_id, quotes.start, articles.published, articles.publisher, articles.url,
-          quotes.speaker_id, entities.name
+        select {_GROUP_KEY}, {_GROUP_QUOTE_COLUMNS}
         from quotes not indexed join articles on articles.id = quotes.article_id
           left join entities on entities.id = quotes.speaker_id
           left join temp.refresh_roots on refresh_roots.hash = quotes.text_hash
-        order by 1, articles.published is null, coalesce(articles.published, ''), quotes.article_id,
-          coalesce(quotes.start, 0), quotes.id""")
-    states = Stage(db, "_quote_group_state", ("key",), ("key", "state"))
+        order by 1, {_APPEARANCE}""")
     for key, rows in itertools.groupby(cursor, key=lambda r: r[0]):
-        tally = Tally(key).add(r[1:] for r in rows)
-        group = tally.row()
-        groups.add(group)
-        if (state := tally.state()) is not None:
-            states.add({"key": key, "state": state})
-        summary.quote_groups += 1
+        group = stages.add(Tally(key).add(r[1:] for r in rows))
         summary.multi_article_groups += group["articles"] > 1
         summary.multi_publisher_groups += group["publishers"] > 1
         summary.conflicting_groups += bool(group["conflicting"])
-    stale = groups.sync(delete=False, summary=summary)
-    states.sync()
+    stale = stages.sync()
     # Members in SQL alone: each quote's group is its text's root, else its own text
     # (a short text's: per article).
     changed = db.conn.execute(f"""
@@ -909,33 +925,19 @@ def _stage_group_quotes(db: sqlite_utils.Database, plan: _GroupPlan) -> None:
         where m.group_key in {full} and quotes.text_hash not in {_LONG_AFFECTED}""")
 
 
-_GROUP_QUOTE_COLUMNS = """quotes.id, quotes.text, quotes.text_hash, quotes.article_id, quotes.start,
-          articles.published, articles.publisher, articles.url, quotes.speaker_id, entities.name"""
-_APPEARANCE = """articles.published is null, coalesce(articles.published, ''), quotes.article_id,
-          coalesce(quotes.start, 0), quotes.id"""
-
-
 def _write_quote_groups(db: sqlite_utils.Database, summary: RefreshSummary, plan: _GroupPlan) -> None:
     """The groups in play written as a difference, one group in memory at a time (a
     group read in full from its members, one appended to from its row, its state and
     the stored quotes); the quotes stored or moved given their groups; groups left
     empty deleted last (once no member points at them)."""
-    groups = Stage(db, "quote_groups", ("key",), QUOTE_GROUP_COLUMNS)
-    states = Stage(db, "_quote_group_state", ("key",), ("key", "state"))
-
-    def add(tally: Tally) -> None:
-        groups.add(tally.row())
-        if (state := tally.state()) is not None:
-            states.add({"key": tally.key, "state": state})
-        summary.quote_groups += 1
-
+    stages = _QuoteGroupStages(db, summary)
     cursor = db.execute(f"""select g.key, {_GROUP_QUOTE_COLUMNS}
         from temp.refresh_group_quotes as g
           join quotes on quotes.id = g.quote_id join articles on articles.id = quotes.article_id
           left join entities on entities.id = quotes.speaker_id
         order by 1, {_APPEARANCE}""")
     for key, rows in itertools.groupby(cursor, key=lambda r: r[0]):
-        add(Tally(key).add(r[1:] for r in rows))
+        stages.add(Tally(key).add(r[1:] for r in rows))
     appended = _temp_ids(db, "refresh_appended_keys", sorted(plan.appended))
     resumed = {}
     for row in db.execute(f"""select {', '.join(f'g.[{c}]' for c in QUOTE_GROUP_COLUMNS)}, s.state
@@ -947,10 +949,9 @@ def _write_quote_groups(db: sqlite_utils.Database, summary: RefreshSummary, plan
           left join temp.refresh_roots on refresh_roots.hash = quotes.text_hash
         where quotes.article_id in (select id from temp.refresh_stored)) where key in {appended} order by key""")
     for key, rows in itertools.groupby(cursor, key=lambda r: r[0]):
-        add(resumed[key].add(r[1:] for r in rows))
+        stages.add(resumed[key].add(r[1:] for r in rows))
     in_play = _temp_ids(db, "refresh_in_play_groups", sorted(plan.in_play))
-    stale = groups.sync(delete=False, summary=summary, scope=f"t.key in {in_play}")
-    states.sync(scope=f"t.key in {in_play}")
+    stale = stages.sync(scope=f"t.key in {in_play}")
     moved = _temp_ids(db, "refresh_moved_hashes", sorted(plan.moved))
     changed_rows = db.conn.execute(f"""
         insert into quote_group_members (quote_id, group_key, match)
