@@ -86,8 +86,12 @@ def sync(db: sqlite_utils.Database, ids: str | None = None) -> None:
         add(db, _rows_for(db))
         db.execute(f"insert or replace into [{REFRESH_STATE}] (key, value) values (?, ?)", [MARKER, VERSION])
         return
-    db.execute(f"delete from [{TABLE}] where entity_id in {ids}")
-    add(db, _rows_for(db, ids))
+    now = set(_rows_for(db, ids))
+    before = set(db.execute(f"select key, via, entity_id from [{TABLE}] where entity_id in {ids}"))
+    # Only the difference is written: most entities a load touches keep every key.
+    db.conn.executemany(f"delete from [{TABLE}] where key = ? and via = ? and entity_id = ?",
+                        sorted(before - now))
+    add(db, sorted(now - before))
 
 
 def is_built(db: sqlite_utils.Database) -> bool:

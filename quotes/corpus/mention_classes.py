@@ -175,20 +175,33 @@ def _add_stored(db: sqlite_utils.Database, dirty: set[tuple[str, str]]) -> dict[
     if not added:
         return {}
     touched = sorted({r[0] for r in added})
-    by_key: dict[tuple, Row] = {}
+    kept: dict[tuple, tuple[int, Row]] = {}  # (class, entity, resolution) -> (rowid, row)
     for chunk in range(0, len(touched), 500):
         part = touched[chunk:chunk + 500]
-        for row in db.execute(f"select {', '.join(COLUMNS)} from [{TABLE}] where class in "
-                              f"({', '.join('?' * len(part))})", part):
-            by_key[(row[0], row[3], row[4])] = row
+        for rowid, *row in db.execute(f"select rowid, {', '.join(COLUMNS)} from [{TABLE}] where class in "
+                                      f"({', '.join('?' * len(part))})", part):
+            kept[(row[0], row[3], row[4])] = (rowid, tuple(row))
     before: dict[str, set[tuple]] = {c: set() for c in touched}
-    for class_, eid, resolution in by_key:
+    for class_, eid, resolution in kept:
         before[class_].add((eid, resolution))
+    merged: dict[tuple, Row] = {}
     for row in added:
         key = (row[0], row[3], row[4])
-        by_key[key] = _merged(by_key[key], row) if key in by_key else row
-    _write(db, touched, sorted(by_key.values(), key=lambda r: (r[0], r[3] is None, r[3] or 0, r[4] or "")))
+        merged[key] = _merged(merged.get(key) or kept[key][1], row) if key in merged or key in kept else row
+    # A row gaining mentions changes its counts only: updated in place, so that its
+    # class, name and entity stay where the indexes hold them.
+    counts = ", ".join(f"[{c}] = ?" for c in COLUMNS[5:])
+    db.conn.executemany(f"update [{TABLE}] set {counts} where rowid = ?",
+                        [(*row[5:], kept[key][0]) for key, row in sorted(merged.items(), key=_order)
+                         if key in kept])
+    db.conn.executemany(f"insert into [{TABLE}] values ({', '.join('?' * len(COLUMNS))})",
+                        [row for key, row in sorted(merged.items(), key=_order) if key not in kept])
     return before
+
+
+def _order(item: tuple[tuple, Row]) -> tuple:
+    class_, eid, resolution = item[0]
+    return (class_, eid is None, eid or 0, resolution or "")
 
 
 def _recount(db: sqlite_utils.Database, dirty: set[tuple[str, str]]) -> None:

@@ -170,15 +170,7 @@ class Stage:
         conn = self.db.conn
         changes = 0
         if others:
-            sets = ", ".join(f"[{c}] = s.[{c}]" for c in others)
-            key_match = " and ".join(f"s.[{k}] = [{self.table}].[{k}]" for k in self.key)
-            differs = " or ".join(f"s.[{c}] is not [{self.table}].[{c}]" for c in others)
-            # The keys as an IN list too: else SQLite walks the whole table for a few staged rows.
-            key_row = ", ".join(f"[{self.table}].[{k}]" for k in self.key)
-            key_list = ", ".join(f"[{k}]" for k in self.key)
-            changes += conn.execute(
-                f"update {table} set {sets} from {stage} as s where {key_match} and ({differs})"
-                f" and ({key_row}) in (select {key_list} from {stage})").rowcount
+            changes += self._update(others)
         names = ", ".join(f"[{c}]" for c in self.columns)
         changes += conn.execute(
             f"insert into {table} ({names}) select {names} from {stage} as s "
@@ -197,6 +189,32 @@ class Stage:
             summary.changes[self.table] = summary.changes.get(self.table, 0) + changes
         self.db.execute(f"drop table temp.[{self.name}]")
         return stale
+
+    def _update(self, others: list[str]) -> int:
+        """Update the rows that differ, each setting only the columns that differ: SQLite
+        rewrites the index entries of every column set, changed or not (a reprint
+        changes a group's counts, not its text or first article)."""
+        table, stage = f"main.[{self.table}]", f"temp.[{self.name}]"
+        same_key = " and ".join(f"s.[{k}] = t.[{k}]" for k in self.key)
+        mask = " | ".join(f"((s.[{c}] is not t.[{c}]) << {i})" for i, c in enumerate(others))
+        by_mask: dict[int, list[int]] = defaultdict(list)
+        for bits, rowid in self.db.conn.execute(
+                f"select {mask} as bits, s.rowid from {stage} as s cross join {table} as t on {same_key} "
+                "where bits != 0 order by s.rowid"):  # cross join: the few staged rows lead
+            by_mask[bits].append(rowid)
+        key_match = " and ".join(f"s.[{k}] = [{self.table}].[{k}]" for k in self.key)
+        # The keys as an IN list too: else SQLite walks the whole table for a few staged rows.
+        key_row = ", ".join(f"[{self.table}].[{k}]" for k in self.key)
+        key_list = ", ".join(f"[{k}]" for k in self.key)
+        changes = 0
+        for bits, rowids in sorted(by_mask.items()):
+            sets = ", ".join(f"[{c}] = s.[{c}]" for i, c in enumerate(others) if bits >> i & 1)
+            staged = "(select value from json_each(?))"
+            changes += self.db.conn.execute(
+                f"update {table} set {sets} from {stage} as s where {key_match} and s.rowid in {staged}"
+                f" and ({key_row}) in (select {key_list} from {stage} where rowid in {staged})",
+                [json.dumps(rowids), json.dumps(rowids)]).rowcount
+        return changes
 
 
 def sync_rows(db: sqlite_utils.Database, table: str, rows: Iterable[dict], key: tuple[str, ...],
@@ -675,11 +693,13 @@ def _touched_texts(db: sqlite_utils.Database, touched: "incremental.Touched"
     """The texts stored or deleted by hash, each hash with its least text now as well
     (the text its quotes are grouped by): the texts whose sub-texts to look for, the
     hashes touched, and each touched hash's least text now and among the quotes there
-    before the stored ones (a hash without one is new to the corpus, or gone)."""
+    before the stored ones (a hash without one is new to the corpus, or gone; a short
+    text's "least" text now is one of its stored ones, which has the same words)."""
     stored = "(select id from temp.refresh_stored)"
     texts: dict[str, set[str]] = defaultdict(set)
     for h, text in db.execute(f"select text_hash, text from quotes where article_id in {stored}"):
         texts[h].add(text)
+    present = set(texts)  # hashes with a stored quote: in the corpus now
     for h, text, _ in touched.quotes:
         texts[h].add(text)
     changed = set(texts)
@@ -692,6 +712,13 @@ def _touched_texts(db: sqlite_utils.Database, touched: "incremental.Touched"
             where s.key in {_temp_ids(db, 'refresh_kept_state', sorted(changed - deleted))}"""):
         least_before[h] = json.loads(state)["least"]
         least_now[h] = min(least_before[h], *texts[h])
+    # A short text present now needs no least text: its words (the same in every text of
+    # its hash) say it is short, and short texts are grouped per article, never by
+    # containment; "No" may have thousands of quotes to read.
+    for h in sorted(present - set(least_now)):
+        text = min(texts[h])
+        if len(quote_words(text)) < MIN_CONTAINED_WORDS:
+            least_now[h] = text
     unread = _temp_ids(db, 'refresh_unread_hashes', sorted(changed - set(least_now)))
     for h, now, before in db.execute(f"""select text_hash, min(text),
               min(case when article_id not in {stored} then text end) from quotes
@@ -723,10 +750,15 @@ def _affected_hashes(db: sqlite_utils.Database, texts: dict[str, set[str]], chan
 
 def _update_starts(db: sqlite_utils.Database, changed: set[str], current: dict[str, str]) -> None:
     """_text_starts of the touched texts: from their least text now, none once gone or short."""
-    db.conn.executemany("delete from _text_starts where text_hash = ?", [(h,) for h in sorted(changed)])
-    rows = [(h, text_start(w)) for h in sorted(changed) if h in current
-            and len(w := quote_words(current[h])) >= MIN_CONTAINED_WORDS]
-    db.conn.executemany("insert into _text_starts (text_hash, start) values (?, ?)", rows)
+    now = {h: text_start(w) for h in sorted(changed) if h in current
+           and len(w := quote_words(current[h])) >= MIN_CONTAINED_WORDS}
+    before = dict(db.execute(f"select text_hash, start from _text_starts where text_hash in "
+                             f"{_temp_ids(db, 'refresh_start_hashes', sorted(changed))}"))
+    # Only the difference is written: the quotes of a text already there (a reprint) keep its start.
+    db.conn.executemany("delete from _text_starts where text_hash = ?",
+                        [(h,) for h in sorted(before) if now.get(h) != before[h]])
+    db.conn.executemany("insert into _text_starts (text_hash, start) values (?, ?)",
+                        [(h, start) for h, start in now.items() if before.get(h) != start])
 
 
 class _RootFinder:
