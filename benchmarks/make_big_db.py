@@ -14,7 +14,8 @@ and with its dates moved on by a few weeks: the same people are quoted again and
 as in a real archive, so the most quoted person has tens of thousands of quotes and a
 common surname's mentions number in the tens of thousands. Full-text indexes are built
 once at the end (`rebuild`) and the triggers kept as `quotes load` leaves them, then the
-speakers' quote counts, the facet and pair counts (quotes/store/facet_counts.py).
+speakers' quote counts, the facet and pair counts (quotes/store/facet_counts.py), and
+each full-text index merged into one segment, as a big load ends.
 
 Then one full `quotes refresh` (quotes.corpus.tracking.refresh(db, full=True)): entities
 resolved over every copy's mentions, quote and claim groups, follow-ups, and the
@@ -184,6 +185,9 @@ def build(out: Path, seed_path: Path, target: int, realistic: bool = True) -> di
     with db.atomic():
         facet_counts.rebuild(db)  # its triggers were set aside with the others
     print(f"facet counts ({time.perf_counter() - started:.0f} s)", flush=True)
+    if realistic:
+        deferred.merge_full_text(db)  # as a big load ends (quotes/store/deferred.py)
+        print(f"full-text indexes merged ({time.perf_counter() - started:.0f} s)", flush=True)
     if realistic:
         from quotes.corpus import tracking
 
