@@ -57,6 +57,10 @@ class Classes:
     # the last refresh, by class (an incremental refresh's): a class whose answer is
     # among them, alone, needs only its stored mentions re-pointed.
     before: dict[str, set[tuple]] = field(default_factory=dict)
+    # The classes the stored articles' mentions were added to, not yet written: each
+    # one's rows by (class, entity id, resolution), with the rowid and row the table
+    # holds (None, None for a new one) and the row it should hold (see settle).
+    pending: dict[str, dict[tuple, tuple[int | None, Row | None, Row]]] = field(default_factory=dict)
 
 
 def stage_mentions(db: sqlite_utils.Database, table: str, mentions: str | None = None) -> None:
@@ -158,10 +162,37 @@ def _write(db: sqlite_utils.Database, classes: list[str], rows: list[Row]) -> No
     db.conn.executemany(f"insert into [{TABLE}] values ({', '.join('?' * len(COLUMNS))})", rows)
 
 
-def _add_stored(db: sqlite_utils.Database, dirty: set[tuple[str, str]]) -> dict[str, set[tuple]]:
+def _write_pending(db: sqlite_utils.Database, pending: dict[str, dict[tuple, tuple[int | None, Row | None, Row]]],
+                   settled: dict[str, Row]) -> None:
+    """The classes mentions were added to: each one's rows as added up, or its one row
+    when its answer was settled. A row the table holds under the same class and answer
+    (the common case: the stored mentions join the answer their class had) has its
+    counts updated in place, so the indexes on class, name and entity are not touched."""
+    updates, inserts, deletes = [], [], []
+    for class_, rows in sorted(pending.items()):
+        target = [settled[class_]] if class_ in settled else [now for _, _, now in rows.values()]
+        keys = set()
+        for row in sorted(target, key=lambda r: (_sql_order(r[3]), _sql_order(r[4]))):
+            key = (row[0], row[3], row[4])
+            keys.add(key)
+            rowid, stored, _ = rows.get(key, (None, None, None))
+            if rowid is None:
+                inserts.append(row)
+            elif row != stored:
+                updates.append((*row[5:], rowid))
+        deletes += [(rowid,) for key, (rowid, _, _) in rows.items() if rowid is not None and key not in keys]
+    db.conn.executemany(f"delete from [{TABLE}] where rowid = ?", deletes)
+    counts = ", ".join(f"[{c}] = ?" for c in COLUMNS[5:])
+    db.conn.executemany(f"update [{TABLE}] set {counts} where rowid = ?", updates)
+    db.conn.executemany(f"insert into [{TABLE}] values ({', '.join('?' * len(COLUMNS))})", inserts)
+
+
+def _add_stored(db: sqlite_utils.Database, dirty: set[tuple[str, str]]
+                ) -> tuple[dict[str, set[tuple]], dict[str, dict[tuple, tuple[int | None, Row | None, Row]]]]:
     """The stored articles' mentions (those of names counted again anyway left out)
-    added to their classes; returns the answers each class's rows held before, for the
-    classes added to."""
+    added to their classes, in memory: returns the answers each class's rows held
+    before, and the classes added to (Classes.pending), for settle to write once their
+    answers are known."""
     db.execute("drop table if exists temp.refresh_new_mentions")
     db.execute("""create temp table refresh_new_mentions as
         select id, rowid as rid, kind, name from article_entities
@@ -173,35 +204,20 @@ def _add_stored(db: sqlite_utils.Database, dirty: set[tuple[str, str]]) -> dict[
     db.execute("drop table temp.refresh_mc_new")
     db.execute("drop table temp.refresh_new_mentions")
     if not added:
-        return {}
+        return {}, {}
     touched = sorted({r[0] for r in added})
-    kept: dict[tuple, tuple[int, Row]] = {}  # (class, entity, resolution) -> (rowid, row)
+    pending: dict[str, dict[tuple, tuple[int | None, Row | None, Row]]] = {c: {} for c in touched}
     for chunk in range(0, len(touched), 500):
         part = touched[chunk:chunk + 500]
         for rowid, *row in db.execute(f"select rowid, {', '.join(COLUMNS)} from [{TABLE}] where class in "
                                       f"({', '.join('?' * len(part))})", part):
-            kept[(row[0], row[3], row[4])] = (rowid, tuple(row))
-    before: dict[str, set[tuple]] = {c: set() for c in touched}
-    for class_, eid, resolution in kept:
-        before[class_].add((eid, resolution))
-    merged: dict[tuple, Row] = {}
+            pending[row[0]][(row[0], row[3], row[4])] = (rowid, tuple(row), tuple(row))
+    before = {c: {(key[1], key[2]) for key in rows} for c, rows in pending.items()}
     for row in added:
         key = (row[0], row[3], row[4])
-        merged[key] = _merged(merged.get(key) or kept[key][1], row) if key in merged or key in kept else row
-    # A row gaining mentions changes its counts only: updated in place, so that its
-    # class, name and entity stay where the indexes hold them.
-    counts = ", ".join(f"[{c}] = ?" for c in COLUMNS[5:])
-    db.conn.executemany(f"update [{TABLE}] set {counts} where rowid = ?",
-                        [(*row[5:], kept[key][0]) for key, row in sorted(merged.items(), key=_order)
-                         if key in kept])
-    db.conn.executemany(f"insert into [{TABLE}] values ({', '.join('?' * len(COLUMNS))})",
-                        [row for key, row in sorted(merged.items(), key=_order) if key not in kept])
-    return before
-
-
-def _order(item: tuple[tuple, Row]) -> tuple:
-    class_, eid, resolution = item[0]
-    return (class_, eid is None, eid or 0, resolution or "")
+        rowid, stored, now = pending[row[0]].get(key, (None, None, None))
+        pending[row[0]][key] = (rowid, stored, _merged(now, row) if now else row)
+    return before, pending
 
 
 def _recount(db: sqlite_utils.Database, dirty: set[tuple[str, str]]) -> None:
@@ -220,17 +236,25 @@ def block_classes(db: sqlite_utils.Database, names: set[tuple[str, str]],
                   dirty: set[tuple[str, str]]) -> Classes:
     """The classes of a block of names (an incremental refresh's), after adding the
     stored articles' mentions to the table and counting the `dirty` names again."""
-    before = _add_stored(db, dirty)
+    before, pending = _add_stored(db, dirty)
     _recount(db, dirty)
     db.execute("drop table if exists temp.refresh_block")
     db.execute("create temp table refresh_block (kind text, name text, primary key (name, kind))")
     db.conn.executemany("insert or ignore into temp.refresh_block values (?, ?)", sorted(names))
-    found = classes_of(db.execute(f"""select {', '.join(f'c.[{c}]' for c in COLUMNS)}
+    rows = [r for r in db.execute(f"""select {', '.join(f'c.[{c}]' for c in COLUMNS)}
         from temp.refresh_block b cross join [{TABLE}] c on c.name = b.name and c.kind = b.kind
-        order by c.class, c.entity_id, c.resolution""").fetchall())
-    for class_, rows in found.rows.items():
-        found.before[class_] = before.get(class_, {(r[3], r[4]) for r in rows})
+        order by c.class, c.entity_id, c.resolution""") if r[0] not in pending]
+    rows += [now for class_rows in pending.values() for _, _, now in class_rows.values() if (now[1], now[2]) in names]
+    found = classes_of(sorted(rows, key=lambda r: (r[0], *_sql_order(r[3]), *_sql_order(r[4]))))
+    for class_, class_rows in found.rows.items():
+        found.before[class_] = before.get(class_, {(r[3], r[4]) for r in class_rows})
+    found.pending = pending
     return found
+
+
+def _sql_order(value) -> tuple:
+    """SQLite's order of a value in a column of integers or texts: null first."""
+    return (value is not None, value if value is not None else 0)
 
 
 def settle(db: sqlite_utils.Database, classes: Classes, answer_of: dict[str, tuple[int | None, str]],
@@ -253,7 +277,9 @@ def settle(db: sqlite_utils.Database, classes: Classes, answer_of: dict[str, tup
         return
     changed = [c for c, _, _ in classes.items
                if any((p[3], p[4]) != answer_of[c] for p in classes.rows[c])]
-    _write(db, changed, [one(c) for c in changed])
+    _write(db, [c for c in changed if c not in classes.pending],
+           [one(c) for c in changed if c not in classes.pending])
+    _write_pending(db, classes.pending, {c: one(c) for c in changed if c in classes.pending})
     names = sorted({(p[1], p[2]) for c in changed if classes.before[c] - {answer_of[c]}
                     for p in classes.rows[c][:1]})
     mentions = _stage_names(db, names, "refresh_moved_names")

@@ -359,11 +359,16 @@ def _repoint_answers(db, resolution, classes: "mention_classes.Classes", id_of: 
         select refresh_mc.mention_id from temp.refresh_mc join temp.refresh_answers
           on refresh_answers.class = refresh_mc.class
         where refresh_mc.entity_id is not refresh_answers.entity_id""")))
-    summary.changes["article_entities"] = db.conn.execute("""
+    # A mention that keeps its entity and changes only its resolution (a stored one: the
+    # writer gave it the entity) has that column set alone: SQLite rewrites the index
+    # entries of every column set, and entity_id leads two indexes.
+    answered = """from temp.refresh_mc as mc join temp.refresh_answers as answer on answer.class = mc.class
+        where mc.mention_id = article_entities.id"""
+    summary.changes["article_entities"] = db.conn.execute(f"""
         update article_entities set entity_id = answer.entity_id, resolution = answer.resolution
-        from temp.refresh_mc as mc join temp.refresh_answers as answer on answer.class = mc.class
-        where mc.mention_id = article_entities.id
-          and (mc.entity_id is not answer.entity_id or mc.resolution is not answer.resolution)""").rowcount
+        {answered} and mc.entity_id is not answer.entity_id""").rowcount + db.conn.execute(f"""
+        update article_entities set resolution = answer.resolution
+        {answered} and mc.entity_id is answer.entity_id and mc.resolution is not answer.resolution""").rowcount
     if db.execute(f"select exists(select 1 from {moved})").fetchone()[0]:
         _repoint(db, moved)
 
