@@ -678,12 +678,12 @@ def refresh_quote_groups_touched(db: sqlite_utils.Database, summary: RefreshSumm
     roots may move: containment is transitive, so no other text's can), each one's
     root from the texts containing it (found through the full-text index, checked word
     for word), and every group holding one of them or a quote whose speaker changed."""
-    texts, changed, least_now, least_before = _touched_texts(db, touched)
+    texts, changed, least_now, least_before, heads = _touched_texts(db, touched)
     # A text that was in the corpus before and still is contains what it contained: only
     # the texts new to the corpus, or gone from it, can change another's containers.
     searched = {h: ts for h, ts in texts.items() if h not in least_before}
     finder = _RootFinder(db, changed, _affected_hashes(db, searched, changed), touched.quotes,
-                         least_now, least_before)
+                         least_now, least_before, heads)
     root = finder.roots()
     _stage_roots(db, root, finder.short)
     _stage_short_quotes(db, finder.short)
@@ -694,12 +694,13 @@ def refresh_quote_groups_touched(db: sqlite_utils.Database, summary: RefreshSumm
 
 
 def _touched_texts(db: sqlite_utils.Database, touched: "incremental.Touched"
-                   ) -> tuple[dict[str, set[str]], set[str], dict[str, str], dict[str, str]]:
+                   ) -> tuple[dict[str, set[str]], set[str], dict[str, str], dict[str, str], set[str]]:
     """The texts stored or deleted by hash, each hash with its least text now as well
     (the text its quotes are grouped by): the texts whose sub-texts to look for, the
     hashes touched, and each touched hash's least text now and among the quotes there
     before the stored ones (a hash without one is new to the corpus, or gone; a short
-    text's "least" text now is one of its stored ones, which has the same words)."""
+    text's "least" text now is one of its stored ones, which has the same words); and
+    the touched hashes that head a group of their own (its state is kept)."""
     stored = "(select id from temp.refresh_stored)"
     texts: dict[str, set[str]] = defaultdict(set)
     for h, text in db.execute(f"select text_hash, text from quotes where article_id in {stored}"):
@@ -713,8 +714,10 @@ def _touched_texts(db: sqlite_utils.Database, touched: "incremental.Touched"
     # A text heading a group of several quotes had its least text kept in the group's
     # state: every quote of it was in the group then, and none was deleted since.
     deleted = {h for h, _, _ in touched.quotes}
+    heads = set()
     for h, state in db.execute(f"""select s.key, s.state from _quote_group_state s
             where s.key in {_temp_ids(db, 'refresh_kept_state', sorted(changed - deleted))}"""):
+        heads.add(h)
         least_before[h] = json.loads(state)["least"]
         least_now[h] = min(least_before[h], *texts[h])
     # A short text present now needs no least text: its words (the same in every text of
@@ -732,7 +735,7 @@ def _touched_texts(db: sqlite_utils.Database, touched: "incremental.Touched"
         least_now[h] = now
         if before is not None:
             least_before[h] = before
-    return texts, changed, least_now, least_before
+    return texts, changed, least_now, least_before, heads
 
 
 def _affected_hashes(db: sqlite_utils.Database, texts: dict[str, set[str]], changed: set[str]) -> set[str]:
@@ -781,7 +784,8 @@ class _RootFinder:
     words, or its least text changed), is looked up in the full-text index."""
 
     def __init__(self, db: sqlite_utils.Database, changed: set[str], affected: set[str],
-                 deleted: Iterable[tuple], least_now: dict[str, str], least_before: dict[str, str]):
+                 deleted: Iterable[tuple], least_now: dict[str, str], least_before: dict[str, str],
+                 heads: set[str] = frozenset()):
         self.db = db
         self.changed = changed
         inside = _temp_ids(db, 'refresh_inside', sorted(affected - changed))
@@ -794,9 +798,13 @@ class _RootFinder:
         # The group each affected text's quotes are in: one for a text long enough to be
         # grouped by containment (its root's), so one member tells (those stored since
         # the last refresh are in none yet). Short texts' groups are per article: unused.
-        self.old_root: dict[str, str] = {h: key for h, key in db.execute("""select a.id, (
+        # A text heading a group is in its own (a group is named after its root, and a
+        # root is in no other text).
+        self.old_root: dict[str, str] = {h: h for h in sorted(affected & heads)}
+        _temp_ids(db, 'refresh_unknown_roots', sorted(affected - heads))
+        self.old_root.update((h, key) for h, key in db.execute("""select a.id, (
                 select m.group_key from quotes join quote_group_members m on m.quote_id = quotes.id
-                where quotes.text_hash = a.id limit 1) from temp.refresh_affected a""") if key is not None}
+                where quotes.text_hash = a.id limit 1) from temp.refresh_unknown_roots a""") if key is not None)
         self.touched_now = [c for c in sorted(changed) if c in self.current]
         self._touched_by_word: dict[str, list[str]] | None = None
         # The least text of each touched hash before: its quotes not stored now, and those deleted.
