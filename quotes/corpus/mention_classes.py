@@ -39,6 +39,9 @@ SEP = "\x1f"  # joins the parts of an order key in SQL; sorts before any charact
 # One row per class and answer held: (class, kind, name, entity_id, resolution, mentions,
 # first_key, least_id, last_published).
 Row = tuple
+# Classes.pending: by class, each row key (class, entity id, resolution) -> (rowid and
+# row in the table, or None, None; the row it should hold).
+Pending = dict[str, dict[tuple, tuple[int | None, Row | None, Row]]]
 
 
 @lru_cache(maxsize=65536)
@@ -57,10 +60,8 @@ class Classes:
     # the last refresh, by class (an incremental refresh's): a class whose answer is
     # among them, alone, needs only its stored mentions re-pointed.
     before: dict[str, set[tuple]] = field(default_factory=dict)
-    # The classes the stored articles' mentions were added to, not yet written: each
-    # one's rows by (class, entity id, resolution), with the rowid and row the table
-    # holds (None, None for a new one) and the row it should hold (see settle).
-    pending: dict[str, dict[tuple, tuple[int | None, Row | None, Row]]] = field(default_factory=dict)
+    # The classes the stored articles' mentions were added to, not yet written (settle).
+    pending: Pending = field(default_factory=dict)
 
 
 def stage_mentions(db: sqlite_utils.Database, table: str, mentions: str | None = None) -> None:
@@ -162,8 +163,7 @@ def _write(db: sqlite_utils.Database, classes: list[str], rows: list[Row]) -> No
     db.conn.executemany(f"insert into [{TABLE}] values ({', '.join('?' * len(COLUMNS))})", rows)
 
 
-def _write_pending(db: sqlite_utils.Database, pending: dict[str, dict[tuple, tuple[int | None, Row | None, Row]]],
-                   settled: dict[str, Row]) -> None:
+def _write_pending(db: sqlite_utils.Database, pending: Pending, settled: dict[str, Row]) -> None:
     """The classes mentions were added to: each one's rows as added up, or its one row
     when its answer was settled. A row the table holds under the same class and answer
     (the common case: the stored mentions join the answer their class had) has its
@@ -188,7 +188,7 @@ def _write_pending(db: sqlite_utils.Database, pending: dict[str, dict[tuple, tup
 
 
 def _add_stored(db: sqlite_utils.Database, dirty: set[tuple[str, str]]
-                ) -> tuple[dict[str, set[tuple]], dict[str, dict[tuple, tuple[int | None, Row | None, Row]]]]:
+                ) -> tuple[dict[str, set[tuple]], Pending]:
     """The stored articles' mentions (those of names counted again anyway left out)
     added to their classes, in memory: returns the answers each class's rows held
     before, and the classes added to (Classes.pending), for settle to write once their
@@ -206,7 +206,7 @@ def _add_stored(db: sqlite_utils.Database, dirty: set[tuple[str, str]]
     if not added:
         return {}, {}
     touched = sorted({r[0] for r in added})
-    pending: dict[str, dict[tuple, tuple[int | None, Row | None, Row]]] = {c: {} for c in touched}
+    pending: Pending = {c: {} for c in touched}
     for chunk in range(0, len(touched), 500):
         part = touched[chunk:chunk + 500]
         for rowid, *row in db.execute(f"select rowid, {', '.join(COLUMNS)} from [{TABLE}] where class in "
